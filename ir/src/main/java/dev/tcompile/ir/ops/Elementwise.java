@@ -1,0 +1,329 @@
+package dev.tcompile.ir.ops;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.ir.Algebra;
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.ir.Vjp;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.kernels.BinaryOp;
+import dev.tcompile.runtime.kernels.Pointwise;
+import dev.tcompile.runtime.kernels.UnaryOp;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Pointwise ops: unary functions, broadcasting binary arithmetic and comparisons, where, casts, clamp. */
+public final class Elementwise {
+  private Elementwise() {}
+
+  private static final Map<UnaryOp, OpDef> UNARY = new EnumMap<>(UnaryOp.class);
+  private static final Map<BinaryOp, OpDef> BINARY = new EnumMap<>(BinaryOp.class);
+
+  static {
+    for (UnaryOp k : UnaryOp.values()) UNARY.put(k, new Unary(k));
+    for (BinaryOp k : BinaryOp.values()) BINARY.put(k, new Binary(k));
+  }
+
+  public static OpDef unary(UnaryOp k) { return UNARY.get(k); }
+  public static OpDef binary(BinaryOp k) { return BINARY.get(k); }
+
+  public static final OpDef ADD = binary(BinaryOp.ADD), SUB = binary(BinaryOp.SUB), MUL = binary(BinaryOp.MUL),
+      DIV = binary(BinaryOp.DIV), POW = binary(BinaryOp.POW);
+  public static final OpDef POW_SCALAR = new PowScalar(), CLAMP = new Clamp(), WHERE = new Where(), CAST = new Cast(),
+      LEAKY_RELU = new LeakyRelu();
+
+  static TensorType[] one(TensorType t) { return new TensorType[]{t}; }
+  static NDArray[] one(NDArray a) { return new NDArray[]{a}; }
+
+  // ---------------------------------------------------------------------------------------------------------
+  static final class Unary extends OpDef {
+    final UnaryOp k;
+
+    Unary(UnaryOp k) { super(k.name().toLowerCase()); this.k = k; }
+
+    @Override public int arity() { return 1; }
+    @Override public boolean differentiable(int i) { return true; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      return one(in[0].withDType(Pointwise.unaryDType(k, in[0].dtype())));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return one(Pointwise.unary(k, in[0])); }
+
+    @Override public boolean savesInput(Attrs a, int i) {
+      return switch (k) { case ABS, LOG, SIN, COS, GELU, ERF, LOG1P -> true; default -> false; };
+    }
+
+    @Override public boolean savesOutput(Attrs a, int i) {
+      return switch (k) { case EXP, SQRT, RSQRT, TANH, SIGMOID, RELU, RECIPROCAL, EXPM1 -> true; default -> false; };
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      T r = switch (k) {
+        case NEG -> A.neg(g);
+        case ABS -> A.mul(g, A.sign(v.input(0)));
+        case EXP -> A.mul(g, v.output(0));
+        case LOG -> A.div(g, v.input(0));
+        case SQRT -> A.div(g, A.mul(v.output(0), 2));
+        case RSQRT -> A.mul(A.mul(g, A.pow(v.output(0), 3)), -0.5);
+        case SIN -> A.mul(g, A.unary(UnaryOp.COS, v.input(0)));
+        case COS -> A.mul(g, A.neg(A.unary(UnaryOp.SIN, v.input(0))));
+        case TANH -> { T y = v.output(0); yield A.mul(g, A.rsub(1, A.mul(y, y))); }
+        case SIGMOID -> { T y = v.output(0); yield A.mul(g, A.mul(A.rsub(1, y), y)); }
+        case RELU -> A.maskedKeep(A.compare(BinaryOp.GT, v.output(0), A.scalarLike(0, g)), g);
+        case RECIPROCAL -> { T y = v.output(0); yield A.mul(A.neg(g), A.mul(y, y)); }
+        case SIGN, FLOOR, CEIL, ROUND -> A.zeros(v.inType(0));
+        case GELU -> {
+          T x = v.input(0);
+          T cdf = A.mul(A.add(A.unary(UnaryOp.ERF, A.mul(x, 0.70710678118654752440)), A.scalarLike(1, x)), 0.5);
+          T pdf = A.mul(A.exp(A.mul(A.mul(x, x), -0.5)), 0.39894228040143267794);
+          yield A.mul(g, A.add(cdf, A.mul(x, pdf)));
+        }
+        case ERF -> { T x = v.input(0); yield A.mul(g, A.mul(A.exp(A.neg(A.mul(x, x))), 1.12837916709551257390)); }
+        case LOG1P -> A.div(g, A.add(v.input(0), 1));
+        case EXPM1 -> A.mul(g, A.add(v.output(0), 1));
+      };
+      v.setGrad(0, r);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  static final class Binary extends OpDef {
+    final BinaryOp k;
+
+    Binary(BinaryOp k) { super(k.name().toLowerCase()); this.k = k; }
+
+    @Override public int arity() { return 2; }
+
+    @Override public boolean differentiable(int i) { return !(k.isComparison() || k.isLogical()); }
+
+    /** The dtype the kernel computes in. */
+    static DType computeType(BinaryOp k, DType a, DType b) {
+      DType p = DType.promote(a, b);
+      if (k == BinaryOp.DIV && p != DType.FLOAT32) return DType.FLOAT32;
+      if (k.isLogical()) return DType.BOOL;
+      return p;
+    }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      int[] shape = Shapes.broadcast(in[0].shape(), in[1].shape());
+      DType c = computeType(k, in[0].dtype(), in[1].dtype());
+      if (k == BinaryOp.SUB && in[0].dtype() == DType.BOOL && in[1].dtype() == DType.BOOL)
+        throw new TorchException("Subtraction, the `-` operator, with two bool tensors is not supported. "
+            + "Use the `^` or `logical_xor()` operator instead.");
+      boolean pred = k.isComparison() || k.isLogical();
+      return one(TensorType.of(pred ? DType.BOOL : c, shape));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return one(Pointwise.binary(k, in[0], in[1], computeType(k, in[0].dtype(), in[1].dtype())));
+    }
+
+    @Override public boolean savesInput(Attrs a, int i) {
+      return switch (k) { case MUL, DIV, POW, MAXIMUM, MINIMUM -> true; default -> false; };
+    }
+
+    @Override public boolean savesOutput(Attrs a, int i) { return k == BinaryOp.POW; }
+
+    @Override public String gradFnName(Attrs a) {
+      return switch (k) {
+        case POW -> "PowBackward1";
+        default -> super.gradFnName(a);
+      };
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      int[] s0 = v.inShape(0), s1 = v.inShape(1);
+      switch (k) {
+        case ADD -> { v.setGrad(0, A.sumTo(g, s0)); v.setGrad(1, A.sumTo(g, s1)); }
+        case SUB -> { v.setGrad(0, A.sumTo(g, s0)); if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.neg(g), s1)); }
+        case MUL -> {
+          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.mul(g, v.input(1)), s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.mul(g, v.input(0)), s1));
+        }
+        case DIV -> {
+          T b = v.input(1);
+          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.div(g, b), s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.div(A.mul(A.neg(g), v.input(0)), A.mul(b, b)), s1));
+        }
+        case POW -> {
+          T x = v.input(0), e = v.input(1);
+          T zero = A.scalarLike(0, g);
+          if (v.needsGrad(0)) {
+            T d = A.mul(A.mul(g, e), A.op(this, Attrs.EMPTY, x, A.sub(e, A.scalarLike(1, e))));
+            v.setGrad(0, A.sumTo(A.where(A.compare(BinaryOp.EQ, e, zero), zero, d), s0));
+          }
+          if (v.needsGrad(1)) {
+            T mask = A.op(binary(BinaryOp.LOGICAL_AND), Attrs.EMPTY, A.compare(BinaryOp.EQ, x, zero), A.compare(BinaryOp.GE, e, zero));
+            T d = A.mul(g, A.where(mask, zero, A.mul(v.output(0), A.log(x))));
+            v.setGrad(1, A.sumTo(d, s1));
+          }
+        }
+        case MAXIMUM, MINIMUM -> {
+          T x = v.input(0), y = v.input(1);
+          T half = A.mul(g, 0.5);
+          T zero = A.scalarLike(0, g);
+          T tie = A.compare(BinaryOp.EQ, x, y);
+          T xWins = A.compare(k == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT, x, y);
+          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.where(tie, half, A.where(xWins, g, zero)), s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.where(tie, half, A.where(xWins, zero, g)), s1));
+        }
+        case REMAINDER -> {
+          v.setGrad(0, A.sumTo(g, s0));
+          if (v.needsGrad(1)) throw new TorchException("the derivative for 'other' of remainder is not implemented");
+        }
+        default -> throw new TorchException(name() + " is not differentiable");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  /** x ** p for a scalar p (PowBackward0). */
+  static final class PowScalar extends OpDef {
+    PowScalar() { super("pow_scalar"); }
+
+    @Override public int arity() { return 1; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return true; }
+    @Override public String gradFnName(Attrs a) { return "PowBackward0"; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      double p = a.getDouble("exponent");
+      DType d = in[0].dtype();
+      boolean integral = p == Math.rint(p) && p >= 0;
+      return one(in[0].withDType(d == DType.FLOAT32 || !integral ? DType.FLOAT32 : (d == DType.BOOL ? DType.INT64 : d)));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      TensorType t = infer(a, TensorType.of(in[0].dtype(), in[0].shape()))[0];
+      double p = a.getDouble("exponent");
+      if (t.dtype() == DType.INT64)
+        return one(Pointwise.binary(BinaryOp.POW, in[0], NDArray.scalar(DType.INT64, p), DType.INT64));
+      float pf = (float) p;
+      return one(Pointwise.map(in[0], x -> BinaryOp.pow(x, pf)));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      double p = v.attrs().getDouble("exponent");
+      if (p == 0) { v.setGrad(0, A.zeros(v.inType(0))); return; }
+      T x = v.input(0);
+      T d = p == 1 ? v.gradOut(0) : A.mul(A.mul(v.gradOut(0), A.pow(x, p - 1)), p);
+      v.setGrad(0, d);
+    }
+  }
+
+  /** clamp(x, min, max) with scalar bounds, either of which may be absent (ClampBackward1). */
+  static final class Clamp extends OpDef {
+    Clamp() { super("clamp"); }
+
+    @Override public int arity() { return 1; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return true; }
+    @Override public String gradFnName(Attrs a) { return "ClampBackward1"; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      if (!a.has("min") && !a.has("max")) throw new TorchException("torch.clamp: At least one of 'min' or 'max' must not be None");
+      return one(in[0]);
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      if (in[0].dtype() != DType.FLOAT32) {
+        NDArray x = in[0];
+        if (a.has("min")) x = Pointwise.binary(BinaryOp.MAXIMUM, x, NDArray.scalar(x.dtype(), a.getDouble("min")), x.dtype());
+        if (a.has("max")) x = Pointwise.binary(BinaryOp.MINIMUM, x, NDArray.scalar(x.dtype(), a.getDouble("max")), x.dtype());
+        return one(x == in[0] ? x.copy() : x);
+      }
+      float lo = a.has("min") ? (float) a.getDouble("min") : Float.NEGATIVE_INFINITY;
+      float hi = a.has("max") ? (float) a.getDouble("max") : Float.POSITIVE_INFINITY;
+      return one(Pointwise.map(in[0], x -> Float.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T x = v.input(0), g = v.gradOut(0);
+      Attrs a = v.attrs();
+      if (a.has("min")) g = A.maskedKeep(A.compare(BinaryOp.GE, x, A.scalarLike(a.getDouble("min"), x)), g);
+      if (a.has("max")) g = A.maskedKeep(A.compare(BinaryOp.LE, x, A.scalarLike(a.getDouble("max"), x)), g);
+      v.setGrad(0, g);
+    }
+  }
+
+  /** where(cond, a, b); cond is bool (WhereBackward0). */
+  static final class Where extends OpDef {
+    Where() { super("where"); }
+
+    @Override public int arity() { return 3; }
+    @Override public boolean differentiable(int i) { return i > 0; }
+    @Override public boolean savesInput(Attrs a, int i) { return i == 0; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      if (in[0].dtype() != DType.BOOL)
+        throw new TorchException("where expected condition to be a boolean tensor, but got a tensor with dtype " + in[0].dtype().legacyName());
+      int[] shape = Shapes.broadcast(in[0].shape(), in[1].shape(), in[2].shape());
+      return one(TensorType.of(DType.promote(in[1].dtype(), in[2].dtype()), shape));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return one(Pointwise.where(in[0], in[1], in[2], DType.promote(in[1].dtype(), in[2].dtype())));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T c = v.input(0), g = v.gradOut(0), zero = A.scalarLike(0, g);
+      if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.where(c, g, zero), v.inShape(1)));
+      if (v.needsGrad(2)) v.setGrad(2, A.sumTo(A.where(c, zero, g), v.inShape(2)));
+    }
+  }
+
+  /** Conversion to another dtype (ToCopyBackward0). */
+  static final class Cast extends OpDef {
+    Cast() { super("cast"); }
+
+    @Override public int arity() { return 1; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public String gradFnName(Attrs a) { return "ToCopyBackward0"; }
+    @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return one(in[0].withDType(a.getDType("dtype"))); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      NDArray r = in[0].to(a.getDType("dtype"));
+      return one(r == in[0] ? r.copy() : r);
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      if (v.inType(0).dtype().isFloatingPoint()) v.setGrad(0, v.alg().cast(v.gradOut(0), v.inType(0).dtype()));
+    }
+  }
+
+  /** leaky_relu(x, negative_slope) (LeakyReluBackward0). */
+  static final class LeakyRelu extends OpDef {
+    LeakyRelu() { super("leaky_relu"); }
+
+    @Override public int arity() { return 1; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return true; }
+    @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return one(in[0].withDType(DType.FLOAT32)); }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      float s = (float) a.getDouble("negative_slope");
+      return one(Pointwise.map(in[0], x -> x > 0 ? x : x * s));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T x = v.input(0), g = v.gradOut(0);
+      v.setGrad(0, A.where(A.compare(BinaryOp.GT, x, A.scalarLike(0, x)), g, A.mul(g, v.attrs().getDouble("negative_slope"))));
+    }
+  }
+}

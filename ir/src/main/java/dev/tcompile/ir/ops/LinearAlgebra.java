@@ -1,0 +1,154 @@
+package dev.tcompile.ir.ops;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.ir.Algebra;
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.ir.Vjp;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.kernels.Matmul;
+
+/** Matrix products: mm, bmm, mv, dot, addmm. {@code matmul} is decomposed into these by the frontend, as PyTorch does. */
+public final class LinearAlgebra {
+  private LinearAlgebra() {}
+
+  public static final OpDef MM = new Mm(), BMM = new Bmm(), MV = new Mv(), DOT = new Dot(), ADDMM = new Addmm();
+
+  abstract static class Product extends OpDef {
+    Product(String name) { super(name); }
+    @Override public int arity() { return 2; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return true; }
+
+    static void floats(String op, TensorType... in) {
+      for (TensorType t : in)
+        if (t.dtype() != DType.FLOAT32)
+          throw new TorchException("\"" + op + "\" not implemented for '" + t.dtype().legacyName() + "'");
+    }
+  }
+
+  static final class Mm extends Product {
+    Mm() { super("mm"); }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      if (in[0].dim() != 2) throw new TorchException("self must be a matrix");
+      if (in[1].dim() != 2) throw new TorchException("mat2 must be a matrix");
+      if (in[0].size(1) != in[1].size(0))
+        throw new TorchException("mat1 and mat2 shapes cannot be multiplied (" + Shapes.xstr(in[0].shape()) + " and " + Shapes.xstr(in[1].shape()) + ")");
+      floats("addmm_impl_cpu_", in);
+      return Elementwise.one(TensorType.of(DType.FLOAT32, in[0].size(0), in[1].size(1)));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.mm(in[0], in[1])); }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.mm(g, A.mT(v.input(1))));
+      if (v.needsGrad(1)) v.setGrad(1, A.mm(A.mT(v.input(0)), g));
+    }
+  }
+
+  static final class Bmm extends Product {
+    Bmm() { super("bmm"); }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      if (in[0].dim() != 3) throw new TorchException("batch1 must be a 3D tensor");
+      if (in[1].dim() != 3) throw new TorchException("batch2 must be a 3D tensor");
+      if (in[0].size(0) != in[1].size(0))
+        throw new TorchException("batch1 and batch2 must have same number of batches, got " + in[0].size(0) + " and " + in[1].size(0));
+      if (in[0].size(2) != in[1].size(1))
+        throw new TorchException("Expected size for first two dimensions of batch2 tensor to be: [" + in[0].size(0) + ", " + in[0].size(2)
+            + "] but got: [" + in[1].size(0) + ", " + in[1].size(1) + "].");
+      floats("bmm", in);
+      return Elementwise.one(TensorType.of(DType.FLOAT32, in[0].size(0), in[0].size(1), in[1].size(2)));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.bmm(in[0], in[1])); }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.bmm(g, A.mT(v.input(1))));
+      if (v.needsGrad(1)) v.setGrad(1, A.bmm(A.mT(v.input(0)), g));
+    }
+  }
+
+  static final class Mv extends Product {
+    Mv() { super("mv"); }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      if (in[0].dim() != 2 || in[1].dim() != 1)
+        throw new TorchException("vector + matrix @ vector expected, got 1, " + in[0].dim() + ", " + in[1].dim());
+      if (in[0].size(1) != in[1].size(0))
+        throw new TorchException("size mismatch, got " + in[0].size(0) + ", " + Shapes.xstr(in[0].shape()) + "," + in[1].size(0));
+      floats("addmv_impl_cpu", in);
+      return Elementwise.one(TensorType.of(DType.FLOAT32, in[0].size(0)));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.mv(in[0], in[1])); }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      int m = v.inShape(0)[0], k = v.inShape(0)[1];
+      if (v.needsGrad(0)) v.setGrad(0, A.mm(A.reshape(g, m, 1), A.reshape(v.input(1), 1, k)));
+      if (v.needsGrad(1)) v.setGrad(1, A.op(MV, Attrs.EMPTY, A.mT(v.input(0)), g));
+    }
+  }
+
+  static final class Dot extends Product {
+    Dot() { super("dot"); }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      if (in[0].dim() != 1 || in[1].dim() != 1)
+        throw new TorchException("1D tensors expected, but got " + in[0].dim() + "D and " + in[1].dim() + "D tensors");
+      if (in[0].size(0) != in[1].size(0))
+        throw new TorchException("inconsistent tensor size, expected tensor [" + in[0].size(0) + "] and src [" + in[1].size(0)
+            + "] to have the same number of elements, but got " + in[0].size(0) + " and " + in[1].size(0) + " elements respectively");
+      floats("dot", in);
+      return Elementwise.one(TensorType.of(DType.FLOAT32));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.dot(in[0], in[1])); }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.mul(v.input(1), g));
+      if (v.needsGrad(1)) v.setGrad(1, A.mul(v.input(0), g));
+    }
+  }
+
+  /** bias + a @ b, bias broadcast to the product (AddmmBackward0: what nn.Linear records). */
+  static final class Addmm extends OpDef {
+    Addmm() { super("addmm"); }
+    @Override public int arity() { return 3; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return i > 0; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      TensorType out = MM.infer(a, in[1], in[2])[0];
+      Shapes.broadcastStrides(in[0].shape(), Shapes.contiguousStrides(in[0].shape()), out.shape());
+      return Elementwise.one(out);
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.addmm(in[0], in[1], in[2])); }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T g = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.sumTo(g, v.inShape(0)));
+      if (v.needsGrad(1)) v.setGrad(1, A.mm(g, A.mT(v.input(2))));
+      if (v.needsGrad(2)) v.setGrad(2, A.mm(A.mT(v.input(1)), g));
+    }
+  }
+}

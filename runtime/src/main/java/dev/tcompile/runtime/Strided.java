@@ -1,0 +1,100 @@
+package dev.tcompile.runtime;
+
+import dev.tcompile.DType;
+
+/**
+ * Row-wise iteration over strided operands: the outer dims are walked with a counter, the innermost dim is
+ * handed to the caller as a run of {@code len} elements with a per-operand stride. Kernels write their inner
+ * loop once and get broadcasting and non-contiguous views for free.
+ */
+public final class Strided {
+  private Strided() {}
+
+  /** Receives, for each innermost run, the storage offset of each operand at its start. */
+  @FunctionalInterface
+  public interface Row {
+    void run(int[] offsets, int len);
+  }
+
+  /**
+   * Walks {@code shape} with one stride array per operand ({@code strides[k]} has shape.length entries) and
+   * calls {@code row} once per innermost run; the run's stride for operand k is {@code strides[k][last]}.
+   * A 0-d shape is one run of length 1.
+   */
+  public static void rows(int[] shape, int[][] strides, int[] base, Row row) {
+    int nd = shape.length, nops = base.length;
+    int[] offs = base.clone();
+    if (nd == 0) { row.run(offs, 1); return; }
+    for (int s : shape) if (s == 0) return;
+    int len = shape[nd - 1];
+    int outer = 1;
+    for (int d = 0; d < nd - 1; d++) outer *= shape[d];
+    int[] counter = new int[Math.max(nd - 1, 0)];
+    for (int r = 0; r < outer; r++) {
+      row.run(offs, len);
+      // advance the outer counter (dims nd-2 .. 0), updating each operand's offset incrementally
+      for (int d = nd - 2; d >= 0; d--) {
+        if (++counter[d] < shape[d]) {
+          for (int k = 0; k < nops; k++) offs[k] += strides[k][d];
+          break;
+        }
+        counter[d] = 0;
+        for (int k = 0; k < nops; k++) offs[k] -= strides[k][d] * (shape[d] - 1);
+      }
+    }
+  }
+
+  /** Copies (with dtype conversion) src, read with {@code srcStrides} over dst's shape, into dst. */
+  static void copy(NDArray src, int[] srcStrides, NDArray dst) {
+    int[] shape = dst.shape();
+    int last = shape.length - 1;
+    int ss = last >= 0 ? srcStrides[last] : 0, ds = last >= 0 ? dst.strides()[last] : 0;
+    DType st = src.dtype(), dt = dst.dtype();
+    Object sd = src.data(), dd = dst.data();
+    rows(shape, new int[][]{srcStrides, dst.strides()}, new int[]{src.offset(), dst.offset()}, (o, len) -> {
+      int si = o[0], di = o[1];
+      if (st == DType.FLOAT32 && dt == DType.FLOAT32) {
+        float[] s = (float[]) sd, d = (float[]) dd;
+        if (ss == 1 && ds == 1) System.arraycopy(s, si, d, di, len);
+        else for (int i = 0; i < len; i++) d[di + i * ds] = s[si + i * ss];
+      } else {
+        for (int i = 0; i < len; i++) write(dt, dd, di + i * ds, st, sd, si + i * ss);
+      }
+    });
+  }
+
+  private static void write(DType dt, Object dd, int di, DType st, Object sd, int si) {
+    switch (dt) {
+      case FLOAT32 -> ((float[]) dd)[di] = switch (st) {
+        case FLOAT32 -> ((float[]) sd)[si];
+        case INT64 -> (float) ((long[]) sd)[si];
+        case BOOL -> ((boolean[]) sd)[si] ? 1f : 0f;
+      };
+      case INT64 -> ((long[]) dd)[di] = switch (st) {
+        case FLOAT32 -> (long) ((float[]) sd)[si];
+        case INT64 -> ((long[]) sd)[si];
+        case BOOL -> ((boolean[]) sd)[si] ? 1L : 0L;
+      };
+      case BOOL -> ((boolean[]) dd)[di] = switch (st) {
+        case FLOAT32 -> ((float[]) sd)[si] != 0f;
+        case INT64 -> ((long[]) sd)[si] != 0L;
+        case BOOL -> ((boolean[]) sd)[si];
+      };
+    }
+  }
+
+  static void fill(NDArray a, double v) {
+    int[] shape = a.shape();
+    int last = shape.length - 1;
+    int st = last >= 0 ? a.strides()[last] : 0;
+    Object data = a.data();
+    rows(shape, new int[][]{a.strides()}, new int[]{a.offset()}, (o, len) -> {
+      int b = o[0];
+      switch (a.dtype()) {
+        case FLOAT32 -> { float[] d = (float[]) data; float f = (float) v; for (int i = 0; i < len; i++) d[b + i * st] = f; }
+        case INT64 -> { long[] d = (long[]) data; long l = (long) v; for (int i = 0; i < len; i++) d[b + i * st] = l; }
+        case BOOL -> { boolean[] d = (boolean[]) data; boolean z = v != 0; for (int i = 0; i < len; i++) d[b + i * st] = z; }
+      }
+    });
+  }
+}

@@ -1,0 +1,167 @@
+package dev.tcompile.runtime.kernels;
+
+import dev.tcompile.DType;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.Strided;
+
+/**
+ * Elementwise kernels over strided, broadcasting operands. Dense operands of equal shape take flat loops
+ * ({@link FloatLoops}); everything else goes through {@link Strided#rows}.
+ */
+public final class Pointwise {
+  private Pointwise() {}
+
+  @FunctionalInterface public interface FloatFn { float apply(float x); }
+  @FunctionalInterface public interface FloatFn2 { float apply(float a, float b); }
+
+  /** Result dtype of a unary op on {@code in}: float functions promote integers to float32. */
+  public static DType unaryDType(UnaryOp op, DType in) {
+    if (in == DType.FLOAT32) return DType.FLOAT32;
+    if (op.keepsInteger()) return in == DType.BOOL && op != UnaryOp.ABS ? DType.INT64 : (in == DType.BOOL ? DType.BOOL : in);
+    return DType.FLOAT32;
+  }
+
+  public static NDArray unary(UnaryOp op, NDArray x) {
+    DType outType = unaryDType(op, x.dtype());
+    if (outType == DType.FLOAT32) {
+      NDArray xf = x.to(DType.FLOAT32);
+      NDArray out = NDArray.empty(DType.FLOAT32, x.shape());
+      if (xf.isDense()) { FloatLoops.unary(op, xf.floats(), 0, out.floats(), 0, out.numel()); return out; }
+      return mapFloat(xf, op::apply, out);
+    }
+    NDArray xl = x.to(DType.INT64);
+    NDArray out = NDArray.empty(DType.INT64, x.shape());
+    long[] src = xl.longs(), dst = out.longs();
+    int st = lastStride(xl);
+    Strided.rows(x.shape(), new int[][]{xl.strides(), out.strides()}, new int[]{xl.offset(), 0}, (o, len) -> {
+      for (int i = 0; i < len; i++) dst[o[1] + i] = op.apply(src[o[0] + i * st]);
+    });
+    return outType == DType.INT64 ? out : out.to(outType);
+  }
+
+  /** Applies a float function elementwise (parametrised ops: clamp, pow by scalar, leaky relu...). */
+  public static NDArray map(NDArray x, FloatFn f) {
+    NDArray xf = x.to(DType.FLOAT32);
+    return mapFloat(xf, f, NDArray.empty(DType.FLOAT32, x.shape()));
+  }
+
+  private static NDArray mapFloat(NDArray x, FloatFn f, NDArray out) {
+    float[] src = x.floats(), dst = out.floats();
+    if (x.isDense()) {
+      for (int i = 0, n = dst.length; i < n; i++) dst[i] = f.apply(src[i]);
+      return out;
+    }
+    int st = lastStride(x);
+    Strided.rows(x.shape(), new int[][]{x.strides(), out.strides()}, new int[]{x.offset(), 0}, (o, len) -> {
+      for (int i = 0; i < len; i++) dst[o[1] + i] = f.apply(src[o[0] + i * st]);
+    });
+    return out;
+  }
+
+  /** Applies a float function of two broadcast operands (derivative helpers, fused elementwise). */
+  public static NDArray zip(NDArray a, NDArray b, FloatFn2 f) {
+    int[] shape = Shapes.broadcast(a.shape(), b.shape());
+    NDArray af = a.to(DType.FLOAT32), bf = b.to(DType.FLOAT32);
+    NDArray out = NDArray.empty(DType.FLOAT32, shape);
+    float[] x = af.floats(), y = bf.floats(), d = out.floats();
+    int[] sa = Shapes.broadcastStrides(af.shape(), af.strides(), shape), sb = Shapes.broadcastStrides(bf.shape(), bf.strides(), shape);
+    int la = last(sa), lb = last(sb);
+    Strided.rows(shape, new int[][]{sa, sb, out.strides()}, new int[]{af.offset(), bf.offset(), 0}, (o, len) -> {
+      for (int i = 0; i < len; i++) d[o[2] + i] = f.apply(x[o[0] + i * la], y[o[1] + i * lb]);
+    });
+    return out;
+  }
+
+  /**
+   * {@code op(a, b)} computed in {@code compute} (the promoted dtype), broadcasting; comparisons and logical ops
+   * return bool, everything else {@code compute}.
+   */
+  public static NDArray binary(BinaryOp op, NDArray a, NDArray b, DType compute) {
+    int[] shape = Shapes.broadcast(a.shape(), b.shape());
+    boolean predicate = op.isComparison() || op.isLogical();
+    NDArray ac = a.to(compute), bc = b.to(compute);
+    NDArray out = NDArray.empty(predicate ? DType.BOOL : compute, shape);
+    int[] sa = Shapes.broadcastStrides(ac.shape(), ac.strides(), shape), sb = Shapes.broadcastStrides(bc.shape(), bc.strides(), shape);
+    int la = last(sa), lb = last(sb);
+    int[][] strides = {sa, sb, out.strides()};
+    int[] base = {ac.offset(), bc.offset(), 0};
+    switch (compute) {
+      case FLOAT32 -> {
+        float[] x = ac.floats(), y = bc.floats();
+        if (predicate) {
+          boolean[] d = out.bools();
+          Strided.rows(shape, strides, base, (o, len) -> {
+            for (int i = 0; i < len; i++) d[o[2] + i] = op.test(x[o[0] + i * la], y[o[1] + i * lb]);
+          });
+        } else {
+          float[] d = out.floats();
+          Strided.rows(shape, strides, base, (o, len) -> FloatLoops.binary(op, x, o[0], la, y, o[1], lb, d, o[2], len));
+        }
+      }
+      case INT64 -> {
+        long[] x = ac.longs(), y = bc.longs();
+        if (predicate) {
+          boolean[] d = out.bools();
+          Strided.rows(shape, strides, base, (o, len) -> {
+            for (int i = 0; i < len; i++) d[o[2] + i] = op.test(x[o[0] + i * la], y[o[1] + i * lb]);
+          });
+        } else {
+          long[] d = out.longs();
+          Strided.rows(shape, strides, base, (o, len) -> {
+            for (int i = 0; i < len; i++) d[o[2] + i] = op.apply(x[o[0] + i * la], y[o[1] + i * lb]);
+          });
+        }
+      }
+      case BOOL -> {
+        boolean[] x = ac.bools(), y = bc.bools(), d = out.bools();
+        Strided.rows(shape, strides, base, (o, len) -> {
+          for (int i = 0; i < len; i++) d[o[2] + i] = boolOp(op, x[o[0] + i * la], y[o[1] + i * lb]);
+        });
+      }
+    }
+    return out;
+  }
+
+  private static boolean boolOp(BinaryOp op, boolean a, boolean b) {
+    return switch (op) {
+      case ADD, LOGICAL_OR, MAXIMUM -> a || b;
+      case MUL, LOGICAL_AND, MINIMUM -> a && b;
+      case EQ -> a == b;
+      case NE -> a != b;
+      case GT -> a && !b;
+      case GE -> a || !b;
+      case LT -> !a && b;
+      case LE -> !a || b;
+      default -> throw new IllegalStateException(op + " on bool");
+    };
+  }
+
+  /** {@code cond ? a : b}, broadcasting all three; a and b already share {@code out}'s dtype. */
+  public static NDArray where(NDArray cond, NDArray a, NDArray b, DType dtype) {
+    int[] shape = Shapes.broadcast(cond.shape(), a.shape(), b.shape());
+    NDArray c = cond.to(DType.BOOL), ac = a.to(dtype), bc = b.to(dtype);
+    NDArray out = NDArray.empty(dtype, shape);
+    int[] sc = Shapes.broadcastStrides(c.shape(), c.strides(), shape);
+    int[] sa = Shapes.broadcastStrides(ac.shape(), ac.strides(), shape);
+    int[] sb = Shapes.broadcastStrides(bc.shape(), bc.strides(), shape);
+    int lc = last(sc), la = last(sa), lb = last(sb);
+    boolean[] cd = c.bools();
+    Object ad = ac.data(), bd = bc.data(), od = out.data();
+    Strided.rows(shape, new int[][]{sc, sa, sb, out.strides()}, new int[]{c.offset(), ac.offset(), bc.offset(), 0}, (o, len) -> {
+      for (int i = 0; i < len; i++) {
+        boolean t = cd[o[0] + i * lc];
+        int ai = o[1] + i * la, bi = o[2] + i * lb, oi = o[3] + i;
+        switch (dtype) {
+          case FLOAT32 -> ((float[]) od)[oi] = t ? ((float[]) ad)[ai] : ((float[]) bd)[bi];
+          case INT64 -> ((long[]) od)[oi] = t ? ((long[]) ad)[ai] : ((long[]) bd)[bi];
+          case BOOL -> ((boolean[]) od)[oi] = t ? ((boolean[]) ad)[ai] : ((boolean[]) bd)[bi];
+        }
+      }
+    });
+    return out;
+  }
+
+  static int last(int[] strides) { return strides.length == 0 ? 0 : strides[strides.length - 1]; }
+  static int lastStride(NDArray a) { return last(a.strides()); }
+}

@@ -1,0 +1,47 @@
+package dev.tcompile.runtime.kernels;
+
+/** Elementwise float functions without parameters. Scalar reference semantics; {@link Pointwise} runs them. */
+public enum UnaryOp {
+  NEG, ABS, EXP, LOG, SQRT, RSQRT, SIN, COS, TANH, SIGMOID, RELU, RECIPROCAL, SIGN, GELU, ERF, LOG1P, EXPM1, FLOOR, CEIL, ROUND;
+
+  public float apply(float x) {
+    return switch (this) {
+      case NEG -> -x;
+      case ABS -> Math.abs(x);
+      case EXP -> (float) Math.exp(x);
+      case LOG -> (float) Math.log(x);
+      case SQRT -> (float) Math.sqrt(x);
+      case RSQRT -> (float) (1.0 / Math.sqrt(x));
+      case SIN -> (float) Math.sin(x);
+      case COS -> (float) Math.cos(x);
+      case TANH -> (float) Math.tanh(x);
+      case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+      case RELU -> x > 0 ? x : (Float.isNaN(x) ? x : 0f);
+      case RECIPROCAL -> 1f / x;
+      case SIGN -> Math.signum(x);
+      case GELU -> (float) (0.5 * x * (1.0 + MathFns.erf(x / Math.sqrt(2.0))));
+      case ERF -> (float) MathFns.erf(x);
+      case LOG1P -> (float) Math.log1p(x);
+      case EXPM1 -> (float) Math.expm1(x);
+      case FLOOR -> (float) Math.floor(x);
+      case CEIL -> (float) Math.ceil(x);
+      case ROUND -> (float) Math.rint(x);
+    };
+  }
+
+  /** Integer semantics where PyTorch keeps int64 (neg, abs, sign, relu); others promote to float first. */
+  public boolean keepsInteger() {
+    return this == NEG || this == ABS || this == SIGN || this == RELU || this == FLOOR || this == CEIL || this == ROUND;
+  }
+
+  public long apply(long x) {
+    return switch (this) {
+      case NEG -> -x;
+      case ABS -> Math.abs(x);
+      case SIGN -> Long.signum(x);
+      case RELU -> Math.max(x, 0);
+      case FLOOR, CEIL, ROUND -> x;
+      default -> throw new IllegalStateException(this + " on int64");
+    };
+  }
+}
