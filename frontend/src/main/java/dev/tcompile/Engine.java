@@ -1,0 +1,142 @@
+package dev.tcompile;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.Collections;
+
+/**
+ * The backward pass: discovers the graph reachable from the roots, counts dependencies, then runs nodes
+ * from a ready queue (latest-created first, as PyTorch's engine does), summing gradients that fan in.
+ * In capture mode ({@code Autograd.grad}) it stops at the requested inputs and runs only what leads there.
+ */
+final class Engine {
+  private Engine() {}
+
+  /** Runs backward from {@code roots}; with {@code inputs} non-null returns their gradients instead of accumulating. */
+  static Tensor[] run(Tensor[] roots, Tensor[] rootGrads, boolean retainGraph, boolean createGraph,
+                      Tensor[] inputs, boolean allowUnused) {
+    GradFn.Edge[] rootEdges = new GradFn.Edge[roots.length];
+    for (int i = 0; i < roots.length; i++) {
+      GradFn.Edge e = roots[i].gradEdge();
+      if (e == null) throw new TorchException("element " + i + " of tensors does not require grad and does not have a grad_fn");
+      rootEdges[i] = e;
+    }
+    // capture points: (node, slot) -> indices of inputs that read it
+    Map<GradFn, List<int[]>> captures = new IdentityHashMap<>();
+    if (inputs != null) {
+      for (int i = 0; i < inputs.length; i++) {
+        if (!inputs[i].requiresGrad()) throw new TorchException("One of the differentiated Tensors does not require grad");
+        GradFn.Edge e = inputs[i].gradEdge();
+        captures.computeIfAbsent(e.fn(), k -> new ArrayList<>()).add(new int[]{e.inputNr(), i});
+      }
+    }
+
+    // discovery: dependency counts over every reachable node
+    Map<GradFn, Integer> deps = new IdentityHashMap<>();
+    List<GradFn> order = new ArrayList<>();
+    Set<GradFn> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<GradFn> stack = new ArrayDeque<>();
+    for (GradFn.Edge e : rootEdges) if (seen.add(e.fn())) { stack.push(e.fn()); order.add(e.fn()); }
+    while (!stack.isEmpty()) {
+      GradFn fn = stack.pop();
+      for (GradFn.Edge e : fn.next) {
+        if (e == null) continue;
+        deps.merge(e.fn(), 1, Integer::sum);
+        if (seen.add(e.fn())) { stack.push(e.fn()); order.add(e.fn()); }
+      }
+    }
+    Set<GradFn> needed = inputs == null ? null : neededNodes(order, captures);
+
+    Map<GradFn, Tensor[]> buffers = new IdentityHashMap<>();
+    for (int i = 0; i < roots.length; i++) add(buffers, rootEdges[i], rootGrads[i]);
+
+    Tensor[] captured = inputs == null ? null : new Tensor[inputs.length];
+    PriorityQueue<GradFn> ready = new PriorityQueue<>(Comparator.comparingLong((GradFn f) -> f instanceof AccumulateGrad ? Long.MAX_VALUE : f.sequenceNr).reversed());
+    Set<GradFn> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (GradFn.Edge e : rootEdges) if (deps.getOrDefault(e.fn(), 0) == 0 && queued.add(e.fn())) ready.add(e.fn());
+
+    boolean previous = GradMode.isEnabled();
+    GradMode.set(createGraph);
+    try {
+      while (!ready.isEmpty()) {
+        GradFn fn = ready.poll();
+        Tensor[] buf = buffers.remove(fn);
+        if (buf == null) buf = new Tensor[fn.numOutputs()];
+        for (int s = 0; s < buf.length; s++) {
+          Tensor keep = fn.retainedAt(s);
+          if (keep != null && buf[s] != null) keep.retainGradValue(buf[s], createGraph);
+        }
+        List<int[]> caps = captures.get(fn);
+        if (caps != null) for (int[] c : caps) captured[c[1]] = sum(captured[c[1]], buf[c[0]]);
+        boolean execute = needed == null ? true : needed.contains(fn) && !(fn instanceof AccumulateGrad);
+        List<Tensor> grads = null;
+        if (execute && anyNonNull(buf)) {
+          boolean[] want = new boolean[fn.next.length];
+          for (int i = 0; i < want.length; i++) {
+            GradFn.Edge e = fn.next[i];
+            want[i] = e != null && (needed == null || needed.contains(e.fn()));
+          }
+          grads = fn.apply(Arrays.asList(buf), want);
+        }
+        if (execute && !retainGraph) fn.release();
+        for (int i = 0; i < fn.next.length; i++) {
+          GradFn.Edge e = fn.next[i];
+          if (e == null) continue;
+          Tensor g = grads == null || i >= grads.size() ? null : grads.get(i);
+          if (g != null) add(buffers, e, g);
+          int left = deps.merge(e.fn(), -1, Integer::sum);
+          if (left == 0 && queued.add(e.fn())) ready.add(e.fn());
+        }
+      }
+    } finally {
+      GradMode.set(previous);
+    }
+    if (captured != null && !allowUnused) {
+      for (Tensor c : captured)
+        if (c == null) throw new TorchException("One of the differentiated Tensors appears to not have been used in the graph. "
+            + "Set allow_unused=True if this is the desired behavior.");
+    }
+    return captured;
+  }
+
+  /** Nodes from which a capture point is reachable: the only ones worth running (dead-grad elimination). */
+  private static Set<GradFn> neededNodes(List<GradFn> order, Map<GradFn, List<int[]>> captures) {
+    Set<GradFn> needed = Collections.newSetFromMap(new IdentityHashMap<>());
+    // iterate to a fixed point in reverse discovery order (children were discovered after parents)
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int i = order.size() - 1; i >= 0; i--) {
+        GradFn fn = order.get(i);
+        if (needed.contains(fn)) continue;
+        boolean n = captures.containsKey(fn);
+        for (GradFn.Edge e : fn.next) if (e != null && needed.contains(e.fn())) { n = true; break; }
+        if (n) { needed.add(fn); changed = true; }
+      }
+    }
+    return needed;
+  }
+
+  private static boolean anyNonNull(Tensor[] a) {
+    for (Tensor t : a) if (t != null) return true;
+    return false;
+  }
+
+  private static void add(Map<GradFn, Tensor[]> buffers, GradFn.Edge e, Tensor g) {
+    Tensor[] buf = buffers.computeIfAbsent(e.fn(), f -> new Tensor[f.numOutputs()]);
+    buf[e.inputNr()] = sum(buf[e.inputNr()], g);
+  }
+
+  private static Tensor sum(Tensor acc, Tensor g) {
+    if (g == null) return acc;
+    return acc == null ? g : acc.add(g);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.tcompile;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A node of the autograd graph: the function that turns the gradient of an op's outputs into gradients of
+ * its inputs ({@code grad_fn} in PyTorch). {@link #name()} is PyTorch's node name ({@code AddBackward0}).
+ */
+public abstract class GradFn {
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  /** Creation order; the engine runs later nodes first, as PyTorch's ready queue does. */
+  final long sequenceNr = SEQUENCE.getAndIncrement();
+
+  /** Where each input's gradient goes: one edge per forward input, null where no gradient is needed. */
+  final Edge[] next;
+
+  /** Non-leaf tensors that asked for {@code retainGrad()}, by output slot. */
+  private Tensor[] retained;
+
+  GradFn(Edge[] next) { this.next = next; }
+
+  /** PyTorch's node name, e.g. {@code MulBackward0}. */
+  public abstract String name();
+
+  /** The next nodes, one per input of the forward op; null where that input needs no gradient (PyTorch's None). */
+  public List<GradFn> nextFunctions() {
+    List<GradFn> out = new ArrayList<>(next.length);
+    for (Edge e : next) out.add(e == null ? null : e.fn());
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Number of forward outputs (gradient slots this node receives). */
+  abstract int numOutputs();
+
+  /** Gradients for each input (null entries: none), given gradients for each output (null: none flowed). */
+  abstract List<Tensor> apply(List<Tensor> gradOutputs, boolean[] needed);
+
+  /** Frees saved tensors after a backward pass without retainGraph. */
+  void release() {}
+
+  void retainGradOf(int slot, Tensor t) {
+    if (retained == null) retained = new Tensor[numOutputs()];
+    retained[slot] = t;
+  }
+
+  Tensor retainedAt(int slot) { return retained == null ? null : retained[slot]; }
+
+  @Override public String toString() { return "<" + name() + " object>"; }
+
+  /** An input of a node: the node that produces its gradient's destination and which of its slots. */
+  record Edge(GradFn fn, int inputNr) {}
+}

@@ -1,0 +1,70 @@
+package dev.tcompile;
+
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.ops.Creation;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+
+/**
+ * In-place ops ({@code add_}, {@code copy_}, ...): the op runs out of place through the dispatcher, its result
+ * is written into the tensor's storage, the version counter is bumped (so stale saved tensors are caught),
+ * and the tensor's history is rebased onto the new node, as PyTorch does.
+ */
+final class InPlace {
+  private InPlace() {}
+
+  static Tensor apply(Tensor self, OpDef op, Attrs attrs, Tensor... others) { return apply(self, null, op, attrs, others); }
+
+  static Tensor apply(Tensor self, String gradName, OpDef op, Attrs attrs, Tensor... others) {
+    boolean othersNeedGrad = false;
+    for (Tensor o : others) othersNeedGrad |= o.requiresGrad();
+    check(self, othersNeedGrad);
+    Tensor[] in = new Tensor[others.length + 1];
+    in[0] = self;
+    System.arraycopy(others, 0, in, 1, others.length);
+    boolean record = GradMode.isEnabled() && (self.requiresGrad() || othersNeedGrad);
+    // the derivative must see self's value from before the write: save a copy with self's autograd identity
+    if (record && op.savesInput(attrs, 0)) in[0] = self.snapshotForSave();
+    Tensor r = Dispatcher.apply(op, attrs, gradName, in)[0];
+    write(self, r, op);
+    return self;
+  }
+
+  /** Overwrites every element with {@code values} (uniform_, normal_): no gradient reaches the old value. */
+  static Tensor overwrite(Tensor self, String gradName, NDArray values) {
+    return apply(self, gradName, Creation.COPY, Attrs.EMPTY, Tensor.wrap(values));
+  }
+
+  private static void check(Tensor self, boolean othersNeedGrad) {
+    if (!GradMode.isEnabled()) return;
+    Tensor base = self.viewBase();
+    if (base != null && base.isLeaf() && base.requiresGrad())
+      throw new TorchException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    if (self.isLeaf() && self.requiresGrad())
+      throw new TorchException("a leaf Variable that requires grad is being used in an in-place operation.");
+    if (base != null && (base.requiresGrad() || othersNeedGrad))
+      throw new TorchException("in-place operations on a view of a tensor that requires grad are not supported yet "
+          + "(PyTorch records them with CopySlices); apply the op out of place, e.g. x = x.add(y)");
+  }
+
+  private static void write(Tensor self, Tensor r, OpDef op) {
+    DType want = self.dtype(), got = r.dtype();
+    if (!canCast(got, want))
+      throw new TorchException("result type " + got.legacyName() + " can't be cast to the desired output type " + want.legacyName());
+    if (!java.util.Arrays.equals(r.shapeArray(), self.shapeArray()))
+      throw new TorchException("output with shape " + Shapes.str(self.shapeArray()) + " doesn't match the broadcast shape "
+          + Shapes.str(r.shapeArray()));
+    self.array().copyFrom(r.array());
+    self.versionCounter().bump();
+    if (r.gradFn() != null) self.setHistory(r.gradFn(), 0);
+    self.traceValue = r.traceValue;
+  }
+
+  /** PyTorch's canCast: no float into an integer, nothing but bool into bool. */
+  private static boolean canCast(DType from, DType to) {
+    if (from == DType.FLOAT32) return to == DType.FLOAT32;
+    if (from == DType.INT64) return to != DType.BOOL;
+    return true;
+  }
+}

@@ -1,0 +1,525 @@
+package dev.tcompile;
+
+import dev.tcompile.format.TensorFormatter;
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.ir.ops.Activations;
+import dev.tcompile.ir.ops.Creation;
+import dev.tcompile.ir.ops.Elementwise;
+import dev.tcompile.ir.ops.Indexing;
+import dev.tcompile.ir.ops.Reductions;
+import dev.tcompile.ir.ops.Views;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.ViewMath;
+import dev.tcompile.runtime.kernels.BinaryOp;
+import dev.tcompile.runtime.kernels.UnaryOp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multi-dimensional array with PyTorch's autograd: {@code requiresGrad}, {@code grad}, {@code gradFn},
+ * {@code backward}. Ops are methods (binary ones take a Tensor, a double or a long and broadcast); each runs
+ * through {@link Dispatcher}, which records the autograd node from the op's single derivative rule.
+ */
+public class Tensor {
+  private final NDArray data;
+  private final VersionCounter version;
+  /** The tensor this one is a view of (null when not a view); in-place rules depend on it. */
+  private final Tensor base;
+  private boolean requiresGrad;
+  private GradFn gradFn;
+  private int outputNr;
+  private Tensor grad;
+  private AccumulateGrad accumulator;
+  private boolean retainsGrad;
+  /** The IR value this tensor carries while a trace is recording (owned by the tracer). */
+  Object traceValue;
+
+  Tensor(NDArray data) { this(data, new VersionCounter(), null); }
+
+  private Tensor(NDArray data, VersionCounter version, Tensor base) {
+    this.data = data;
+    this.version = version;
+    this.base = base;
+  }
+
+  /** An alias of {@code src}'s storage and version counter (what {@code nn.Parameter(t)} does). */
+  protected Tensor(Tensor src, boolean requiresGrad) {
+    this(src.data, src.version, null);
+    requiresGrad_(requiresGrad);
+  }
+
+  /** Wraps an array (no copy) as a leaf tensor: the bridge from kernels and loaders to tensors. */
+  public static Tensor wrap(NDArray data) { return new Tensor(data); }
+
+  /** The underlying strided array (shares storage): for kernels, loaders and tools. */
+  public NDArray array() { return data; }
+
+  // ======================================== autograd state ========================================
+
+  public boolean requiresGrad() { return requiresGrad; }
+
+  /** Sets requires_grad on a leaf; returns this so that it chains. */
+  public Tensor requiresGrad_(boolean on) {
+    if (!isLeaf() && !on)
+      throw new TorchException("you can only change requires_grad flags of leaf variables. If you want to use a computed "
+          + "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+    if (on && !data.dtype().isFloatingPoint())
+      throw new TorchException("only Tensors of floating point dtype can require gradients");
+    requiresGrad = on;
+    return this;
+  }
+
+  /** The accumulated gradient (null when none); for non-leaf tensors only after {@link #retainGrad()}. */
+  public Tensor grad() {
+    if (!isLeaf() && !retainsGrad && grad == null) Warnings.nonLeafGrad();
+    return grad;
+  }
+
+  public void setGrad(Tensor g) {
+    if (g != null && !java.util.Arrays.equals(g.shapeArray(), shapeArray()))
+      throw new TorchException("assigned grad has data of a different size");
+    grad = g;
+  }
+
+  /** The node that created this tensor (null for leaves). */
+  public GradFn gradFn() { return gradFn; }
+
+  /** True for tensors not produced by a recorded op: user-created tensors and everything with requiresGrad false. */
+  public boolean isLeaf() { return gradFn == null; }
+
+  /** Keeps {@code grad()} for a non-leaf tensor after backward. */
+  public void retainGrad() {
+    if (!requiresGrad) throw new TorchException("can't retain_grad on Tensor that has requires_grad=False");
+    if (isLeaf() || retainsGrad) return;
+    retainsGrad = true;
+    gradFn.retainGradOf(outputNr, this);
+  }
+
+  public boolean retainsGrad() { return retainsGrad; }
+
+  /** Backward from a one-element tensor. */
+  public void backward() { backward(null, false, false); }
+
+  /** Vector-Jacobian product: backward with {@code gradient} as d(something)/d(this). */
+  public void backward(Tensor gradient) { backward(gradient, false, false); }
+
+  public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+    Autograd.backward(new Tensor[]{this}, new Tensor[]{gradient}, retainGraph, createGraph);
+  }
+
+  /** A new tensor sharing storage (and the version counter) with no history. */
+  public Tensor detach() {
+    Tensor t = new Tensor(data, version, null);
+    t.traceValue = traceValue;
+    return t;
+  }
+
+  /** Cuts this tensor from its history in place. */
+  public Tensor detach_() {
+    if (base != null && base.requiresGrad)
+      throw new TorchException("Can't detach views in-place. Use detach() instead.");
+    gradFn = null;
+    outputNr = 0;
+    requiresGrad = false;
+    return this;
+  }
+
+  /** {@code t.data}: an alias that shares storage but not autograd history nor the version counter. */
+  public Tensor data() { return new Tensor(data); }
+
+  public Tensor clone() { return Dispatcher.apply1(Views.CLONE, Attrs.EMPTY, this); }
+
+  // ---- internals for the engine and dispatcher ----
+
+  TensorType type() { return new TensorType(data.dtype(), data.shape()); }
+  VersionCounter versionCounter() { return version; }
+  int outputNr() { return outputNr; }
+  Tensor viewBase() { return base; }
+  public int[] shapeArray() { return data.shape().clone(); }
+
+  /** A copy of the values carrying this tensor's autograd identity: what an in-place op's derivative saves. */
+  Tensor snapshotForSave() {
+    Tensor t = new Tensor(data.copy());
+    t.gradFn = gradFn;
+    t.outputNr = outputNr;
+    t.requiresGrad = requiresGrad;
+    if (gradFn == null && requiresGrad) { gradEdge(); t.accumulator = accumulator; }
+    t.traceValue = traceValue;
+    return t;
+  }
+
+  /** A view of this tensor over {@code view}'s geometry: shares version counter and remembers its base. */
+  Tensor viewOf(NDArray view) { return new Tensor(view, version, base != null ? base : this); }
+
+  void setHistory(GradFn fn, int nr) {
+    gradFn = fn;
+    outputNr = nr;
+    requiresGrad = true;
+  }
+
+  /** Where the gradient of this tensor goes: its node's slot, or its grad accumulator when a leaf. */
+  GradFn.Edge gradEdge() {
+    if (gradFn != null) return new GradFn.Edge(gradFn, outputNr);
+    if (!requiresGrad) return null;
+    if (accumulator == null) accumulator = new AccumulateGrad(this);
+    return new GradFn.Edge(accumulator, 0);
+  }
+
+  /** AccumulateGrad's work: first gradient is copied in, later ones added (in place unless building a graph). */
+  void accumulateGrad(Tensor g, boolean createGraph) {
+    if (grad == null) grad = createGraph ? g : new Tensor(g.data.copy());
+    else if (createGraph || grad.requiresGrad) grad = grad.add(g);
+    else {
+      NDArray sum = Elementwise.ADD.eval(Attrs.EMPTY, grad.data, g.data)[0];
+      grad.data.copyFrom(sum);
+      grad.version.bump();
+    }
+  }
+
+  void retainGradValue(Tensor g, boolean createGraph) {
+    Tensor v = createGraph ? g : new Tensor(g.data.copy());
+    grad = grad == null ? v : grad.add(v);
+  }
+
+  // ======================================== reading ========================================
+
+  /** The value of a one-element tensor as a float. */
+  public float item() {
+    if (data.numel() != 1)
+      throw new TorchException("a Tensor with " + data.numel() + " elements cannot be converted to Scalar");
+    Tracing.graphBreak(this, "item()");
+    return (float) data.getDouble(0);
+  }
+
+  public float[] toFloatArray() { Tracing.graphBreak(this, "toFloatArray()"); return data.toFloatArray(); }
+  public long[] toLongArray() { Tracing.graphBreak(this, "toLongArray()"); return data.toLongArray(); }
+  public boolean[] toBoolArray() { Tracing.graphBreak(this, "toBoolArray()"); return data.toBoolArray(); }
+
+  public Size shape() { return new Size(data.shape()); }
+  public Size size() { return shape(); }
+  public int size(int dim) { return data.dim() == 0 ? 1 : data.shape()[Shapes.wrapDim(dim, data.dim())]; }
+  public int dim() { return data.dim(); }
+  public long numel() { return data.numel(); }
+  public DType dtype() { return data.dtype(); }
+  public Device device() { return Device.CPU; }
+  public boolean isContiguous() { return data.isContiguous(); }
+
+  /** Tensors live on the CPU: returns this. */
+  public Tensor to(Device d) { return this; }
+
+  /** A copy converted to {@code dtype} (this when already of that dtype), as {@code t.to(dtype)}. */
+  public Tensor to(DType dtype) { return dtype == dtype() ? this : Dispatcher.apply1(Elementwise.CAST, Attrs.of("dtype", dtype), this); }
+
+  @Override public String toString() {
+    List<String> suffixes = new ArrayList<>(1);
+    if (gradFn != null) suffixes.add("grad_fn=<" + gradFn.name() + ">");
+    else if (requiresGrad) suffixes.add("requires_grad=True");
+    return TensorFormatter.format(data, suffixes);
+  }
+
+  // ======================================== pointwise ========================================
+
+  private static Tensor call(OpDef op, Tensor... in) { return Dispatcher.apply1(op, Attrs.EMPTY, in); }
+  private Tensor unary(UnaryOp k) { return call(Elementwise.unary(k), this); }
+  private Tensor binary(BinaryOp k, Tensor o) { return call(Elementwise.binary(k), this, o); }
+
+  /** A Python float operand: a float32 0-d tensor (rounded to float32 first, as PyTorch casts it). */
+  Tensor scalarOperand(double v) { return new Tensor(NDArray.scalar(DType.FLOAT32, v)); }
+
+  /** A Python int operand: the tensor's dtype unless it is bool (then int64). */
+  Tensor scalarOperand(long v) { return new Tensor(NDArray.scalar(dtype() == DType.BOOL ? DType.INT64 : dtype(), v)); }
+
+  public Tensor add(Tensor o) { return binary(BinaryOp.ADD, o); }
+  public Tensor add(double v) { return add(scalarOperand(v)); }
+  public Tensor add(long v) { return add(scalarOperand(v)); }
+  public Tensor sub(Tensor o) { return binary(BinaryOp.SUB, o); }
+  public Tensor sub(double v) { return sub(scalarOperand(v)); }
+  public Tensor sub(long v) { return sub(scalarOperand(v)); }
+  public Tensor mul(Tensor o) { return binary(BinaryOp.MUL, o); }
+  public Tensor mul(double v) { return mul(scalarOperand(v)); }
+  public Tensor mul(long v) { return mul(scalarOperand(v)); }
+  public Tensor div(Tensor o) { return binary(BinaryOp.DIV, o); }
+  public Tensor div(double v) { return div(scalarOperand(v)); }
+  public Tensor div(long v) { return div(scalarOperand(v)); }
+  /** Elementwise power with a tensor exponent (PowBackward1). */
+  public Tensor pow(Tensor e) { return binary(BinaryOp.POW, e); }
+  /** {@code x ** p} (PowBackward0). */
+  public Tensor pow(double p) { return Dispatcher.apply1(Elementwise.POW_SCALAR, Attrs.of("exponent", p), this); }
+  public Tensor maximum(Tensor o) { return binary(BinaryOp.MAXIMUM, o); }
+  public Tensor minimum(Tensor o) { return binary(BinaryOp.MINIMUM, o); }
+  public Tensor remainder(double v) { return binary(BinaryOp.REMAINDER, scalarOperand(v)); }
+  public Tensor neg() { return unary(UnaryOp.NEG); }
+  public Tensor abs() { return unary(UnaryOp.ABS); }
+  public Tensor exp() { return unary(UnaryOp.EXP); }
+  public Tensor log() { return unary(UnaryOp.LOG); }
+  public Tensor log1p() { return unary(UnaryOp.LOG1P); }
+  public Tensor expm1() { return unary(UnaryOp.EXPM1); }
+  public Tensor sqrt() { return unary(UnaryOp.SQRT); }
+  public Tensor rsqrt() { return unary(UnaryOp.RSQRT); }
+  public Tensor sin() { return unary(UnaryOp.SIN); }
+  public Tensor cos() { return unary(UnaryOp.COS); }
+  public Tensor tanh() { return unary(UnaryOp.TANH); }
+  public Tensor sigmoid() { return unary(UnaryOp.SIGMOID); }
+  public Tensor relu() { return unary(UnaryOp.RELU); }
+  public Tensor gelu() { return unary(UnaryOp.GELU); }
+  public Tensor erf() { return unary(UnaryOp.ERF); }
+  public Tensor sign() { return unary(UnaryOp.SIGN); }
+  public Tensor floor() { return unary(UnaryOp.FLOOR); }
+  public Tensor ceil() { return unary(UnaryOp.CEIL); }
+  public Tensor round() { return unary(UnaryOp.ROUND); }
+  public Tensor reciprocal() { return unary(UnaryOp.RECIPROCAL); }
+  /** {@code x * x}, recorded as PyTorch does: {@code pow(x, 2)} (PowBackward0). */
+  public Tensor square() { return pow(2.0); }
+  public Tensor clamp(double min, double max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min, "max", max), this); }
+  public Tensor clampMin(double min) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min), this); }
+  public Tensor clampMax(double max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("max", max), this); }
+  public Tensor leakyRelu(double negativeSlope) { return Dispatcher.apply1(Elementwise.LEAKY_RELU, Attrs.of("negative_slope", negativeSlope), this); }
+
+  // comparisons -> bool
+  public Tensor eq(Tensor o) { return binary(BinaryOp.EQ, o); }
+  public Tensor eq(double v) { return eq(scalarOperand(v)); }
+  public Tensor ne(Tensor o) { return binary(BinaryOp.NE, o); }
+  public Tensor ne(double v) { return ne(scalarOperand(v)); }
+  public Tensor gt(Tensor o) { return binary(BinaryOp.GT, o); }
+  public Tensor gt(double v) { return gt(scalarOperand(v)); }
+  public Tensor ge(Tensor o) { return binary(BinaryOp.GE, o); }
+  public Tensor ge(double v) { return ge(scalarOperand(v)); }
+  public Tensor lt(Tensor o) { return binary(BinaryOp.LT, o); }
+  public Tensor lt(double v) { return lt(scalarOperand(v)); }
+  public Tensor le(Tensor o) { return binary(BinaryOp.LE, o); }
+  public Tensor le(double v) { return le(scalarOperand(v)); }
+  public Tensor eq(long v) { return eq(scalarOperand(v)); }
+  public Tensor ne(long v) { return ne(scalarOperand(v)); }
+  public Tensor gt(long v) { return gt(scalarOperand(v)); }
+  public Tensor ge(long v) { return ge(scalarOperand(v)); }
+  public Tensor lt(long v) { return lt(scalarOperand(v)); }
+  public Tensor le(long v) { return le(scalarOperand(v)); }
+  public Tensor logicalAnd(Tensor o) { return binary(BinaryOp.LOGICAL_AND, o); }
+  public Tensor logicalOr(Tensor o) { return binary(BinaryOp.LOGICAL_OR, o); }
+  /** {@code where(mask, value, self)}: elements where {@code mask} is true become {@code value}. */
+  public Tensor maskedFill(Tensor mask, double value) { return Torch.where(mask, scalarOperand(value).to(dtype()), this); }
+
+  // ======================================== reductions ========================================
+
+  private Tensor reduce(OpDef op, String name, Attrs a) { return Dispatcher.apply1(name, op, a, this); }
+  private static Attrs dims(int[] d, boolean keepdim) { return Attrs.of("dims", d, "keepdim", keepdim); }
+
+  public Tensor sum() { return reduce(Reductions.SUM, null, Attrs.EMPTY); }
+  public Tensor sum(int dim, boolean keepdim) { return sum(new int[]{dim}, keepdim); }
+  public Tensor sum(int[] dims, boolean keepdim) { return reduce(Reductions.SUM, null, dims(dims, keepdim)); }
+  public Tensor mean() { return reduce(Reductions.MEAN, null, Attrs.EMPTY); }
+  public Tensor mean(int dim, boolean keepdim) { return mean(new int[]{dim}, keepdim); }
+  public Tensor mean(int[] dims, boolean keepdim) { return reduce(Reductions.MEAN, null, dims(dims, keepdim)); }
+  public Tensor prod() { return reduce(Reductions.PROD, null, Attrs.EMPTY); }
+  /** The largest element (MaxBackward1). */
+  public Tensor max() { return reduce(Reductions.AMAX, "MaxBackward1", Attrs.EMPTY); }
+  public Tensor min() { return reduce(Reductions.AMIN, "MinBackward1", Attrs.EMPTY); }
+  public Tensor amax(int[] dims, boolean keepdim) { return reduce(Reductions.AMAX, null, dims(dims, keepdim)); }
+  public Tensor amin(int[] dims, boolean keepdim) { return reduce(Reductions.AMIN, null, dims(dims, keepdim)); }
+
+  /** Values and int64 indices of the maxima along {@code dim}. */
+  public ValuesIndices max(int dim) { return max(dim, false); }
+  public ValuesIndices max(int dim, boolean keepdim) { return valuesIndices(Reductions.MAX_DIM, dim, keepdim); }
+  public ValuesIndices min(int dim) { return min(dim, false); }
+  public ValuesIndices min(int dim, boolean keepdim) { return valuesIndices(Reductions.MIN_DIM, dim, keepdim); }
+
+  private ValuesIndices valuesIndices(OpDef op, int dim, boolean keepdim) {
+    Tensor[] r = Dispatcher.apply(op, Attrs.of("dim", dim, "keepdim", keepdim), null, this);
+    return new ValuesIndices(r[0], r[1]);
+  }
+
+  /** {@code torch.return_types.max}: the values and their int64 indices. */
+  public record ValuesIndices(Tensor values, Tensor indices) {
+    @Override public String toString() {
+      return "torch.return_types.max(\nvalues=" + values + ",\nindices=" + indices + ")";
+    }
+  }
+
+  public Tensor argmax() { return Dispatcher.apply1(Reductions.ARGMAX, Attrs.EMPTY, this); }
+  public Tensor argmax(int dim) { return argmax(dim, false); }
+  public Tensor argmax(int dim, boolean keepdim) { return Dispatcher.apply1(Reductions.ARGMAX, Attrs.of("dim", dim, "keepdim", keepdim), this); }
+  public Tensor argmin() { return Dispatcher.apply1(Reductions.ARGMIN, Attrs.EMPTY, this); }
+  public Tensor argmin(int dim) { return Dispatcher.apply1(Reductions.ARGMIN, Attrs.of("dim", dim, "keepdim", false), this); }
+  /** The 2-norm of all elements. */
+  public Tensor norm() { return norm(2.0); }
+  public Tensor norm(double p) { return Dispatcher.apply1(Reductions.NORM, Attrs.of("p", p), this); }
+  public Tensor norm(double p, int[] dims, boolean keepdim) { return Dispatcher.apply1(Reductions.NORM, Attrs.of("p", p, "dims", dims, "keepdim", keepdim), this); }
+  /** Unbiased variance of all elements. */
+  public Tensor var() { return Dispatcher.apply1(Reductions.VAR, Attrs.of("correction", 1.0), this); }
+  public Tensor var(int dim, boolean unbiased, boolean keepdim) {
+    return Dispatcher.apply1(Reductions.VAR, Attrs.of("dims", new int[]{dim}, "correction", unbiased ? 1.0 : 0.0, "keepdim", keepdim), this);
+  }
+  public Tensor std() { return Dispatcher.apply1(Reductions.STD, Attrs.of("correction", 1.0), this); }
+  public Tensor std(int dim, boolean unbiased, boolean keepdim) {
+    return Dispatcher.apply1(Reductions.STD, Attrs.of("dims", new int[]{dim}, "correction", unbiased ? 1.0 : 0.0, "keepdim", keepdim), this);
+  }
+  public Tensor all() { return Dispatcher.apply1(Reductions.ALL, Attrs.EMPTY, this); }
+  public Tensor any() { return Dispatcher.apply1(Reductions.ANY, Attrs.EMPTY, this); }
+  public Tensor softmax(int dim) { return Dispatcher.apply1(Activations.SOFTMAX, Attrs.of("dim", dim), this); }
+  public Tensor logSoftmax(int dim) { return Dispatcher.apply1(Activations.LOG_SOFTMAX, Attrs.of("dim", dim), this); }
+
+  // ======================================== shapes and views ========================================
+
+  private Tensor reshapeNamed(String name, int[] shape) { return Dispatcher.apply1(name, Views.RESHAPE, Attrs.of("shape", shape), this); }
+
+  /** A view with another shape (one -1 is inferred); PyTorch's error when the strides cannot express it. */
+  public Tensor view(int... shape) {
+    int[] s = Shapes.inferSize(shape, numel());
+    if (ViewMath.computeStrides(data.shape(), data.strides(), s) == null)
+      throw new TorchException("view size is not compatible with input tensor's size and stride (at least one dimension spans "
+          + "across two contiguous subspaces). Use .reshape(...) instead.");
+    return reshapeNamed("ViewBackward0", s);
+  }
+
+  /** view() when the strides allow it, else a contiguous copy reshaped. */
+  public Tensor reshape(int... shape) {
+    int[] s = Shapes.inferSize(shape, numel());
+    if (ViewMath.computeStrides(data.shape(), data.strides(), s) != null) return reshapeNamed("ReshapeAliasBackward0", s);
+    return clone().reshapeNamed("UnsafeViewBackward0", s);
+  }
+
+  public Tensor flatten() { return flatten(0, -1); }
+
+  public Tensor flatten(int startDim, int endDim) {
+    int nd = dim();
+    if (nd == 0) return reshape(1);
+    int s = Shapes.wrapDim(startDim, nd), e = Shapes.wrapDim(endDim, nd);
+    if (s > e) throw new TorchException("flatten() has invalid args: start_dim cannot come after end_dim");
+    if (s == e) return this;
+    int[] shape = data.shape();
+    int[] out = new int[nd - (e - s)];
+    int j = 0;
+    for (int i = 0; i < s; i++) out[j++] = shape[i];
+    int m = 1;
+    for (int i = s; i <= e; i++) m *= shape[i];
+    out[j++] = m;
+    for (int i = e + 1; i < nd; i++) out[j++] = shape[i];
+    return reshape(out);
+  }
+
+  public Tensor squeeze() {
+    int[] shape = data.shape();
+    int n = 0;
+    for (int s : shape) if (s != 1) n++;
+    int[] out = new int[n];
+    for (int i = 0, j = 0; i < shape.length; i++) if (shape[i] != 1) out[j++] = shape[i];
+    return reshapeNamed("SqueezeBackward0", out);
+  }
+
+  public Tensor squeeze(int dim) {
+    int nd = dim();
+    if (nd == 0) { Shapes.wrapDim(dim, 0); return reshapeNamed("SqueezeBackward1", Shapes.SCALAR); }
+    int d = Shapes.wrapDim(dim, nd);
+    int[] shape = data.shape();
+    if (shape[d] != 1) return reshapeNamed("SqueezeBackward1", shape.clone());
+    int[] out = new int[nd - 1];
+    for (int i = 0, j = 0; i < nd; i++) if (i != d) out[j++] = shape[i];
+    return reshapeNamed("SqueezeBackward1", out);
+  }
+
+  public Tensor unsqueeze(int dim) {
+    int nd = dim();
+    int d = Shapes.wrapDim(dim, nd + 1);
+    int[] shape = data.shape(), out = new int[nd + 1];
+    for (int i = 0, j = 0; i <= nd; i++) out[i] = i == d ? 1 : shape[j++];
+    return reshapeNamed("UnsqueezeBackward0", out);
+  }
+
+  private Tensor permuteNamed(String name, int[] dims) { return Dispatcher.apply1(name, Views.PERMUTE, Attrs.of("dims", dims), this); }
+
+  public Tensor permute(int... dims) { return permuteNamed(null, dims); }
+
+  public Tensor transpose(int dim0, int dim1) {
+    int nd = dim();
+    int[] p = Shapes.allDims(nd);
+    if (nd == 0) { Shapes.wrapDim(dim0, 0); Shapes.wrapDim(dim1, 0); return permuteNamed("TransposeBackward0", p); }
+    int a = Shapes.wrapDim(dim0, nd), b = Shapes.wrapDim(dim1, nd);
+    p[a] = b;
+    p[b] = a;
+    return permuteNamed("TransposeBackward0", p);
+  }
+
+  /** Transpose of a matrix; vectors and scalars come back as they are (TBackward0). */
+  public Tensor t() {
+    if (dim() > 2) throw new TorchException("t() expects a tensor with <= 2 dimensions, but self is " + dim() + "D");
+    return permuteNamed("TBackward0", dim() == 2 ? new int[]{1, 0} : Shapes.allDims(dim()));
+  }
+
+  public Tensor expand(int... shape) { return Dispatcher.apply1(Views.EXPAND, Attrs.of("shape", shape), this); }
+
+  public Tensor expandAs(Tensor other) { return expand(other.shapeArray()); }
+
+  public Tensor contiguous() { return isContiguous() ? this : clone(); }
+
+  public Tensor narrow(int dim, int start, int length) {
+    if (dim() == 0) throw new TorchException("narrow() cannot be applied to a 0-dim tensor.");
+    int d = Shapes.wrapDim(dim, dim());
+    int size = data.shape()[d];
+    if (start < -size || start > size)
+      throw new TorchException("start out of range (expected to be in range of [" + (-size) + ", " + size + "], but got " + start + ")");
+    int s = start < 0 ? start + size : start;
+    if (length < 0) throw new TorchException("narrow(): length must be non-negative.");
+    if (s + length > size)
+      throw new TorchException("start (" + s + ") + length (" + length + ") exceeds dimension size (" + size + ").");
+    return Dispatcher.apply1(Views.SLICE, Attrs.of("dim", d, "start", s, "end", s + length, "step", 1), this);
+  }
+
+  /** Python's {@code x[start:end:step]} along {@code dim}, with Python's clamping of the bounds. */
+  public Tensor slice(int dim, int start, int end, int step) {
+    int d = Shapes.wrapDim(dim, dim());
+    int size = data.shape()[d];
+    int s = clampIndex(start, size), e = clampIndex(end, size);
+    if (e < s) e = s;
+    return Dispatcher.apply1(Views.SLICE, Attrs.of("dim", d, "start", s, "end", e, "step", step), this);
+  }
+
+  private static int clampIndex(int i, int size) {
+    if (i < 0) i += size;
+    return Math.max(0, Math.min(i, size));
+  }
+
+  public Tensor select(int dim, int index) { return Dispatcher.apply1(Views.SELECT, Attrs.of("dim", dim, "index", index), this); }
+
+  public Tensor indexSelect(int dim, Tensor index) { return Dispatcher.apply1(Indexing.INDEX_SELECT, Attrs.of("dim", dim), this, index); }
+
+  public Tensor gather(int dim, Tensor index) { return Dispatcher.apply1(Indexing.GATHER, Attrs.of("dim", dim), this, index); }
+
+  // ======================================== matrix products ========================================
+
+  public Tensor mm(Tensor o) { return call(dev.tcompile.ir.ops.LinearAlgebra.MM, this, o); }
+  public Tensor bmm(Tensor o) { return call(dev.tcompile.ir.ops.LinearAlgebra.BMM, this, o); }
+  public Tensor mv(Tensor v) { return call(dev.tcompile.ir.ops.LinearAlgebra.MV, this, v); }
+  public Tensor dot(Tensor o) { return call(dev.tcompile.ir.ops.LinearAlgebra.DOT, this, o); }
+
+  /** NumPy-style matrix product, decomposed into dot/mv/mm/bmm exactly as PyTorch decomposes it. */
+  public Tensor matmul(Tensor o) { return MatmulDecomposition.matmul(this, o); }
+
+  // ======================================== in place ========================================
+
+  public Tensor add_(Tensor o) { return InPlace.apply(this, Elementwise.ADD, Attrs.EMPTY, o); }
+  public Tensor add_(double v) { return add_(scalarOperand(v)); }
+  public Tensor add_(long v) { return add_(scalarOperand(v)); }
+  public Tensor sub_(Tensor o) { return InPlace.apply(this, Elementwise.SUB, Attrs.EMPTY, o); }
+  public Tensor sub_(double v) { return sub_(scalarOperand(v)); }
+  public Tensor sub_(long v) { return sub_(scalarOperand(v)); }
+  public Tensor mul_(Tensor o) { return InPlace.apply(this, Elementwise.MUL, Attrs.EMPTY, o); }
+  public Tensor mul_(double v) { return mul_(scalarOperand(v)); }
+  public Tensor mul_(long v) { return mul_(scalarOperand(v)); }
+  public Tensor div_(Tensor o) { return InPlace.apply(this, Elementwise.DIV, Attrs.EMPTY, o); }
+  public Tensor div_(double v) { return div_(scalarOperand(v)); }
+  public Tensor div_(long v) { return div_(scalarOperand(v)); }
+  public Tensor pow_(double p) { return InPlace.apply(this, Elementwise.POW_SCALAR, Attrs.of("exponent", p)); }
+  public Tensor clamp_(double min, double max) { return InPlace.apply(this, Elementwise.CLAMP, Attrs.of("min", min, "max", max)); }
+  public Tensor relu_() { return InPlace.apply(this, Elementwise.unary(UnaryOp.RELU), Attrs.EMPTY); }
+  public Tensor zero_() { return InPlace.apply(this, "ZeroBackward0", Creation.FULL_LIKE, Attrs.of("value", 0.0)); }
+  public Tensor fill_(double v) { return InPlace.apply(this, "FillBackward0", Creation.FULL_LIKE, Attrs.of("value", v)); }
+  /** Copies {@code src} (broadcast, converted) into this tensor; the gradient flows to src. */
+  public Tensor copy_(Tensor src) { return InPlace.apply(this, Creation.COPY, Attrs.EMPTY, src); }
+  /** Fills with U[from, to) from the default generator. */
+  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniform(data.shape(), from, to)); }
+  /** Fills with N(mean, std^2) from the default generator. */
+  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normal(data.shape(), mean, std)); }
+}

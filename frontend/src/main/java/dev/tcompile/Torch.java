@@ -1,0 +1,200 @@
+package dev.tcompile;
+
+import dev.tcompile.format.PrintOptions;
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.ops.Elementwise;
+import dev.tcompile.ir.ops.Indexing;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+
+/** {@code torch.*}: tensor creation, joining, grad-mode guards, seeding and print options. */
+public final class Torch {
+  private Torch() {}
+
+  // ======================================== creation ========================================
+
+  /** A 1-D float32 tensor: {@code torch.tensor([3.0, 4.0])}. */
+  public static Tensor tensor(float... values) { return Tensor.wrap(NDArray.wrap(values.clone(), values.length)); }
+
+  /** A 1-D float32 tensor from doubles (rounded to float32, PyTorch's default dtype). */
+  public static Tensor tensor(double... values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+    return Tensor.wrap(NDArray.wrap(f, f.length));
+  }
+
+  /** A 1-D int64 tensor: {@code torch.tensor([1, 2])}. */
+  public static Tensor tensor(long... values) { return Tensor.wrap(NDArray.wrap(values.clone(), values.length)); }
+
+  public static Tensor tensor(boolean... values) { return Tensor.wrap(NDArray.wrap(values.clone(), values.length)); }
+
+  /** A 2-D float32 tensor from rows of equal length. */
+  public static Tensor tensor(float[][] rows) {
+    int cols = rows.length == 0 ? 0 : rows[0].length;
+    float[] d = new float[rows.length * cols];
+    for (int r = 0; r < rows.length; r++) {
+      if (rows[r].length != cols)
+        throw new TorchException("expected sequence of length " + cols + " at dim 1 (got " + rows[r].length + ")");
+      System.arraycopy(rows[r], 0, d, r * cols, cols);
+    }
+    return Tensor.wrap(NDArray.wrap(d, rows.length, cols));
+  }
+
+  /** A 3-D float32 tensor. */
+  public static Tensor tensor(float[][][] v) {
+    int a = v.length, b = a == 0 ? 0 : v[0].length, c = b == 0 ? 0 : v[0][0].length;
+    float[] d = new float[a * b * c];
+    for (int i = 0; i < a; i++) {
+      if (v[i].length != b) throw new TorchException("expected sequence of length " + b + " at dim 1 (got " + v[i].length + ")");
+      for (int j = 0; j < b; j++) {
+        if (v[i][j].length != c) throw new TorchException("expected sequence of length " + c + " at dim 2 (got " + v[i][j].length + ")");
+        System.arraycopy(v[i][j], 0, d, (i * b + j) * c, c);
+      }
+    }
+    return Tensor.wrap(NDArray.wrap(d, a, b, c));
+  }
+
+  /** A 0-d float32 tensor: {@code torch.tensor(5.)}. */
+  public static Tensor scalar(double v) { return Tensor.wrap(NDArray.scalar(DType.FLOAT32, v)); }
+
+  /** Copies {@code data} into a float32 tensor of {@code shape}. */
+  public static Tensor fromArray(float[] data, int... shape) { return Tensor.wrap(NDArray.wrap(data.clone(), shape)); }
+
+  /** Copies {@code data} into an int64 tensor of {@code shape}. */
+  public static Tensor fromArray(long[] data, int... shape) { return Tensor.wrap(NDArray.wrap(data.clone(), shape)); }
+
+  public static Tensor fromArray(boolean[] data, int... shape) { return Tensor.wrap(NDArray.wrap(data.clone(), shape)); }
+
+  public static Tensor zeros(int... shape) { return full(0, shape); }
+  public static Tensor ones(int... shape) { return full(1, shape); }
+  public static Tensor full(double value, int... shape) { return Tensor.wrap(NDArray.full(DType.FLOAT32, value, shape)); }
+  public static Tensor zeros(DType dtype, int... shape) { return Tensor.wrap(NDArray.full(dtype, 0, shape)); }
+  public static Tensor ones(DType dtype, int... shape) { return Tensor.wrap(NDArray.full(dtype, 1, shape)); }
+  public static Tensor full(double value, DType dtype, int... shape) { return Tensor.wrap(NDArray.full(dtype, value, shape)); }
+
+  /** Uninitialised in PyTorch; zero-filled here (the JVM zeroes memory anyway). */
+  public static Tensor empty(int... shape) { return zeros(shape); }
+
+  public static Tensor zerosLike(Tensor t) { return Tensor.wrap(NDArray.full(t.dtype(), 0, t.shapeArray())); }
+  public static Tensor onesLike(Tensor t) { return Tensor.wrap(NDArray.full(t.dtype(), 1, t.shapeArray())); }
+  public static Tensor fullLike(Tensor t, double v) { return Tensor.wrap(NDArray.full(t.dtype(), v, t.shapeArray())); }
+  public static Tensor randLike(Tensor t) { return rand(t.shapeArray()); }
+  public static Tensor randnLike(Tensor t) { return randn(t.shapeArray()); }
+
+  public static Tensor eye(int n) { return eye(n, n); }
+
+  public static Tensor eye(int n, int m) {
+    NDArray a = NDArray.empty(DType.FLOAT32, n, m);
+    for (int i = 0; i < Math.min(n, m); i++) a.floats()[i * m + i] = 1f;
+    return Tensor.wrap(a);
+  }
+
+  /** {@code torch.arange(end)} with an integer end: int64, as in PyTorch. */
+  public static Tensor arange(long end) { return arange(0, end, 1); }
+
+  /** {@code torch.arange(end)} with a float end: float32. */
+  public static Tensor arange(double end) { return arange(0.0, end, 1.0); }
+
+  public static Tensor arange(long start, long end, long step) {
+    int n = arangeLength(start, end, step);
+    long[] d = new long[n];
+    for (int i = 0; i < n; i++) d[i] = start + i * step;
+    return Tensor.wrap(NDArray.wrap(d, n));
+  }
+
+  /** Float32 values {@code start + i * step} computed in double, as PyTorch's kernel does. */
+  public static Tensor arange(double start, double end, double step) {
+    int n = arangeLength(start, end, step);
+    float[] d = new float[n];
+    for (int i = 0; i < n; i++) d[i] = (float) (start + i * step);
+    return Tensor.wrap(NDArray.wrap(d, n));
+  }
+
+  private static int arangeLength(double start, double end, double step) {
+    if (step == 0) throw new TorchException("step must be nonzero");
+    if ((step > 0 && end < start) || (step < 0 && end > start))
+      throw new TorchException("upper bound and larger bound inconsistent with step sign");
+    return (int) Math.ceil((end - start) / step);
+  }
+
+  public static Tensor linspace(double start, double end, int steps) {
+    float[] d = new float[steps];
+    double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    int half = steps / 2;
+    for (int i = 0; i < steps; i++) d[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+    return Tensor.wrap(NDArray.wrap(d, steps));
+  }
+
+  // ======================================== random ========================================
+
+  /** Seeds the default generator: every later random call is reproducible. */
+  public static void manualSeed(long seed) { Rng.manualSeed(seed); }
+
+  /** U[0, 1) float32. */
+  public static Tensor rand(int... shape) { return Tensor.wrap(Rng.uniform(shape, 0, 1)); }
+
+  /** N(0, 1) float32. */
+  public static Tensor randn(int... shape) { return Tensor.wrap(Rng.normal(shape, 0, 1)); }
+
+  /** Uniform int64 in [low, high). */
+  public static Tensor randint(long low, long high, int... shape) { return Tensor.wrap(Rng.randint(low, high, shape)); }
+
+  /** A random permutation of 0..n-1 (int64). */
+  public static Tensor randperm(int n) { return Tensor.wrap(Rng.randperm(n)); }
+
+  // ======================================== joining ========================================
+
+  public static Tensor cat(int dim, Tensor... ts) { return Dispatcher.apply1(Indexing.CAT, Attrs.of("dim", dim), ts); }
+
+  public static Tensor cat(java.util.List<Tensor> ts, int dim) { return cat(dim, ts.toArray(new Tensor[0])); }
+
+  public static Tensor stack(int dim, Tensor... ts) { return Dispatcher.apply1(Indexing.STACK, Attrs.of("dim", dim), ts); }
+
+  /** {@code cond ? a : b} elementwise, broadcasting all three; cond must be bool. */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Dispatcher.apply1(Elementwise.WHERE, Attrs.EMPTY, cond, a, b); }
+
+  public static Tensor where(Tensor cond, Tensor a, double b) { return where(cond, a, a.scalarOperand(b)); }
+
+  // ======================================== grad mode ========================================
+
+  /** {@code with torch.no_grad():} — {@code try (var g = Torch.noGrad()) { ... }}. */
+  public static GradGuard noGrad() { return new GradGuard(false); }
+
+  /** {@code with torch.enable_grad():}. */
+  public static GradGuard enableGrad() { return new GradGuard(true); }
+
+  public static boolean isGradEnabled() { return GradMode.isEnabled(); }
+
+  // ======================================== printing ========================================
+
+  /** {@code torch.set_printoptions}; a null sciMode means automatic. */
+  public static void setPrintOptions(int precision, int threshold, int edgeitems, int linewidth, Boolean sciMode) {
+    PrintOptions.set(new PrintOptions(precision, threshold, edgeitems, linewidth, sciMode));
+  }
+
+  /**
+   * Python's {@code print(a, b, ...)}: values joined by spaces, null as {@code None}, booleans as
+   * {@code True}/{@code False} — so ported tutorials print what their Python originals print.
+   */
+  public static void print(Object... values) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) sb.append(' ');
+      sb.append(pythonStr(values[i]));
+    }
+    System.out.println(sb);
+  }
+
+  static String pythonStr(Object o) {
+    if (o == null) return "None";
+    if (o instanceof Boolean b) return b ? "True" : "False";
+    if (o instanceof int[] a) return "(" + String.join(", ", java.util.Arrays.stream(a).mapToObj(String::valueOf).toList())
+        + (a.length == 1 ? ",)" : ")");
+    return String.valueOf(o);
+  }
+
+  static int[] checkShape(int[] shape) {
+    for (int s : shape) if (s < 0) throw new TorchException("Trying to create tensor with negative dimension " + s + ": " + Shapes.str(shape));
+    return shape;
+  }
+}
