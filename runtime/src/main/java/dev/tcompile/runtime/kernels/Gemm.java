@@ -1,17 +1,327 @@
 package dev.tcompile.runtime.kernels;
 
+import dev.tcompile.TorchException;
+import dev.tcompile.runtime.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Single-precision GEMM, BLAS conventions in row-major storage:
  * {@code C = alpha * op(A) * op(B) + beta * C}, op(A) m x k, op(B) k x n, C m x n.
  * {@code lda/ldb/ldc} are row strides (elements between consecutive rows of the stored matrix).
  * When beta == 0, C is overwritten without being read (NaNs in C do not propagate), as BLAS does.
+ *
+ * <p>Implementation (BLIS/GotoBLAS design, vectors along n): B is packed in blocks of {@code KC x NC} into
+ * {@code NR}-column panels (NR = two vectors of {@link FloatVector#SPECIES_PREFERRED}), A into {@code MR}-row
+ * panels scaled by alpha; an {@code MR x NR} register-blocked micro-kernel (MR = 12 with 512-bit vectors and
+ * 32 registers, 6 with 256-bit AVX2) runs each A panel, kept in L1, against every B panel of the block, which
+ * stays in L2. Packing buffers are per thread and reused. Problems of at least {@link #PARALLEL_MIN_FLOP}
+ * multiply-adds are split over {@link Parallel#threads()} threads (along the larger of m and n). Small problems
+ * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead.
  */
 public final class Gemm {
   private Gemm() {}
 
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int VL = S.length();
+  /** Micro-tile width (columns of C per micro-kernel call): two vectors. */
+  static final int NR = 2 * VL;
+  /** Micro-tile height (rows of C per micro-kernel call). */
+  static final int MR = VL >= 16 ? 12 : 6;
+  /** Depth of a packed block (k-direction). */
+  static final int KC = 256;
+  /** Width of a packed block of B (kept in L2): KC * NC floats. */
+  static final int NC = Math.max(NR, (512 / NR) * NR);
+  /** m*n*k below which packing is skipped. */
+  static final long SMALL_FLOP = 32L * 32 * 32;
+  /** m*n*k from which sgemm uses several threads. */
+  public static final long PARALLEL_MIN_FLOP = 64L * 64 * 64;
+
+  private static final class Buffers {
+    final float[] a = new float[MR * KC];
+    final float[] b = new float[KC * NC];
+    final float[] tile = new float[MR * NR];
+  }
+
+  private static final ThreadLocal<Buffers> BUF = ThreadLocal.withInitial(Buffers::new);
+
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
-    GemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    if (m < 0 || n < 0 || k < 0)
+      throw new TorchException("sgemm: negative size m=" + m + ", n=" + n + ", k=" + k);
+    if (m == 0 || n == 0) return;
+    if (ldc < n && m > 1) throw new TorchException("sgemm: ldc=" + ldc + " < n=" + n);
+    if (k == 0 || alpha == 0f) { scaleC(m, n, beta, c, cOff, ldc); return; }
+    long flop = (long) m * n * k;
+    boolean dotForm = !transA && (transB || (n == 1 && ldb == 1));
+    if (flop <= SMALL_FLOP || ((m == 1 || n == 1) && (dotForm || !transB))) {
+      if (dotForm) { dotGemm(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc); return; }
+      if (!transB) { axpyGemm(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc); return; }
+    }
+    int threads = Parallel.threads();
+    if (threads > 1 && flop >= PARALLEL_MIN_FLOP && !Parallel.inParallelRegion()) {
+      boolean splitN = n >= m;
+      int units = splitN ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+      int parts = Math.min(threads, units);
+      if (parts > 1) {
+        Parallel.run(parts, (t, cnt) -> {
+          int u0 = (int) ((long) units * t / cnt), u1 = (int) ((long) units * (t + 1) / cnt);
+          if (splitN) {
+            int j0 = u0 * NR, j1 = Math.min(n, u1 * NR);
+            if (j0 < j1) blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc);
+          } else {
+            int i0 = u0 * MR, i1 = Math.min(m, u1 * MR);
+            if (i0 < i1) blocked(transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
+                b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+          }
+        });
+        return;
+      }
+    }
+    blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
+
+  /** C = beta * C (C zeroed, not read, when beta == 0). */
+  private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int co = cOff + i * ldc;
+      if (beta == 0f) java.util.Arrays.fill(c, co, co + n, 0f);
+      else if (beta != 1f) for (int j = 0; j < n; j++) c[co + j] *= beta;
+    }
+  }
+
+  /** The packed, register-blocked algorithm on one thread. */
+  static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+    Buffers buf = BUF.get();
+    float[] ap = buf.a, bp = buf.b, tile = buf.tile;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+        float bt = pc == 0 ? beta : 1f;
+        for (int ic = 0; ic < m; ic += MR) {
+          int mr = Math.min(MR, m - ic);
+          packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int co = cOff + ic * ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              microKernel(kc, ap, bp, jr * kc, c, co, ldc, bt);
+            } else {
+              microKernel(kc, ap, bp, jr * kc, tile, 0, NR, 0f);
+              for (int r = 0; r < mr; r++) {
+                int cr = co + r * ldc, tr = r * NR;
+                if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
+                else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void microKernel(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    if (MR == 12) kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
+    else kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+  }
+
+  /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels: panel q holds kc rows of NR floats. */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+    for (int jr = 0; jr < nc; jr += NR) {
+      int nr = Math.min(NR, nc - jr), base = jr * kc;
+      if (!transB) {
+        int src = bOff + pc * ldb + jc + jr;
+        if (nr == NR) {
+          for (int p = 0; p < kc; p++, src += ldb) {
+            int d = base + p * NR;
+            FloatVector.fromArray(S, b, src).intoArray(bp, d);
+            FloatVector.fromArray(S, b, src + VL).intoArray(bp, d + VL);
+          }
+        } else {
+          for (int p = 0; p < kc; p++, src += ldb) {
+            int d = base + p * NR;
+            System.arraycopy(b, src, bp, d, nr);
+            java.util.Arrays.fill(bp, d + nr, d + NR, 0f);
+          }
+        }
+      } else {
+        for (int jj = 0; jj < nr; jj++) {
+          int src = bOff + (jc + jr + jj) * ldb + pc;
+          for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p];
+        }
+        for (int jj = nr; jj < NR; jj++) for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
+      }
+    }
+  }
+
+  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of MR floats (rows past mr zero). */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap) {
+    if (!transA) {
+      for (int r = 0; r < mr; r++) {
+        int src = aOff + (ic + r) * lda + pc;
+        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * MR + r] = a[src + p];
+        else for (int p = 0; p < kc; p++) ap[p * MR + r] = alpha * a[src + p];
+      }
+    } else {
+      for (int p = 0; p < kc; p++) {
+        int src = aOff + (pc + p) * lda + ic, d = p * MR;
+        if (alpha == 1f) for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
+        else for (int r = 0; r < mr; r++) ap[d + r] = alpha * a[src + r];
+      }
+    }
+    if (mr < MR) for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) ap[p * MR + r] = 0f;
+  }
+
+  /** C[i][j] = alpha * dot(A row i, op(B) column j) + beta * C[i][j], both contiguous in k. */
+  private static void dotGemm(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int ao = aOff + i * lda, co = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        float s = alpha * dot(a, ao, b, bOff + (transB ? j * ldb : 0), k);
+        c[co + j] = beta == 0f ? s : s + beta * c[co + j];
+      }
+    }
+  }
+
+  /** Vector dot product of x[xo..xo+n) and y[yo..yo+n). */
+  static float dot(float[] x, int xo, float[] y, int yo, int n) {
+    FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+    int i = 0;
+    for (int e = n - 2 * VL; i <= e; i += 2 * VL) {
+      s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
+      s1 = FloatVector.fromArray(S, x, xo + i + VL).fma(FloatVector.fromArray(S, y, yo + i + VL), s1);
+    }
+    for (int e = n - VL; i <= e; i += VL)
+      s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
+    float s = s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (; i < n; i++) s += x[xo + i] * y[yo + i];
+    return s;
+  }
+
+  /** C row i = beta * C row i + sum_p (alpha * op(A)[i][p]) * B row p, with B not transposed. */
+  private static void axpyGemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int co = cOff + i * ldc;
+      if (beta == 0f) java.util.Arrays.fill(c, co, co + n, 0f);
+      else if (beta != 1f) for (int j = 0; j < n; j++) c[co + j] *= beta;
+      for (int p = 0; p < k; p++) {
+        float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+        axpy(av, b, bOff + p * ldb, c, co, n);
+      }
+    }
+  }
+
+  /** y[yo..yo+n) += alpha * x[xo..xo+n). */
+  static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    FloatVector av = FloatVector.broadcast(S, alpha);
+    int i = 0;
+    for (int e = n - VL; i <= e; i += VL)
+      FloatVector.fromArray(S, x, xo + i).fma(av, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+    for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+  }
+
+  /** 6 x NR micro-kernel: C[6 x NR] = packed A panel (kc x 6) * packed B panel (kc x NR) + beta * C. */
+  static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 6, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+    }
+  }
+
+  /** 12 x NR micro-kernel: C[12 x NR] = packed A panel (kc x 12) * packed B panel (kc x NR) + beta * C. */
+  static void kernel12(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+    FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+    FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
+    FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
+    FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
+    FloatVector c11a = FloatVector.zero(S), c11b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 12, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 6]); c6a = x.fma(b0, c6a); c6b = x.fma(b1, c6b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 7]); c7a = x.fma(b0, c7a); c7b = x.fma(b1, c7b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 8]); c8a = x.fma(b0, c8a); c8b = x.fma(b1, c8b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 9]); c9a = x.fma(b0, c9a); c9b = x.fma(b1, c9b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 10]); c10a = x.fma(b0, c10a); c10b = x.fma(b1, c10b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 11]); c11a = x.fma(b0, c11a); c11b = x.fma(b1, c11b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+      c6a.intoArray(c, co + 6 * ldc); c6b.intoArray(c, co + 6 * ldc + VL);
+      c7a.intoArray(c, co + 7 * ldc); c7b.intoArray(c, co + 7 * ldc + VL);
+      c8a.intoArray(c, co + 8 * ldc); c8b.intoArray(c, co + 8 * ldc + VL);
+      c9a.intoArray(c, co + 9 * ldc); c9b.intoArray(c, co + 9 * ldc + VL);
+      c10a.intoArray(c, co + 10 * ldc); c10b.intoArray(c, co + 10 * ldc + VL);
+      c11a.intoArray(c, co + 11 * ldc); c11b.intoArray(c, co + 11 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 6 * ldc).fma(bv, c6a).intoArray(c, co + 6 * ldc); FloatVector.fromArray(S, c, co + 6 * ldc + VL).fma(bv, c6b).intoArray(c, co + 6 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 7 * ldc).fma(bv, c7a).intoArray(c, co + 7 * ldc); FloatVector.fromArray(S, c, co + 7 * ldc + VL).fma(bv, c7b).intoArray(c, co + 7 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 8 * ldc).fma(bv, c8a).intoArray(c, co + 8 * ldc); FloatVector.fromArray(S, c, co + 8 * ldc + VL).fma(bv, c8b).intoArray(c, co + 8 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 11 * ldc).fma(bv, c11a).intoArray(c, co + 11 * ldc); FloatVector.fromArray(S, c, co + 11 * ldc + VL).fma(bv, c11b).intoArray(c, co + 11 * ldc + VL);
+    }
+  }
+
 }

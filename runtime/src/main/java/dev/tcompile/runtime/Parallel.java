@@ -1,0 +1,174 @@
+package dev.tcompile.runtime;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The runtime's one persistent thread pool: kernels (sgemm, conv2d) split their work into a few coarse
+ * tasks and run them here. Workers are daemon threads started once (lazily, on the first parallel call
+ * that needs them) and parked between calls; no thread is created per call.
+ *
+ * <p>The calling thread always runs task 0 itself, so {@code threads() == 1} means "everything on the
+ * caller". A call made from inside a task (nested parallelism) runs all its tasks inline on that thread.
+ *
+ * <p>The thread count defaults to {@code Runtime.availableProcessors()}, or to the system property
+ * {@code tcompile.threads} when set; {@link #setThreads} changes it at run time (benchmarks use 1 and 2).
+ * Calls are serialised: two application threads calling kernels at once take turns for the pool.
+ */
+public final class Parallel {
+  private Parallel() {}
+
+  /** Body of a parallel loop: runs task {@code t} of {@code count}. */
+  @FunctionalInterface
+  public interface Task {
+    void run(int t, int count);
+  }
+
+  /** Body of a parallel range loop: handles {@code [from, to)}. */
+  @FunctionalInterface
+  public interface Range {
+    void run(int from, int to);
+  }
+
+  private static final int MAX = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private static volatile int threads = initialThreads();
+  private static final Object LOCK = new Object();
+  private static Worker[] workers = new Worker[0];
+  private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+  // the job being run (written under LOCK before workers are released)
+  private static volatile Task job;
+  private static volatile int jobCount;
+  private static final AtomicInteger pending = new AtomicInteger();
+  private static volatile Thread waiter;
+  private static volatile Throwable failure;
+
+  private static int initialThreads() {
+    String p = System.getProperty("tcompile.threads");
+    if (p != null) {
+      try { return Math.max(1, Integer.parseInt(p.trim())); } catch (NumberFormatException ignored) { }
+    }
+    return MAX;
+  }
+
+  /** Number of threads kernels split their work over (the caller included). */
+  public static int threads() { return threads; }
+
+  /** Sets the number of threads kernels use (at least 1); takes effect on the next parallel call. */
+  public static void setThreads(int n) {
+    if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+    threads = n;
+  }
+
+  /** True on a pool worker, or on a caller while it runs its own share of a parallel call. */
+  public static boolean inParallelRegion() { return INSIDE.get(); }
+
+  /**
+   * Runs {@code task.run(t, count)} for t in [0, count), in parallel over up to {@link #threads()} threads,
+   * and returns when all have finished. An exception thrown by any task is rethrown here.
+   */
+  public static void run(int count, Task task) {
+    if (count <= 0) return;
+    if (count == 1 || threads <= 1 || INSIDE.get()) {
+      for (int t = 0; t < count; t++) task.run(t, count);
+      return;
+    }
+    synchronized (LOCK) {
+      int nw = Math.min(count, threads) - 1; // workers used; the caller is the extra one
+      ensureWorkers(nw);
+      failure = null;
+      job = task;
+      jobCount = count;
+      // task t is run by participant t % (nw + 1); participant 0 is the caller
+      pending.set(nw);
+      waiter = Thread.currentThread();
+      for (int w = 0; w < nw; w++) workers[w].release(w + 1, nw + 1);
+      INSIDE.set(Boolean.TRUE);
+      Throwable mine = null;
+      try {
+        for (int t = 0; t < count; t += nw + 1) task.run(t, count);
+      } catch (Throwable e) {
+        mine = e;
+      } finally {
+        INSIDE.set(Boolean.FALSE);
+      }
+      int spins = 0;
+      while (pending.get() != 0) {
+        if (++spins < 20_000) Thread.onSpinWait();
+        else LockSupport.parkNanos(50_000);
+      }
+      job = null;
+      Throwable f = mine != null ? mine : failure;
+      if (f instanceof RuntimeException re) throw re;
+      if (f instanceof Error er) throw er;
+      if (f != null) throw new RuntimeException(f);
+    }
+  }
+
+  /**
+   * Splits {@code [0, n)} into at most {@link #threads()} contiguous chunks, each a multiple of {@code grain}
+   * (except the last), and runs them in parallel. Runs inline when {@code n <= grain} or one thread is set.
+   */
+  public static void forRange(int n, int grain, Range body) {
+    if (n <= 0) return;
+    final int g = Math.max(1, grain);
+    final int units = (n + g - 1) / g;
+    int parts = Math.min(threads, units);
+    if (parts <= 1 || INSIDE.get()) { body.run(0, n); return; }
+    run(parts, (t, c) -> {
+      int u0 = (int) ((long) units * t / c), u1 = (int) ((long) units * (t + 1) / c);
+      int from = u0 * g, to = Math.min(n, u1 * g);
+      if (from < to) body.run(from, to);
+    });
+  }
+
+  private static void ensureWorkers(int n) {
+    if (workers.length >= n) return;
+    Worker[] w = java.util.Arrays.copyOf(workers, n);
+    for (int i = workers.length; i < n; i++) {
+      w[i] = new Worker(i);
+      w[i].thread.start();
+    }
+    workers = w;
+  }
+
+  private static final class Worker implements Runnable {
+    final Thread thread;
+    private volatile int first = -1, stride;
+
+    Worker(int id) {
+      thread = new Thread(this, "tcompile-kernel-" + (id + 1));
+      thread.setDaemon(true);
+    }
+
+    void release(int firstTask, int step) {
+      stride = step;
+      first = firstTask;
+      LockSupport.unpark(thread);
+    }
+
+    @Override public void run() {
+      INSIDE.set(Boolean.TRUE);
+      int spins = 0;
+      while (true) {
+        int f = first;
+        if (f < 0) {
+          // spin a little after a job (kernels often come in bursts), then park
+          if (++spins < 10_000) Thread.onSpinWait();
+          else LockSupport.park(this);
+          continue;
+        }
+        spins = 0;
+        first = -1;
+        Task task = job;
+        int count = jobCount, step = stride;
+        try {
+          for (int t = f; t < count; t += step) task.run(t, count);
+        } catch (Throwable e) {
+          failure = e;
+        }
+        if (pending.decrementAndGet() == 0) LockSupport.unpark(waiter);
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.tcompile.runtime.kernels;
+
+/**
+ * Per-thread reusable float buffers for kernel temporaries (im2col columns, partial sums): fresh memory is
+ * expensive on small VMs, so a kernel asks for a slot and gets the same array back call after call, grown when
+ * too small. Contents are unspecified on return; a slot must not be used by two live temporaries at once.
+ */
+public final class Scratch {
+  private Scratch() {}
+
+  /** Slots: 0 = im2col/col2im columns, 1 = per-thread partial results, 2 = small row buffers. */
+  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2;
+  private static final int SLOTS = 3;
+
+  private static final ThreadLocal<float[][]> BUFS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
+
+  /** This thread's buffer for {@code slot}, at least {@code size} floats long. */
+  public static float[] floats(int slot, int size) {
+    float[][] b = BUFS.get();
+    float[] f = b[slot];
+    if (f == null || f.length < size) {
+      f = new float[Math.max(size, f == null ? 0 : f.length + (f.length >> 1))];
+      b[slot] = f;
+    }
+    return f;
+  }
+}
