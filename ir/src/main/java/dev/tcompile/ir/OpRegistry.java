@@ -2,10 +2,18 @@ package dev.tcompile.ir;
 
 import dev.tcompile.TorchException;
 import dev.tcompile.ir.ops.Activations;
+import dev.tcompile.ir.ops.Convolution;
 import dev.tcompile.ir.ops.Creation;
+import dev.tcompile.ir.ops.Dropout;
 import dev.tcompile.ir.ops.Elementwise;
+import dev.tcompile.ir.ops.Embedding;
+import dev.tcompile.ir.ops.GeluTanh;
 import dev.tcompile.ir.ops.Indexing;
 import dev.tcompile.ir.ops.LinearAlgebra;
+import dev.tcompile.ir.ops.LossFunctions;
+import dev.tcompile.ir.ops.Normalization;
+import dev.tcompile.ir.ops.Padding;
+import dev.tcompile.ir.ops.Pooling;
 import dev.tcompile.ir.ops.Reductions;
 import dev.tcompile.ir.ops.Views;
 import dev.tcompile.runtime.kernels.BinaryOp;
@@ -26,6 +34,7 @@ public final class OpRegistry {
   /** Holders of {@code public static final OpDef} fields; later op families add their class here. */
   private static final Class<?>[] FAMILIES = {
     Elementwise.class, Reductions.class, Views.class, LinearAlgebra.class, Indexing.class, Creation.class, Activations.class,
+    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, Normalization.class, Embedding.class, Dropout.class, GeluTanh.class,
   };
 
   static {

@@ -1,0 +1,162 @@
+package dev.tcompile.ir.ops;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.ir.Algebra;
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.ir.Vjp;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.kernels.Conv2d;
+
+/**
+ * 2-D convolution (ConvolutionBackward0) and its two backward ops. Attributes: {@code stride}, {@code padding},
+ * {@code dilation} (each {@code int[2]}, zero padding only: other padding modes are a {@code pad} op first, as
+ * PyTorch does) and {@code groups}. conv2d takes {@code (x, w)} or {@code (x, w, bias)}. The three ops are
+ * bilinear, so each one's derivative is another of the three.
+ */
+public final class Convolution {
+  private Convolution() {}
+
+  public static final OpDef CONV2D = new Forward(), CONV2D_BACKWARD_INPUT = new BackwardInput(),
+      CONV2D_BACKWARD_WEIGHT = new BackwardWeight();
+
+  /** The attributes of a convolution with these hyper-parameters. */
+  public static Attrs attrs(int[] stride, int[] padding, int[] dilation, int groups) {
+    return Attrs.of("stride", stride, "padding", padding, "dilation", dilation, "groups", groups);
+  }
+
+  static Conv2d.Params params(Attrs a) {
+    int[] s = a.getInts("stride"), p = a.getInts("padding"), d = a.getInts("dilation");
+    return new Conv2d.Params(s[0], s[1], p[0], p[1], d[0], d[1], a.getInt("groups"));
+  }
+
+  /** Only the hyper-parameters (drops the backward ops' shape attribute). */
+  static Attrs hyper(Attrs a) {
+    return attrs(a.getInts("stride"), a.getInts("padding"), a.getInts("dilation"), a.getInt("groups"));
+  }
+
+  /** PyTorch's checks of a convolution's shapes; returns the output shape. */
+  static int[] outShape(Attrs a, int[] xs, int[] ws) {
+    Conv2d.Params p = params(a);
+    if (ws.length != 4) throw new TorchException("Expected 4-dimensional weight for conv2d, but got weight of size " + Shapes.str(ws));
+    if (xs.length != 4)
+      throw new TorchException("Expected 4-dimensional input for 4-dimensional weight " + Shapes.str(ws) + ", but got "
+          + xs.length + "-dimensional input of size " + Shapes.str(xs) + " instead");
+    int g = p.groups();
+    if (ws[0] % g != 0) throw new TorchException("Given groups=" + g + ", expected weight to be divisible by " + g
+        + " at dimension 0, but got weight of size [" + Shapes.str(ws) + "] instead");
+    if (xs[1] != ws[1] * g)
+      throw new TorchException("Given groups=" + g + ", weight of size " + Shapes.str(ws) + ", expected input" + Shapes.str(xs)
+          + " to have " + (ws[1] * g) + " channels, but got " + xs[1] + " channels instead");
+    int ph = xs[2] + 2 * p.padH(), pw = xs[3] + 2 * p.padW();
+    int kh = (ws[2] - 1) * p.dilH() + 1, kw = (ws[3] - 1) * p.dilW() + 1;
+    if (ph < kh || pw < kw)
+      throw new TorchException("Calculated padded input size per channel: (" + ph + " x " + pw + "). Kernel size: (" + kh
+          + " x " + kw + "). Kernel size can't be greater than actual input size");
+    return new int[]{xs[0], ws[0], Conv2d.outSize(xs[2], ws[2], p.strideH(), p.padH(), p.dilH()),
+        Conv2d.outSize(xs[3], ws[3], p.strideW(), p.padW(), p.dilW())};
+  }
+
+  static void floats(String what, TensorType... in) {
+    for (TensorType t : in)
+      if (t.dtype() != DType.FLOAT32) throw new TorchException("\"" + what + "\" not implemented for '" + t.dtype().legacyName() + "'");
+  }
+
+  /** conv2d(x, w[, bias]). */
+  static final class Forward extends OpDef {
+    Forward() { super("conv2d"); }
+
+    @Override public int arity() { return -1; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return i < 2; }
+    @Override public String gradFnName(Attrs a) { return "ConvolutionBackward0"; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      if (in.length != 2 && in.length != 3) throw new TorchException("conv2d() expected 2 or 3 inputs but got " + in.length);
+      int[] out = outShape(a, in[0].shape(), in[1].shape());
+      if (in.length == 3 && (in[2].dim() != 1 || in[2].size(0) != out[1]))
+        throw new TorchException("Given weight of size " + Shapes.str(in[1].shape()) + ", expected bias to be 1-dimensional with "
+            + out[1] + " elements, but got bias of size " + Shapes.str(in[2].shape()) + " instead");
+      floats("slow_conv2d_cpu", in);
+      return Elementwise.one(TensorType.of(DType.FLOAT32, out));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a)));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      Attrs a = v.attrs();
+      T g = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.op(CONV2D_BACKWARD_INPUT, a.with("input_shape", v.inShape(0)), g, v.input(1)));
+      if (v.needsGrad(1)) v.setGrad(1, A.op(CONV2D_BACKWARD_WEIGHT, a.with("weight_shape", v.inShape(1)), g, v.input(0)));
+      if (v.numInputs() == 3 && v.needsGrad(2)) v.setGrad(2, A.sum(g, new int[]{0, 2, 3}, false));
+    }
+  }
+
+  /** The input's gradient: inputs (gradOut, w); attribute {@code input_shape}. */
+  static final class BackwardInput extends OpDef {
+    BackwardInput() { super("conv2d_backward_input"); }
+
+    @Override public int arity() { return 2; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return true; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      int[] xs = a.getInts("input_shape");
+      checkGradOut(outShape(a, xs, in[1].shape()), in[0]);
+      return Elementwise.one(TensorType.of(DType.FLOAT32, xs));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(Conv2d.backwardInput(in[0], in[1], a.getInts("input_shape"), params(a)));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T gx = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.op(CONV2D, hyper(v.attrs()), gx, v.input(1)));
+      if (v.needsGrad(1))
+        v.setGrad(1, A.op(CONV2D_BACKWARD_WEIGHT, hyper(v.attrs()).with("weight_shape", v.inShape(1)), v.input(0), gx));
+    }
+  }
+
+  /** The weight's gradient: inputs (gradOut, x); attribute {@code weight_shape}. */
+  static final class BackwardWeight extends OpDef {
+    BackwardWeight() { super("conv2d_backward_weight"); }
+
+    @Override public int arity() { return 2; }
+    @Override public boolean differentiable(int i) { return true; }
+    @Override public boolean savesInput(Attrs a, int i) { return true; }
+
+    @Override public TensorType[] infer(Attrs a, TensorType... in) {
+      checkArity(in);
+      int[] ws = a.getInts("weight_shape");
+      checkGradOut(outShape(a, in[1].shape(), ws), in[0]);
+      return Elementwise.one(TensorType.of(DType.FLOAT32, ws));
+    }
+
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(Conv2d.backwardWeight(in[0], in[1], a.getInts("weight_shape"), params(a)));
+    }
+
+    @Override public <T> void vjp(Vjp<T> v) {
+      Algebra<T> A = v.alg();
+      T gw = v.gradOut(0);
+      if (v.needsGrad(0)) v.setGrad(0, A.op(CONV2D, hyper(v.attrs()), v.input(1), gw));
+      if (v.needsGrad(1))
+        v.setGrad(1, A.op(CONV2D_BACKWARD_INPUT, hyper(v.attrs()).with("input_shape", v.inShape(1)), v.input(0), gw));
+    }
+  }
+
+  static void checkGradOut(int[] expected, TensorType gradOut) {
+    if (!Shapes.equal(expected, gradOut.shape()))
+      throw new TorchException("conv2d backward: expected grad_output of size " + Shapes.str(expected) + ", but got "
+          + Shapes.str(gradOut.shape()));
+  }
+}
