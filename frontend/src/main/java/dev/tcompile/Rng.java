@@ -11,6 +11,9 @@ final class Rng {
 
   static synchronized void manualSeed(long seed) { RANDOM.setSeed(seed); }
 
+  /** A seed for an op that samples from its own seeded generator (bernoulli): one draw from this generator. */
+  static synchronized long nextSeed() { return RANDOM.nextLong(); }
+
   static synchronized NDArray uniform(int[] shape, double from, double to) {
     NDArray a = NDArray.empty(DType.FLOAT32, shape);
     float[] d = a.floats();

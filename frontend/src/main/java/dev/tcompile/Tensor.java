@@ -6,6 +6,7 @@ import dev.tcompile.ir.OpDef;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.ops.Activations;
 import dev.tcompile.ir.ops.Creation;
+import dev.tcompile.ir.ops.Dropout;
 import dev.tcompile.ir.ops.Elementwise;
 import dev.tcompile.ir.ops.Indexing;
 import dev.tcompile.ir.ops.Reductions;
@@ -520,6 +521,15 @@ public class Tensor {
   public Tensor copy_(Tensor src) { return InPlace.apply(this, Creation.COPY, Attrs.EMPTY, src); }
   /** Fills with U[from, to) from the default generator. */
   public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniform(data.shape(), from, to)); }
+  /**
+   * Fills with ones (probability {@code p}) and zeros. One seed is drawn from the default generator and the
+   * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Dropout}).
+   */
+  public Tensor bernoulli_(double p) {
+    Tensor mask = Dispatcher.apply1(Dropout.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p, "seed", Rng.nextSeed()));
+    return InPlace.apply(this, "BernoulliBackward2", Creation.COPY, Attrs.EMPTY, mask);
+  }
+
   /** Fills with N(mean, std^2) from the default generator. */
   public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normal(data.shape(), mean, std)); }
 }
