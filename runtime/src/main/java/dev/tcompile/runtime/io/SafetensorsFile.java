@@ -1,0 +1,236 @@
+package dev.tcompile.runtime.io;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Shapes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length N, N bytes of JSON ({@code name: {dtype,
+ * shape, data_offsets: [begin, end]}} and an optional {@code __metadata__} object of strings), then the raw
+ * little-endian data, offsets relative to its start. Reads F32, F64, F16 and BF16 (as float32), I64, I32, I16,
+ * I8 and U8 (as int64) and BOOL; writes F32, I64 and BOOL. Every structural problem is a
+ * {@link TorchException} naming it and its byte position.
+ */
+public final class SafetensorsFile {
+  private SafetensorsFile() {}
+
+  /** A file's tensors in the order of their data, and its metadata (empty when absent). */
+  public record Contents(Map<String, NDArray> tensors, Map<String, String> metadata) {}
+
+  private static final long MAX_HEADER = 100L << 20;
+
+  private record Spec(String name, String dtype, int[] shape, long begin, long end) {}
+
+  public static Contents read(Path path) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new TorchException("safetensors: cannot read " + path + ": " + e, e);
+    }
+    try {
+      return read(bytes);
+    } catch (TorchException e) {
+      throw new TorchException(e.getMessage().replaceFirst("^safetensors: ", "safetensors: " + path + ": "), e);
+    }
+  }
+
+  public static Contents read(byte[] bytes) {
+    if (bytes.length < 8) throw fail("the file is " + bytes.length + " bytes long, too short for the 8-byte header length");
+    long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (n < 2 || n > MAX_HEADER) throw fail("header length " + Long.toUnsignedString(n) + " (bytes 0-7) is not a plausible JSON size");
+    if (8 + n > bytes.length)
+      throw fail("header length " + n + " (bytes 0-7) runs past the end of the file (" + bytes.length + " bytes)");
+    int dataStart = (int) (8 + n);
+    if (bytes[8] != '{') throw fail("the header at byte 8 must start with '{'");
+    Object json;
+    try {
+      json = Json.parse(bytes, 8, dataStart, 8);
+    } catch (TorchException e) {
+      throw fail("bad JSON header: " + e.getMessage());
+    }
+    if (!(json instanceof Map<?, ?> header)) throw fail("the header at byte 8 is not a JSON object");
+    Map<String, String> metadata = new LinkedHashMap<>();
+    List<Spec> specs = new ArrayList<>();
+    for (Map.Entry<?, ?> e : header.entrySet()) {
+      String name = (String) e.getKey();
+      if (name.equals("__metadata__")) { readMetadata(e.getValue(), metadata); continue; }
+      specs.add(spec(name, e.getValue()));
+    }
+    long dataLength = bytes.length - (long) dataStart;
+    checkLayout(specs, dataLength, dataStart);
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
+    for (Spec s : specs) tensors.put(s.name(), decode(s, ByteBuffer.wrap(bytes, (int) (dataStart + s.begin()), (int) (s.end() - s.begin()))));
+    return new Contents(tensors, metadata);
+  }
+
+  private static TorchException fail(String what) { return new TorchException("safetensors: " + what); }
+
+  private static void readMetadata(Object v, Map<String, String> out) {
+    if (!(v instanceof Map<?, ?> m)) throw fail("__metadata__ must be an object of strings");
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getValue() instanceof String s)) throw fail("__metadata__ value of \"" + e.getKey() + "\" is not a string");
+      out.put((String) e.getKey(), s);
+    }
+  }
+
+  private static Spec spec(String name, Object v) {
+    if (!(v instanceof Map<?, ?> m)) throw fail("tensor '" + name + "' must be described by an object");
+    for (Object k : m.keySet())
+      if (!k.equals("dtype") && !k.equals("shape") && !k.equals("data_offsets"))
+        throw fail("tensor '" + name + "' has an unknown field \"" + k + "\"");
+    if (!(m.get("dtype") instanceof String dtype)) throw fail("tensor '" + name + "' has no dtype string");
+    if (itemSize(dtype) == 0) throw fail("tensor '" + name + "' has unknown dtype '" + dtype + "'");
+    long[] shape = longs(name, "shape", m.get("shape"), -1);
+    long[] offsets = longs(name, "data_offsets", m.get("data_offsets"), 2);
+    int[] s = new int[shape.length];
+    for (int i = 0; i < s.length; i++) {
+      if (shape[i] > Integer.MAX_VALUE) throw fail("tensor '" + name + "' dimension " + i + " of size " + shape[i] + " is too large");
+      s[i] = (int) shape[i];
+    }
+    return new Spec(name, dtype, s, offsets[0], offsets[1]);
+  }
+
+  private static long[] longs(String name, String field, Object v, int length) {
+    if (!(v instanceof List<?> list)) throw fail("tensor '" + name + "' has no " + field + " list");
+    if (length >= 0 && list.size() != length) throw fail("tensor '" + name + "' " + field + " must have " + length + " entries, got " + list.size());
+    long[] out = new long[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(list.get(i) instanceof Long l) || l < 0) throw fail("tensor '" + name + "' " + field + " must hold non-negative integers, got " + list);
+      out[i] = l;
+    }
+    return out;
+  }
+
+  /** Each tensor's byte range must fit its shape, lie inside the data section, and not overlap another's. */
+  private static void checkLayout(List<Spec> specs, long dataLength, int dataStart) {
+    for (Spec s : specs) {
+      if (s.begin() > s.end())
+        throw fail("tensor '" + s.name() + "' data_offsets [" + s.begin() + ", " + s.end() + "] end before they begin");
+      if (s.end() > dataLength)
+        throw fail("tensor '" + s.name() + "' data_offsets [" + s.begin() + ", " + s.end() + "] run past the data section, which holds "
+            + dataLength + " bytes (file bytes " + dataStart + "-" + (dataStart + dataLength) + ")");
+      long need = Shapes.numel(s.shape()) * itemSize(s.dtype());
+      if (need != s.end() - s.begin())
+        throw fail("tensor '" + s.name() + "' of dtype " + s.dtype() + " and shape " + Shapes.str(s.shape()) + " needs " + need
+            + " bytes, but data_offsets [" + s.begin() + ", " + s.end() + "] span " + (s.end() - s.begin()));
+    }
+    specs.sort(Comparator.comparingLong(Spec::begin).thenComparingLong(Spec::end));
+    for (int i = 1; i < specs.size(); i++) {
+      Spec a = specs.get(i - 1), b = specs.get(i);
+      if (b.begin() < a.end())
+        throw fail("tensor '" + b.name() + "' data_offsets [" + b.begin() + ", " + b.end() + "] overlap tensor '" + a.name() + "' ["
+            + a.begin() + ", " + a.end() + "] (file byte " + (dataStart + b.begin()) + ")");
+    }
+  }
+
+  private static int itemSize(String dtype) {
+    return switch (dtype) {
+      case "F64", "I64" -> 8;
+      case "F32", "I32" -> 4;
+      case "F16", "BF16", "I16" -> 2;
+      case "I8", "U8", "BOOL" -> 1;
+      default -> 0;
+    };
+  }
+
+  private static NDArray decode(Spec s, ByteBuffer b) {
+    b.order(ByteOrder.LITTLE_ENDIAN);
+    int n = (int) Shapes.numel(s.shape());
+    switch (s.dtype()) {
+      case "BOOL" -> {
+        boolean[] v = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          byte x = b.get();
+          if (x != 0 && x != 1) throw fail("tensor '" + s.name() + "' BOOL element " + i + " is " + x + ", not 0 or 1");
+          v[i] = x == 1;
+        }
+        return NDArray.wrap(v, s.shape());
+      }
+      case "I64", "I32", "I16", "I8", "U8" -> {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++)
+          v[i] = switch (s.dtype()) {
+            case "I64" -> b.getLong();
+            case "I32" -> b.getInt();
+            case "I16" -> b.getShort();
+            case "I8" -> b.get();
+            default -> b.get() & 0xff;
+          };
+        return NDArray.wrap(v, s.shape());
+      }
+      default -> {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++)
+          v[i] = switch (s.dtype()) {
+            case "F32" -> b.getFloat();
+            case "F64" -> (float) b.getDouble();
+            case "F16" -> Float.float16ToFloat(b.getShort());
+            default -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+          };
+        return NDArray.wrap(v, s.shape());
+      }
+    }
+  }
+
+  /** Writes the tensors (any layout; stored dense, in map order) with optional string metadata. */
+  public static void write(Map<String, NDArray> tensors, Map<String, String> metadata, Path path) {
+    StringBuilder header = new StringBuilder("{");
+    if (metadata != null && !metadata.isEmpty()) {
+      header.append("\"__metadata__\":{");
+      int i = 0;
+      for (Map.Entry<String, String> e : metadata.entrySet())
+        header.append(i++ > 0 ? "," : "").append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+      header.append('}');
+    }
+    long offset = 0;
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      if (e.getKey().equals("__metadata__")) throw fail("a tensor cannot be named __metadata__");
+      NDArray a = e.getValue();
+      long size = (long) a.numel() * a.dtype().itemSize();
+      if (header.length() > 1) header.append(',');
+      header.append(Json.quote(e.getKey())).append(":{\"dtype\":\"").append(dtypeName(a.dtype())).append("\",\"shape\":[");
+      for (int d = 0; d < a.dim(); d++) header.append(d > 0 ? "," : "").append(a.size(d));
+      header.append("],\"data_offsets\":[").append(offset).append(',').append(offset + size).append("]}");
+      offset += size;
+    }
+    header.append('}');
+    byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
+    int padded = (h.length + 7) / 8 * 8;
+    if (8L + padded + offset > Integer.MAX_VALUE) throw fail("tensors too large for one file (" + offset + " bytes)");
+    ByteBuffer out = ByteBuffer.allocate((int) (8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(padded).put(h);
+    for (int i = h.length; i < padded; i++) out.put((byte) ' ');
+    for (NDArray a : tensors.values()) encode(a, out);
+    try {
+      Files.write(path, out.array());
+    } catch (IOException e) {
+      throw new TorchException("safetensors: cannot write " + path + ": " + e, e);
+    }
+  }
+
+  private static String dtypeName(DType d) {
+    return switch (d) { case FLOAT32 -> "F32"; case INT64 -> "I64"; case BOOL -> "BOOL"; };
+  }
+
+  private static void encode(NDArray a, ByteBuffer out) {
+    NDArray d = a.dense();
+    switch (a.dtype()) {
+      case FLOAT32 -> { for (float v : d.floats()) out.putFloat(v); }
+      case INT64 -> { for (long v : d.longs()) out.putLong(v); }
+      case BOOL -> { for (boolean v : d.bools()) out.put((byte) (v ? 1 : 0)); }
+    }
+  }
+}
