@@ -39,6 +39,21 @@ public final class Normalization {
     return A.mul(rstd, centred);
   }
 
+  /**
+   * The input gradient flowing back through the statistics outputs themselves (mean and 1/std over
+   * {@code count} elements), for second derivatives that read them: d mean/dx = 1/n, d rstd/dx = -rstd^3 (x - mean)/n.
+   */
+  static <T> T statisticsGrad(Vjp<T> v, T gx, T x, T mean, T rstd, T gMean, T gRstd, double count) {
+    Algebra<T> A = v.alg();
+    int[] xs = v.inShape(0);
+    if (gMean != null) gx = A.add(gx, A.mul(A.expand(gMean, xs), 1 / count));
+    if (gRstd != null) {
+      T rstd3 = A.mul(A.mul(rstd, rstd), rstd);
+      gx = A.add(gx, A.mul(A.mul(gRstd, A.neg(rstd3)), A.mul(A.sub(x, mean), 1 / count)));
+    }
+    return gx;
+  }
+
   // ------------------------------------------------------------------------------------------------ layer norm
 
   /** native_layer_norm(x[, weight, bias]): attributes normalized_shape, eps; outputs (y, mean, rstd). */
@@ -90,7 +105,12 @@ public final class Normalization {
       T g = v.gradOut(0), rstd = v.output(2);
       T xhat = A.mul(A.sub(v.input(0), v.output(1)), rstd);
       boolean affine = v.numInputs() == 3;
-      if (v.needsGrad(0)) v.setGrad(0, normalizedInputGrad(A, affine ? A.mul(g, v.input(1)) : g, xhat, rstd, statDims));
+      if (v.needsGrad(0)) {
+        T gx = normalizedInputGrad(A, affine ? A.mul(g, v.input(1)) : g, xhat, rstd, statDims);
+        double count = Shapes.numel(v.attrs().getInts("normalized_shape"));
+        v.setGrad(0, statisticsGrad(v, gx, v.input(0), v.output(1), rstd, v.hasGradOut(1) ? v.gradOut(1) : null,
+            v.hasGradOut(2) ? v.gradOut(2) : null, count));
+      }
       if (affine && v.needsGrad(1)) v.setGrad(1, A.sum(A.mul(g, xhat), batchDims, false));
       if (affine && v.needsGrad(2)) v.setGrad(2, A.sum(g, batchDims, false));
     }
@@ -165,8 +185,19 @@ public final class Normalization {
       }
       T xhat = A.mul(A.sub(x, mean), invstd);
       T gy = affine(a) ? A.mul(g, A.reshape(v.input(1), channelShape)) : g;
-      if (v.needsGrad(0))
-        v.setGrad(0, a.getBool("training") ? normalizedInputGrad(A, gy, xhat, invstd, reduce) : A.mul(gy, invstd));
+      if (v.needsGrad(0) && a.getBool("training")) {
+        double n = Shapes.numel(xs) / (double) xs[1];
+        T gx = normalizedInputGrad(A, gy, xhat, invstd, reduce);
+        gx = statisticsGrad(v, gx, x, mean, invstd, v.hasGradOut(1) ? A.reshape(v.gradOut(1), channelShape) : null,
+            v.hasGradOut(2) ? A.reshape(v.gradOut(2), channelShape) : null, n);
+        double momentum = a.getDouble("momentum");
+        if (a.getBool("running_stats") && v.hasGradOut(3)) gx = A.add(gx, A.mul(A.expand(A.reshape(v.gradOut(3), channelShape), xs), momentum / n));
+        if (a.getBool("running_stats") && v.hasGradOut(4))
+          gx = A.add(gx, A.mul(A.mul(A.reshape(v.gradOut(4), channelShape), A.sub(x, mean)), 2 * momentum / (n - 1)));
+        v.setGrad(0, gx);
+      } else if (v.needsGrad(0)) {
+        v.setGrad(0, A.mul(gy, invstd));
+      }
       if (affine(a) && v.needsGrad(1)) v.setGrad(1, A.sum(A.mul(g, xhat), reduce, false));
       if (affine(a) && v.needsGrad(2)) v.setGrad(2, A.sum(g, reduce, false));
     }
