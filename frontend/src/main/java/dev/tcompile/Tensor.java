@@ -6,7 +6,7 @@ import dev.tcompile.ir.OpDef;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.ops.Activations;
 import dev.tcompile.ir.ops.Creation;
-import dev.tcompile.ir.ops.Dropout;
+import dev.tcompile.ir.ops.Sampling;
 import dev.tcompile.ir.ops.Elementwise;
 import dev.tcompile.ir.ops.Indexing;
 import dev.tcompile.ir.ops.Reductions;
@@ -523,10 +523,10 @@ public class Tensor {
   public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniform(data.shape(), from, to)); }
   /**
    * Fills with ones (probability {@code p}) and zeros. One seed is drawn from the default generator and the
-   * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Dropout}).
+   * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Sampling}).
    */
   public Tensor bernoulli_(double p) {
-    Tensor mask = Dispatcher.apply1(Dropout.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p, "seed", Rng.nextSeed()));
+    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p, "seed", Rng.nextSeed()));
     return InPlace.apply(this, "BernoulliBackward2", Creation.COPY, Attrs.EMPTY, mask);
   }
 

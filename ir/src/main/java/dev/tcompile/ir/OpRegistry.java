@@ -4,7 +4,6 @@ import dev.tcompile.TorchException;
 import dev.tcompile.ir.ops.Activations;
 import dev.tcompile.ir.ops.Convolution;
 import dev.tcompile.ir.ops.Creation;
-import dev.tcompile.ir.ops.Dropout;
 import dev.tcompile.ir.ops.Elementwise;
 import dev.tcompile.ir.ops.Embedding;
 import dev.tcompile.ir.ops.GeluTanh;
@@ -15,6 +14,7 @@ import dev.tcompile.ir.ops.Normalization;
 import dev.tcompile.ir.ops.Padding;
 import dev.tcompile.ir.ops.Pooling;
 import dev.tcompile.ir.ops.Reductions;
+import dev.tcompile.ir.ops.Sampling;
 import dev.tcompile.ir.ops.Views;
 import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.UnaryOp;
@@ -34,7 +34,7 @@ public final class OpRegistry {
   /** Holders of {@code public static final OpDef} fields; later op families add their class here. */
   private static final Class<?>[] FAMILIES = {
     Elementwise.class, Reductions.class, Views.class, LinearAlgebra.class, Indexing.class, Creation.class, Activations.class,
-    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, Normalization.class, Embedding.class, Dropout.class, GeluTanh.class,
+    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, Normalization.class, Embedding.class, Sampling.class, GeluTanh.class,
   };
 
   static {

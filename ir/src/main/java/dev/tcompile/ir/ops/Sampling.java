@@ -16,8 +16,8 @@ import dev.tcompile.runtime.kernels.Bernoulli;
  * draws one seed and dispatches this op. Dropout itself is then ordinary arithmetic, as PyTorch's CPU dropout:
  * {@code x * (bernoulli(1 - p) / (1 - p))} (MulBackward0).
  */
-public final class Dropout {
-  private Dropout() {}
+public final class Sampling {
+  private Sampling() {}
 
   public static final OpDef BERNOULLI = new OpDef("bernoulli") {
     @Override public int arity() { return 0; }
