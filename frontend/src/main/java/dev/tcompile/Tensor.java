@@ -246,8 +246,10 @@ public class Tensor {
   public Tensor div(long v) { return div(scalarOperand(v)); }
   /** Elementwise power with a tensor exponent (PowBackward1). */
   public Tensor pow(Tensor e) { return binary(BinaryOp.POW, e); }
-  /** {@code x ** p} (PowBackward0). */
+  /** {@code x ** p} with a float exponent (PowBackward0): integer tensors give float32. */
   public Tensor pow(double p) { return Dispatcher.apply1(Elementwise.POW_SCALAR, Attrs.of("exponent", p), this); }
+  /** {@code x ** p} with an integer exponent: integer tensors stay int64 (PyTorch's {@code i ** 2}). */
+  public Tensor pow(long p) { return Dispatcher.apply1(Elementwise.POW_SCALAR, Attrs.of("exponent", p), this); }
   public Tensor maximum(Tensor o) { return binary(BinaryOp.MAXIMUM, o); }
   public Tensor minimum(Tensor o) { return binary(BinaryOp.MINIMUM, o); }
   public Tensor remainder(double v) { return binary(BinaryOp.REMAINDER, scalarOperand(v)); }
@@ -272,8 +274,10 @@ public class Tensor {
   public Tensor round() { return unary(UnaryOp.ROUND); }
   public Tensor reciprocal() { return unary(UnaryOp.RECIPROCAL); }
   /** {@code x * x}, recorded as PyTorch does: {@code pow(x, 2)} (PowBackward0). */
-  public Tensor square() { return pow(2.0); }
+  public Tensor square() { return pow(2L); }
   public Tensor clamp(double min, double max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min, "max", max), this); }
+  /** clamp with integer bounds: an int64 (or bool) tensor stays integral. */
+  public Tensor clamp(long min, long max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min, "max", max), this); }
   public Tensor clampMin(double min) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min), this); }
   public Tensor clampMax(double max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("max", max), this); }
   public Tensor leakyRelu(double negativeSlope) { return Dispatcher.apply1(Elementwise.LEAKY_RELU, Attrs.of("negative_slope", negativeSlope), this); }

@@ -153,7 +153,11 @@ public final class Torch {
   /** {@code cond ? a : b} elementwise, broadcasting all three; cond must be bool. */
   public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Dispatcher.apply1(Elementwise.WHERE, Attrs.EMPTY, cond, a, b); }
 
+  /** {@code where(cond, a, 2.5)}: a float scalar makes an integer {@code a} float32. */
   public static Tensor where(Tensor cond, Tensor a, double b) { return where(cond, a, a.scalarOperand(b)); }
+
+  /** {@code where(cond, a, 2)}: an int scalar keeps {@code a}'s dtype. */
+  public static Tensor where(Tensor cond, Tensor a, long b) { return where(cond, a, a.scalarOperand(b)); }
 
   // ======================================== grad mode ========================================
 

@@ -187,7 +187,16 @@ public final class Elementwise {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  /** x ** p for a scalar p (PowBackward0). */
+  /** True when a scalar attribute came from an integer (a Python int), not a float. */
+  static boolean isIntegral(Attrs a, String name) {
+    Object v = a.asMap().get(name);
+    return v instanceof Long || v instanceof Integer;
+  }
+
+  /**
+   * x ** p for a scalar p (PowBackward0). An integer p keeps an integer tensor's dtype (bool becomes int64);
+   * a float p makes the result float32, as Python scalars promote in PyTorch.
+   */
   static final class PowScalar extends OpDef {
     PowScalar() { super("pow_scalar"); }
 
@@ -198,18 +207,17 @@ public final class Elementwise {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      double p = a.getDouble("exponent");
       DType d = in[0].dtype();
-      boolean integral = p == Math.rint(p) && p >= 0;
-      return one(in[0].withDType(d == DType.FLOAT32 || !integral ? DType.FLOAT32 : (d == DType.BOOL ? DType.INT64 : d)));
+      if (d == DType.FLOAT32 || !isIntegral(a, "exponent")) return one(in[0].withDType(DType.FLOAT32));
+      if (a.getLong("exponent") < 0) throw new TorchException("Integers to negative integer powers are not allowed.");
+      return one(in[0].withDType(DType.INT64));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       TensorType t = infer(a, TensorType.of(in[0].dtype(), in[0].shape()))[0];
-      double p = a.getDouble("exponent");
       if (t.dtype() == DType.INT64)
-        return one(Pointwise.binary(BinaryOp.POW, in[0], NDArray.scalar(DType.INT64, p), DType.INT64));
-      float pf = (float) p;
+        return one(Pointwise.binary(BinaryOp.POW, in[0], NDArray.scalar(DType.INT64, a.getLong("exponent")), DType.INT64));
+      float pf = (float) a.getDouble("exponent");
       return one(Pointwise.map(in[0], x -> BinaryOp.pow(x, pf)));
     }
 
@@ -223,7 +231,10 @@ public final class Elementwise {
     }
   }
 
-  /** clamp(x, min, max) with scalar bounds, either of which may be absent (ClampBackward1). */
+  /**
+   * clamp(x, min, max) with scalar bounds, either of which may be absent (ClampBackward1). Integer bounds keep
+   * an integer tensor integral (bool becomes int64); float bounds make it float32, as PyTorch promotes.
+   */
   static final class Clamp extends OpDef {
     Clamp() { super("clamp"); }
 
@@ -235,14 +246,17 @@ public final class Elementwise {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       if (!a.has("min") && !a.has("max")) throw new TorchException("torch.clamp: At least one of 'min' or 'max' must not be None");
-      return one(in[0]);
+      DType d = in[0].dtype();
+      boolean floatBound = (a.has("min") && !isIntegral(a, "min")) || (a.has("max") && !isIntegral(a, "max"));
+      return one(in[0].withDType(d == DType.FLOAT32 || floatBound ? DType.FLOAT32 : DType.INT64));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      if (in[0].dtype() != DType.FLOAT32) {
-        NDArray x = in[0];
-        if (a.has("min")) x = Pointwise.binary(BinaryOp.MAXIMUM, x, NDArray.scalar(x.dtype(), a.getDouble("min")), x.dtype());
-        if (a.has("max")) x = Pointwise.binary(BinaryOp.MINIMUM, x, NDArray.scalar(x.dtype(), a.getDouble("max")), x.dtype());
+      DType out = infer(a, TensorType.of(in[0].dtype(), in[0].shape()))[0].dtype();
+      if (out == DType.INT64) {
+        NDArray x = in[0].to(DType.INT64);
+        if (a.has("min")) x = Pointwise.binary(BinaryOp.MAXIMUM, x, NDArray.scalar(DType.INT64, a.getLong("min")), DType.INT64);
+        if (a.has("max")) x = Pointwise.binary(BinaryOp.MINIMUM, x, NDArray.scalar(DType.INT64, a.getLong("max")), DType.INT64);
         return one(x == in[0] ? x.copy() : x);
       }
       float lo = a.has("min") ? (float) a.getDouble("min") : Float.NEGATIVE_INFINITY;
