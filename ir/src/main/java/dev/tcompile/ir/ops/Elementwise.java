@@ -261,7 +261,8 @@ public final class Elementwise {
       }
       float lo = a.has("min") ? (float) a.getDouble("min") : Float.NEGATIVE_INFINITY;
       float hi = a.has("max") ? (float) a.getDouble("max") : Float.POSITIVE_INFINITY;
-      return one(Pointwise.map(in[0], x -> Float.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)));
+      // comparisons, not Math.max/min: NaN and -0.0 pass through as in ATen
+      return one(Pointwise.map(in[0], x -> x < lo ? lo : x > hi ? hi : x));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
