@@ -218,6 +218,7 @@ public final class Reductions {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
+      if (in[0].dtype() == DType.BOOL) throw new TorchException("\"" + name() + "_cpu\" not implemented for 'Bool'");
       if (!a.has("dim")) {
         if (in[0].numel() == 0) throw new TorchException(name() + "(): Expected reduction dim to be specified for input.numel() == 0.");
         return Elementwise.one(TensorType.of(DType.INT64, keepdim(a) ? ones(in[0].dim()) : Shapes.SCALAR));
@@ -252,7 +253,7 @@ public final class Reductions {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       if (in[0].dtype() != DType.FLOAT32)
-        throw new TorchException("linalg.vector_norm: Expected a floating point or complex tensor as input. Got " + in[0].dtype().legacyName());
+        throw new TorchException("norm(): input dtype should be either floating point or complex. Got " + in[0].dtype().legacyName() + " instead.");
       return Elementwise.one(reducedType(a, in[0], DType.FLOAT32));
     }
 
