@@ -103,11 +103,16 @@ public final class Reductions {
         case SUM -> v.setGrad(0, g);
         case MEAN -> v.setGrad(0, A.mul(g, 1.0 / count(v.inShape(0), mask(v.attrs(), v.inType(0).dim()))));
         case AMAX, AMIN -> {
-          // ties share the gradient evenly, as PyTorch's evenly_distribute_backward / scale_grad_by_count
+          // ties share the gradient evenly: evenly_distribute_backward for max()/min(), where a NaN result
+          // sends the gradient to the NaN elements; scale_grad_by_count for amax/amin over dims
           T x = v.input(0), y = expandBack(v, v.output(0));
-          T hit = A.cast(A.compare(BinaryOp.EQ, x, y), DType.FLOAT32);
-          T n = expandBack(v, A.op(SUM, v.attrs(), hit));
-          v.setGrad(0, A.div(A.mul(g, hit), n));
+          T hit = A.compare(BinaryOp.EQ, x, y);
+          if (!v.attrs().has("dims")) {
+            T bothNan = A.op(Elementwise.binary(BinaryOp.LOGICAL_AND), Attrs.EMPTY, A.compare(BinaryOp.NE, x, x), A.compare(BinaryOp.NE, y, y));
+            hit = A.op(Elementwise.binary(BinaryOp.LOGICAL_OR), Attrs.EMPTY, hit, bothNan);
+          }
+          T n = expandBack(v, A.op(SUM, v.attrs(), A.cast(hit, DType.FLOAT32)));
+          v.setGrad(0, A.maskedKeep(hit, A.div(g, n)));
         }
         case PROD -> {
           T x = v.input(0), y = expandBack(v, v.output(0));
