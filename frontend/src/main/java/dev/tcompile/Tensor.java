@@ -519,7 +519,7 @@ public class Tensor {
   public Tensor clamp_(double min, double max) { return InPlace.apply(this, Elementwise.CLAMP, Attrs.of("min", min, "max", max)); }
   public Tensor relu_() { return InPlace.apply(this, Elementwise.unary(UnaryOp.RELU), Attrs.EMPTY); }
   public Tensor zero_() { return InPlace.apply(this, "ZeroBackward0", Creation.FULL_LIKE, Attrs.of("value", 0.0)); }
-  public Tensor fill_(double v) { return InPlace.apply(this, "FillBackward0", Creation.FULL_LIKE, Attrs.of("value", v)); }
+  public Tensor fill_(double v) { return InPlace.apply(this, Creation.FULL_LIKE, Attrs.of("value", v)); }
   /** Copies {@code src} (broadcast, converted) into this tensor; the gradient flows to src. */
   public Tensor copy_(Tensor src) { return InPlace.apply(this, Creation.COPY, Attrs.EMPTY, src); }
   /** Fills with U[from, to) from the default generator. */
