@@ -49,7 +49,20 @@ public final class Elementwise {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
+      if (in[0].dtype() == DType.BOOL) rejectBool(k);
       return one(in[0].withDType(Pointwise.unaryDType(k, in[0].dtype())));
+    }
+
+    /** PyTorch refuses bools for the integer-valued functions other than sign. */
+    private static void rejectBool(UnaryOp k) {
+      switch (k) {
+        case NEG -> throw new TorchException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            + "to invert a mask, use the `~` or `logical_not()` operator instead.");
+        case ABS -> throw new TorchException("\"abs_cpu\" not implemented for 'Bool'");
+        case RELU -> throw new TorchException("Boolean inputs not supported for relu");
+        case FLOOR, CEIL, ROUND -> throw new TorchException("\"" + k.name().toLowerCase() + "_vml_cpu\" not implemented for 'Bool'");
+        default -> { }
+      }
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return one(Pointwise.unary(k, in[0])); }
@@ -115,9 +128,14 @@ public final class Elementwise {
       checkArity(in);
       int[] shape = Shapes.broadcast(in[0].shape(), in[1].shape());
       DType c = computeType(k, in[0].dtype(), in[1].dtype());
-      if (k == BinaryOp.SUB && in[0].dtype() == DType.BOOL && in[1].dtype() == DType.BOOL)
+      boolean bool0 = in[0].dtype() == DType.BOOL, bool1 = in[1].dtype() == DType.BOOL;
+      if (k == BinaryOp.SUB && bool0 && bool1)
         throw new TorchException("Subtraction, the `-` operator, with two bool tensors is not supported. "
             + "Use the `^` or `logical_xor()` operator instead.");
+      if (k == BinaryOp.SUB && (bool0 || bool1))
+        throw new TorchException("Subtraction, the `-` operator, with a bool tensor is not supported. "
+            + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+      if (k == BinaryOp.POW && bool0 && bool1) throw new TorchException("\"pow\" not implemented for 'Bool'");
       boolean pred = k.isComparison() || k.isLogical();
       return one(TensorType.of(pred ? DType.BOOL : c, shape));
     }
