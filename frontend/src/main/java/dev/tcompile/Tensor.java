@@ -188,8 +188,7 @@ public class Tensor {
 
   /** The value of a one-element tensor as a float. */
   public float item() {
-    if (data.numel() != 1)
-      throw new TorchException("a Tensor with " + data.numel() + " elements cannot be converted to Scalar");
+    if (data.numel() != 1) throw new TorchException("only one element tensors can be converted to Python scalars");
     Tracing.graphBreak(this, "item()");
     return (float) data.getDouble(0);
   }
@@ -462,11 +461,9 @@ public class Tensor {
     if (dim() == 0) throw new TorchException("narrow() cannot be applied to a 0-dim tensor.");
     int d = Shapes.wrapDim(dim, dim());
     int size = data.shape()[d];
-    if (start < -size || start > size)
-      throw new TorchException("start out of range (expected to be in range of [" + (-size) + ", " + size + "], but got " + start + ")");
-    int s = start < 0 ? start + size : start;
-    if (length < 0) throw new TorchException("narrow(): length must be non-negative.");
-    if (s + length > size)
+    // ATen wraps start like a dim (so its message speaks of dims), except that start == size is allowed
+    int s = start == size ? start : Shapes.wrapDim(start, size);
+    if (length < 0 || s > size - length)
       throw new TorchException("start (" + s + ") + length (" + length + ") exceeds dimension size (" + size + ").");
     return Dispatcher.apply1(Views.SLICE, Attrs.of("dim", d, "start", s, "end", s + length, "step", 1), this);
   }
