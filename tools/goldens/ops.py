@@ -822,20 +822,25 @@ def errors():
 DOUBLE = []
 
 
-def double_backward(name, fn, inputs):
-    """First gradients with create_graph, then the gradient of <first, v> w.r.t. every input."""
-    leaves = [t.detach().requires_grad_(True) for t in inputs]
+def derivatives(fn, inputs, up, vs, dtype):
+    """fn's output, its gradients built with create_graph, and the gradients of <first, v> w.r.t. every input."""
+    leaves = [t.detach().to(dtype).requires_grad_(True) for t in inputs]
     out = fn(*leaves)
-    up = torch.randn(out.shape, generator=gen())
-    first = torch.autograd.grad([out], leaves, [up], create_graph=True)
-    vs = [torch.randn(g.shape, generator=gen()) for g in first]
-    second = torch.autograd.grad(list(first), leaves, vs, allow_unused=True)
+    first = torch.autograd.grad([out], leaves, [up.to(dtype)], create_graph=True)
+    vs = vs or [torch.randn(g.shape, generator=gen()) for g in first]
+    second = torch.autograd.grad(list(first), leaves, [v.to(dtype) for v in vs], allow_unused=True)
+    return out, first, vs, second
+
+
+def double_backward(name, fn, inputs):
+    up = torch.randn(fn(*inputs).shape, generator=gen())
+    out, first, vs, second = derivatives(fn, inputs, up, None, torch.float32)
+    out64, first64, _, second64 = derivatives(fn, inputs, up, vs, torch.float64)
     DOUBLE.append({
-        "name": name, "inputs": [encode_dense(t) for t in inputs], "output": encode_dense(out),
-        "upstream": encode_dense(up), "first": [encode_dense(g) for g in first],
-        "first_grad_fn": [node_name(g.grad_fn) for g in first],
+        "name": name, "inputs": [encode_dense(t) for t in inputs], "output": encode_dense(out, slack(out, out64)),
+        "upstream": encode_dense(up), "first": [encode_dense(g, slack(g, g64)) for g, g64 in zip(first, first64)],
         "v": [encode_dense(v) for v in vs],
-        "second": [None if g is None else encode_dense(g) for g in second],
+        "second": [None if g is None else encode_dense(g, slack(g, g64)) for g, g64 in zip(second, second64)],
     })
 
 
