@@ -323,6 +323,23 @@ class AutogradSemanticsTest {
   }
 
   @Test
+  void randomInPlaceFillsCutTheGradient() {
+    Tensor x = leaf(1, 1, 1);
+    Tensor u = x.mul(2L).uniform_(-1, 1);
+    assertEquals("UniformBackward0", u.gradFn().name());
+    for (float v : u.toFloatArray()) assertTrue(v >= -1 && v < 1);
+    u.sum().backward();
+    assertEquals("tensor([0., 0., 0.])", x.grad().toString());
+    x.setGrad(null);
+    Tensor n = x.mul(2L).normal_(0, 1);
+    assertEquals("NormalBackward0", n.gradFn().name());
+    n.sum().backward();
+    assertEquals("tensor([0., 0., 0.])", x.grad().toString());
+    Tensor z = Torch.zeros(2, 3);
+    assertSame(z, z.uniform_(-1, 1), "in place: returns the tensor itself");
+  }
+
+  @Test
   void setGradChecksTheShape() {
     Tensor x = leaf(1, 2);
     x.setGrad(Torch.tensor(5f, 6f));
