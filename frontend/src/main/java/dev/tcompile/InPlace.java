@@ -20,6 +20,7 @@ final class InPlace {
     boolean othersNeedGrad = false;
     for (Tensor o : others) othersNeedGrad |= o.requiresGrad();
     check(self, othersNeedGrad);
+    if (op != Creation.FULL_LIKE) checkNoInternalOverlap(self); // fill_ and zero_ may write a value many times
     Tensor[] in = new Tensor[others.length + 1];
     in[0] = self;
     System.arraycopy(others, 0, in, 1, others.length);
@@ -46,6 +47,15 @@ final class InPlace {
     if (base != null && (base.requiresGrad() || othersNeedGrad))
       throw new TorchException("in-place operations on a view of a tensor that requires grad are not supported yet "
           + "(PyTorch records them with CopySlices); apply the op out of place, e.g. x = x.add(y)");
+  }
+
+  /** ATen's assert_no_internal_overlap: an expanded tensor (a stride 0 over a size > 1) is not written elementwise. */
+  private static void checkNoInternalOverlap(Tensor self) {
+    int[] shape = self.array().shape(), strides = self.array().strides();
+    for (int i = 0; i < shape.length; i++)
+      if (shape[i] > 1 && strides[i] == 0)
+        throw new TorchException("unsupported operation: more than one element of the written-to tensor refers to a single "
+            + "memory location. Please clone() the tensor before performing the operation.");
   }
 
   private static void write(Tensor self, Tensor r, OpDef op) {
