@@ -119,8 +119,11 @@ public class Tensor {
 
   /** Cuts this tensor from its history in place. */
   public Tensor detach_() {
-    if (base != null && base.requiresGrad)
-      throw new TorchException("Can't detach views in-place. Use detach() instead.");
+    if (base != null) // any view, as in PyTorch 1.13 (whose message goes on about DDP buckets)
+      throw new TorchException("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+          + "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() "
+          + "cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+          + "torch/optim/optimizer.py as the solution.");
     gradFn = null;
     outputNr = 0;
     requiresGrad = false;
