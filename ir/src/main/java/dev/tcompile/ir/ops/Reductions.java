@@ -88,7 +88,8 @@ public final class Reductions {
         throw new TorchException("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: "
             + d.legacyName());
       if ((kind == Reduce.Kind.AMAX || kind == Reduce.Kind.AMIN) && in[0].numel() == 0)
-        throw new TorchException(name() + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        throw new TorchException((a.has("dims") ? name() : kind == Reduce.Kind.AMAX ? "max" : "min")
+            + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
       return Elementwise.one(reducedType(a, in[0], Reduce.outType(kind, d)));
     }
 
