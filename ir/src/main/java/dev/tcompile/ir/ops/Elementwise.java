@@ -279,8 +279,11 @@ public final class Elementwise {
       }
       float lo = a.has("min") ? (float) a.getDouble("min") : Float.NEGATIVE_INFINITY;
       float hi = a.has("max") ? (float) a.getDouble("max") : Float.POSITIVE_INFINITY;
-      // comparisons, not Math.max/min: NaN and -0.0 pass through as in ATen
-      return one(Pointwise.map(in[0], x -> x < lo ? lo : x > hi ? hi : x));
+      // comparisons, not Math.max/min: NaN and -0.0 pass through as in ATen; min > max gives max everywhere
+      return one(Pointwise.map(in[0], x -> {
+        float y = x < lo ? lo : x;
+        return y > hi ? hi : y;
+      }));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
