@@ -156,8 +156,11 @@ public final class Reductions {
       double n = count(v.inShape(0), m) - a.getDouble("correction", 1);
       T centered = A.sub(x, A.op(MEAN, Attrs.of("dims", dims, "keepdim", true), x));
       T g = expandBack(v, v.gradOut(0));
-      if (std) v.setGrad(0, A.div(A.mul(g, centered), A.mul(expandBack(v, v.output(0)), n)));
-      else v.setGrad(0, A.mul(A.mul(g, centered), 2.0 / n));
+      if (std) { // PyTorch's std_backward: var_backward of grad / (2 std), zero where std is zero
+        T y = expandBack(v, v.output(0)), zero = A.scalarLike(0, y);
+        g = A.where(A.compare(BinaryOp.EQ, y, zero), zero, A.div(g, A.mul(y, 2)));
+      }
+      v.setGrad(0, A.mul(A.mul(g, 2.0 / n), centered));
     }
   }
 
