@@ -333,6 +333,8 @@ def powers():
     case("pow_scalar/zero_dim", "pow_scalar", [randn()], value=2, int=True)
     case("pow_scalar/transposed", "pow_scalar", [pos(4, 3).t()], value=1.5, int=False)
     case("pow_scalar/with_zero", "pow_scalar", [f32([0.0, 1.0, 2.0])], value=0.5, int=False)
+    case("pow_scalar/negative_base_fraction", "pow_scalar", [f32([-2.0, 2.0])], value=0.5, int=False)
+    case("pow_scalar/zero_base_negative", "pow_scalar", [f32([0.0, 2.0])], value=-1.0, int=False)
     case("pow_scalar/int64_int", "pow_scalar", [ints(5)], value=2, int=True)
     case("pow_scalar/int64_int_3", "pow_scalar", [ints(5)], value=3, int=True)
     case("pow_scalar/int64_float", "pow_scalar", [ints(5)], value=2.0, int=False)
@@ -364,6 +366,9 @@ def unary():
     case("sigmoid/large", "sigmoid", [f32([-100.0, 100.0, 0.0, 20.0])])
     case("tanh/large", "tanh", [f32([-30.0, 30.0, 0.0, 1e-8])])
     case("log/zero_negative", "log", [f32([0.0, -1.0, 1.0])])
+    case("sqrt/negative", "sqrt", [f32([-1.0, 4.0])])
+    case("rsqrt/zero_negative", "rsqrt", [f32([0.0, -1.0, 4.0])])
+    case("reciprocal/zero", "reciprocal", [f32([0.0, -0.0, 2.0])])
 
 
 def clamps():
@@ -379,6 +384,8 @@ def clamps():
     case("clamp/bool_int", "clamp", [bools(5)], min=0, max=1, int=True)
     case("clamp_/both", "clamp_", [randn(3, 4)], min=-0.5, max=0.5)
     case("clamp/signed_zero_nan", "clamp", [f32([-0.0, 0.0, float("nan"), -3.0])], min=0.0, max=1.0)
+    case("clamp/min_above_max", "clamp", [f32([-1.0, 0.5, 2.0])], min=1.0, max=0.0)
+    case("clamp/int64_min_above_max", "clamp", [ints(5)], min=2, max=-1, int=True)
 
 
 def matmuls():
@@ -390,6 +397,9 @@ def matmuls():
         case(f"matmul/{tag}", "matmul", [randn(*sa), randn(*sb)])
     case("matmul/transposed", "matmul", [randn(4, 3).t(), randn(5, 4).t()])
     case("matmul/int64", "matmul", [ints(2, 3), ints(3, 2)])
+    case("matmul/empty_batch", "matmul", [randn(0, 3, 4), randn(4, 2)])
+    case("matmul/permuted_3d_2d", "matmul", [randn(2, 4, 3).transpose(1, 2), randn(4, 5)])
+    case("matmul/expanded", "matmul", [randn(1, 4).expand(3, 4), randn(4, 2)])
     case("mm/basic", "mm", [randn(3, 4), randn(4, 5)])
     case("mm/transposed_both", "mm", [randn(4, 3).t(), randn(5, 4).t()])
     case("mm/sliced", "mm", [randn(3, 8)[:, ::2], randn(4, 5)])
@@ -466,6 +476,15 @@ def views():
     case("index_select/transposed", "index_select", [randn(4, 3).t(), idx([3, 0])], dim=1)
     case("index_select/empty_index", "index_select", [randn(3, 4), idx([])], dim=0)
     case("index_select/int64", "index_select", [ints(4, 2), idx([3, 1])], dim=0)
+    case("index_select/expanded", "index_select", [randn(1, 4).expand(3, 4), idx([0, 2])], dim=0)
+    case("reshape/expanded", "reshape", [randn(3, 1).expand(3, 4)], shape=[12])
+    case("view/expanded", "view", [randn(1, 4).expand(3, 4)], shape=[3, 2, 2])
+    case("select/expanded", "select", [randn(1, 4).expand(3, 4)], dim=0, index=2)
+    case("narrow/expanded", "narrow", [randn(3, 1).expand(3, 4)], dim=1, start=1, length=2)
+    case("permute/expanded", "permute", [randn(3, 1).expand(3, 4)], dims=[1, 0])
+    case("flatten/1d", "flatten", [randn(4)])
+    case("squeeze/expanded", "squeeze", [randn(1, 3).expand(1, 3)])
+    case("unsqueeze/through_slice", "unsqueeze", [In(randn(6), through=[("slice", 0, 1, 6, 2)])], dim=1)
 
 
 def reductions():
@@ -525,6 +544,13 @@ def reductions():
     case("var/transposed", "var", [randn(4, 3).t()])
     case("std/all", "std", [x()])
     case("std/offset", "std", [randn(10) + 1000])
+    case("std/constant", "std", [torch.full((4,), 2.5)])
+    case("var_dim/expanded", "var_dim", [randn(1, 4).expand(3, 4)], dim=0, unbiased=True, keepdim=False)
+    case("norm_p/zeros_3", "norm_p", [torch.zeros(3)], p=3.0)
+    case("norm_p/zeros_inf", "norm_p", [torch.zeros(3)], p=float("inf"))
+    case("softmax/expanded", "softmax", [randn(1, 4).expand(3, 4)], dim=1)
+    case("max_dim/expanded", "max_dim", [randn(1, 4).expand(3, 4)], dim=0, keepdim=False)
+    case("sum_dim/expanded", "sum_dim", [randn(3, 1).expand(3, 4)], dim=1, keepdim=True)
     for op in ("var", "std"):
         case(f"{op}_dim/unbiased", op + "_dim", [x()], dim=1, unbiased=True, keepdim=False)
         case(f"{op}_dim/biased_keep", op + "_dim", [x()], dim=-1, unbiased=False, keepdim=True)
@@ -569,6 +595,8 @@ def joining():
     case("cat/mixed_dtype", "cat", [ints(2), randn(3)], dim=0)
     case("cat/int64", "cat", [ints(2, 2), ints(1, 2)], dim=0)
     case("cat/single", "cat", [randn(2, 2)], dim=1)
+    case("cat/partly_no_grad", "cat", [randn(2), In(randn(3), grad=False), randn(1)], dim=0)
+    case("stack/partly_no_grad", "stack", [In(randn(2), grad=False), randn(2)], dim=1)
     case("stack/dim0", "stack", [randn(2, 3), randn(2, 3)], dim=0)
     case("stack/dim1", "stack", [randn(2, 3), randn(2, 3), randn(2, 3)], dim=1)
     case("stack/neg", "stack", [randn(2, 3), randn(2, 3)], dim=-1)
