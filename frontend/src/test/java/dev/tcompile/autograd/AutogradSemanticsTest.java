@@ -340,6 +340,28 @@ class AutogradSemanticsTest {
   }
 
   @Test
+  void rootsThatAreInputsOrLeaves() {
+    Tensor x = leaf(1, 2);
+    Tensor[] self = Autograd.grad(new Tensor[]{x}, new Tensor[]{x}, new Tensor[]{Torch.ones(2)}, false, false);
+    assertEquals("tensor([1., 1.])", self[0].toString(), "d x / d x");
+    x.backward(Torch.tensor(3f, 4f));
+    assertEquals("tensor([3., 4.])", x.grad().toString(), "backward from a leaf accumulates into it");
+    Tensor y = x.mul(2L);
+    assertEquals("tensor([5., 6.])", Autograd.grad(new Tensor[]{y}, new Tensor[]{y}, new Tensor[]{Torch.tensor(5f, 6f)}, true, false)[0].toString());
+    Tensor z = y.mul(3L);
+    Tensor[] both = Autograd.grad(new Tensor[]{z}, new Tensor[]{y, x}, new Tensor[]{Torch.ones(2)}, false, false);
+    assertEquals("tensor([3., 3.]) tensor([6., 6.])", both[0] + " " + both[1], "an intermediate and a leaf behind it");
+  }
+
+  @Test
+  void aGradientThatRequiresGradLeavesNoHistoryWithoutCreateGraph() {
+    Tensor x = leaf(1, 2);
+    x.mul(2L).backward(Torch.ones(2).requiresGrad_(true));
+    assertEquals("tensor([2., 2.])", x.grad().toString());
+    assertFalse(x.grad().requiresGrad());
+  }
+
+  @Test
   void setGradChecksTheShape() {
     Tensor x = leaf(1, 2);
     x.setGrad(Torch.tensor(5f, 6f));
