@@ -34,15 +34,14 @@ public class Tensor {
   private Tensor grad;
   private AccumulateGrad accumulator;
   private boolean retainsGrad;
-  /** The IR value this tensor carries while a trace is recording (owned by the tracer). */
-  Object traceValue;
-
   Tensor(NDArray data) { this(data, new VersionCounter(), null); }
 
   private Tensor(NDArray data, VersionCounter version, Tensor base) {
     this.data = data;
     this.version = version;
     this.base = base;
+    TraceHook hook = TraceHook.current();
+    if (hook != null) hook.onCreate(this);
   }
 
   /** An alias of {@code src}'s storage and version counter (what {@code nn.Parameter(t)} does). */
@@ -113,7 +112,7 @@ public class Tensor {
   /** A new tensor sharing storage (and the version counter) with no history. */
   public Tensor detach() {
     Tensor t = new Tensor(data, version, null);
-    t.traceValue = traceValue;
+    Tracing.alias(this, t, true);
     return t;
   }
 
@@ -128,7 +127,11 @@ public class Tensor {
   }
 
   /** {@code t.data}: an alias that shares storage but not autograd history nor the version counter. */
-  public Tensor data() { return new Tensor(data); }
+  public Tensor data() {
+    Tensor t = new Tensor(data);
+    Tracing.alias(this, t, true);
+    return t;
+  }
 
   public Tensor clone() { return Dispatcher.apply1(Views.CLONE, Attrs.EMPTY, this); }
 
@@ -147,7 +150,7 @@ public class Tensor {
     t.outputNr = outputNr;
     t.requiresGrad = requiresGrad;
     if (gradFn == null && requiresGrad) { gradEdge(); t.accumulator = accumulator; }
-    t.traceValue = traceValue;
+    Tracing.alias(this, t, false);
     return t;
   }
 
