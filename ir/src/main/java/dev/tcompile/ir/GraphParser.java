@@ -83,8 +83,7 @@ public final class GraphParser {
       expect(":");
       Token typeTok = peek();
       TensorType t = type();
-      if (data.dim() == 0 && t.dim() > 0 || data.numel() != t.numel())
-        data = reshapeLiteral(data, t, typeTok);
+      if (!java.util.Arrays.equals(data.shape(), t.shape())) data = reshapeLiteral(data, t, typeTok);
       if (data.dtype() != t.dtype()) data = data.to(t.dtype());
       define(names.get(0), g.constant(data, names.get(0).text()));
       return;
@@ -158,8 +157,8 @@ public final class GraphParser {
   }
 
   private NDArray reshapeLiteral(NDArray data, TensorType t, Token at) {
-    if (data.numel() == 1 && t.numel() == 1 || data.numel() == t.numel())
-      return data.view(t.shape(), dev.tcompile.runtime.Shapes.contiguousStrides(t.shape()), 0);
+    if (data.numel() == t.numel())
+      return data.dense().view(t.shape(), dev.tcompile.runtime.Shapes.contiguousStrides(t.shape()), 0);
     throw error(at, "constant has " + data.numel() + " element" + (data.numel() == 1 ? "" : "s") + " but its type " + t + " needs " + t.numel());
   }
 

@@ -59,7 +59,7 @@ public final class CommonSubexpressionElimination implements Pass {
     for (Node n : g.nodes()) {
       if (n.isConstant()) {
         Value prev = consts.get(new ConstKey(n.payload()));
-        if (prev != null) { c.map.put(n.output(), c.get(prev)); continue; }
+        if (prev != null) { alias.put(n.output(), prev); c.map.put(n.output(), c.get(prev)); continue; }
         consts.put(new ConstKey(n.payload()), n.output());
         c.copy(n);
         continue;
