@@ -522,7 +522,7 @@ public class Tensor {
   /** Copies {@code src} (broadcast, converted) into this tensor; the gradient flows to src. */
   public Tensor copy_(Tensor src) { return InPlace.apply(this, Creation.COPY, Attrs.EMPTY, src); }
   /** Fills with U[from, to) from the default generator. */
-  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniform(data.shape(), from, to)); }
+  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniformLike(data, from, to)); }
   /** Fills with N(mean, std^2) from the default generator. */
-  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normal(data.shape(), mean, std)); }
+  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normalLike(data, mean, std)); }
 }
