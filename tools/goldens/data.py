@@ -47,8 +47,25 @@ def mnist_cases():
         batch = next(iter(torch.utils.data.DataLoader(ds, batch_size=32, shuffle=False)))
         out[split]["first_batch"] = {"image_shape": list(batch[0].shape), "labels": batch[1].tolist(),
                                      "image_sum": float(batch[0].double().sum())}
+        torch.manual_seed(0)
+        shuffled = next(iter(torch.utils.data.DataLoader(ds, batch_size=32, shuffle=True, num_workers=2)))
+        out[split]["first_shuffled_batch_seed0"] = shuffled[1].tolist()
     shutil.rmtree(root)
     return out
+
+
+def loader_cases():
+    """Item order of shuffled loaders: unseeded after torch.manual_seed, and with a seeded generator."""
+    ds = torch.utils.data.TensorDataset(torch.arange(100))
+    torch.manual_seed(0)
+    default = torch.utils.data.DataLoader(ds, batch_size=10, shuffle=True)
+    unseeded = [[int(v) for b in default for v in b[0]] for _ in range(2)]
+    after = floats(torch.rand(3))
+    gen = torch.Generator().manual_seed(42)
+    own = torch.utils.data.DataLoader(ds, batch_size=10, shuffle=True, generator=gen)
+    seeded = [[int(v) for b in own for v in b[0]] for _ in range(2)]
+    return {"manual_seed": 0, "unseeded_epochs": unseeded, "rand_after": after,
+            "generator_seed": 42, "seeded_epochs": seeded}
 
 
 def g(seed):
@@ -96,7 +113,8 @@ def transform_cases():
 
 def main():
     out = {"torch": torch.__version__, "torchvision": torchvision.__version__,
-           "mnist_sample": mnist_cases(), "transforms": transform_cases()}
+           "mnist_sample": mnist_cases(), "loader": loader_cases(),
+           "transforms": transform_cases()}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(out, f, indent=1)

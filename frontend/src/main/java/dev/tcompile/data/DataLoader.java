@@ -1,18 +1,22 @@
 package dev.tcompile.data;
 
-import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
+import dev.tcompile.runtime.random.Distributions;
+import dev.tcompile.runtime.random.Generator;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code torch.utils.data.DataLoader}: batches of a {@link Dataset}, collated by {@link Collate}.
  *
- * <p>Each {@link #iterator()} is one epoch. Shuffling draws a fresh permutation per epoch: from
- * {@code seed} and the epoch number when a seed is given (reproducible across runs), otherwise from a seed
- * drawn from the default generator, as PyTorch draws one per epoch ({@code Torch.manualSeed} makes that
- * reproducible too). With {@code numWorkers > 0} batches are built ahead on daemon threads; they come out in
- * the same order and with the same contents as without workers.
+ * <p>Each {@link #iterator()} is one epoch, and draws its random numbers as PyTorch 1.13's loader does, so
+ * the order of items is PyTorch's bit for bit: a base seed ({@code torch.empty((), dtype=torch.int64).random_()}),
+ * then, when shuffling, {@code torch.randperm(n)} from a generator seeded with a second draw. Without a
+ * {@code seed} the draws come from the default generator ({@code Torch.manualSeed}); with one, from the
+ * loader's own generator, as {@code DataLoader(..., generator=torch.Generator().manual_seed(seed))}: every
+ * epoch gets a fresh permutation and runs repeat (the sampler's end-of-epoch draw is taken up front, so an
+ * epoch abandoned early leaves a seeded loader where PyTorch's would be after a full one). With {@code numWorkers > 0} batches are built ahead on
+ * daemon threads; they come out in the same order and with the same contents as without workers.
  */
 public final class DataLoader implements Iterable<Batch> {
   private final Dataset<?> dataset;
@@ -20,8 +24,8 @@ public final class DataLoader implements Iterable<Batch> {
   private final boolean shuffle;
   private final int numWorkers;
   private final boolean dropLast;
-  private final Long seed;
-  private int epoch;
+  /** The loader's own generator when seeded, else null (the default generator is used). */
+  private final Generator generator;
 
   public DataLoader(Dataset<?> dataset, int batchSize) { this(dataset, batchSize, false); }
 
@@ -50,7 +54,7 @@ public final class DataLoader implements Iterable<Batch> {
     this.shuffle = shuffle;
     this.numWorkers = numWorkers;
     this.dropLast = dropLast;
-    this.seed = seed;
+    this.generator = seed == null ? null : new Generator().manualSeed(seed);
   }
 
   /** The number of batches per epoch: PyTorch's {@code len(loader)}. */
@@ -62,11 +66,22 @@ public final class DataLoader implements Iterable<Batch> {
 
   /** Starts an epoch (and its workers, if any). Close it, or let it run out, to end them early. */
   @Override public synchronized BatchIterator iterator() {
-    long epochSeed = seed != null ? LoaderRandom.mix(seed, epoch) : drawSeed();
-    epoch++;
-    EpochPlan plan = new EpochPlan(dataset.size(), batchSize, shuffle, dropLast, LoaderRandom.mix(epochSeed, -1));
+    Generator g = generator != null ? generator : Generator.defaultGenerator();
+    long baseSeed = int64Draw(g);
+    int n = dataset.size();
+    int[] order = null;
+    if (shuffle) {
+      Generator sampler = generator != null ? generator : new Generator().manualSeed(int64Draw(g));
+      long[] perm = Distributions.randperm(n, sampler).longs();
+      order = new int[n];
+      for (int i = 0; i < n; i++) order[i] = (int) perm[i];
+      // RandomSampler ends each epoch with randperm(n)[:num_samples % n], an empty slice whose draws still
+      // advance the generator (visible with a seeded loader). PyTorch draws it once the epoch has run out.
+      Distributions.randperm(n, sampler);
+    }
+    EpochPlan plan = new EpochPlan(n, order, batchSize, dropLast);
     return new BatchIterator(plan.batches(), numWorkers,
-        k -> LoaderRandom.with(LoaderRandom.mix(epochSeed, k), () -> fetch(plan.indicesOf(k))));
+        k -> LoaderRandom.with(LoaderRandom.mix(baseSeed, k), () -> fetch(plan.indicesOf(k))));
   }
 
   private Batch fetch(int[] indices) {
@@ -75,8 +90,6 @@ public final class DataLoader implements Iterable<Batch> {
     return Collate.batch(items);
   }
 
-  /** One draw from the default generator, as PyTorch's sampler and workers take their base seed. */
-  private static long drawSeed() {
-    return Torch.randint(0, Long.MAX_VALUE).toLongArray()[0];
-  }
+  /** {@code torch.empty((), dtype=torch.int64).random_(generator=g)}: 64 random bits modulo 2^63. */
+  private static long int64Draw(Generator g) { return g.random64() & Long.MAX_VALUE; }
 }

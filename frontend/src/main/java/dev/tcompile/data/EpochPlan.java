@@ -1,15 +1,14 @@
 package dev.tcompile.data;
 
-import java.util.SplittableRandom;
-
 /** Which items go into which batch for one pass over the data: PyTorch's sampler plus batch sampler. */
 final class EpochPlan {
   private final int[] order;
   private final int batchSize;
   private final int batches;
 
-  EpochPlan(int n, int batchSize, boolean shuffle, boolean dropLast, long seed) {
-    this.order = shuffle ? permutation(n, seed) : identity(n);
+  /** Batches over {@code order} (a permutation of the items, or null for 0..n-1). */
+  EpochPlan(int n, int[] order, int batchSize, boolean dropLast) {
+    this.order = order != null ? order : identity(n);
     this.batchSize = batchSize;
     this.batches = batchCount(n, batchSize, dropLast);
   }
@@ -28,19 +27,6 @@ final class EpochPlan {
   private static int[] identity(int n) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) a[i] = i;
-    return a;
-  }
-
-  /** Fisher-Yates with a generator of its own, so that one seed gives one order. */
-  private static int[] permutation(int n, long seed) {
-    int[] a = identity(n);
-    SplittableRandom r = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
     return a;
   }
 }

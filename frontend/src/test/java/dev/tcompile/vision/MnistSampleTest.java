@@ -57,7 +57,11 @@ class MnistSampleTest {
     double sum = 0;
     for (float v : b.inputs().toFloatArray()) sum += v;
     assertEquals(g.get("image_sum").getAsDouble(), sum, 1e-2);
+    dev.tcompile.Torch.manualSeed(0);
     DataLoader shuffled = new DataLoader(train, 32, true, 2);
+    assertArrayEquals(DataGoldens.longs(DataGoldens.get().getAsJsonObject("mnist_sample").getAsJsonObject("train")
+        .getAsJsonArray("first_shuffled_batch_seed0")), shuffled.iterator().next().labels().toLongArray(),
+        "torch.manual_seed(0): the seed's first shuffled batch");
     assertEquals(250, shuffled.size());
     int batches = 0, items = 0;
     for (Batch s : shuffled) { batches++; items += s.batchSize(); }
