@@ -68,6 +68,14 @@ def loader_cases():
             "generator_seed": 42, "seeded_epochs": seeded}
 
 
+def random_transform_cases():
+    """RandomCrop(4, padding=1) then RandomHorizontalFlip() five times after torch.manual_seed(7)."""
+    torch.manual_seed(7)
+    x = torch.arange(36.0).reshape(1, 6, 6)
+    t = transforms.Compose([transforms.RandomCrop(4, padding=1), transforms.RandomHorizontalFlip()])
+    return {"manual_seed": 7, "input_shape": [1, 6, 6], "outputs": [floats(t(x)) for _ in range(5)]}
+
+
 def g(seed):
     return torch.Generator().manual_seed(seed)
 
@@ -114,6 +122,7 @@ def transform_cases():
 def main():
     out = {"torch": torch.__version__, "torchvision": torchvision.__version__,
            "mnist_sample": mnist_cases(), "loader": loader_cases(),
+           "random_transforms": random_transform_cases(),
            "transforms": transform_cases()}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

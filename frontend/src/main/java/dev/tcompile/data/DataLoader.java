@@ -15,8 +15,9 @@ import java.util.List;
  * {@code seed} the draws come from the default generator ({@code Torch.manualSeed}); with one, from the
  * loader's own generator, as {@code DataLoader(..., generator=torch.Generator().manual_seed(seed))}: every
  * epoch gets a fresh permutation and runs repeat (the sampler's end-of-epoch draw is taken up front, so an
- * epoch abandoned early leaves a seeded loader where PyTorch's would be after a full one). With {@code numWorkers > 0} batches are built ahead on
- * daemon threads; they come out in the same order and with the same contents as without workers.
+ * epoch abandoned early leaves a seeded loader where PyTorch's would be after a full one).
+ * With {@code numWorkers > 0} batches are built ahead on daemon threads; they come out in the same order and
+ * with the same contents as without workers.
  */
 public final class DataLoader implements Iterable<Batch> {
   private final Dataset<?> dataset;

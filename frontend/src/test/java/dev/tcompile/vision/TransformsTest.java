@@ -52,6 +52,14 @@ class TransformsTest {
     assertArrayEquals(a, b);
   }
 
+  @Test void randomTransformsMatchTorchvisionAfterManualSeed() {
+    com.google.gson.JsonObject g = DataGoldens.get().getAsJsonObject("random_transforms");
+    Torch.manualSeed(g.get("manual_seed").getAsLong());
+    Transform t = Transforms.compose(Transforms.randomCrop(4, 1), Transforms.randomHorizontalFlip());
+    for (com.google.gson.JsonElement want : g.getAsJsonArray("outputs"))
+      assertArrayEquals(DataGoldens.floats(want.getAsJsonArray()), t.apply(grid(6, 6)).toFloatArray());
+  }
+
   @Test void horizontalFlipProbability() {
     Tensor img = grid(2, 3);
     assertArrayEquals(new float[]{2, 1, 0, 5, 4, 3}, Transforms.randomHorizontalFlip(1.0).apply(img).toFloatArray());
