@@ -65,10 +65,10 @@ final class InPlace {
     if (!java.util.Arrays.equals(r.shapeArray(), self.shapeArray()))
       throw new TorchException("output with shape " + Shapes.str(self.shapeArray()) + " doesn't match the broadcast shape "
           + Shapes.str(r.shapeArray()));
+    Tracing.inplace(self, r);
     self.array().copyFrom(r.array());
     self.versionCounter().bump();
     if (r.gradFn() != null) self.setHistory(r.gradFn(), 0);
-    self.traceValue = r.traceValue;
   }
 
   /** PyTorch's canCast: no float into an integer, nothing but bool into bool. */

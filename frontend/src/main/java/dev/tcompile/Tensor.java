@@ -34,15 +34,14 @@ public class Tensor {
   private Tensor grad;
   private AccumulateGrad accumulator;
   private boolean retainsGrad;
-  /** The IR value this tensor carries while a trace is recording (owned by the tracer). */
-  Object traceValue;
-
   Tensor(NDArray data) { this(data, new VersionCounter(), null); }
 
   private Tensor(NDArray data, VersionCounter version, Tensor base) {
     this.data = data;
     this.version = version;
     this.base = base;
+    TraceHook hook = TraceHook.current();
+    if (hook != null) hook.onCreate(this);
   }
 
   /** An alias of {@code src}'s storage and version counter (what {@code nn.Parameter(t)} does). */
@@ -113,7 +112,7 @@ public class Tensor {
   /** A new tensor sharing storage (and the version counter) with no history. */
   public Tensor detach() {
     Tensor t = new Tensor(data, version, null);
-    t.traceValue = traceValue;
+    Tracing.alias(this, t, true);
     return t;
   }
 
@@ -131,7 +130,11 @@ public class Tensor {
   }
 
   /** {@code t.data}: an alias that shares storage but not autograd history nor the version counter. */
-  public Tensor data() { return new Tensor(data); }
+  public Tensor data() {
+    Tensor t = new Tensor(data);
+    Tracing.alias(this, t, true);
+    return t;
+  }
 
   public Tensor clone() { return Dispatcher.apply1(Views.CLONE, Attrs.EMPTY, this); }
 
@@ -150,7 +153,7 @@ public class Tensor {
     t.outputNr = outputNr;
     t.requiresGrad = requiresGrad;
     if (gradFn == null && requiresGrad) { gradEdge(); t.accumulator = accumulator; }
-    t.traceValue = traceValue;
+    Tracing.alias(this, t, false);
     return t;
   }
 
@@ -523,7 +526,7 @@ public class Tensor {
   /** Copies {@code src} (broadcast, converted) into this tensor; the gradient flows to src. */
   public Tensor copy_(Tensor src) { return InPlace.apply(this, Creation.COPY, Attrs.EMPTY, src); }
   /** Fills with U[from, to) from the default generator. */
-  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniform(data.shape(), from, to)); }
+  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniformLike(data, from, to)); }
   /** Fills with N(mean, std^2) from the default generator. */
-  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normal(data.shape(), mean, std)); }
+  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normalLike(data, mean, std)); }
 }

@@ -169,6 +169,35 @@ public final class Torch {
 
   public static boolean isGradEnabled() { return GradMode.isEnabled(); }
 
+  // ======================================== compiling ========================================
+
+  /** Compiles {@code fn} (traced on first call per input signature; see {@link CompiledFn}). */
+  public static CompiledFn compile(TensorFn fn) { return compile(fn, new CompileOptions()); }
+
+  public static CompiledFn compile(TensorFn fn, CompileOptions options) { return new CompiledFn(fn, options, "fn", () -> null); }
+
+  /**
+   * Traces {@code fn} on {@code examples} and returns the recorded graph: inputs {@code %x0, %x1, ...} for the
+   * examples (then captured tensors), one node per op. A graph break is an error here.
+   */
+  public static dev.tcompile.ir.Graph trace(TensorFn fn, Tensor... examples) {
+    Tracer t = new Tracer("fn");
+    for (int i = 0; i < examples.length; i++) t.argument(examples[i], "x" + i);
+    Tensor result;
+    try {
+      result = t.record(() -> fn.apply(examples));
+    } catch (GraphBreak gb) {
+      throw new TorchException("cannot trace: " + gb.getMessage());
+    } finally {
+      t.restore();
+    }
+    java.util.List<dev.tcompile.ir.Value> outs = new java.util.ArrayList<>();
+    outs.add(t.valueOf(result));
+    outs.addAll(t.mutated.values());
+    t.graph.setOutputs(outs);
+    return dev.tcompile.ir.Verifier.verify(t.graph);
+  }
+
   // ======================================== printing ========================================
 
   /** {@code torch.set_printoptions}; a null sciMode means automatic. */
