@@ -28,6 +28,9 @@ public class Tensor {
   private final VersionCounter version;
   /** The tensor this one is a view of (null when not a view); in-place rules depend on it. */
   private final Tensor base;
+  /** For a view: the view ops from {@link #base} to it, and the storage version its history was taken at. */
+  private ViewChain viewChain;
+  private int viewVersion;
   private boolean requiresGrad;
   private GradFn gradFn;
   private int outputNr;
@@ -58,7 +61,10 @@ public class Tensor {
 
   // ======================================== autograd state ========================================
 
-  public boolean requiresGrad() { return requiresGrad; }
+  public boolean requiresGrad() {
+    syncView();
+    return requiresGrad;
+  }
 
   /** Sets requires_grad on a leaf; returns this so that it chains. */
   public Tensor requiresGrad_(boolean on) {
@@ -84,14 +90,17 @@ public class Tensor {
   }
 
   /** The node that created this tensor (null for leaves). */
-  public GradFn gradFn() { return gradFn; }
+  public GradFn gradFn() {
+    syncView();
+    return gradFn;
+  }
 
   /** True for tensors not produced by a recorded op: user-created tensors and everything with requiresGrad false. */
-  public boolean isLeaf() { return gradFn == null; }
+  public boolean isLeaf() { return gradFn() == null; }
 
   /** Keeps {@code grad()} for a non-leaf tensor after backward. */
   public void retainGrad() {
-    if (!requiresGrad) throw new TorchException("can't retain_grad on Tensor that has requires_grad=False");
+    if (!requiresGrad()) throw new TorchException("can't retain_grad on Tensor that has requires_grad=False");
     if (isLeaf() || retainsGrad) return;
     retainsGrad = true;
     gradFn.retainGradOf(outputNr, this);
@@ -142,12 +151,17 @@ public class Tensor {
 
   TensorType type() { return new TensorType(data.dtype(), data.shape()); }
   VersionCounter versionCounter() { return version; }
-  int outputNr() { return outputNr; }
+  int outputNr() {
+    syncView();
+    return outputNr;
+  }
   Tensor viewBase() { return base; }
+  ViewChain viewChain() { return viewChain; }
   public int[] shapeArray() { return data.shape().clone(); }
 
   /** A copy of the values carrying this tensor's autograd identity: what an in-place op's derivative saves. */
   Tensor snapshotForSave() {
+    syncView();
     Tensor t = new Tensor(data.copy());
     t.gradFn = gradFn;
     t.outputNr = outputNr;
@@ -157,8 +171,26 @@ public class Tensor {
     return t;
   }
 
-  /** A view of this tensor over {@code view}'s geometry: shares version counter and remembers its base. */
-  Tensor viewOf(NDArray view) { return new Tensor(view, version, base != null ? base : this); }
+  /** A view of this tensor over {@code view}'s geometry made by {@code step}: shares the version counter, remembers the base. */
+  Tensor viewOf(NDArray view, ViewChain.Step step) {
+    Tensor t = new Tensor(view, version, base != null ? base : this);
+    t.viewChain = viewChain == null ? ViewChain.of(step) : viewChain.then(step);
+    t.viewVersion = version.get();
+    return t;
+  }
+
+  /**
+   * PyTorch's view + in-place rule: once the shared storage was written in place (through the base or any of
+   * its views), a view's history is taken again from its base's current history (AsStridedBackward0).
+   */
+  private void syncView() {
+    if (viewChain == null || viewVersion == version.get()) return;
+    viewVersion = version.get();
+    if (!base.requiresGrad()) return;
+    gradFn = new AsStridedNode(base.gradEdge(), viewChain);
+    outputNr = 0;
+    requiresGrad = true;
+  }
 
   void setHistory(GradFn fn, int nr) {
     gradFn = fn;
@@ -168,6 +200,7 @@ public class Tensor {
 
   /** Where the gradient of this tensor goes: its node's slot, or its grad accumulator when a leaf. */
   GradFn.Edge gradEdge() {
+    syncView();
     if (gradFn != null) return new GradFn.Edge(gradFn, outputNr);
     if (!requiresGrad) return null;
     if (accumulator == null) accumulator = new AccumulateGrad(this);
@@ -220,7 +253,7 @@ public class Tensor {
 
   @Override public String toString() {
     List<String> suffixes = new ArrayList<>(1);
-    if (gradFn != null) suffixes.add("grad_fn=<" + gradFn.name() + ">");
+    if (gradFn() != null) suffixes.add("grad_fn=<" + gradFn.name() + ">");
     else if (requiresGrad) suffixes.add("requires_grad=True");
     return TensorFormatter.format(data, suffixes);
   }
