@@ -115,6 +115,75 @@ def aliasing():
     G["data.x"] = str(x)
 
 
+def names(fn):
+    """A node and its next functions, as print shows their class names."""
+    return type(fn).__name__ + " " + repr([None if f is None else type(f).__name__ for f, _ in fn.next_functions])
+
+
+def views_and_in_place():
+    x = leaf(1.0, 2.0, 3.0)
+    b = x * 1
+    v = b[0:2]
+    b.mul_(2)  # the base changes: the view's history is taken again from it
+    G["base_in_place.view"] = str(v)
+    G["base_in_place.view_node"] = names(v.grad_fn)
+    v.sum().backward()
+    G["base_in_place.grad"] = str(x.grad)
+
+    x = leaf(1.0, 2.0, 3.0)
+    b = x * 1
+    v = b[0:2]
+    v.mul_(3)  # the view changes: the base's history becomes CopySlices
+    G["view_in_place.base"] = str(b)
+    G["view_in_place.base_node"] = names(b.grad_fn)
+    G["view_in_place.view_node"] = names(v.grad_fn)
+    (b * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    G["view_in_place.grad"] = str(x.grad)
+
+    x, w = leaf(1.0, 2.0, 3.0), torch.tensor(5.0, requires_grad=True)
+    b = x * 1
+    b.select(0, 1).add_(w)
+    G["view_add_other.base"] = str(b)
+    (b * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    G["view_add_other.grads"] = str(x.grad) + " " + str(w.grad)
+
+    w = torch.tensor(2.0, requires_grad=True)
+    b = torch.zeros(3)
+    b[1:].add_(w * 1)  # a base that needed no gradient now does
+    G["view_of_constant.base"] = str(b)
+    b.sum().backward()
+    G["view_of_constant.grad"] = str(w.grad)
+
+    x, w = leaf(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), leaf(2.0, 3.0)
+    b = (x * 1).view(2, 3)
+    b.select(0, 1).narrow(0, 1, 2).mul_(w)  # a view of a view, with an operand that is saved
+    G["view_of_view.base"] = str(b)
+    (b * torch.arange(1.0, 7.0).view(2, 3)).sum().backward()
+    G["view_of_view.grads"] = str(x.grad) + " " + str(w.grad)
+
+    x = leaf(1.0, 2.0, 3.0)
+    b = x * 1
+    v1, v2 = b[0:2], b[1:3]
+    v1.mul_(2)  # a sibling view sees the write and takes its history again
+    G["sibling.view"] = str(v2)
+    (v2 * torch.tensor([10.0, 100.0])).sum().backward()
+    G["sibling.grad"] = str(x.grad)
+
+    x, w = leaf(1.0, 2.0, 3.0), leaf(7.0, 8.0)
+    b = x * 1
+    b[0:2].copy_(w)
+    (b * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    G["view_copy.grads"] = str(x.grad) + " " + str(w.grad)
+
+    x = leaf(1.0, 2.0, 3.0)
+    b = x * 1
+    b.t()[1:].mul_(x[1:])
+    (g,) = torch.autograd.grad([b.pow(2).sum()], [x], create_graph=True)
+    G["view_double.first"] = str(g)
+    (gg,) = torch.autograd.grad([g.sum()], [x])
+    G["view_double.second"] = str(gg)
+
+
 def main():
     accumulation()
     retain_grad()
@@ -125,6 +194,7 @@ def main():
     deep_chain()
     max_dim()
     aliasing()
+    views_and_in_place()
     with open(OUT, "w") as f:
         json.dump(G, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -836,6 +836,12 @@ def errors():
         y.backward()
     error("inplace_saved_leaf", saved_leaf_modified)
 
+    def saved_view_modified():
+        y = leaf(2, 3).exp()
+        y.select(0, 0).mul_(2)
+        y.sum().backward()
+    error("inplace_saved_output_through_view", saved_view_modified)
+
     def saved_detached_modified():
         a = leaf(3)
         y = a.sigmoid()

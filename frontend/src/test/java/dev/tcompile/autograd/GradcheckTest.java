@@ -142,6 +142,27 @@ class GradcheckTest {
     check("sub_scalar_", t -> t[0].mul(2L).sub_(0.5), of(() -> x(3)));
     check("copy_", t -> Torch.zeros(2, 3).copy_(t[0]).mul(t[0]), of(() -> x(3)));
     check("clamp_", t -> t[0].mul(2L).clamp_(-1, 1), of(() -> x(3, 4)));
+    check("mul_/view", t -> {
+      Tensor b = t[0].mul(1L);
+      b.narrow(1, 1, 2).mul_(t[1]);
+      return b.exp();
+    }, of(() -> x(3, 4), () -> x(2)));
+    check("add_/view_of_view", t -> {
+      Tensor b = t[0].mul(1L);
+      b.t().select(0, 2).add_(t[1]);
+      return b.sin();
+    }, of(() -> x(3, 4), () -> x(3)));
+    check("copy_/view", t -> {
+      Tensor b = t[0].mul(t[0]);
+      b.select(0, 1).copy_(t[1]);
+      return b;
+    }, of(() -> x(2, 3), () -> x(3)));
+    check("view_after_base_in_place", t -> {
+      Tensor b = t[0].mul(1L);
+      Tensor v = b.select(0, 0);
+      b.mul_(t[1]);
+      return v;
+    }, of(() -> x(2, 3), () -> x(3)));
   }
 
   private static int[] shape(String s) {

@@ -197,6 +197,11 @@ class ErrorsGoldenTest {
       }
       y.backward();
     });
+    misuse("inplace_saved_output_through_view", () -> {
+      Tensor y = leaf(2, 3).exp();
+      y.select(0, 0).mul_(2L);
+      y.sum().backward();
+    });
     misuse("inplace_saved_output_through_detach", () -> {
       Tensor y = leaf(3).sigmoid();
       y.detach().zero_();
