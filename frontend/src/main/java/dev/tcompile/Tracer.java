@@ -27,6 +27,8 @@ final class Tracer implements TraceHook {
 
   final Graph graph;
   private final Map<Tensor, Value> values = new IdentityHashMap<>();
+  /** How many traced tensors share each storage: an in-place write to shared storage is not traced (yet). */
+  private final Map<Object, Integer> storageUsers = new IdentityHashMap<>();
   private final Set<Tensor> bornInside = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Tensor> arguments = Collections.newSetFromMap(new IdentityHashMap<>());
   final List<Captured> captured = new ArrayList<>();
@@ -40,7 +42,7 @@ final class Tracer implements TraceHook {
   /** Declares an argument of the traced function. */
   Value argument(Tensor t, String name) {
     Value v = graph.addInput(name, t.type(), t.requiresGrad() ? Attrs.of("requires_grad", true) : Attrs.EMPTY);
-    values.put(t, v);
+    bind(t, v);
     arguments.add(t);
     return v;
   }
@@ -66,8 +68,12 @@ final class Tracer implements TraceHook {
       v = graph.addInput("c" + captured.size(), t.type(), a);
       captured.add(new Captured(t, v));
     }
-    values.put(t, v);
+    bind(t, v);
     return v;
+  }
+
+  private void bind(Tensor t, Value v) {
+    if (values.put(t, v) == null) storageUsers.merge(t.array().data(), 1, Integer::sum);
   }
 
   Value existing(Tensor t) { return values.get(t); }
@@ -76,7 +82,7 @@ final class Tracer implements TraceHook {
     Value[] in = new Value[inputs.length];
     for (int i = 0; i < in.length; i++) in[i] = valueOf(inputs[i]);
     Value[] out = graph.add(op, attrs, in);
-    for (int i = 0; i < out.length; i++) values.put(outputs[i], out[i]);
+    for (int i = 0; i < out.length; i++) bind(outputs[i], out[i]);
   }
 
   @Override public void onCreate(Tensor t) { bornInside.add(t); }
@@ -90,13 +96,16 @@ final class Tracer implements TraceHook {
 
   @Override public void onAlias(Tensor src, Tensor dst, boolean stopGradient) {
     Value v = valueOf(src);
-    values.put(dst, stopGradient ? graph.add1(Views.DETACH, Attrs.EMPTY, v) : v);
+    bind(dst, stopGradient ? graph.add1(Views.DETACH, Attrs.EMPTY, v) : v);
   }
 
   @Override public void onInplace(Tensor self, Tensor result) {
+    if (storageUsers.getOrDefault(self.array().data(), 0) > 1)
+      throw new GraphBreak("an in-place write to a tensor that shares its storage with other traced tensors (a view or "
+          + "its base) is not captured yet");
     Value v = valueOf(result);
     boolean external = arguments.contains(self) || isCaptured(self);
-    values.put(self, v);
+    bind(self, v);
     if (external) {
       mutated.put(self, v);
       originals.computeIfAbsent(self, t -> t.array().copy());

@@ -86,6 +86,23 @@ class CompileBehaviourTest {
     assertEquals(1, f.traceCount());
   }
 
+  @Test void inPlaceWriteThroughAViewFallsBackToEagerAndStaysCorrect() {
+    TensorFn f = x -> {
+      Tensor b = x[0].mul(1.0);
+      Tensor v = b.narrow(0, 0, 2);
+      b.mul_(2.0);                 // v sees the write in eager mode
+      return v.add(b.sum());
+    };
+    Tensor x = Torch.tensor(1f, 2f, 3f);
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(new ByteArrayOutputStream()));
+    try {
+      assertEquals(f.apply(x).toString(), Torch.compile(f).apply(x).toString());
+    } finally {
+      System.setErr(old);
+    }
+  }
+
   @Test void dumpsIrAfterEachStage(@TempDir Path dir) throws Exception {
     Tensor w = Torch.randn(3, 2).requiresGrad_(true);
     CompiledFn f = Torch.compile(x -> x[0].matmul(w).tanh().sum(), new CompileOptions().dumpIr(dir));
