@@ -27,7 +27,7 @@ public final class Dispatcher {
     Tensor[] out = new Tensor[outData.length];
     boolean view = op.isView() && outData[0].sharesStorage(data[0]);
     for (int i = 0; i < out.length; i++) {
-      out[i] = view && i == 0 ? in[0].viewOf(outData[0]) : new Tensor(outData[i]);
+      out[i] = view && i == 0 ? in[0].viewOf(outData[0], new ViewChain.Step(op, attrs, inTypes[0], outTypes[0])) : new Tensor(outData[i]);
     }
     if (GradMode.isEnabled() && needsRecording(op, in)) record(op, attrs, gradName, in, inTypes, outTypes, out);
     TraceHook hook = TraceHook.current();

@@ -20,5 +20,5 @@ final class EagerAlgebra extends Algebra<Tensor> {
 
   @Override public TensorType type(Tensor x) { return x.type(); }
 
-  @Override public Tensor scalar(double v, dev.tcompile.DType dtype) { return new Tensor(NDArray.scalar(dtype, v)); }
+  @Override public Tensor constant(NDArray data) { return new Tensor(data); }
 }

@@ -28,7 +28,7 @@ final class OpNode extends GradFn {
 
   /** Saves the outputs the derivative reads; called once the outputs carry this node. */
   void saveOutputs(Tensor[] outputs) {
-    for (int i = 0; i < outputs.length; i++) if (op.savesOutput(attrs, i)) savedOut[i] = new SavedTensor(outputs[i]);
+    for (int i = 0; i < outputs.length; i++) if (op.savesOutput(attrs, i)) savedOut[i] = new SavedTensor(outputs[i], this);
   }
 
   @Override public String name() { return name; }

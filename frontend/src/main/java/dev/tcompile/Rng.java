@@ -1,46 +1,53 @@
 package dev.tcompile;
 
 import dev.tcompile.runtime.NDArray;
-import java.util.Random;
+import dev.tcompile.runtime.random.Distributions;
+import dev.tcompile.runtime.random.Generator;
 
-/** The default random source behind rand, randn, randint, randperm, uniform_ and normal_. */
+/**
+ * The default generator behind rand, randn, randint, randperm, uniform_ and normal_: PyTorch's CPU generator,
+ * bit for bit, so {@code Torch.manualSeed(s)} reproduces {@code torch.manual_seed(s)}'s numbers.
+ */
 final class Rng {
   private Rng() {}
 
-  private static final Random RANDOM = new Random();
+  static void manualSeed(long seed) { Generator.defaultGenerator().manualSeed(seed); }
 
-  static synchronized void manualSeed(long seed) { RANDOM.setSeed(seed); }
+  /**
+   * A seed for an op that samples from its own seeded generator (bernoulli): one 64-bit draw, as PyTorch draws
+   * a seed for its MKL bernoulli stream.
+   */
+  static long nextSeed() { return Generator.defaultGenerator().random64(); }
 
-  /** A seed for an op that samples from its own seeded generator (bernoulli): one draw from this generator. */
-  static synchronized long nextSeed() { return RANDOM.nextLong(); }
-
-  static synchronized NDArray uniform(int[] shape, double from, double to) {
-    NDArray a = NDArray.empty(DType.FLOAT32, shape);
-    float[] d = a.floats();
-    for (int i = 0; i < d.length; i++) d[i] = (float) (from + (to - from) * RANDOM.nextFloat());
-    return a;
+  static NDArray uniform(int[] shape, double from, double to) {
+    return Distributions.uniform(NDArray.empty(DType.FLOAT32, shape), from, to);
   }
 
-  static synchronized NDArray normal(int[] shape, double mean, double std) {
-    NDArray a = NDArray.empty(DType.FLOAT32, shape);
-    float[] d = a.floats();
-    for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * RANDOM.nextGaussian());
-    return a;
+  static NDArray normal(int[] shape, double mean, double std) {
+    return Distributions.normal(NDArray.empty(DType.FLOAT32, shape), mean, std);
   }
 
-  static synchronized NDArray randint(long low, long high, int[] shape) {
+  /** Values for an in-place fill of {@code like}: drawn in {@code like}'s memory order, as PyTorch fills views. */
+  static NDArray uniformLike(NDArray like, double from, double to) {
+    return Distributions.uniform(sameLayout(like), from, to);
+  }
+
+  static NDArray normalLike(NDArray like, double mean, double std) {
+    return Distributions.normal(sameLayout(like), mean, std);
+  }
+
+  private static NDArray sameLayout(NDArray like) {
+    if (like.isContiguous()) return NDArray.empty(like.dtype(), like.shape());
+    return NDArray.empty(like.dtype(), like.storageLength()).view(like.shape(), like.strides(), like.offset());
+  }
+
+  static NDArray randint(long low, long high, int[] shape) {
     if (low >= high) throw new TorchException("random_ expects 'from' to be less than 'to', but got from=" + low + " >= to=" + high);
-    NDArray a = NDArray.empty(DType.INT64, shape);
-    long[] d = a.longs();
-    for (int i = 0; i < d.length; i++) d[i] = low + (long) Math.floor(RANDOM.nextDouble() * (high - low));
-    return a;
+    return Distributions.randint(low, high, shape);
   }
 
-  static synchronized NDArray randperm(int n) {
-    NDArray a = NDArray.empty(DType.INT64, n);
-    long[] d = a.longs();
-    for (int i = 0; i < n; i++) d[i] = i;
-    for (int i = n - 1; i > 0; i--) { int j = RANDOM.nextInt(i + 1); long t = d[i]; d[i] = d[j]; d[j] = t; }
-    return a;
+  static NDArray randperm(int n) {
+    if (n < 0) throw new TorchException("n must be non-negative, got" + n);
+    return Distributions.randperm(n);
   }
 }

@@ -7,10 +7,19 @@ package dev.tcompile;
 final class SavedTensor {
   private Tensor tensor;
   private final int version;
+  /** For an output saved by its own node: that node and the slot (an in-place op may rebase the tensor later). */
+  private final GradFn savedFor;
+  private final int outputNr;
 
-  SavedTensor(Tensor t) {
+  /** Saves an input of a node: messages name the tensor's node at unpack time, as PyTorch's do. */
+  SavedTensor(Tensor t) { this(t, null); }
+
+  /** Saves {@code t}; {@code savedFor} is the node when t is one of that node's own outputs, else null. */
+  SavedTensor(Tensor t, GradFn savedFor) {
     tensor = t;
     version = t.versionCounter().get();
+    this.savedFor = savedFor;
+    outputNr = t.outputNr();
   }
 
   Tensor unpack() {
@@ -21,10 +30,11 @@ final class SavedTensor {
           + "need to access saved tensors after calling backward.");
     int now = tensor.versionCounter().get();
     if (now != version) {
-      GradFn fn = tensor.gradFn();
+      GradFn fn = savedFor != null ? savedFor : tensor.gradFn();
+      int nr = savedFor != null ? outputNr : tensor.outputNr();
       throw new TorchException("one of the variables needed for gradient computation has been modified by an inplace operation: [torch."
           + tensor.dtype().legacyName() + "Tensor " + dev.tcompile.runtime.Shapes.str(tensor.shapeArray()) + "]"
-          + (fn != null ? ", which is output " + tensor.outputNr() + " of " + fn.name() + "," : "")
+          + (fn != null ? ", which is output " + nr + " of " + fn.name() + "," : "")
           + " is at version " + now + "; expected version " + version + " instead. Hint: enable anomaly detection to find the "
           + "operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
     }

@@ -6,10 +6,10 @@ import dev.tcompile.ir.OpDef;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.ops.Activations;
 import dev.tcompile.ir.ops.Creation;
-import dev.tcompile.ir.ops.Sampling;
 import dev.tcompile.ir.ops.Elementwise;
 import dev.tcompile.ir.ops.Indexing;
 import dev.tcompile.ir.ops.Reductions;
+import dev.tcompile.ir.ops.Sampling;
 import dev.tcompile.ir.ops.Views;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
@@ -29,21 +29,23 @@ public class Tensor {
   private final VersionCounter version;
   /** The tensor this one is a view of (null when not a view); in-place rules depend on it. */
   private final Tensor base;
+  /** For a view: the view ops from {@link #base} to it, and the storage version its history was taken at. */
+  private ViewChain viewChain;
+  private int viewVersion;
   private boolean requiresGrad;
   private GradFn gradFn;
   private int outputNr;
   private Tensor grad;
   private AccumulateGrad accumulator;
   private boolean retainsGrad;
-  /** The IR value this tensor carries while a trace is recording (owned by the tracer). */
-  Object traceValue;
-
   Tensor(NDArray data) { this(data, new VersionCounter(), null); }
 
   private Tensor(NDArray data, VersionCounter version, Tensor base) {
     this.data = data;
     this.version = version;
     this.base = base;
+    TraceHook hook = TraceHook.current();
+    if (hook != null) hook.onCreate(this);
   }
 
   /** An alias of {@code src}'s storage and version counter (what {@code nn.Parameter(t)} does). */
@@ -60,7 +62,10 @@ public class Tensor {
 
   // ======================================== autograd state ========================================
 
-  public boolean requiresGrad() { return requiresGrad; }
+  public boolean requiresGrad() {
+    syncView();
+    return requiresGrad;
+  }
 
   /** Sets requires_grad on a leaf; returns this so that it chains. */
   public Tensor requiresGrad_(boolean on) {
@@ -86,14 +91,17 @@ public class Tensor {
   }
 
   /** The node that created this tensor (null for leaves). */
-  public GradFn gradFn() { return gradFn; }
+  public GradFn gradFn() {
+    syncView();
+    return gradFn;
+  }
 
   /** True for tensors not produced by a recorded op: user-created tensors and everything with requiresGrad false. */
-  public boolean isLeaf() { return gradFn == null; }
+  public boolean isLeaf() { return gradFn() == null; }
 
   /** Keeps {@code grad()} for a non-leaf tensor after backward. */
   public void retainGrad() {
-    if (!requiresGrad) throw new TorchException("can't retain_grad on Tensor that has requires_grad=False");
+    if (!requiresGrad()) throw new TorchException("can't retain_grad on Tensor that has requires_grad=False");
     if (isLeaf() || retainsGrad) return;
     retainsGrad = true;
     gradFn.retainGradOf(outputNr, this);
@@ -114,14 +122,17 @@ public class Tensor {
   /** A new tensor sharing storage (and the version counter) with no history. */
   public Tensor detach() {
     Tensor t = new Tensor(data, version, null);
-    t.traceValue = traceValue;
+    Tracing.alias(this, t, true);
     return t;
   }
 
   /** Cuts this tensor from its history in place. */
   public Tensor detach_() {
-    if (base != null && base.requiresGrad)
-      throw new TorchException("Can't detach views in-place. Use detach() instead.");
+    if (base != null) // any view, as in PyTorch 1.13 (whose message goes on about DDP buckets)
+      throw new TorchException("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+          + "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() "
+          + "cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+          + "torch/optim/optimizer.py as the solution.");
     gradFn = null;
     outputNr = 0;
     requiresGrad = false;
@@ -129,7 +140,11 @@ public class Tensor {
   }
 
   /** {@code t.data}: an alias that shares storage but not autograd history nor the version counter. */
-  public Tensor data() { return new Tensor(data); }
+  public Tensor data() {
+    Tensor t = new Tensor(data);
+    Tracing.alias(this, t, true);
+    return t;
+  }
 
   public Tensor clone() { return Dispatcher.apply1(Views.CLONE, Attrs.EMPTY, this); }
 
@@ -137,23 +152,46 @@ public class Tensor {
 
   TensorType type() { return new TensorType(data.dtype(), data.shape()); }
   VersionCounter versionCounter() { return version; }
-  int outputNr() { return outputNr; }
+  int outputNr() {
+    syncView();
+    return outputNr;
+  }
   Tensor viewBase() { return base; }
+  ViewChain viewChain() { return viewChain; }
   public int[] shapeArray() { return data.shape().clone(); }
 
   /** A copy of the values carrying this tensor's autograd identity: what an in-place op's derivative saves. */
   Tensor snapshotForSave() {
+    syncView();
     Tensor t = new Tensor(data.copy());
     t.gradFn = gradFn;
     t.outputNr = outputNr;
     t.requiresGrad = requiresGrad;
     if (gradFn == null && requiresGrad) { gradEdge(); t.accumulator = accumulator; }
-    t.traceValue = traceValue;
+    Tracing.alias(this, t, false);
     return t;
   }
 
-  /** A view of this tensor over {@code view}'s geometry: shares version counter and remembers its base. */
-  Tensor viewOf(NDArray view) { return new Tensor(view, version, base != null ? base : this); }
+  /** A view of this tensor over {@code view}'s geometry made by {@code step}: shares the version counter, remembers the base. */
+  Tensor viewOf(NDArray view, ViewChain.Step step) {
+    Tensor t = new Tensor(view, version, base != null ? base : this);
+    t.viewChain = viewChain == null ? ViewChain.of(step) : viewChain.then(step);
+    t.viewVersion = version.get();
+    return t;
+  }
+
+  /**
+   * PyTorch's view + in-place rule: once the shared storage was written in place (through the base or any of
+   * its views), a view's history is taken again from its base's current history (AsStridedBackward0).
+   */
+  private void syncView() {
+    if (viewChain == null || viewVersion == version.get()) return;
+    viewVersion = version.get();
+    if (!base.requiresGrad()) return;
+    gradFn = new AsStridedNode(base.gradEdge(), viewChain);
+    outputNr = 0;
+    requiresGrad = true;
+  }
 
   void setHistory(GradFn fn, int nr) {
     gradFn = fn;
@@ -163,6 +201,7 @@ public class Tensor {
 
   /** Where the gradient of this tensor goes: its node's slot, or its grad accumulator when a leaf. */
   GradFn.Edge gradEdge() {
+    syncView();
     if (gradFn != null) return new GradFn.Edge(gradFn, outputNr);
     if (!requiresGrad) return null;
     if (accumulator == null) accumulator = new AccumulateGrad(this);
@@ -189,8 +228,7 @@ public class Tensor {
 
   /** The value of a one-element tensor as a float. */
   public float item() {
-    if (data.numel() != 1)
-      throw new TorchException("a Tensor with " + data.numel() + " elements cannot be converted to Scalar");
+    if (data.numel() != 1) throw new TorchException("only one element tensors can be converted to Python scalars");
     Tracing.graphBreak(this, "item()");
     return (float) data.getDouble(0);
   }
@@ -216,7 +254,7 @@ public class Tensor {
 
   @Override public String toString() {
     List<String> suffixes = new ArrayList<>(1);
-    if (gradFn != null) suffixes.add("grad_fn=<" + gradFn.name() + ">");
+    if (gradFn() != null) suffixes.add("grad_fn=<" + gradFn.name() + ">");
     else if (requiresGrad) suffixes.add("requires_grad=True");
     return TensorFormatter.format(data, suffixes);
   }
@@ -247,8 +285,10 @@ public class Tensor {
   public Tensor div(long v) { return div(scalarOperand(v)); }
   /** Elementwise power with a tensor exponent (PowBackward1). */
   public Tensor pow(Tensor e) { return binary(BinaryOp.POW, e); }
-  /** {@code x ** p} (PowBackward0). */
+  /** {@code x ** p} with a float exponent (PowBackward0): integer tensors give float32. */
   public Tensor pow(double p) { return Dispatcher.apply1(Elementwise.POW_SCALAR, Attrs.of("exponent", p), this); }
+  /** {@code x ** p} with an integer exponent: integer tensors stay int64 (PyTorch's {@code i ** 2}). */
+  public Tensor pow(long p) { return Dispatcher.apply1(Elementwise.POW_SCALAR, Attrs.of("exponent", p), this); }
   public Tensor maximum(Tensor o) { return binary(BinaryOp.MAXIMUM, o); }
   public Tensor minimum(Tensor o) { return binary(BinaryOp.MINIMUM, o); }
   public Tensor remainder(double v) { return binary(BinaryOp.REMAINDER, scalarOperand(v)); }
@@ -273,8 +313,10 @@ public class Tensor {
   public Tensor round() { return unary(UnaryOp.ROUND); }
   public Tensor reciprocal() { return unary(UnaryOp.RECIPROCAL); }
   /** {@code x * x}, recorded as PyTorch does: {@code pow(x, 2)} (PowBackward0). */
-  public Tensor square() { return pow(2.0); }
+  public Tensor square() { return pow(2L); }
   public Tensor clamp(double min, double max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min, "max", max), this); }
+  /** clamp with integer bounds: an int64 (or bool) tensor stays integral. */
+  public Tensor clamp(long min, long max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min, "max", max), this); }
   public Tensor clampMin(double min) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("min", min), this); }
   public Tensor clampMax(double max) { return Dispatcher.apply1(Elementwise.CLAMP, Attrs.of("max", max), this); }
   public Tensor leakyRelu(double negativeSlope) { return Dispatcher.apply1(Elementwise.LEAKY_RELU, Attrs.of("negative_slope", negativeSlope), this); }
@@ -459,11 +501,9 @@ public class Tensor {
     if (dim() == 0) throw new TorchException("narrow() cannot be applied to a 0-dim tensor.");
     int d = Shapes.wrapDim(dim, dim());
     int size = data.shape()[d];
-    if (start < -size || start > size)
-      throw new TorchException("start out of range (expected to be in range of [" + (-size) + ", " + size + "], but got " + start + ")");
-    int s = start < 0 ? start + size : start;
-    if (length < 0) throw new TorchException("narrow(): length must be non-negative.");
-    if (s + length > size)
+    // ATen wraps start like a dim (so its message speaks of dims), except that start == size is allowed
+    int s = start == size ? start : Shapes.wrapDim(start, size);
+    if (length < 0 || s > size - length)
       throw new TorchException("start (" + s + ") + length (" + length + ") exceeds dimension size (" + size + ").");
     return Dispatcher.apply1(Views.SLICE, Attrs.of("dim", d, "start", s, "end", s + length, "step", 1), this);
   }
@@ -516,11 +556,13 @@ public class Tensor {
   public Tensor clamp_(double min, double max) { return InPlace.apply(this, Elementwise.CLAMP, Attrs.of("min", min, "max", max)); }
   public Tensor relu_() { return InPlace.apply(this, Elementwise.unary(UnaryOp.RELU), Attrs.EMPTY); }
   public Tensor zero_() { return InPlace.apply(this, "ZeroBackward0", Creation.FULL_LIKE, Attrs.of("value", 0.0)); }
-  public Tensor fill_(double v) { return InPlace.apply(this, "FillBackward0", Creation.FULL_LIKE, Attrs.of("value", v)); }
+  public Tensor fill_(double v) { return InPlace.apply(this, Creation.FULL_LIKE, Attrs.of("value", v)); }
   /** Copies {@code src} (broadcast, converted) into this tensor; the gradient flows to src. */
   public Tensor copy_(Tensor src) { return InPlace.apply(this, Creation.COPY, Attrs.EMPTY, src); }
   /** Fills with U[from, to) from the default generator. */
-  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniform(data.shape(), from, to)); }
+  public Tensor uniform_(double from, double to) { return InPlace.overwrite(this, "UniformBackward0", Rng.uniformLike(data, from, to)); }
+  /** Fills with N(mean, std^2) from the default generator. */
+  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normalLike(data, mean, std)); }
   /**
    * Fills with ones (probability {@code p}) and zeros. One seed is drawn from the default generator and the
    * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Sampling}).
@@ -529,7 +571,4 @@ public class Tensor {
     Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p, "seed", Rng.nextSeed()));
     return InPlace.apply(this, "BernoulliBackward2", Creation.COPY, Attrs.EMPTY, mask);
   }
-
-  /** Fills with N(mean, std^2) from the default generator. */
-  public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normal(data.shape(), mean, std)); }
 }

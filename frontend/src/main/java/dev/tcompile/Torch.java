@@ -153,7 +153,11 @@ public final class Torch {
   /** {@code cond ? a : b} elementwise, broadcasting all three; cond must be bool. */
   public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Dispatcher.apply1(Elementwise.WHERE, Attrs.EMPTY, cond, a, b); }
 
+  /** {@code where(cond, a, 2.5)}: a float scalar makes an integer {@code a} float32. */
   public static Tensor where(Tensor cond, Tensor a, double b) { return where(cond, a, a.scalarOperand(b)); }
+
+  /** {@code where(cond, a, 2)}: an int scalar keeps {@code a}'s dtype. */
+  public static Tensor where(Tensor cond, Tensor a, long b) { return where(cond, a, a.scalarOperand(b)); }
 
   // ======================================== grad mode ========================================
 
@@ -164,6 +168,35 @@ public final class Torch {
   public static GradGuard enableGrad() { return new GradGuard(true); }
 
   public static boolean isGradEnabled() { return GradMode.isEnabled(); }
+
+  // ======================================== compiling ========================================
+
+  /** Compiles {@code fn} (traced on first call per input signature; see {@link CompiledFn}). */
+  public static CompiledFn compile(TensorFn fn) { return compile(fn, new CompileOptions()); }
+
+  public static CompiledFn compile(TensorFn fn, CompileOptions options) { return new CompiledFn(fn, options, "fn", () -> null); }
+
+  /**
+   * Traces {@code fn} on {@code examples} and returns the recorded graph: inputs {@code %x0, %x1, ...} for the
+   * examples (then captured tensors), one node per op. A graph break is an error here.
+   */
+  public static dev.tcompile.ir.Graph trace(TensorFn fn, Tensor... examples) {
+    Tracer t = new Tracer("fn");
+    for (int i = 0; i < examples.length; i++) t.argument(examples[i], "x" + i);
+    Tensor result;
+    try {
+      result = t.record(() -> fn.apply(examples));
+    } catch (GraphBreak gb) {
+      throw new TorchException("cannot trace: " + gb.getMessage());
+    } finally {
+      t.restore();
+    }
+    java.util.List<dev.tcompile.ir.Value> outs = new java.util.ArrayList<>();
+    outs.add(t.valueOf(result));
+    outs.addAll(t.mutated.values());
+    t.graph.setOutputs(outs);
+    return dev.tcompile.ir.Verifier.verify(t.graph);
+  }
 
   // ======================================== printing ========================================
 

@@ -3,7 +3,7 @@ package dev.tcompile;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.OpDef;
 
-/** Receives every eagerly executed op while a trace is active on this thread (the tracer implements it). */
+/** Receives what eager execution does while a trace records on this thread (the {@link Tracer} implements it). */
 interface TraceHook {
   ThreadLocal<TraceHook> CURRENT = new ThreadLocal<>();
 
@@ -11,6 +11,13 @@ interface TraceHook {
 
   void onOp(OpDef op, Attrs attrs, Tensor[] inputs, Tensor[] outputs);
 
+  /** A tensor object came into existence (those born inside the trace become constants, not captured inputs). */
+  void onCreate(Tensor t);
+
   /** A traced tensor's value was read ({@code item()}, {@code toFloatArray()}): the capture cannot continue. */
   void onGraphBreak(Tensor t, String what);
+
+  void onAlias(Tensor src, Tensor dst, boolean stopGradient);
+
+  void onInplace(Tensor self, Tensor result);
 }

@@ -1,12 +1,24 @@
 package dev.tcompile;
 
-/** Eager-side entry points of the tracer: reads of values inside a trace are graph breaks. */
+/** Eager-side entry points of the tracer: value reads (graph breaks), aliases and in-place writes. */
 final class Tracing {
   private Tracing() {}
 
-  /** Called when a traced tensor's value is read on the host: the tracer abandons the capture for this signature. */
+  /** A tensor's value is read on the host; inside a trace that ends the capture (a graph break). */
   static void graphBreak(Tensor t, String what) {
     TraceHook hook = TraceHook.current();
-    if (hook != null && t.traceValue != null) hook.onGraphBreak(t, what);
+    if (hook != null) hook.onGraphBreak(t, what);
+  }
+
+  /** {@code dst} aliases {@code src}'s value ({@code detach}, {@code data}: with {@code stopGradient}). */
+  static void alias(Tensor src, Tensor dst, boolean stopGradient) {
+    TraceHook hook = TraceHook.current();
+    if (hook != null) hook.onAlias(src, dst, stopGradient);
+  }
+
+  /** {@code self} now holds {@code result}'s value (an in-place op wrote it). */
+  static void inplace(Tensor self, Tensor result) {
+    TraceHook hook = TraceHook.current();
+    if (hook != null) hook.onInplace(self, result);
   }
 }

@@ -23,8 +23,11 @@ public abstract class Algebra<T> {
   /** The static type of a value. */
   public abstract TensorType type(T x);
 
+  /** A constant holding {@code data}. */
+  public abstract T constant(dev.tcompile.runtime.NDArray data);
+
   /** A 0-d constant. */
-  public abstract T scalar(double v, DType dtype);
+  public T scalar(double v, DType dtype) { return constant(dev.tcompile.runtime.NDArray.scalar(dtype, v)); }
 
   @SafeVarargs
   public final T op(OpDef op, Attrs attrs, T... in) { return apply(op, attrs, Arrays.asList(in)).get(0); }

@@ -53,11 +53,11 @@ public final class Shapes {
     return dim < 0 ? dim + n : dim;
   }
 
-  /** NumPy broadcasting of two shapes; PyTorch's message when they do not broadcast. */
+  /** NumPy broadcasting of two shapes; PyTorch's message (for the last mismatching dim) when they do not broadcast. */
   public static int[] broadcast(int[] a, int[] b) {
     int n = Math.max(a.length, b.length);
     int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
+    for (int i = n - 1; i >= 0; i--) {
       int ai = i - (n - a.length), bi = i - (n - b.length);
       int sa = ai >= 0 ? a[ai] : 1, sb = bi >= 0 ? b[bi] : 1;
       if (sa != sb && sa != 1 && sb != 1)

@@ -10,7 +10,12 @@ public final class ViewMath {
    */
   public static int[] computeStrides(int[] oldShape, int[] oldStrides, int[] newShape) {
     int[] newStrides = new int[newShape.length];
-    if (Shapes.numel(oldShape) == 0) return Shapes.contiguousStrides(newShape);
+    if (oldShape.length == 0) {
+      java.util.Arrays.fill(newStrides, 1);
+      return newStrides;
+    }
+    if (Shapes.numel(oldShape) == 0)
+      return java.util.Arrays.equals(oldShape, newShape) ? oldStrides.clone() : Shapes.contiguousStrides(newShape);
     int viewD = newShape.length - 1;
     int chunkBase = oldStrides.length == 0 ? 1 : oldStrides[oldStrides.length - 1];
     long tensorNumel = 1, viewNumel = 1;

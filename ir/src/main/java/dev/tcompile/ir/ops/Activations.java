@@ -18,7 +18,8 @@ public final class Activations {
   public static final OpDef SOFTMAX = new Forward("softmax", false), LOG_SOFTMAX = new Forward("log_softmax", true),
       SOFTMAX_BACKWARD = new Backward("softmax_backward", false), LOG_SOFTMAX_BACKWARD = new Backward("log_softmax_backward", true);
 
-  static int dim(Attrs a, int nd) { return nd == 0 ? 0 : Shapes.wrapDim(a.getInt("dim"), nd); }
+  /** The softmax dim; a 0-d tensor accepts 0 and -1, like any dim argument. */
+  static int dim(Attrs a, int nd) { return Shapes.wrapDim(a.getInt("dim"), nd); }
 
   static final class Forward extends OpDef {
     final boolean log;

@@ -28,7 +28,7 @@ public final class Creation {
   public static final OpDef FULL_LIKE = new OpDef("full_like") {
     @Override public int arity() { return 1; }
     @Override public boolean differentiable(int i) { return true; }
-    @Override public String gradFnName(Attrs a) { return "FillBackward0"; }
+    @Override public String gradFnName(Attrs a) { return "FillBackward2"; } // fill_(Scalar) in PyTorch 1.13
     @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return Elementwise.one(in[0]); }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {

@@ -49,7 +49,20 @@ public final class Elementwise {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
+      if (in[0].dtype() == DType.BOOL) rejectBool(k);
       return one(in[0].withDType(Pointwise.unaryDType(k, in[0].dtype())));
+    }
+
+    /** PyTorch refuses bools for the integer-valued functions other than sign. */
+    private static void rejectBool(UnaryOp k) {
+      switch (k) {
+        case NEG -> throw new TorchException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            + "to invert a mask, use the `~` or `logical_not()` operator instead.");
+        case ABS -> throw new TorchException("\"abs_cpu\" not implemented for 'Bool'");
+        case RELU -> throw new TorchException("Boolean inputs not supported for relu");
+        case FLOOR, CEIL, ROUND -> throw new TorchException("\"" + k.name().toLowerCase() + "_vml_cpu\" not implemented for 'Bool'");
+        default -> { }
+      }
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return one(Pointwise.unary(k, in[0])); }
@@ -115,9 +128,14 @@ public final class Elementwise {
       checkArity(in);
       int[] shape = Shapes.broadcast(in[0].shape(), in[1].shape());
       DType c = computeType(k, in[0].dtype(), in[1].dtype());
-      if (k == BinaryOp.SUB && in[0].dtype() == DType.BOOL && in[1].dtype() == DType.BOOL)
+      boolean bool0 = in[0].dtype() == DType.BOOL, bool1 = in[1].dtype() == DType.BOOL;
+      if (k == BinaryOp.SUB && bool0 && bool1)
         throw new TorchException("Subtraction, the `-` operator, with two bool tensors is not supported. "
             + "Use the `^` or `logical_xor()` operator instead.");
+      if (k == BinaryOp.SUB && (bool0 || bool1))
+        throw new TorchException("Subtraction, the `-` operator, with a bool tensor is not supported. "
+            + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+      if (k == BinaryOp.POW && bool0 && bool1) throw new TorchException("\"pow\" not implemented for 'Bool'");
       boolean pred = k.isComparison() || k.isLogical();
       return one(TensorType.of(pred ? DType.BOOL : c, shape));
     }
@@ -187,7 +205,16 @@ public final class Elementwise {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  /** x ** p for a scalar p (PowBackward0). */
+  /** True when a scalar attribute came from an integer (a Python int), not a float. */
+  static boolean isIntegral(Attrs a, String name) {
+    Object v = a.asMap().get(name);
+    return v instanceof Long || v instanceof Integer;
+  }
+
+  /**
+   * x ** p for a scalar p (PowBackward0). An integer p keeps an integer tensor's dtype (bool becomes int64);
+   * a float p makes the result float32, as Python scalars promote in PyTorch.
+   */
   static final class PowScalar extends OpDef {
     PowScalar() { super("pow_scalar"); }
 
@@ -198,18 +225,17 @@ public final class Elementwise {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      double p = a.getDouble("exponent");
       DType d = in[0].dtype();
-      boolean integral = p == Math.rint(p) && p >= 0;
-      return one(in[0].withDType(d == DType.FLOAT32 || !integral ? DType.FLOAT32 : (d == DType.BOOL ? DType.INT64 : d)));
+      if (d == DType.FLOAT32 || !isIntegral(a, "exponent")) return one(in[0].withDType(DType.FLOAT32));
+      if (a.getLong("exponent") < 0) throw new TorchException("Integers to negative integer powers are not allowed.");
+      return one(in[0].withDType(DType.INT64));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       TensorType t = infer(a, TensorType.of(in[0].dtype(), in[0].shape()))[0];
-      double p = a.getDouble("exponent");
       if (t.dtype() == DType.INT64)
-        return one(Pointwise.binary(BinaryOp.POW, in[0], NDArray.scalar(DType.INT64, p), DType.INT64));
-      float pf = (float) p;
+        return one(Pointwise.binary(BinaryOp.POW, in[0], NDArray.scalar(DType.INT64, a.getLong("exponent")), DType.INT64));
+      float pf = (float) a.getDouble("exponent");
       return one(Pointwise.map(in[0], x -> BinaryOp.pow(x, pf)));
     }
 
@@ -223,7 +249,10 @@ public final class Elementwise {
     }
   }
 
-  /** clamp(x, min, max) with scalar bounds, either of which may be absent (ClampBackward1). */
+  /**
+   * clamp(x, min, max) with scalar bounds, either of which may be absent (ClampBackward1). Integer bounds keep
+   * an integer tensor integral (bool becomes int64); float bounds make it float32, as PyTorch promotes.
+   */
   static final class Clamp extends OpDef {
     Clamp() { super("clamp"); }
 
@@ -235,19 +264,26 @@ public final class Elementwise {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       if (!a.has("min") && !a.has("max")) throw new TorchException("torch.clamp: At least one of 'min' or 'max' must not be None");
-      return one(in[0]);
+      DType d = in[0].dtype();
+      boolean floatBound = (a.has("min") && !isIntegral(a, "min")) || (a.has("max") && !isIntegral(a, "max"));
+      return one(in[0].withDType(d == DType.FLOAT32 || floatBound ? DType.FLOAT32 : DType.INT64));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      if (in[0].dtype() != DType.FLOAT32) {
-        NDArray x = in[0];
-        if (a.has("min")) x = Pointwise.binary(BinaryOp.MAXIMUM, x, NDArray.scalar(x.dtype(), a.getDouble("min")), x.dtype());
-        if (a.has("max")) x = Pointwise.binary(BinaryOp.MINIMUM, x, NDArray.scalar(x.dtype(), a.getDouble("max")), x.dtype());
+      DType out = infer(a, TensorType.of(in[0].dtype(), in[0].shape()))[0].dtype();
+      if (out == DType.INT64) {
+        NDArray x = in[0].to(DType.INT64);
+        if (a.has("min")) x = Pointwise.binary(BinaryOp.MAXIMUM, x, NDArray.scalar(DType.INT64, a.getLong("min")), DType.INT64);
+        if (a.has("max")) x = Pointwise.binary(BinaryOp.MINIMUM, x, NDArray.scalar(DType.INT64, a.getLong("max")), DType.INT64);
         return one(x == in[0] ? x.copy() : x);
       }
       float lo = a.has("min") ? (float) a.getDouble("min") : Float.NEGATIVE_INFINITY;
       float hi = a.has("max") ? (float) a.getDouble("max") : Float.POSITIVE_INFINITY;
-      return one(Pointwise.map(in[0], x -> Float.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)));
+      // comparisons, not Math.max/min: NaN and -0.0 pass through as in ATen; min > max gives max everywhere
+      return one(Pointwise.map(in[0], x -> {
+        float y = x < lo ? lo : x;
+        return y > hi ? hi : y;
+      }));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

@@ -33,7 +33,7 @@ public final class Indexing {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      checkIndex("index_select", in[1]);
+      if (in[1].dtype() != DType.INT64) throw new TorchException("index_select(): Expected dtype int32 or int64 for index");
       if (in[1].dim() > 1) throw new TorchException("index_select(): Index is supposed to be a vector");
       int[] s = in[0].shape().clone();
       if (s.length > 0) s[Shapes.wrapDim(a.getInt("dim"), s.length)] = (int) in[1].numel();

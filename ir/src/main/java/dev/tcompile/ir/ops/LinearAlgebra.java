@@ -9,6 +9,7 @@ import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.kernels.IntMatmul;
 import dev.tcompile.runtime.kernels.Matmul;
 
 /** Matrix products: mm, bmm, mv, dot, addmm. {@code matmul} is decomposed into these by the frontend, as PyTorch does. */
@@ -23,11 +24,18 @@ public final class LinearAlgebra {
     @Override public boolean differentiable(int i) { return true; }
     @Override public boolean savesInput(Attrs a, int i) { return true; }
 
-    static void floats(String op, TensorType... in) {
-      for (TensorType t : in)
-        if (t.dtype() != DType.FLOAT32)
-          throw new TorchException("\"" + op + "\" not implemented for '" + t.dtype().legacyName() + "'");
+    /**
+     * PyTorch's dtype rules for products, checked after the shapes: float32 and int64 are computed, bool is
+     * not implemented ({@code kernel} names PyTorch's kernel), and mixed dtypes are refused. Returns the dtype.
+     */
+    static DType dtype(String kernel, TensorType a, TensorType b) {
+      if (a.dtype() == DType.BOOL) throw new TorchException("\"" + kernel + "\" not implemented for 'Bool'");
+      if (a.dtype() != b.dtype())
+        throw new TorchException("expected scalar type " + a.dtype().legacyName() + " but found " + b.dtype().legacyName());
+      return a.dtype();
     }
+
+    static boolean integral(NDArray a) { return a.dtype() == DType.INT64; }
   }
 
   static final class Mm extends Product {
@@ -39,11 +47,12 @@ public final class LinearAlgebra {
       if (in[1].dim() != 2) throw new TorchException("mat2 must be a matrix");
       if (in[0].size(1) != in[1].size(0))
         throw new TorchException("mat1 and mat2 shapes cannot be multiplied (" + Shapes.xstr(in[0].shape()) + " and " + Shapes.xstr(in[1].shape()) + ")");
-      floats("addmm_impl_cpu_", in);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, in[0].size(0), in[1].size(1)));
+      return Elementwise.one(TensorType.of(dtype("addmm_impl_cpu_", in[0], in[1]), in[0].size(0), in[1].size(1)));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.mm(in[0], in[1])); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(integral(in[0]) ? IntMatmul.mm(in[0], in[1]) : Matmul.mm(in[0], in[1]));
+    }
 
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
@@ -60,16 +69,15 @@ public final class LinearAlgebra {
       checkArity(in);
       if (in[0].dim() != 3) throw new TorchException("batch1 must be a 3D tensor");
       if (in[1].dim() != 3) throw new TorchException("batch2 must be a 3D tensor");
-      if (in[0].size(0) != in[1].size(0))
-        throw new TorchException("batch1 and batch2 must have same number of batches, got " + in[0].size(0) + " and " + in[1].size(0));
-      if (in[0].size(2) != in[1].size(1))
+      if (in[0].size(0) != in[1].size(0) || in[0].size(2) != in[1].size(1))
         throw new TorchException("Expected size for first two dimensions of batch2 tensor to be: [" + in[0].size(0) + ", " + in[0].size(2)
             + "] but got: [" + in[1].size(0) + ", " + in[1].size(1) + "].");
-      floats("bmm", in);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, in[0].size(0), in[0].size(1), in[1].size(2)));
+      return Elementwise.one(TensorType.of(dtype("bmm", in[0], in[1]), in[0].size(0), in[0].size(1), in[1].size(2)));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.bmm(in[0], in[1])); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(integral(in[0]) ? IntMatmul.bmm(in[0], in[1]) : Matmul.bmm(in[0], in[1]));
+    }
 
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
@@ -88,11 +96,12 @@ public final class LinearAlgebra {
         throw new TorchException("vector + matrix @ vector expected, got 1, " + in[0].dim() + ", " + in[1].dim());
       if (in[0].size(1) != in[1].size(0))
         throw new TorchException("size mismatch, got " + in[0].size(0) + ", " + Shapes.xstr(in[0].shape()) + "," + in[1].size(0));
-      floats("addmv_impl_cpu", in);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, in[0].size(0)));
+      return Elementwise.one(TensorType.of(dtype("addmv_impl_cpu", in[0], in[1]), in[0].size(0)));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.mv(in[0], in[1])); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(integral(in[0]) ? IntMatmul.mv(in[0], in[1]) : Matmul.mv(in[0], in[1]));
+    }
 
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
@@ -110,14 +119,18 @@ public final class LinearAlgebra {
       checkArity(in);
       if (in[0].dim() != 1 || in[1].dim() != 1)
         throw new TorchException("1D tensors expected, but got " + in[0].dim() + "D and " + in[1].dim() + "D tensors");
+      if (in[0].dtype() != in[1].dtype())
+        throw new TorchException("dot : expected both vectors to have same dtype, but found " + in[0].dtype().legacyName() + " and "
+            + in[1].dtype().legacyName());
       if (in[0].size(0) != in[1].size(0))
         throw new TorchException("inconsistent tensor size, expected tensor [" + in[0].size(0) + "] and src [" + in[1].size(0)
             + "] to have the same number of elements, but got " + in[0].size(0) + " and " + in[1].size(0) + " elements respectively");
-      floats("dot", in);
-      return Elementwise.one(TensorType.of(DType.FLOAT32));
+      return Elementwise.one(TensorType.of(dtype("dot", in[0], in[1])));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.dot(in[0], in[1])); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      return Elementwise.one(integral(in[0]) ? IntMatmul.dot(in[0], in[1]) : Matmul.dot(in[0], in[1]));
+    }
 
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();

@@ -88,7 +88,8 @@ public final class Reductions {
         throw new TorchException("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: "
             + d.legacyName());
       if ((kind == Reduce.Kind.AMAX || kind == Reduce.Kind.AMIN) && in[0].numel() == 0)
-        throw new TorchException(name() + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        throw new TorchException((a.has("dims") ? name() : kind == Reduce.Kind.AMAX ? "max" : "min")
+            + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
       return Elementwise.one(reducedType(a, in[0], Reduce.outType(kind, d)));
     }
 
@@ -103,11 +104,16 @@ public final class Reductions {
         case SUM -> v.setGrad(0, g);
         case MEAN -> v.setGrad(0, A.mul(g, 1.0 / count(v.inShape(0), mask(v.attrs(), v.inType(0).dim()))));
         case AMAX, AMIN -> {
-          // ties share the gradient evenly, as PyTorch's evenly_distribute_backward / scale_grad_by_count
+          // ties share the gradient evenly: evenly_distribute_backward for max()/min(), where a NaN result
+          // sends the gradient to the NaN elements; scale_grad_by_count for amax/amin over dims
           T x = v.input(0), y = expandBack(v, v.output(0));
-          T hit = A.cast(A.compare(BinaryOp.EQ, x, y), DType.FLOAT32);
-          T n = expandBack(v, A.op(SUM, v.attrs(), hit));
-          v.setGrad(0, A.div(A.mul(g, hit), n));
+          T hit = A.compare(BinaryOp.EQ, x, y);
+          if (!v.attrs().has("dims")) {
+            T bothNan = A.op(Elementwise.binary(BinaryOp.LOGICAL_AND), Attrs.EMPTY, A.compare(BinaryOp.NE, x, x), A.compare(BinaryOp.NE, y, y));
+            hit = A.op(Elementwise.binary(BinaryOp.LOGICAL_OR), Attrs.EMPTY, hit, bothNan);
+          }
+          T n = expandBack(v, A.op(SUM, v.attrs(), A.cast(hit, DType.FLOAT32)));
+          v.setGrad(0, A.maskedKeep(hit, A.div(g, n)));
         }
         case PROD -> {
           T x = v.input(0), y = expandBack(v, v.output(0));
@@ -150,8 +156,11 @@ public final class Reductions {
       double n = count(v.inShape(0), m) - a.getDouble("correction", 1);
       T centered = A.sub(x, A.op(MEAN, Attrs.of("dims", dims, "keepdim", true), x));
       T g = expandBack(v, v.gradOut(0));
-      if (std) v.setGrad(0, A.div(A.mul(g, centered), A.mul(expandBack(v, v.output(0)), n)));
-      else v.setGrad(0, A.mul(A.mul(g, centered), 2.0 / n));
+      if (std) { // PyTorch's std_backward: var_backward of grad / (2 std), zero where std is zero
+        T y = expandBack(v, v.output(0)), zero = A.scalarLike(0, y);
+        g = A.where(A.compare(BinaryOp.EQ, y, zero), zero, A.div(g, A.mul(y, 2)));
+      }
+      v.setGrad(0, A.mul(A.mul(g, 2.0 / n), centered));
     }
   }
 
@@ -218,6 +227,7 @@ public final class Reductions {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
+      if (in[0].dtype() == DType.BOOL) throw new TorchException("\"" + name() + "_cpu\" not implemented for 'Bool'");
       if (!a.has("dim")) {
         if (in[0].numel() == 0) throw new TorchException(name() + "(): Expected reduction dim to be specified for input.numel() == 0.");
         return Elementwise.one(TensorType.of(DType.INT64, keepdim(a) ? ones(in[0].dim()) : Shapes.SCALAR));
@@ -252,7 +262,7 @@ public final class Reductions {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       if (in[0].dtype() != DType.FLOAT32)
-        throw new TorchException("linalg.vector_norm: Expected a floating point or complex tensor as input. Got " + in[0].dtype().legacyName());
+        throw new TorchException("norm(): input dtype should be either floating point or complex. Got " + in[0].dtype().legacyName() + " instead.");
       return Elementwise.one(reducedType(a, in[0], DType.FLOAT32));
     }
 

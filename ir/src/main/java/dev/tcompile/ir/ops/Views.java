@@ -19,7 +19,7 @@ public final class Views {
 
   public static final OpDef RESHAPE = new Reshape(), EXPAND = new Expand(), PERMUTE = new Permute(),
       SLICE = new Slice(), SELECT = new Select(), SLICE_BACKWARD = new SliceBackward(),
-      SELECT_BACKWARD = new SelectBackward(), CLONE = new Clone();
+      SELECT_BACKWARD = new SelectBackward(), CLONE = new Clone(), DETACH = new Detach();
 
   abstract static class ViewOp extends OpDef {
     ViewOp(String name) { super(name); }
@@ -247,5 +247,14 @@ public final class Views {
     @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return Elementwise.one(in[0]); }
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(in[0].copy()); }
     @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.gradOut(0)); }
+  }
+
+  /** The same value with no derivative: {@code detach()} and {@code .data} inside a traced program (a stop-gradient). */
+  static final class Detach extends OpDef {
+    Detach() { super("detach"); }
+    @Override public int arity() { return 1; }
+    @Override public boolean isView() { return true; }
+    @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return Elementwise.one(in[0]); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(in[0]); }
   }
 }

@@ -11,7 +11,7 @@ final class FloatLoops {
     switch (op) {
       case NEG -> { for (int i = 0; i < n; i++) d[dO + i] = -x[xo + i]; }
       case ABS -> { for (int i = 0; i < n; i++) d[dO + i] = Math.abs(x[xo + i]); }
-      case RELU -> { for (int i = 0; i < n; i++) { float v = x[xo + i]; d[dO + i] = v > 0 || Float.isNaN(v) ? v : 0f; } }
+      case RELU -> { for (int i = 0; i < n; i++) { float v = x[xo + i]; d[dO + i] = v < 0 ? 0f : v; } }
       default -> { for (int i = 0; i < n; i++) d[dO + i] = op.apply(x[xo + i]); }
     }
   }

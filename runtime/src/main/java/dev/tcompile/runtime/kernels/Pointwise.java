@@ -15,11 +15,12 @@ public final class Pointwise {
   @FunctionalInterface public interface FloatFn { float apply(float x); }
   @FunctionalInterface public interface FloatFn2 { float apply(float a, float b); }
 
-  /** Result dtype of a unary op on {@code in}: float functions promote integers to float32. */
+  /**
+   * Result dtype of a unary op on {@code in}: float functions promote integers and bools to float32; the
+   * integer-valued ones keep the dtype (of those, only sign accepts bool: the op's shape rule rejects the rest).
+   */
   public static DType unaryDType(UnaryOp op, DType in) {
-    if (in == DType.FLOAT32) return DType.FLOAT32;
-    if (op.keepsInteger()) return in == DType.BOOL && op != UnaryOp.ABS ? DType.INT64 : (in == DType.BOOL ? DType.BOOL : in);
-    return DType.FLOAT32;
+    return op.keepsInteger() ? in : DType.FLOAT32;
   }
 
   public static NDArray unary(UnaryOp op, NDArray x) {

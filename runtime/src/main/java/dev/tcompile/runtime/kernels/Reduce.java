@@ -58,8 +58,11 @@ public final class Reduce {
       float[] src = blocks(x.to(DType.FLOAT32), mask).floats(), dst = out.floats();
       for (int o = 0; o < nOut; o++) dst[o] = reduceFloat(kind, src, o * r, r);
     } else {
-      long[] src = blocks(x.to(DType.INT64), mask).longs(), dst = out.longs();
+      // int64 and bool (max/min of bools) reduce in int64
+      NDArray wide = ot == DType.INT64 ? out : NDArray.empty(DType.INT64, outShape);
+      long[] src = blocks(x.to(DType.INT64), mask).longs(), dst = wide.longs();
       for (int o = 0; o < nOut; o++) dst[o] = reduceLong(kind, src, o * r, r);
+      if (wide != out) out.copyFrom(wide);
     }
     return out;
   }

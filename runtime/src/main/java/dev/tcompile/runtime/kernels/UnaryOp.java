@@ -16,7 +16,7 @@ public enum UnaryOp {
       case COS -> (float) Math.cos(x);
       case TANH -> (float) Math.tanh(x);
       case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
-      case RELU -> x > 0 ? x : (Float.isNaN(x) ? x : 0f);
+      case RELU -> x < 0 ? 0f : x; // keeps NaN and -0.0, as ATen's clamp_min(x, 0)
       case RECIPROCAL -> 1f / x;
       case SIGN -> Math.signum(x);
       case GELU -> (float) (0.5 * x * (1.0 + MathFns.erf(x / Math.sqrt(2.0))));

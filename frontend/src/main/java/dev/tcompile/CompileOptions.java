@@ -1,0 +1,37 @@
+package dev.tcompile;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** How {@code Torch.compile} compiles: backend, IR dumps, passes to skip. Fluent: {@code new CompileOptions().dumpIr(dir)}. */
+public final class CompileOptions {
+  /** Where compiled graphs run. */
+  public enum Backend {
+    /** The reference interpreter: each node runs its eager kernel. */
+    INTERPRETER,
+    /** Generated JVM bytecode (not available yet: compiling with it is refused with a clear error). */
+    BYTECODE
+  }
+
+  private Backend backend = Backend.INTERPRETER;
+  private Path dumpDir;
+  private final Set<String> disabled = new LinkedHashSet<>();
+  private int recompileLimit = 8;
+
+  public CompileOptions backend(Backend b) { backend = b; return this; }
+
+  /** Writes the IR after tracing, autodiff and every pass into {@code dir} (one numbered .tir file per step). */
+  public CompileOptions dumpIr(Path dir) { dumpDir = dir; return this; }
+
+  /** Skips passes by name ({@code "cse"}, {@code "dce"}). */
+  public CompileOptions disable(String... passNames) { disabled.addAll(Set.of(passNames)); return this; }
+
+  /** How many input signatures one function may compile before new ones run eagerly (with a warning). */
+  public CompileOptions recompileLimit(int n) { recompileLimit = n; return this; }
+
+  public Backend backend() { return backend; }
+  public Path dumpDir() { return dumpDir; }
+  public Set<String> disabled() { return Set.copyOf(disabled); }
+  public int recompileLimit() { return recompileLimit; }
+}

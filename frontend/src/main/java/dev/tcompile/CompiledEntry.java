@@ -1,0 +1,84 @@
+package dev.tcompile;
+
+import dev.tcompile.codegen.Executable;
+import dev.tcompile.codegen.Interpreter;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.passes.Autodiff;
+import dev.tcompile.passes.PassManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One specialisation of a compiled function: the traced graph, optimised, and — when gradients are needed —
+ * split into forward and backward graphs, each ready to run. Arguments come first among the graph inputs,
+ * then the captured tensors it is bound to; outputs are the function's results, then values to write back
+ * into tensors the function mutated in place.
+ */
+final class CompiledEntry {
+  final int numResults;
+  final List<Tensor> captured;
+  final List<TensorType> capturedTypes;
+  final List<Boolean> capturedRequiresGrad;
+  final List<Tensor> mutationTargets;
+  final boolean[] wrt;
+  final Executable inference;
+  final Autodiff.Split split;
+  final Executable forward, backward;
+
+  CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, PassManager pm) {
+    this.numResults = numResults;
+    captured = new ArrayList<>();
+    capturedTypes = new ArrayList<>();
+    capturedRequiresGrad = new ArrayList<>();
+    for (Tracer.Captured c : t.captured) {
+      captured.add(c.tensor());
+      capturedTypes.add(c.tensor().type());
+      capturedRequiresGrad.add(c.tensor().requiresGrad());
+    }
+    mutationTargets = List.copyOf(t.mutated.keySet());
+    Graph traced = t.graph;
+    pm.dump(traced, "traced");
+    Graph optimised = pm.run(traced, "forward");
+    int nIn = optimised.inputs().size();
+    wrt = new boolean[nIn];
+    boolean any = false;
+    for (int i = 0; i < nIn; i++) {
+      wrt[i] = optimised.inputAttrs(i).getBool("requires_grad", false);
+      any |= wrt[i];
+    }
+    if (needGrad && any) {
+      Autodiff.Split s = Autodiff.split(optimised, wrt);
+      pm.dump(s.forward(), "split-forward");
+      pm.dump(s.backward(), "split-backward");
+      Graph f = pm.run(s.forward(), "forward-train");
+      Graph b = pm.run(s.backward(), "backward");
+      split = new Autodiff.Split(f, b, s.numSaved(), s.outputTakesGrad(), s.inputHasGrad());
+      forward = backend(f, options);
+      backward = backend(b, options);
+      inference = null;
+    } else {
+      split = null;
+      forward = backward = null;
+      inference = backend(optimised, options);
+    }
+  }
+
+  private static Executable backend(Graph g, CompileOptions options) {
+    return switch (options.backend()) {
+      case INTERPRETER -> new Interpreter(g);
+      case BYTECODE -> throw new TorchException("the bytecode backend is not available yet; use CompileOptions.Backend.INTERPRETER");
+    };
+  }
+
+  /** Null when the captured tensors still look as they did when traced, else why not. */
+  String guardFailure() {
+    for (int i = 0; i < captured.size(); i++) {
+      Tensor c = captured.get(i);
+      if (!c.type().equals(capturedTypes.get(i))) return "captured tensor " + i + " changed from " + capturedTypes.get(i) + " to " + c.type();
+      if (c.requiresGrad() != capturedRequiresGrad.get(i))
+        return "captured tensor " + i + " changed requires_grad to " + c.requiresGrad();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.tcompile;
+
+import dev.tcompile.ir.Value;
+import dev.tcompile.passes.PassManager;
+import dev.tcompile.runtime.NDArray;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A function compiled by {@code Torch.compile}. The first call with a new signature (shapes, dtypes,
+ * requires-grad flags, grad mode) traces it, differentiates, optimises and caches the result; later calls with
+ * that signature reuse it. Results take part in eager autograd: {@code backward()} runs the compiled backward
+ * graph. A function that reads values on the host (a graph break) runs eagerly for that signature, with a
+ * one-line warning.
+ */
+public final class CompiledFn {
+  private final TensorFn fn;
+  private final CompileOptions options;
+  private final String name;
+  private final Supplier<Object> modeKey;
+  private final Map<Signature, Object> cache = new LinkedHashMap<>();
+  private final List<String> recompileReasons = new ArrayList<>();
+  private int traces;
+  private boolean limitWarned;
+
+  /** Marks a signature that runs eagerly, with the reason. */
+  private record Eager(String reason) {}
+
+  CompiledFn(TensorFn fn, CompileOptions options, String name, Supplier<Object> modeKey) {
+    this.fn = fn;
+    this.options = options;
+    this.name = name;
+    this.modeKey = modeKey;
+  }
+
+  /** Runs the function; its single result. */
+  public Tensor apply(Tensor... xs) { return applyAll(xs)[0]; }
+
+  /** Runs the function; all of its results. */
+  public Tensor[] applyAll(Tensor... xs) {
+    Signature sig = Signature.of(xs, modeKey.get());
+    Object entry;
+    synchronized (this) {
+      entry = cache.get(sig);
+      if (entry instanceof CompiledEntry e) {
+        String why = e.guardFailure();
+        if (why != null) { cache.remove(sig); entry = null; recompileReasons.add(why); }
+      }
+      if (entry == null) {
+        if (cache.size() >= options.recompileLimit()) {
+          if (!limitWarned) {
+            System.err.println("tcompile: " + name + " has been compiled for " + cache.size() + " signatures (the limit); "
+                + "new signatures run eagerly. Raise CompileOptions.recompileLimit if this is intended.");
+            limitWarned = true;
+          }
+          return new Tensor[]{fn.apply(xs)};
+        }
+        if (!cache.isEmpty()) recompileReasons.add(sig.differenceFrom(cache.keySet().iterator().next()));
+        entry = compile(xs, sig);
+        cache.put(sig, entry);
+      }
+    }
+    if (entry instanceof Eager) return new Tensor[]{fn.apply(xs)};
+    return run((CompiledEntry) entry, xs);
+  }
+
+  private Object compile(Tensor[] xs, Signature sig) {
+    traces++;
+    Tracer t = new Tracer(name);
+    Tensor[] args = new Tensor[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      args[i] = xs[i];
+      t.argument(xs[i], "x" + i);
+    }
+    Tensor result;
+    try {
+      result = t.record(() -> fn.apply(args));
+    } catch (GraphBreak gb) {
+      t.restore();
+      System.err.println("tcompile: graph break in " + name + ": " + gb.getMessage() + "; running it eagerly for this signature");
+      return new Eager(gb.getMessage());
+    }
+    t.restore();
+    List<Value> outs = new ArrayList<>();
+    outs.add(t.valueOf(result));
+    outs.addAll(t.mutated.values());
+    t.graph.setOutputs(outs);
+    java.nio.file.Path dump = options.dumpDir() == null ? null : options.dumpDir().resolve("signature-" + traces);
+    PassManager pm = new PassManager(PassManager.defaultPasses(), options.disabled(), dump);
+    return new CompiledEntry(t, 1, sig.gradMode(), options, pm);
+  }
+
+  private Tensor[] run(CompiledEntry e, Tensor[] xs) {
+    Tensor[] inputs = new Tensor[xs.length + e.captured.size()];
+    System.arraycopy(xs, 0, inputs, 0, xs.length);
+    for (int i = 0; i < e.captured.size(); i++) inputs[xs.length + i] = e.captured.get(i);
+    NDArray[] arrays = new NDArray[inputs.length];
+    for (int i = 0; i < inputs.length; i++) arrays[i] = inputs[i].array();
+    boolean train = e.split != null && GradMode.isEnabled();
+    NDArray[] outs = train ? e.forward.run(arrays) : e.inference.run(arrays);
+    int nOut = e.numResults + e.mutationTargets.size();
+    Tensor[] results = new Tensor[e.numResults];
+    for (int i = 0; i < results.length; i++) results[i] = Tensor.wrap(owned(outs[i], arrays));
+    for (int i = 0; i < e.mutationTargets.size(); i++) {
+      Tensor target = e.mutationTargets.get(i);
+      target.array().copyFrom(outs[e.numResults + i]);
+      target.versionCounter().bump();
+    }
+    if (train) {
+      NDArray[] saved = java.util.Arrays.copyOfRange(outs, nOut, outs.length);
+      List<dev.tcompile.ir.TensorType> types = new ArrayList<>();
+      for (int i = 0; i < nOut; i++) types.add(dev.tcompile.ir.TensorType.of(outs[i].dtype(), outs[i].shape()));
+      CompiledNode node = new CompiledNode(e, saved, inputs, new CompiledNode.TensorTypeList(types));
+      for (int i = 0; i < results.length; i++) if (results[i].dtype().isFloatingPoint()) results[i].setHistory(node, i);
+    }
+    return results;
+  }
+
+  /** Results never alias an input or a graph constant: callers may write them in place. */
+  private static NDArray owned(NDArray out, NDArray[] inputs) {
+    for (NDArray in : inputs) if (in.sharesStorage(out)) return out.copy();
+    return out;
+  }
+
+  /** How many times the function was traced (a cache hit does not trace). */
+  public synchronized int traceCount() { return traces; }
+
+  /** Why each recompilation happened, oldest first. */
+  public synchronized List<String> recompileReasons() { return Collections.unmodifiableList(new ArrayList<>(recompileReasons)); }
+}

@@ -1,0 +1,75 @@
+package dev.tcompile;
+
+import dev.tcompile.runtime.NDArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The autograd node of one call of a compiled function: runs the compiled backward graph on the activations
+ * the compiled forward saved (PyTorch's CompiledFunctionBackward).
+ */
+final class CompiledNode extends GradFn {
+  private final CompiledEntry entry;
+  private NDArray[] saved;
+  private final Tensor[] inputs;
+  private final int[] versions;
+  private final TensorTypeList outputTypes;
+
+  /** The types of the forward outputs, to make zero gradients for outputs no gradient reached. */
+  record TensorTypeList(List<dev.tcompile.ir.TensorType> types) {}
+
+  CompiledNode(CompiledEntry entry, NDArray[] saved, Tensor[] inputs, TensorTypeList outputTypes) {
+    super(edges(entry, inputs));
+    this.entry = entry;
+    this.saved = saved;
+    this.inputs = inputs;
+    this.outputTypes = outputTypes;
+    versions = new int[inputs.length];
+    for (int i = 0; i < inputs.length; i++) versions[i] = inputs[i].versionCounter().get();
+  }
+
+  private static Edge[] edges(CompiledEntry entry, Tensor[] inputs) {
+    Edge[] e = new Edge[inputs.length];
+    for (int i = 0; i < inputs.length; i++) if (entry.wrt[i] && entry.split.inputHasGrad()[i]) e[i] = inputs[i].gradEdge();
+    return e;
+  }
+
+  @Override public String name() { return "CompiledFunctionBackward"; }
+
+  @Override int numOutputs() { return outputTypes.types().size(); }
+
+  @Override List<Tensor> apply(List<Tensor> gradOutputs, boolean[] needed) {
+    if (saved == null)
+      throw new TorchException("Trying to backward through the graph a second time (or directly access saved tensors after they "
+          + "have already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          + "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you "
+          + "need to access saved tensors after calling backward.");
+    if (GradMode.isEnabled())
+      throw new TorchException("double backward (create_graph=True) through a compiled function is not supported yet; "
+          + "call the function eagerly to differentiate it twice");
+    for (int i = 0; i < inputs.length; i++)
+      if (inputs[i].versionCounter().get() != versions[i])
+        throw new TorchException("one of the variables needed for gradient computation has been modified by an inplace operation: [torch."
+            + inputs[i].dtype().legacyName() + "Tensor " + dev.tcompile.runtime.Shapes.str(inputs[i].shapeArray()) + "] is at version "
+            + inputs[i].versionCounter().get() + "; expected version " + versions[i] + " instead (it is an input of a compiled function).");
+    boolean[] takes = entry.split.outputTakesGrad();
+    List<NDArray> in = new ArrayList<>(Arrays.asList(saved));
+    for (int i = 0; i < takes.length; i++) {
+      if (!takes[i]) continue;
+      Tensor g = i < gradOutputs.size() ? gradOutputs.get(i) : null;
+      var t = outputTypes.types().get(i);
+      in.add(g != null ? g.array() : NDArray.empty(t.dtype(), t.shape()));
+    }
+    NDArray[] grads = entry.backward.run(in.toArray(NDArray[]::new));
+    List<Tensor> out = new ArrayList<>(inputs.length);
+    int k = 0;
+    for (int i = 0; i < inputs.length; i++) {
+      boolean has = entry.wrt[i] && entry.split.inputHasGrad()[i];
+      out.add(has ? Tensor.wrap(grads[k++]) : null);
+    }
+    return out;
+  }
+
+  @Override void release() { saved = null; }
+}

@@ -1,0 +1,78 @@
+package dev.tcompile.passes;
+
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.Node;
+import dev.tcompile.ir.Value;
+import dev.tcompile.ir.Verifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Splits a joint graph at the forward/backward boundary. A forward value read by the backward half is saved
+ * (returned by forward, taken by backward); constants are copied instead of saved. (Later: recompute cheap
+ * values instead of saving them, as AOTAutograd's min-cut partitioner does.)
+ */
+final class Partitioner {
+  private Partitioner() {}
+
+  static Autodiff.Split partition(Autodiff.Joint joint) {
+    Graph j = joint.graph();
+    List<Node> nodes = j.nodes();
+    int nF = joint.numForwardNodes(), nOut = joint.numForwardOutputs();
+    Set<Value> forwardValues = Collections.newSetFromMap(new IdentityHashMap<>());
+    int numFwdInputs = j.inputs().size() - countTrue(joint.outputTakesGrad());
+    for (int i = 0; i < numFwdInputs; i++) forwardValues.add(j.inputs().get(i));
+    Map<Value, Node> constantOf = new IdentityHashMap<>();
+    for (int k = 0; k < nF; k++) {
+      forwardValues.addAll(nodes.get(k).outputs());
+      if (nodes.get(k).isConstant()) constantOf.put(nodes.get(k).output(), nodes.get(k));
+    }
+
+    // what the backward half reads from the forward half
+    Set<Value> saved = new LinkedHashSet<>();
+    Set<Node> copiedConstants = new LinkedHashSet<>();
+    List<Value> gradOutputs = j.outputs().subList(nOut, j.outputs().size());
+    for (int k = nF; k < nodes.size(); k++)
+      for (Value v : nodes.get(k).inputs()) noteForwardUse(v, forwardValues, constantOf, saved, copiedConstants);
+    for (Value v : gradOutputs) noteForwardUse(v, forwardValues, constantOf, saved, copiedConstants);
+
+    // forward graph: forward inputs -> outputs ++ saved
+    GraphCopier f = new GraphCopier(j.name().replace("_joint", "") + "_forward");
+    for (int i = 0; i < numFwdInputs; i++) {
+      Value v = j.inputs().get(i);
+      f.map.put(v, f.target.addInput(v.name(), v.type(), j.inputAttrs(i)));
+    }
+    for (int k = 0; k < nF; k++) f.copy(nodes.get(k));
+    List<Value> fOuts = new ArrayList<>(j.outputs().subList(0, nOut));
+    fOuts.addAll(saved);
+    Graph forward = new DeadCodeElimination().run(f.finish(fOuts));
+
+    // backward graph: saved ++ output grads -> input grads
+    GraphCopier b = new GraphCopier(j.name().replace("_joint", "") + "_backward");
+    for (Value v : saved) b.input(v);
+    for (int i = numFwdInputs; i < j.inputs().size(); i++) b.input(j.inputs().get(i));
+    for (Node c : copiedConstants) b.copy(c);
+    for (int k = nF; k < nodes.size(); k++) b.copy(nodes.get(k));
+    Graph backward = new DeadCodeElimination().run(b.finish(gradOutputs));
+    return new Autodiff.Split(Verifier.verify(forward), Verifier.verify(backward), saved.size(),
+        Autodiff.copy(joint.outputTakesGrad()), Autodiff.copy(joint.inputHasGrad()));
+  }
+
+  private static void noteForwardUse(Value v, Set<Value> forwardValues, Map<Value, Node> constantOf, Set<Value> saved, Set<Node> consts) {
+    if (!forwardValues.contains(v)) return;
+    Node c = constantOf.get(v);
+    if (c != null) consts.add(c);
+    else saved.add(v);
+  }
+
+  private static int countTrue(boolean[] a) {
+    int n = 0;
+    for (boolean b : a) if (b) n++;
+    return n;
+  }
+}
