@@ -34,11 +34,16 @@ class GradcheckTest {
   /** Second derivatives of these functions are polynomial in the inputs: a larger step loses no accuracy and less to rounding. */
   private static void checkSmooth(TensorFn fn, Tensor... in) { assertTrue(Autograd.gradcheck(fn, 1e-2, 1e-3, 1e-2, in)); }
 
-  /** The first derivative of {@code fn(x).pow(2).sum()} with respect to input {@code wrt}, as a function to check again. */
+  /**
+   * The first derivative of {@code sum((c * fn(x))^2)} with respect to input {@code wrt}, as a function to check
+   * again; the fixed uneven weights c keep it informative for normalisations, whose plain sum of squares is constant.
+   */
   private static TensorFn firstDerivative(TensorFn fn, int wrt) {
     return xs -> {
       try (var g = Torch.enableGrad()) { // gradcheck evaluates under no-grad; the inner derivative needs a graph
-        return Autograd.grad(new Tensor[]{fn.apply(xs).pow(2.0).sum()}, new Tensor[]{xs[wrt]}, null, true, true)[0];
+        Tensor y = fn.apply(xs);
+        Tensor c = Torch.linspace(-1, 2, (int) y.numel()).view(y.shapeArray());
+        return Autograd.grad(new Tensor[]{y.mul(c).pow(2.0).sum()}, new Tensor[]{xs[wrt]}, null, true, true)[0];
       }
     };
   }
