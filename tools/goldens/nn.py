@@ -487,6 +487,77 @@ def schedulers():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# default initialisation and nn.init under manual_seed, and the MNIST run of MnistCnnTrainingTest
+
+def init_cases():
+    factories = [
+        ("linear", lambda: nn.Linear(5, 3)),
+        ("conv", lambda: nn.Conv2d(3, 4, 3)),
+        ("conv_groups_nobias", lambda: nn.Conv2d(4, 6, (2, 3), groups=2, bias=False)),
+        ("embedding", lambda: nn.Embedding(10, 4)),
+        ("embedding_pad", lambda: nn.Embedding(10, 4, padding_idx=1)),
+        ("rnn_deep_bidir", lambda: nn.RNN(4, 5, num_layers=2, bidirectional=True)),
+        ("lstm", lambda: nn.LSTM(3, 4)),
+        ("gru", lambda: nn.GRU(3, 4)),
+        ("mha", lambda: nn.MultiheadAttention(8, 2)),
+        ("transformer_encoder_layer", lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)),
+        ("mnist_net", MnistNet),
+    ]
+    out = []
+    for i, (name, make) in enumerate(factories):
+        torch.manual_seed(100 + i)
+        for k, v in make().state_dict().items():
+            put(f"init/{name}/{k}", v)
+        out.append(dict(name=name, seed=100 + i))
+    torch.manual_seed(5)
+    w = torch.empty(6, 4, 3)
+    steps = [("kaiming_uniform", lambda: nn.init.kaiming_uniform_(w, a=0.1, mode="fan_out", nonlinearity="leaky_relu")),
+             ("kaiming_normal", lambda: nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="relu")),
+             ("xavier_uniform", lambda: nn.init.xavier_uniform_(w, gain=2.0)),
+             ("xavier_normal", lambda: nn.init.xavier_normal_(w)),
+             ("uniform", lambda: nn.init.uniform_(w, -2.0, 3.0)),
+             ("normal", lambda: nn.init.normal_(w, 1.0, 0.5))]
+    for name, f in steps:
+        f()
+        put(f"init/functions/{name}", w)
+    return dict(modules=out, functions=[n for n, _ in steps])
+
+
+def mnist_run():
+    """MnistCnnTrainingTest's loop, in PyTorch: the same seed, batches, model and optimiser."""
+    import gzip
+    import numpy as np
+    raw = os.path.join("data", "MNIST", "raw")
+
+    def images(f):
+        d = gzip.open(os.path.join(raw, f)).read()
+        n = int.from_bytes(d[4:8], "big")
+        x = torch.tensor(np.frombuffer(d[16:], np.uint8).reshape(n, 1, 28, 28).astype(np.float32)) / 255
+        return (x - 0.1307) / 0.3081
+
+    def labels(f):
+        return torch.tensor(np.frombuffer(gzip.open(os.path.join(raw, f)).read()[8:], np.uint8).astype(np.int64))
+
+    x, y = images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz")
+    tx, ty = images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz")
+    torch.manual_seed(0)
+    model = MnistNet()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
+    order = torch.randperm(x.shape[0])
+    losses = []
+    for step in range(200):
+        start = (step * 64) % (x.shape[0] - 64 + 1)
+        idx = order[start:start + 64]
+        opt.zero_grad()
+        loss = F.nll_loss(model(x[idx]), y[idx])
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    model.eval()
+    with torch.no_grad():
+        correct = int((model(tx).argmax(1) == ty).sum())
+    return dict(first_losses=losses[:5], last_loss=losses[-1], correct=correct, total=int(tx.shape[0]))
+
 
 def dtype_file():
     tensors = {
@@ -539,6 +610,7 @@ def main():
     attention_cases()
     loss_cases()
     optims = optim_cases()
+    inits = init_cases()
     doc = dict(
         torch_version=torch.__version__,
         cases=CASES,
@@ -549,6 +621,8 @@ def main():
         optimizers=optims,
         schedulers=schedulers(),
         dtypes=dtype_file(),
+        init=inits,
+        mnist=mnist_run(),
     )
     names = [c["name"] for c in CASES]
     assert len(names) == len(set(names)), "duplicate case names"
