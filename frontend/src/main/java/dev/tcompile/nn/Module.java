@@ -92,22 +92,18 @@ public abstract class Module {
   public List<Parameter> parameters() { return new ArrayList<>(namedParameters().values()); }
 
   /** Parameters under dotted names ({@code conv1.weight}), each tensor once. */
-  public Map<String, Parameter> namedParameters() {
-    Map<String, Parameter> out = new LinkedHashMap<>();
-    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    namedModules().forEach((prefix, m) -> m.parameters.forEach((n, p) -> {
-      if (p != null && seen.add(p)) out.put(dotted(prefix, n), p);
-    }));
-    return out;
-  }
+  public Map<String, Parameter> namedParameters() { return named(m -> m.parameters); }
 
   public List<Tensor> buffers() { return new ArrayList<>(namedBuffers().values()); }
 
-  public Map<String, Tensor> namedBuffers() {
-    Map<String, Tensor> out = new LinkedHashMap<>();
+  public Map<String, Tensor> namedBuffers() { return named(m -> m.buffers); }
+
+  /** The non-null tensors each module of the tree holds in {@code own}, under dotted names, each tensor once. */
+  private <T extends Tensor> Map<String, T> named(java.util.function.Function<Module, Map<String, T>> own) {
+    Map<String, T> out = new LinkedHashMap<>();
     Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    namedModules().forEach((prefix, m) -> m.buffers.forEach((n, b) -> {
-      if (b != null && seen.add(b)) out.put(dotted(prefix, n), b);
+    namedModules().forEach((prefix, m) -> own.apply(m).forEach((n, t) -> {
+      if (t != null && seen.add(t)) out.put(dotted(prefix, n), t);
     }));
     return out;
   }
