@@ -14,7 +14,9 @@ import dev.tcompile.runtime.kernels.Bernoulli;
  * {@code seed} attribute alone, so an IR graph replays the very mask eager mode drew. Eager mode takes the seed
  * from the default generator ({@code Torch.manualSeed} makes it reproducible): {@code Tensor.bernoulli_(p)}
  * draws one seed and dispatches this op. Dropout itself is then ordinary arithmetic, as PyTorch's CPU dropout:
- * {@code x * (bernoulli(1 - p) / (1 - p))} (MulBackward0).
+ * {@code x * (bernoulli(1 - p) / (1 - p))} (MulBackward0). A compiled program that must draw a fresh mask on
+ * every call has to give the op a fresh seed per call ({@link OpDef#isRandom()} marks it); replaying the
+ * traced attribute reproduces the traced mask.
  */
 public final class Sampling {
   private Sampling() {}
