@@ -11,12 +11,13 @@ import java.util.List;
 
 /**
  * One specialisation of a compiled function: the traced graph, optimised, and — when gradients are needed —
- * split into forward and backward graphs, each ready to run. Arguments come first among the graph inputs,
- * then the captured tensors it is bound to; outputs are the function's results, then values to write back
+ * split into forward and backward graphs, each ready to run. Each graph input is fed by a {@link Tracer.Source}
+ * (an argument, a captured tensor, a fresh seed); outputs are the function's results, then values to write back
  * into tensors the function mutated in place.
  */
 final class CompiledEntry {
   final int numResults;
+  final List<Tracer.Source> sources;
   final List<Tensor> captured;
   final List<TensorType> capturedTypes;
   final List<Boolean> capturedRequiresGrad;
@@ -28,10 +29,12 @@ final class CompiledEntry {
 
   CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, PassManager pm) {
     this.numResults = numResults;
+    sources = List.copyOf(t.sources);
     captured = new ArrayList<>();
     capturedTypes = new ArrayList<>();
     capturedRequiresGrad = new ArrayList<>();
-    for (Tracer.Captured c : t.captured) {
+    for (Tracer.Source s : sources) {
+      if (!(s instanceof Tracer.Captured c)) continue;
       captured.add(c.tensor());
       capturedTypes.add(c.tensor().type());
       capturedRequiresGrad.add(c.tensor().requiresGrad());

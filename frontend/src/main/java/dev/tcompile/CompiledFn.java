@@ -1,6 +1,5 @@
 package dev.tcompile;
 
-import dev.tcompile.ir.Value;
 import dev.tcompile.passes.PassManager;
 import dev.tcompile.runtime.NDArray;
 import java.util.ArrayList;
@@ -71,33 +70,29 @@ public final class CompiledFn {
   private Object compile(Tensor[] xs, Signature sig) {
     traces++;
     Tracer t = new Tracer(name);
-    Tensor[] args = new Tensor[xs.length];
-    for (int i = 0; i < xs.length; i++) {
-      args[i] = xs[i];
-      t.argument(xs[i], "x" + i);
-    }
+    for (int i = 0; i < xs.length; i++) t.argument(xs[i], i);
     Tensor result;
     try {
-      result = t.record(() -> fn.apply(args));
+      result = t.record(() -> fn.apply(xs));
     } catch (GraphBreak gb) {
-      t.restore();
       System.err.println("tcompile: graph break in " + name + ": " + gb.getMessage() + "; running it eagerly for this signature");
       return new Eager(gb.getMessage());
     }
-    t.restore();
-    List<Value> outs = new ArrayList<>();
-    outs.add(t.valueOf(result));
-    outs.addAll(t.mutated.values());
-    t.graph.setOutputs(outs);
+    t.finish(result);
     java.nio.file.Path dump = options.dumpDir() == null ? null : options.dumpDir().resolve("signature-" + traces);
     PassManager pm = new PassManager(PassManager.defaultPasses(), options.disabled(), dump);
     return new CompiledEntry(t, 1, sig.gradMode(), options, pm);
   }
 
   private Tensor[] run(CompiledEntry e, Tensor[] xs) {
-    Tensor[] inputs = new Tensor[xs.length + e.captured.size()];
-    System.arraycopy(xs, 0, inputs, 0, xs.length);
-    for (int i = 0; i < e.captured.size(); i++) inputs[xs.length + i] = e.captured.get(i);
+    Tensor[] inputs = new Tensor[e.sources.size()];
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i] = switch (e.sources.get(i)) {
+        case Tracer.Argument a -> xs[a.index()];
+        case Tracer.Captured c -> c.tensor();
+        case Tracer.Seed s -> Tensor.wrap(NDArray.wrap(new long[]{Rng.nextSeed()}));
+      };
+    }
     NDArray[] arrays = new NDArray[inputs.length];
     for (int i = 0; i < inputs.length; i++) arrays[i] = inputs[i].array();
     boolean train = e.split != null && GradMode.isEnabled();

@@ -20,19 +20,23 @@ final class Rng {
   static long nextSeed() { return Generator.defaultGenerator().random64(); }
 
   static NDArray uniform(int[] shape, double from, double to) {
+    Tracing.randomDraw();
     return Distributions.uniform(NDArray.empty(DType.FLOAT32, shape), from, to);
   }
 
   static NDArray normal(int[] shape, double mean, double std) {
+    Tracing.randomDraw();
     return Distributions.normal(NDArray.empty(DType.FLOAT32, shape), mean, std);
   }
 
   /** Values for an in-place fill of {@code like}: drawn in {@code like}'s memory order, as PyTorch fills views. */
   static NDArray uniformLike(NDArray like, double from, double to) {
+    Tracing.randomDraw();
     return Distributions.uniform(sameLayout(like), from, to);
   }
 
   static NDArray normalLike(NDArray like, double mean, double std) {
+    Tracing.randomDraw();
     return Distributions.normal(sameLayout(like), mean, std);
   }
 
@@ -42,11 +46,13 @@ final class Rng {
   }
 
   static NDArray randint(long low, long high, int[] shape) {
+    Tracing.randomDraw();
     if (low >= high) throw new TorchException("random_ expects 'from' to be less than 'to', but got from=" + low + " >= to=" + high);
     return Distributions.randint(low, high, shape);
   }
 
   static NDArray randperm(int n) {
+    Tracing.randomDraw();
     if (n < 0) throw new TorchException("n must be non-negative, got" + n);
     return Distributions.randperm(n);
   }

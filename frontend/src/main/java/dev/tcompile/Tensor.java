@@ -568,7 +568,8 @@ public class Tensor {
    * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Sampling}).
    */
   public Tensor bernoulli_(double p) {
-    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p, "seed", Rng.nextSeed()));
+    Tensor seed = new Tensor(NDArray.wrap(new long[]{Rng.nextSeed()}));
+    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p), seed);
     return InPlace.apply(this, "BernoulliBackward2", Creation.COPY, Attrs.EMPTY, mask);
   }
 }

@@ -177,24 +177,43 @@ public final class Torch {
   public static CompiledFn compile(TensorFn fn, CompileOptions options) { return new CompiledFn(fn, options, "fn", () -> null); }
 
   /**
+   * Compiles with a name (for warnings and recompile reasons) and a mode key that joins the signature (a
+   * module's training flag): a change of mode compiles again instead of replaying the wrong graph.
+   */
+  public static CompiledFn compile(TensorFn fn, CompileOptions options, String name, java.util.function.Supplier<Object> modeKey) {
+    return new CompiledFn(fn, options, name, modeKey);
+  }
+
+  /** A module with the same parameters whose forward is compiled ({@link dev.tcompile.nn.OptimizedModule}). */
+  public static dev.tcompile.nn.Module compile(dev.tcompile.nn.Module module) { return compile(module, new CompileOptions()); }
+
+  public static dev.tcompile.nn.Module compile(dev.tcompile.nn.Module module, CompileOptions options) {
+    return new dev.tcompile.nn.OptimizedModule(module, options);
+  }
+
+  /** Forward, loss, backward and the optimiser update as one step ({@link TrainStep}). */
+  public static TrainStep compileTrainStep(dev.tcompile.nn.Module model, LossFn loss, dev.tcompile.optim.Optimizer opt) {
+    return compileTrainStep(model, loss, opt, new CompileOptions());
+  }
+
+  public static TrainStep compileTrainStep(dev.tcompile.nn.Module model, LossFn loss, dev.tcompile.optim.Optimizer opt, CompileOptions options) {
+    return new TrainStep(model, loss, opt, options);
+  }
+
+  /**
    * Traces {@code fn} on {@code examples} and returns the recorded graph: inputs {@code %x0, %x1, ...} for the
    * examples (then captured tensors), one node per op. A graph break is an error here.
    */
   public static dev.tcompile.ir.Graph trace(TensorFn fn, Tensor... examples) {
     Tracer t = new Tracer("fn");
-    for (int i = 0; i < examples.length; i++) t.argument(examples[i], "x" + i);
+    for (int i = 0; i < examples.length; i++) t.argument(examples[i], i);
     Tensor result;
     try {
       result = t.record(() -> fn.apply(examples));
     } catch (GraphBreak gb) {
       throw new TorchException("cannot trace: " + gb.getMessage());
-    } finally {
-      t.restore();
     }
-    java.util.List<dev.tcompile.ir.Value> outs = new java.util.ArrayList<>();
-    outs.add(t.valueOf(result));
-    outs.addAll(t.mutated.values());
-    t.graph.setOutputs(outs);
+    t.finish(result);
     return dev.tcompile.ir.Verifier.verify(t.graph);
   }
 

@@ -20,4 +20,7 @@ interface TraceHook {
   void onAlias(Tensor src, Tensor dst, boolean stopGradient);
 
   void onInplace(Tensor self, Tensor result);
+
+  /** A tensor was filled from the default generator on the host (not through a seeded random op). */
+  void onRandomDraw();
 }

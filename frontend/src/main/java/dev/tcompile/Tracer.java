@@ -6,6 +6,8 @@ import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.OpDef;
 import dev.tcompile.ir.Value;
 import dev.tcompile.ir.ops.Views;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.random.Generator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -16,71 +18,102 @@ import java.util.Set;
 
 /**
  * Records a function into a graph by running it eagerly: every op the dispatcher executes is appended with its
- * inputs' IR values. A tensor without a value is either a constant (created during the trace, or a small
- * tensor that needs no grad) or a captured input (created before: module parameters, closed-over tensors),
- * which becomes a graph input bound to that tensor object so later calls read its current value.
- * In-place writes to arguments or captured tensors become extra outputs the caller copies back.
+ * inputs' IR values. A tensor without a value is either a constant (created during the trace, or a 0-d tensor
+ * that needs no grad) or a captured input (created before: module parameters, closed-over tensors), which
+ * becomes a graph input bound to that tensor object so later calls read its current value. Random ops take
+ * their seed as a graph input, drawn afresh per call. In-place writes to arguments or captured tensors become
+ * extra outputs the caller copies back. Tracing leaves no side effects: writes and generator draws are undone.
  */
 final class Tracer implements TraceHook {
-  /** One lifted input: the tensor object it is bound to. */
-  record Captured(Tensor tensor, Value value) {}
+  /** What feeds one graph input: an argument of the call, a captured tensor, or a fresh random seed. */
+  sealed interface Source permits Argument, Captured, Seed {}
+  record Argument(int index) implements Source {}
+  record Captured(Tensor tensor) implements Source {}
+  record Seed() implements Source {}
 
   final Graph graph;
+  /** One source per graph input, in graph-input order. */
+  final List<Source> sources = new ArrayList<>();
   private final Map<Tensor, Value> values = new IdentityHashMap<>();
   /** How many traced tensors share each storage: an in-place write to shared storage is not traced (yet). */
   private final Map<Object, Integer> storageUsers = new IdentityHashMap<>();
   private final Set<Tensor> bornInside = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<Tensor> arguments = Collections.newSetFromMap(new IdentityHashMap<>());
-  final List<Captured> captured = new ArrayList<>();
+  private final Set<Tensor> external = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Arguments and captured tensors written in place, with the value they hold at the end. */
   final Map<Tensor, Value> mutated = new LinkedHashMap<>();
-  /** Their contents before the trace wrote them: restored afterwards, so tracing leaves no side effects. */
-  private final Map<Tensor, dev.tcompile.runtime.NDArray> originals = new IdentityHashMap<>();
+  /** Their contents before the trace wrote them: restored afterwards. */
+  private final Map<Tensor, NDArray> originals = new IdentityHashMap<>();
 
   Tracer(String name) { graph = new Graph(name); }
 
-  /** Declares an argument of the traced function. */
-  Value argument(Tensor t, String name) {
-    Value v = graph.addInput(name, t.type(), t.requiresGrad() ? Attrs.of("requires_grad", true) : Attrs.EMPTY);
+  /** Declares argument {@code index} of the traced function. */
+  Value argument(Tensor t, int index) {
+    Value v = graph.addInput("x" + index, t.type(), t.requiresGrad() ? Attrs.of("requires_grad", true) : Attrs.EMPTY);
+    sources.add(new Argument(index));
+    external.add(t);
     bind(t, v);
-    arguments.add(t);
     return v;
   }
 
-  /** Runs {@code body} with this tracer active on the current thread. */
+  /** Runs {@code body} with this tracer active; undoes its writes to outside tensors and its generator draws. */
   <R> R record(java.util.function.Supplier<R> body) {
     TraceHook prev = CURRENT.get();
+    Generator gen = Generator.defaultGenerator();
+    Generator.Snapshot rng = gen.snapshot();
     CURRENT.set(this);
     try (GradGuard g = Torch.noGrad()) {
       return body.get();
     } finally {
       CURRENT.set(prev);
+      gen.restore(rng);
+      originals.forEach((t, data) -> t.array().copyFrom(data));
     }
+  }
+
+  /** Sets the graph's outputs: the results, then the final values of mutated outside tensors. */
+  void finish(Tensor... results) {
+    List<Value> outs = new ArrayList<>();
+    for (Tensor r : results) outs.add(valueOf(r));
+    outs.addAll(mutated.values());
+    graph.setOutputs(outs);
   }
 
   Value valueOf(Tensor t) {
     Value v = values.get(t);
     if (v != null) return v;
-    if (bornInside.contains(t) || (t.numel() <= Constant.INLINE_LIMIT && !t.requiresGrad() && t.dim() == 0)) {
+    if (bornInside.contains(t) || (t.dim() == 0 && !t.requiresGrad() && t.numel() <= Constant.INLINE_LIMIT)) {
       v = graph.constant(t.array().copy());
     } else {
       Attrs a = t.requiresGrad() ? Attrs.of("captured", true, "requires_grad", true) : Attrs.of("captured", true);
-      v = graph.addInput("c" + captured.size(), t.type(), a);
-      captured.add(new Captured(t, v));
+      v = graph.addInput("c" + countCaptured(), t.type(), a);
+      sources.add(new Captured(t));
+      external.add(t);
     }
     bind(t, v);
     return v;
+  }
+
+  private int countCaptured() {
+    int n = 0;
+    for (Source s : sources) if (s instanceof Captured) n++;
+    return n;
   }
 
   private void bind(Tensor t, Value v) {
     if (values.put(t, v) == null) storageUsers.merge(t.array().data(), 1, Integer::sum);
   }
 
-  Value existing(Tensor t) { return values.get(t); }
-
   @Override public void onOp(OpDef op, Attrs attrs, Tensor[] inputs, Tensor[] outputs) {
     Value[] in = new Value[inputs.length];
-    for (int i = 0; i < in.length; i++) in[i] = valueOf(inputs[i]);
+    for (int i = 0; i < in.length; i++) {
+      if (op.isRandom() && i == 0 && !values.containsKey(inputs[0])) {
+        in[0] = graph.addInput("seed" + sources.stream().filter(s -> s instanceof Seed).count(), inputs[0].type(), Attrs.of("seed", true));
+        sources.add(new Seed());
+        bind(inputs[0], in[0]);
+      } else {
+        in[i] = valueOf(inputs[i]);
+      }
+    }
     Value[] out = graph.add(op, attrs, in);
     for (int i = 0; i < out.length; i++) bind(outputs[i], out[i]);
   }
@@ -104,22 +137,15 @@ final class Tracer implements TraceHook {
       throw new GraphBreak("an in-place write to a tensor that shares its storage with other traced tensors (a view or "
           + "its base) is not captured yet");
     Value v = valueOf(result);
-    boolean external = arguments.contains(self) || isCaptured(self);
-    bind(self, v);
-    if (external) {
+    values.put(self, v);
+    if (external.contains(self)) {
       mutated.put(self, v);
       originals.computeIfAbsent(self, t -> t.array().copy());
     }
   }
 
-  /** Undoes the trace's in-place writes to arguments and captured tensors. */
-  void restore() {
-    originals.forEach((t, data) -> t.array().copyFrom(data));
+  @Override public void onRandomDraw() {
+    throw new GraphBreak("random numbers drawn on the host (rand, randn, uniform_, ...) would repeat on every call of the "
+        + "compiled function; only seeded random ops (dropout's bernoulli_) are captured");
   }
-
-  private boolean isCaptured(Tensor t) {
-    for (Captured c : captured) if (c.tensor() == t) return true;
-    return false;
-  }
-
 }

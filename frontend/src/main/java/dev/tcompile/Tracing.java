@@ -21,4 +21,10 @@ final class Tracing {
     TraceHook hook = TraceHook.current();
     if (hook != null) hook.onInplace(self, result);
   }
+
+  /** Random numbers are drawn on the host (rand, randn, uniform_...): a trace cannot replay them per call. */
+  static void randomDraw() {
+    TraceHook hook = TraceHook.current();
+    if (hook != null) hook.onRandomDraw();
+  }
 }

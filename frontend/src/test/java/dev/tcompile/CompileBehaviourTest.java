@@ -103,6 +103,36 @@ class CompileBehaviourTest {
     }
   }
 
+  @Test void dropoutDrawsAFreshMaskPerCallExactlyAsEagerDoes() {
+    TensorFn f = x -> dev.tcompile.nn.F.dropout(x[0], 0.5, true).sum(1, false);
+    CompiledFn compiled = Torch.compile(f);
+    Tensor x = Torch.ones(4, 64);
+    Torch.manualSeed(5);
+    Tensor e1 = f.apply(x), e2 = f.apply(x);
+    Torch.manualSeed(5);
+    Tensor c1 = compiled.apply(x), c2 = compiled.apply(x);
+    assertEquals(e1.toString(), c1.toString());
+    assertEquals(e2.toString(), c2.toString());
+    assertTrue(!c1.toString().equals(c2.toString()), "a new mask each call");
+    assertEquals(1, compiled.traceCount());
+  }
+
+  @Test void hostRandomDrawsInsideAFunctionAreAGraphBreak() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    try {
+      CompiledFn f = Torch.compile(x -> x[0].add(Torch.randn(3)));
+      Torch.manualSeed(1);
+      Tensor a = f.apply(Torch.zeros(3));
+      Torch.manualSeed(1);
+      assertEquals(Torch.randn(3).toString(), a.toString(), "ran eagerly, drawing from the default generator once");
+    } finally {
+      System.setErr(old);
+    }
+    assertTrue(err.toString().contains("random numbers drawn on the host"), err.toString());
+  }
+
   @Test void dumpsIrAfterEachStage(@TempDir Path dir) throws Exception {
     Tensor w = Torch.randn(3, 2).requiresGrad_(true);
     CompiledFn f = Torch.compile(x -> x[0].matmul(w).tanh().sum(), new CompileOptions().dumpIr(dir));
