@@ -67,8 +67,12 @@ public final class Figure {
 
   /** Writes the figure as PNG. */
   public void savefig(Path file) {
-    try {
-      if (!ImageIO.write(render(), "png", file.toFile())) throw new TorchException("no PNG writer available");
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && !java.nio.file.Files.isDirectory(dir))
+      throw new TorchException("savefig: cannot write " + file + ": no such directory " + dir);
+    // write through an explicit stream: ImageIO.write(File) prints its own stack trace on failure
+    try (var out = java.nio.file.Files.newOutputStream(file)) {
+      if (!ImageIO.write(render(), "png", out)) throw new TorchException("no PNG writer available");
     } catch (IOException e) {
       throw new TorchException("savefig: cannot write " + file + ": " + e.getMessage(), e);
     }
