@@ -18,8 +18,8 @@ public final class Views {
   private Views() {}
 
   public static final OpDef RESHAPE = new Reshape(), EXPAND = new Expand(), PERMUTE = new Permute(),
-      SLICE = new Slice(), SELECT = new Select(), SLICE_BACKWARD = new SliceBackward(),
-      SELECT_BACKWARD = new SelectBackward(), CLONE = new Clone(), DETACH = new Detach();
+      SLICE = new Slice(), SELECT = new Select(), SLICE_BACKWARD = new IntoZeros("slice_backward", SLICE),
+      SELECT_BACKWARD = new IntoZeros("select_backward", SELECT), CLONE = new Clone(), DETACH = new Detach();
 
   abstract static class ViewOp extends OpDef {
     ViewOp(String name) { super(name); }
@@ -193,9 +193,15 @@ public final class Views {
     }
   }
 
-  /** zeros(shape) with g written into the slice: the derivative of slice. */
-  static final class SliceBackward extends OpDef {
-    SliceBackward() { super("slice_backward"); }
+  /**
+   * zeros(shape) with g written into the elements a view op picks: the derivative of slice ({@code slice_backward})
+   * and select ({@code select_backward}). Its own derivative is the view op again.
+   */
+  static final class IntoZeros extends OpDef {
+    private final OpDef view;
+
+    IntoZeros(String name, OpDef view) { super(name); this.view = view; }
+
     @Override public int arity() { return 1; }
     @Override public boolean differentiable(int i) { return true; }
 
@@ -206,31 +212,11 @@ public final class Views {
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       NDArray out = NDArray.empty(in[0].dtype(), a.getInts("shape"));
-      SLICE.eval(a, out)[0].copyFrom(in[0]);
+      view.eval(a, out)[0].copyFrom(in[0]);
       return Elementwise.one(out);
     }
 
-    @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().op(SLICE, strip(v.attrs()), v.gradOut(0))); }
-  }
-
-  /** zeros(shape) with g written at index along dim: the derivative of select. */
-  static final class SelectBackward extends OpDef {
-    SelectBackward() { super("select_backward"); }
-    @Override public int arity() { return 1; }
-    @Override public boolean differentiable(int i) { return true; }
-
-    @Override public TensorType[] infer(Attrs a, TensorType... in) {
-      checkArity(in);
-      return Elementwise.one(in[0].withShape(a.getInts("shape")));
-    }
-
-    @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      NDArray out = NDArray.empty(in[0].dtype(), a.getInts("shape"));
-      SELECT.eval(a, out)[0].copyFrom(in[0]);
-      return Elementwise.one(out);
-    }
-
-    @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().op(SELECT, strip(v.attrs()), v.gradOut(0))); }
+    @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().op(view, strip(v.attrs()), v.gradOut(0))); }
   }
 
   static Attrs strip(Attrs a) {
