@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Implementation (BLIS/GotoBLAS design, vectors along n): B is packed in blocks of {@code KC x NC} into
  * {@code NR}-column panels (NR = two vectors of {@link FloatVector#SPECIES_PREFERRED}), A into {@code MR}-row
  * panels scaled by alpha; an {@code MR x NR} register-blocked micro-kernel (MR = 12 with 512-bit vectors and
- * 32 registers, 6 with 256-bit AVX2) runs each A panel, kept in L1, against every B panel of the block, which
+ * 32 registers, with 8- and 4-row kernels for a short last panel; 6 with 256-bit AVX2) runs each A panel, kept in L1, against every B panel of the block, which
  * stays in L2. Packing buffers are per thread and reused. Problems of at least {@link #PARALLEL_MIN_FLOP}
  * multiply-adds are split over {@link Parallel#threads()} threads (along the larger of m and n). Small problems
  * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead.
@@ -104,16 +104,17 @@ public final class Gemm {
         int kc = Math.min(KC, k - pc);
         packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
         float bt = pc == 0 ? beta : 1f;
-        for (int ic = 0; ic < m; ic += MR) {
+        for (int ic = 0; ic < m; ) {
           int mr = Math.min(MR, m - ic);
-          packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap);
+          int h = panelHeight(mr);                       // the last panel may use a shorter kernel
+          packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, h);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int co = cOff + ic * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              microKernel(kc, ap, bp, jr * kc, c, co, ldc, bt);
+            if (mr == h && nr == NR) {
+              microKernel(h, kc, ap, bp, jr * kc, c, co, ldc, bt);
             } else {
-              microKernel(kc, ap, bp, jr * kc, tile, 0, NR, 0f);
+              microKernel(h, kc, ap, bp, jr * kc, tile, 0, NR, 0f);
               for (int r = 0; r < mr; r++) {
                 int cr = co + r * ldc, tr = r * NR;
                 if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
@@ -121,14 +122,25 @@ public final class Gemm {
               }
             }
           }
+          ic += mr;
         }
       }
     }
   }
 
-  private static void microKernel(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
-    if (MR == 12) kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
-    else kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+  /** Rows of the micro-kernel used for a panel of {@code mr <= MR} rows: MR, or 8 or 4 for a short last panel. */
+  static int panelHeight(int mr) {
+    if (mr == MR || MR != 12) return MR;
+    return mr <= 4 ? 4 : mr <= 8 ? 8 : 12;
+  }
+
+  private static void microKernel(int h, int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    switch (h) {
+      case 12 -> kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      case 8 -> kernel8(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      case 4 -> kernel4(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      default -> kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+    }
   }
 
   /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels: panel q holds kc rows of NR floats. */
@@ -160,22 +172,22 @@ public final class Gemm {
     }
   }
 
-  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of MR floats (rows past mr zero). */
-  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap) {
+  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of {@code h} floats (rows past mr zero). */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap, int h) {
     if (!transA) {
       for (int r = 0; r < mr; r++) {
         int src = aOff + (ic + r) * lda + pc;
-        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * MR + r] = a[src + p];
-        else for (int p = 0; p < kc; p++) ap[p * MR + r] = alpha * a[src + p];
+        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * h + r] = a[src + p];
+        else for (int p = 0; p < kc; p++) ap[p * h + r] = alpha * a[src + p];
       }
     } else {
       for (int p = 0; p < kc; p++) {
-        int src = aOff + (pc + p) * lda + ic, d = p * MR;
+        int src = aOff + (pc + p) * lda + ic, d = p * h;
         if (alpha == 1f) for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
         else for (int r = 0; r < mr; r++) ap[d + r] = alpha * a[src + r];
       }
     }
-    if (mr < MR) for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) ap[p * MR + r] = 0f;
+    if (mr < h) for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[p * h + r] = 0f;
   }
 
   /** C[i][j] = alpha * dot(A row i, op(B) column j) + beta * C[i][j], both contiguous in k. */
@@ -321,6 +333,78 @@ public final class Gemm {
       FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
       FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
       FloatVector.fromArray(S, c, co + 11 * ldc).fma(bv, c11a).intoArray(c, co + 11 * ldc); FloatVector.fromArray(S, c, co + 11 * ldc + VL).fma(bv, c11b).intoArray(c, co + 11 * ldc + VL);
+    }
+  }
+
+  /** 4 x NR micro-kernel: C[4 x NR] = packed A panel (kc x 4) * packed B panel (kc x NR) + beta * C. */
+  static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 4, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+    }
+  }
+
+  /** 8 x NR micro-kernel: C[8 x NR] = packed A panel (kc x 8) * packed B panel (kc x NR) + beta * C. */
+  static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+    FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 8, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 6]); c6a = x.fma(b0, c6a); c6b = x.fma(b1, c6b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 7]); c7a = x.fma(b0, c7a); c7b = x.fma(b1, c7b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+      c6a.intoArray(c, co + 6 * ldc); c6b.intoArray(c, co + 6 * ldc + VL);
+      c7a.intoArray(c, co + 7 * ldc); c7b.intoArray(c, co + 7 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 6 * ldc).fma(bv, c6a).intoArray(c, co + 6 * ldc); FloatVector.fromArray(S, c, co + 6 * ldc + VL).fma(bv, c6b).intoArray(c, co + 6 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 7 * ldc).fma(bv, c7a).intoArray(c, co + 7 * ldc); FloatVector.fromArray(S, c, co + 7 * ldc + VL).fma(bv, c7b).intoArray(c, co + 7 * ldc + VL);
     }
   }
 
