@@ -163,11 +163,14 @@ public final class Gemm {
           }
         }
       } else {
-        for (int jj = 0; jj < nr; jj++) {
-          int src = bOff + (jc + jr + jj) * ldb + pc;
-          for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p];
+        // p outer, jj inner: the panel is written sequentially (a strided write per element would sweep a
+        // kc x NR panel, as large as L1, one cache line per store); the nr source rows are read in step
+        int src = bOff + (jc + jr) * ldb + pc;
+        for (int p = 0; p < kc; p++) {
+          int d = base + p * NR;
+          for (int jj = 0; jj < nr; jj++) bp[d + jj] = b[src + jj * ldb + p];
+          for (int jj = nr; jj < NR; jj++) bp[d + jj] = 0f;
         }
-        for (int jj = nr; jj < NR; jj++) for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
       }
     }
   }
@@ -175,10 +178,11 @@ public final class Gemm {
   /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of {@code h} floats (rows past mr zero). */
   static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap, int h) {
     if (!transA) {
-      for (int r = 0; r < mr; r++) {
-        int src = aOff + (ic + r) * lda + pc;
-        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * h + r] = a[src + p];
-        else for (int p = 0; p < kc; p++) ap[p * h + r] = alpha * a[src + p];
+      int src = aOff + ic * lda + pc;
+      for (int p = 0; p < kc; p++) {   // sequential writes; the mr source rows are read in step
+        int d = p * h;
+        if (alpha == 1f) for (int r = 0; r < mr; r++) ap[d + r] = a[src + r * lda + p];
+        else for (int r = 0; r < mr; r++) ap[d + r] = alpha * a[src + r * lda + p];
       }
     } else {
       for (int p = 0; p < kc; p++) {
