@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Joins JMH's JSON (tcompile) and reference.py's JSON (PyTorch) into one side-by-side Markdown table.
 
-JMH figure: median over all measurement iterations of all forks (each iteration averages many calls).
-PyTorch figure: median over all timed calls of all rounds. "speed" = PyTorch time / tcompile time
-(above 1: tcompile is faster).
+Usage: table.py OUTDIR PART... (reads OUTDIR/jmh-PART.json and OUTDIR/torch-PART.json).
+
+Median columns: JMH's median over all measurement iterations of all forks (each iteration averages many
+calls) and PyTorch's median over all timed calls of all rounds. Best columns: the fastest iteration (JMH) and the
+fastest call (PyTorch), which are what is left when other load on the machine is filtered out.
+"speed" = PyTorch time / tcompile time (above 1: tcompile is faster), from the medians and from the bests.
 """
 import json, statistics, sys
 
@@ -25,39 +28,40 @@ def jmh_rows(path):
             key = ("conv2d", p["shape"], method, int(p["threads"]))
         else:
             key = ("pointwise", "1M", method, int(p["threads"]))
-        rows[key] = (sec, len(e["primaryMetric"]["rawData"]), len(raw))
+        rows[key] = (sec, min(raw) * scale)
     return rows
 
 
 def main():
-    java = jmh_rows(sys.argv[1])
-    ref = json.load(open(sys.argv[2]))
-    torch = {(r["bench"], r["case"], r["op"], r["threads"]): r for r in ref["results"]}
-    backends = sorted({r.get("backend") for r in ref["results"] if r.get("backend")})
-    print(f"PyTorch {ref['torch']}, {ref['openblas']} (core {ref['openblas_core']}), conv backend: {', '.join(backends)}")
+    out, parts = sys.argv[1], sys.argv[2:]
+    java, torch, ref = {}, {}, None
+    for part in parts:
+        java.update(jmh_rows(f"{out}/jmh-{part}.json"))
+        ref = json.load(open(f"{out}/torch-{part}.json"))
+        for r in ref["results"]:
+            torch[(r["bench"], r["case"], r["op"], r["threads"])] = r
+    backends = sorted({r.get("backend") for r in torch.values() if r.get("backend")})
+    print(f"PyTorch {ref['torch']}, {ref['openblas']} (core {ref['openblas_core']}), conv backend: {', '.join(backends) or '-'}")
     print()
-    print("| kernel | case | threads | tcompile | PyTorch | speed vs PyTorch |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| kernel | case | threads | tcompile median | PyTorch median | speed | tcompile best | PyTorch best | speed (best) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for key in sorted(set(java) | set(torch), key=lambda k: (ORDER[k[0]], k[1] if k[0] != "sgemm" else int(k[1]), k[2], k[3])):
         bench, case, op, th = key
-        js = java.get(key, (None,))[0]
+        jm, jb = java.get(key, (None, None))
         tr = torch.get(key)
-        ts = tr["seconds"] if tr else None
+        tm, tb = (tr["seconds"], tr.get("best")) if tr else (None, None)
         if bench == "sgemm":
             n = int(case)
             f = lambda s: f"{2 * n ** 3 / s / 1e9:.1f} GFLOPS" if s else "-"
-            label = f"n={n}"
+            label, name = f"n={n}", "sgemm"
         elif bench == "pointwise":
             f = lambda s: f"{8 * (1 << 20) / s / 1e9:.1f} GB/s" if s else "-"
-            label = "1M floats"
+            label, name = "1M floats", op
         else:
             f = lambda s: f"{s * 1e3:.2f} ms" if s else "-"
-            label = case
-        speed = f"{ts / js:.2f}x" if js and ts else "-"
-        name = bench if bench != "conv2d" else f"conv2d {op}"
-        if bench == "pointwise":
-            name = op
-        print(f"| {name} | {label} | {th} | {f(js)} | {f(ts)} | {speed} |")
+            label, name = case, f"conv2d {op}"
+        sp = lambda t, j: f"{t / j:.2f}x" if t and j else "-"
+        print(f"| {name} | {label} | {th} | {f(jm)} | {f(tm)} | {sp(tm, jm)} | {f(jb)} | {f(tb)} | {sp(tb, jb)} |")
 
 
 if __name__ == "__main__":

@@ -298,13 +298,15 @@ public final class Conv2d {
       if (g.n() == 0) java.util.Arrays.fill(gwd, 0f);
       return gw;
     }
+    // one accumulator per task (not per thread: with dynamic claiming one thread may run several tasks)
     float[][] partial = new float[parts][];
+    partial[0] = gwd;
+    for (int t = 1; t < parts; t++) partial[t] = new float[size];
     Parallel.run(parts, (t, cnt) -> {
       int i0 = (int) ((long) g.n() * t / cnt), i1 = (int) ((long) g.n() * (t + 1) / cnt);
-      float[] acc = t == 0 ? gwd : Scratch.floats(Scratch.PARTIAL, size);
+      float[] acc = partial[t];
       for (int i = i0; i < i1; i++) backwardWeightImage(g, go, xd, acc, i, i > i0);
       if (i1 == i0) java.util.Arrays.fill(acc, 0, size, 0f);
-      partial[t] = acc;
     });
     for (int t = 1; t < parts; t++) addTo(partial[t], 0, gwd, 0, size);
     return gw;
@@ -370,10 +372,7 @@ public final class Conv2d {
   private static void perImage(int n, java.util.function.IntConsumer body) {
     int threads = Parallel.threads();
     if (n >= threads && threads > 1 && !Parallel.inParallelRegion()) {
-      Parallel.run(threads, (t, cnt) -> {
-        int i0 = (int) ((long) n * t / cnt), i1 = (int) ((long) n * (t + 1) / cnt);
-        for (int i = i0; i < i1; i++) body.accept(i);
-      });
+      Parallel.run(n, (i, cnt) -> body.accept(i));   // one task per image, claimed dynamically
     } else {
       for (int i = 0; i < n; i++) body.accept(i);
     }

@@ -72,7 +72,8 @@ public final class Gemm {
     if (threads > 1 && flop >= PARALLEL_MIN_FLOP && !Parallel.inParallelRegion()) {
       boolean splitN = n >= m;
       int units = splitN ? (n + NR - 1) / NR : (m + MR - 1) / MR;
-      int parts = Math.min(threads, units);
+      // a few parts per thread, claimed dynamically: a thread the OS schedules late takes fewer
+      int parts = (int) Math.min(Math.min(units, 4L * threads), Math.max(threads, flop / PARALLEL_MIN_FLOP));
       if (parts > 1) {
         Parallel.run(parts, (t, cnt) -> {
           int u0 = (int) ((long) units * t / cnt), u1 = (int) ((long) units * (t + 1) / cnt);
