@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * panels scaled by alpha; an {@code MR x NR} register-blocked micro-kernel (MR = 12 with 512-bit vectors and
  * 32 registers, with 8- and 4-row kernels for a short last panel; 6 with 256-bit AVX2) runs each A panel, kept in L1, against every B panel of the block, which
  * stays in L2. Packing buffers are per thread and reused. Problems of at least {@link #PARALLEL_MIN_FLOP}
- * multiply-adds are split over {@link Parallel#threads()} threads (along the larger of m and n). Small problems
+ * multiply-adds use {@link Parallel#threads()} threads: B blocks are packed once and shared, A panels are
+ * claimed by the threads ({@link #blockedShared}); C with few rows is split by columns instead. Small problems
  * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead.
  */
 public final class Gemm {
@@ -70,6 +71,11 @@ public final class Gemm {
     }
     int threads = Parallel.threads();
     if (threads > 1 && flop >= PARALLEL_MIN_FLOP && !Parallel.inParallelRegion()) {
+      if ((m + MR - 1) / MR >= 2 * threads) {
+        blockedShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        return;
+      }
+      // few rows: split C by columns (each part packs its own, small, copy of A)
       boolean splitN = n >= m;
       int units = splitN ? (n + NR - 1) / NR : (m + MR - 1) / MR;
       // a few parts per thread, claimed dynamically: a thread the OS schedules late takes fewer
@@ -107,32 +113,64 @@ public final class Gemm {
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
     Buffers buf = BUF.get();
-    float[] ap = buf.a, bp = buf.b, tile = buf.tile;
+    float[] bp = buf.b;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0);
         float bt = pc == 0 ? beta : 1f;
-        for (int ic = 0; ic < m; ) {
-          int mr = Math.min(MR, m - ic);
-          int h = panelHeight(mr);                       // the last panel may use a shorter kernel
-          packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, h);
-          for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int co = cOff + ic * ldc + jc + jr;
-            if (mr == h && nr == NR) {
-              microKernel(h, kc, ap, bp, jr * kc, c, co, ldc, bt);
-            } else {
-              microKernel(h, kc, ap, bp, jr * kc, tile, 0, NR, 0f);
-              for (int r = 0; r < mr; r++) {
-                int cr = co + r * ldc, tr = r * NR;
-                if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
-                else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
-              }
-            }
-          }
-          ic += mr;
+        for (int ic = 0; ic < m; ic += MR)
+          rowPanel(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc, kc, bp, nc, c, cOff + jc, ldc, bt, buf);
+      }
+    }
+  }
+
+  /**
+   * The packed algorithm on several threads, as BLIS parallelises it: each KC x NC block of B is packed once
+   * (its NR panels split over the threads) into the caller's buffer, then the MR-row panels of A are claimed by
+   * the threads, each packing its panel into its own buffer and running it against the shared B block.
+   */
+  static void blockedShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+    float[] bp = BUF.get().b;
+    int mPanels = (m + MR - 1) / MR;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc), jc0 = jc, pc0 = pc;
+        Parallel.run(Math.min(nPanels, 2 * Parallel.threads()), (t, cnt) -> {
+          int q0 = (int) ((long) nPanels * t / cnt), q1 = (int) ((long) nPanels * (t + 1) / cnt);
+          int j0 = q0 * NR, j1 = Math.min(nc, q1 * NR);
+          if (j0 < j1) packB(transB, b, bOff, ldb, pc0, jc0 + j0, kc, j1 - j0, bp, j0 * kc);
+        });
+        float bt = pc == 0 ? beta : 1f;
+        Parallel.run(mPanels, (t, cnt) -> {
+          int ic = t * MR;
+          rowPanel(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc0, kc, bp, nc, c, cOff + jc0, ldc, bt, BUF.get());
+        });
+      }
+    }
+  }
+
+  /** Packs rows [ic, ic+mr) x [pc, pc+kc) of alpha*op(A) and multiplies them by the packed B block (nc wide). */
+  private static void rowPanel(boolean transA, float[] a, int aOff, int lda, float alpha, int mr, int ic, int pc, int kc,
+                               float[] bp, int nc, float[] c, int cOff, int ldc, float bt, Buffers buf) {
+    float[] ap = buf.a, tile = buf.tile;
+    int h = panelHeight(mr);                       // the last panel may use a shorter kernel
+    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, h);
+    for (int jr = 0; jr < nc; jr += NR) {
+      int nr = Math.min(NR, nc - jr);
+      int co = cOff + ic * ldc + jr;
+      if (mr == h && nr == NR) {
+        microKernel(h, kc, ap, bp, jr * kc, c, co, ldc, bt);
+      } else {
+        microKernel(h, kc, ap, bp, jr * kc, tile, 0, NR, 0f);
+        for (int r = 0; r < mr; r++) {
+          int cr = co + r * ldc, tr = r * NR;
+          if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
+          else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
         }
       }
     }
@@ -153,10 +191,10 @@ public final class Gemm {
     }
   }
 
-  /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels: panel q holds kc rows of NR floats. */
-  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+  /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels at bp[bpOff..]: panel q holds kc rows of NR floats. */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp, int bpOff) {
     for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr), base = jr * kc;
+      int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc;
       if (!transB) {
         int src = bOff + pc * ldb + jc + jr;
         if (nr == NR) {
