@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
  * tasks and run them here. Workers are daemon threads started once (lazily, on the first parallel call
  * that needs them) and parked between calls; no thread is created per call.
  *
- * <p>The calling thread always runs task 0 itself, so {@code threads() == 1} means "everything on the
- * caller". A call made from inside a task (nested parallelism) runs all its tasks inline on that thread.
+ * <p>The calling thread takes part in every call, so {@code threads() == 1} means "everything on the caller";
+ * tasks are claimed dynamically, so a worker that the OS is slow to schedule costs little. A call made from
+ * inside a task (nested parallelism) runs all its tasks inline on that thread.
  *
  * <p>The thread count defaults to {@code Runtime.availableProcessors()}, or to the system property
  * {@code tcompile.threads} when set; {@link #setThreads} changes it at run time (benchmarks use 1 and 2).
@@ -36,12 +37,36 @@ public final class Parallel {
   private static Worker[] workers = new Worker[0];
   private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
-  // the job being run (written under LOCK before workers are released)
-  private static volatile Task job;
-  private static volatile int jobCount;
-  private static final AtomicInteger pending = new AtomicInteger();
-  private static volatile Thread waiter;
-  private static volatile Throwable failure;
+  /**
+   * One parallel call. Participants claim task indices from {@code next} until none is left, so a worker the
+   * OS has not scheduled yet (a busy or shared machine) simply gets fewer tasks, and the caller never waits for
+   * a task nobody has started. A worker that wakes after the job is finished finds it exhausted.
+   */
+  private static final class Job {
+    final Task task;
+    final int count;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    final Thread caller;
+    volatile Throwable failure;
+
+    Job(Task task, int count, Thread caller) { this.task = task; this.count = count; this.caller = caller; }
+
+    /** Claims and runs tasks until none is left. */
+    void participate() {
+      int t;
+      while ((t = next.getAndIncrement()) < count) {
+        try {
+          task.run(t, count);
+        } catch (Throwable e) {
+          if (failure == null) failure = e;
+        }
+        if (done.incrementAndGet() == count) LockSupport.unpark(caller);
+      }
+    }
+  }
+
+  private static volatile Job current;
 
   private static int initialThreads() {
     String p = System.getProperty("tcompile.threads");
@@ -64,8 +89,9 @@ public final class Parallel {
   public static boolean inParallelRegion() { return INSIDE.get(); }
 
   /**
-   * Runs {@code task.run(t, count)} for t in [0, count), in parallel over up to {@link #threads()} threads,
-   * and returns when all have finished. An exception thrown by any task is rethrown here.
+   * Runs {@code task.run(t, count)} for every t in [0, count), in parallel over up to {@link #threads()} threads
+   * (tasks are claimed dynamically, so {@code count} may exceed the thread count to balance the load), and
+   * returns when all have finished. An exception thrown by a task is rethrown here (the other tasks still run).
    */
   public static void run(int count, Task task) {
     if (count <= 0) return;
@@ -74,31 +100,24 @@ public final class Parallel {
       return;
     }
     synchronized (LOCK) {
-      int nw = Math.min(count, threads) - 1; // workers used; the caller is the extra one
+      int nw = Math.min(count, threads) - 1; // workers woken; the caller is the extra participant
       ensureWorkers(nw);
-      failure = null;
-      job = task;
-      jobCount = count;
-      // task t is run by participant t % (nw + 1); participant 0 is the caller
-      pending.set(nw);
-      waiter = Thread.currentThread();
-      for (int w = 0; w < nw; w++) workers[w].release(w + 1, nw + 1);
+      Job job = new Job(task, count, Thread.currentThread());
+      current = job;
+      for (int w = 0; w < nw; w++) workers[w].wake();
       INSIDE.set(Boolean.TRUE);
-      Throwable mine = null;
       try {
-        for (int t = 0; t < count; t += nw + 1) task.run(t, count);
-      } catch (Throwable e) {
-        mine = e;
+        job.participate();
       } finally {
         INSIDE.set(Boolean.FALSE);
       }
       int spins = 0;
-      while (pending.get() != 0) {
+      while (job.done.get() < count) {
         if (++spins < 20_000) Thread.onSpinWait();
         else LockSupport.parkNanos(50_000);
       }
-      job = null;
-      Throwable f = mine != null ? mine : failure;
+      current = null; // do not keep the finished task (and what it captured) reachable
+      Throwable f = job.failure;
       if (f instanceof RuntimeException re) throw re;
       if (f instanceof Error er) throw er;
       if (f != null) throw new RuntimeException(f);
@@ -106,15 +125,15 @@ public final class Parallel {
   }
 
   /**
-   * Splits {@code [0, n)} into at most {@link #threads()} contiguous chunks, each a multiple of {@code grain}
-   * (except the last), and runs them in parallel. Runs inline when {@code n <= grain} or one thread is set.
+   * Splits {@code [0, n)} into chunks that are multiples of {@code grain} (except the last), a few per thread
+   * for load balance, and runs them in parallel. Runs inline when {@code n <= grain} or one thread is set.
    */
   public static void forRange(int n, int grain, Range body) {
     if (n <= 0) return;
     final int g = Math.max(1, grain);
     final int units = (n + g - 1) / g;
-    int parts = Math.min(threads, units);
-    if (parts <= 1 || INSIDE.get()) { body.run(0, n); return; }
+    int parts = Math.min(4 * threads, units);
+    if (threads <= 1 || parts <= 1 || INSIDE.get()) { body.run(0, n); return; }
     run(parts, (t, c) -> {
       int u0 = (int) ((long) units * t / c), u1 = (int) ((long) units * (t + 1) / c);
       int from = u0 * g, to = Math.min(n, u1 * g);
@@ -134,40 +153,29 @@ public final class Parallel {
 
   private static final class Worker implements Runnable {
     final Thread thread;
-    private volatile int first = -1, stride;
+    private Job last;
 
     Worker(int id) {
       thread = new Thread(this, "tcompile-kernel-" + (id + 1));
       thread.setDaemon(true);
     }
 
-    void release(int firstTask, int step) {
-      stride = step;
-      first = firstTask;
-      LockSupport.unpark(thread);
-    }
+    void wake() { LockSupport.unpark(thread); }
 
     @Override public void run() {
       INSIDE.set(Boolean.TRUE);
       int spins = 0;
       while (true) {
-        int f = first;
-        if (f < 0) {
-          // spin a little after a job (kernels often come in bursts), then park
+        Job job = current;
+        if (job == null || job == last) {
+          // spin a little after a job (kernels often come in bursts), then park until woken
           if (++spins < 10_000) Thread.onSpinWait();
           else LockSupport.park(this);
           continue;
         }
         spins = 0;
-        first = -1;
-        Task task = job;
-        int count = jobCount, step = stride;
-        try {
-          for (int t = f; t < count; t += step) task.run(t, count);
-        } catch (Throwable e) {
-          failure = e;
-        }
-        if (pending.decrementAndGet() == 0) LockSupport.unpark(waiter);
+        last = job;
+        job.participate();
       }
     }
   }

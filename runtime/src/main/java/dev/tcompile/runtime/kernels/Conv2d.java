@@ -174,12 +174,38 @@ public final class Conv2d {
             if (ih < 0 || ih >= h) { java.util.Arrays.fill(col, dst, dst + ow, 0f); continue; }
             int src = xo + (ci * h + ih) * w + iw0;
             for (int q = 0; q < lo; q++) col[dst + q] = 0f;
-            if (sW == 1) System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-            else for (int q = lo; q < hi; q++) col[dst + q] = x[src + q * sW];
+            copyRow(x, src, sW, col, dst, lo, hi);
             for (int q = hi; q < ow; q++) col[dst + q] = 0f;
           }
         }
       }
+    }
+  }
+
+  private static final int VL = S.length();
+  private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = jdk.incubator.vector.VectorShuffle.fromOp(S, i -> 2 * i);
+
+  /** col[dst+q] = x[src + q*sW] for q in [lo, hi): arraycopy for stride 1, even lanes of vector pairs for 2, a loop otherwise. */
+  private static void copyRow(float[] x, int src, int sW, float[] col, int dst, int lo, int hi) {
+    int q = lo;
+    if (sW == 1) {
+      int len = hi - lo;
+      if (len <= VL) {  // short rows (small feature maps): one masked vector copy beats arraycopy's set-up
+        var m = S.indexInRange(0, len);
+        FloatVector.fromArray(S, x, src + lo, m).intoArray(col, dst + lo, m);
+      } else {
+        System.arraycopy(x, src + lo, col, dst + lo, len);
+      }
+    } else if (sW == 2) {
+      // two vectors of input give one of output: keep the even lanes (reads stay at or below src + 2*hi - 2,
+      // the last element the row uses, so they never run past the array)
+      for (; q < hi - VL; q += VL) {
+        int s0 = src + 2 * q;
+        FloatVector.fromArray(S, x, s0).rearrange(EVEN, FloatVector.fromArray(S, x, s0 + VL)).intoArray(col, dst + q);
+      }
+      for (; q < hi; q++) col[dst + q] = x[src + 2 * q];
+    } else {
+      for (; q < hi; q++) col[dst + q] = x[src + q * sW];
     }
   }
 
@@ -196,7 +222,15 @@ public final class Conv2d {
             int ih = o * sH - p.padH() + ki * p.dilH();
             if (ih < 0 || ih >= h) continue;
             int src = row + o * ow, dst = xo + (ci * h + ih) * w + iw0;
-            if (sW == 1) addTo(col, src + lo, x, dst + lo, hi - lo);
+            if (sW == 1) {
+              int len = hi - lo;
+              if (len > 0 && len <= VL) {
+                var m = S.indexInRange(0, len);
+                FloatVector.fromArray(S, col, src + lo, m).add(FloatVector.fromArray(S, x, dst + lo, m)).intoArray(x, dst + lo, m);
+              } else {
+                addTo(col, src + lo, x, dst + lo, len);
+              }
+            }
             else for (int q = lo; q < hi; q++) x[dst + q * sW] += col[src + q];
           }
         }
@@ -264,13 +298,15 @@ public final class Conv2d {
       if (g.n() == 0) java.util.Arrays.fill(gwd, 0f);
       return gw;
     }
+    // one accumulator per task (not per thread: with dynamic claiming one thread may run several tasks)
     float[][] partial = new float[parts][];
+    partial[0] = gwd;
+    for (int t = 1; t < parts; t++) partial[t] = new float[size];
     Parallel.run(parts, (t, cnt) -> {
       int i0 = (int) ((long) g.n() * t / cnt), i1 = (int) ((long) g.n() * (t + 1) / cnt);
-      float[] acc = t == 0 ? gwd : Scratch.floats(Scratch.PARTIAL, size);
+      float[] acc = partial[t];
       for (int i = i0; i < i1; i++) backwardWeightImage(g, go, xd, acc, i, i > i0);
       if (i1 == i0) java.util.Arrays.fill(acc, 0, size, 0f);
-      partial[t] = acc;
     });
     for (int t = 1; t < parts; t++) addTo(partial[t], 0, gwd, 0, size);
     return gw;
@@ -336,10 +372,7 @@ public final class Conv2d {
   private static void perImage(int n, java.util.function.IntConsumer body) {
     int threads = Parallel.threads();
     if (n >= threads && threads > 1 && !Parallel.inParallelRegion()) {
-      Parallel.run(threads, (t, cnt) -> {
-        int i0 = (int) ((long) n * t / cnt), i1 = (int) ((long) n * (t + 1) / cnt);
-        for (int i = i0; i < i1; i++) body.accept(i);
-      });
+      Parallel.run(n, (i, cnt) -> body.accept(i));   // one task per image, claimed dynamically
     } else {
       for (int i = 0; i < n; i++) body.accept(i);
     }

@@ -1,13 +1,25 @@
 package dev.tcompile.runtime.kernels;
 
+import dev.tcompile.runtime.Parallel;
+
 /**
  * Innermost float loops with the op switch hoisted out of the loop, so each loop body is one operation
- * the JIT can unroll and auto-vectorise. The SIMD kernels replace the hot ones.
+ * the JIT can unroll and auto-vectorise. exp, log, tanh, sqrt, sigmoid and gelu go to {@link VectorMath}
+ * (Vector API), split over the thread pool for long runs.
  */
 final class FloatLoops {
   private FloatLoops() {}
 
+  /** Runs of at least this many elements are split over {@link Parallel#threads()} for the vectorised functions. */
+  static final int PARALLEL_MIN = 1 << 16;
+
   static void unary(UnaryOp op, float[] x, int xo, float[] d, int dO, int n) {
+    if (VectorMath.supports(op)) {
+      if (n >= PARALLEL_MIN && Parallel.threads() > 1)
+        Parallel.forRange(n, 8192, (from, to) -> VectorMath.apply(op, x, xo + from, d, dO + from, to - from));
+      else VectorMath.apply(op, x, xo, d, dO, n);
+      return;
+    }
     switch (op) {
       case NEG -> { for (int i = 0; i < n; i++) d[dO + i] = -x[xo + i]; }
       case ABS -> { for (int i = 0; i < n; i++) d[dO + i] = Math.abs(x[xo + i]); }

@@ -3,6 +3,7 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.TorchException;
 import dev.tcompile.runtime.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Implementation (BLIS/GotoBLAS design, vectors along n): B is packed in blocks of {@code KC x NC} into
  * {@code NR}-column panels (NR = two vectors of {@link FloatVector#SPECIES_PREFERRED}), A into {@code MR}-row
  * panels scaled by alpha; an {@code MR x NR} register-blocked micro-kernel (MR = 12 with 512-bit vectors and
- * 32 registers, 6 with 256-bit AVX2) runs each A panel, kept in L1, against every B panel of the block, which
+ * 32 registers, with 8- and 4-row kernels for a short last panel; 6 with 256-bit AVX2) runs each A panel, kept in L1, against every B panel of the block, which
  * stays in L2. Packing buffers are per thread and reused. Problems of at least {@link #PARALLEL_MIN_FLOP}
- * multiply-adds are split over {@link Parallel#threads()} threads (along the larger of m and n). Small problems
+ * multiply-adds use {@link Parallel#threads()} threads: B blocks are packed once and shared, A panels are
+ * claimed by the threads ({@link #blockedShared}); C with few rows is split by columns instead. Small problems
  * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead.
  */
 public final class Gemm {
@@ -34,6 +36,8 @@ public final class Gemm {
   static final int NC = Math.max(NR, (512 / NR) * NR);
   /** m*n*k below which packing is skipped. */
   static final long SMALL_FLOP = 32L * 32 * 32;
+  /** m*n up to which A B^T (both contiguous in k) uses {@link #dotBlocked} instead of packing. */
+  static final long DOT_MAX_MN = 64L * 160;
   /** m*n*k from which sgemm uses several threads. */
   public static final long PARALLEL_MIN_FLOP = 64L * 64 * 64;
 
@@ -59,11 +63,23 @@ public final class Gemm {
       if (dotForm) { dotGemm(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc); return; }
       if (!transB) { axpyGemm(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc); return; }
     }
+    if (!transA && transB && (long) m * n <= DOT_MAX_MN && k >= 2 * VL) {
+      // small C, long contiguous rows on both sides (conv weight gradients, Linear with few outputs):
+      // register-blocked dot products need no packing, which would cost as much as the arithmetic here
+      dotBlocked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     int threads = Parallel.threads();
     if (threads > 1 && flop >= PARALLEL_MIN_FLOP && !Parallel.inParallelRegion()) {
+      if ((m + MR - 1) / MR >= 2 * threads) {
+        blockedShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        return;
+      }
+      // few rows: split C by columns (each part packs its own, small, copy of A)
       boolean splitN = n >= m;
       int units = splitN ? (n + NR - 1) / NR : (m + MR - 1) / MR;
-      int parts = Math.min(threads, units);
+      // a few parts per thread, claimed dynamically: a thread the OS schedules late takes fewer
+      int parts = (int) Math.min(Math.min(units, 4L * threads), Math.max(threads, flop / PARALLEL_MIN_FLOP));
       if (parts > 1) {
         Parallel.run(parts, (t, cnt) -> {
           int u0 = (int) ((long) units * t / cnt), u1 = (int) ((long) units * (t + 1) / cnt);
@@ -97,44 +113,88 @@ public final class Gemm {
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
     Buffers buf = BUF.get();
-    float[] ap = buf.a, bp = buf.b, tile = buf.tile;
+    float[] bp = buf.b;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0);
         float bt = pc == 0 ? beta : 1f;
-        for (int ic = 0; ic < m; ic += MR) {
-          int mr = Math.min(MR, m - ic);
-          packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap);
-          for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int co = cOff + ic * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              microKernel(kc, ap, bp, jr * kc, c, co, ldc, bt);
-            } else {
-              microKernel(kc, ap, bp, jr * kc, tile, 0, NR, 0f);
-              for (int r = 0; r < mr; r++) {
-                int cr = co + r * ldc, tr = r * NR;
-                if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
-                else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
-              }
-            }
-          }
+        for (int ic = 0; ic < m; ic += MR)
+          rowPanel(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc, kc, bp, nc, c, cOff + jc, ldc, bt, buf);
+      }
+    }
+  }
+
+  /**
+   * The packed algorithm on several threads, as BLIS parallelises it: each KC x NC block of B is packed once
+   * (its NR panels split over the threads) into the caller's buffer, then the MR-row panels of A are claimed by
+   * the threads, each packing its panel into its own buffer and running it against the shared B block.
+   */
+  static void blockedShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+    float[] bp = BUF.get().b;
+    int mPanels = (m + MR - 1) / MR;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc), jc0 = jc, pc0 = pc;
+        Parallel.run(Math.min(nPanels, 2 * Parallel.threads()), (t, cnt) -> {
+          int q0 = (int) ((long) nPanels * t / cnt), q1 = (int) ((long) nPanels * (t + 1) / cnt);
+          int j0 = q0 * NR, j1 = Math.min(nc, q1 * NR);
+          if (j0 < j1) packB(transB, b, bOff, ldb, pc0, jc0 + j0, kc, j1 - j0, bp, j0 * kc);
+        });
+        float bt = pc == 0 ? beta : 1f;
+        Parallel.run(mPanels, (t, cnt) -> {
+          int ic = t * MR;
+          rowPanel(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc0, kc, bp, nc, c, cOff + jc0, ldc, bt, BUF.get());
+        });
+      }
+    }
+  }
+
+  /** Packs rows [ic, ic+mr) x [pc, pc+kc) of alpha*op(A) and multiplies them by the packed B block (nc wide). */
+  private static void rowPanel(boolean transA, float[] a, int aOff, int lda, float alpha, int mr, int ic, int pc, int kc,
+                               float[] bp, int nc, float[] c, int cOff, int ldc, float bt, Buffers buf) {
+    float[] ap = buf.a, tile = buf.tile;
+    int h = panelHeight(mr);                       // the last panel may use a shorter kernel
+    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, h);
+    for (int jr = 0; jr < nc; jr += NR) {
+      int nr = Math.min(NR, nc - jr);
+      int co = cOff + ic * ldc + jr;
+      if (mr == h && nr == NR) {
+        microKernel(h, kc, ap, bp, jr * kc, c, co, ldc, bt);
+      } else {
+        microKernel(h, kc, ap, bp, jr * kc, tile, 0, NR, 0f);
+        for (int r = 0; r < mr; r++) {
+          int cr = co + r * ldc, tr = r * NR;
+          if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
+          else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
         }
       }
     }
   }
 
-  private static void microKernel(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
-    if (MR == 12) kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
-    else kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+  /** Rows of the micro-kernel used for a panel of {@code mr <= MR} rows: MR, or 8 or 4 for a short last panel. */
+  static int panelHeight(int mr) {
+    if (mr == MR || MR != 12) return MR;
+    return mr <= 4 ? 4 : mr <= 8 ? 8 : 12;
   }
 
-  /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels: panel q holds kc rows of NR floats. */
-  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+  private static void microKernel(int h, int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    switch (h) {
+      case 12 -> kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      case 8 -> kernel8(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      case 4 -> kernel4(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      default -> kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+    }
+  }
+
+  /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels at bp[bpOff..]: panel q holds kc rows of NR floats. */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp, int bpOff) {
     for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr), base = jr * kc;
+      int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc;
       if (!transB) {
         int src = bOff + pc * ldb + jc + jr;
         if (nr == NR) {
@@ -151,6 +211,8 @@ public final class Gemm {
           }
         }
       } else {
+        // one source row (contiguous in k) at a time; the inner-loop form p-outer/jj-inner with a variable
+        // stride jj * ldb measured 13x slower here (C2 cannot eliminate its range checks)
         for (int jj = 0; jj < nr; jj++) {
           int src = bOff + (jc + jr + jj) * ldb + pc;
           for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p];
@@ -160,22 +222,22 @@ public final class Gemm {
     }
   }
 
-  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of MR floats (rows past mr zero). */
-  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap) {
+  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of {@code h} floats (rows past mr zero). */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap, int h) {
     if (!transA) {
       for (int r = 0; r < mr; r++) {
         int src = aOff + (ic + r) * lda + pc;
-        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * MR + r] = a[src + p];
-        else for (int p = 0; p < kc; p++) ap[p * MR + r] = alpha * a[src + p];
+        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * h + r] = a[src + p];
+        else for (int p = 0; p < kc; p++) ap[p * h + r] = alpha * a[src + p];
       }
     } else {
       for (int p = 0; p < kc; p++) {
-        int src = aOff + (pc + p) * lda + ic, d = p * MR;
+        int src = aOff + (pc + p) * lda + ic, d = p * h;
         if (alpha == 1f) for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
         else for (int r = 0; r < mr; r++) ap[d + r] = alpha * a[src + r];
       }
     }
-    if (mr < MR) for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) ap[p * MR + r] = 0f;
+    if (mr < h) for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[p * h + r] = 0f;
   }
 
   /** C[i][j] = alpha * dot(A row i, op(B) column j) + beta * C[i][j], both contiguous in k. */
@@ -188,6 +250,64 @@ public final class Gemm {
         c[co + j] = beta == 0f ? s : s + beta * c[co + j];
       }
     }
+  }
+
+  /**
+   * C = alpha * A B^T + beta * C with A rows and B rows contiguous in k: 4 x 3 blocks of C accumulate twelve
+   * vector partial sums (7 loads per 12 FMAs), reduced across lanes at the end; edges use single dot products.
+   */
+  static void dotBlocked(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+    int m4 = m - m % 4, n3 = n - n % 3;
+    for (int i = 0; i < m4; i += 4)
+      for (int j = 0; j < n3; j += 3)
+        dot4x3(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc);
+    for (int i = 0; i < m; i++) {
+      int j0 = i < m4 ? n3 : 0;
+      for (int j = j0; j < n; j++) {
+        float s = alpha * dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+        int ci = cOff + i * ldc + j;
+        c[ci] = beta == 0f ? s : s + beta * c[ci];
+      }
+    }
+  }
+
+  private static void dot4x3(int k, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                             float beta, float[] c, int co, int ldc) {
+    FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+    FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+    int a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = bo + ldb, b2 = b1 + ldb;
+    int p = 0;
+    for (int e = k - VL; p <= e; p += VL) {
+      FloatVector y0 = FloatVector.fromArray(S, b, bo + p), y1 = FloatVector.fromArray(S, b, b1 + p), y2 = FloatVector.fromArray(S, b, b2 + p);
+      FloatVector x = FloatVector.fromArray(S, a, ao + p);
+      s00 = x.fma(y0, s00); s01 = x.fma(y1, s01); s02 = x.fma(y2, s02);
+      x = FloatVector.fromArray(S, a, a1 + p);
+      s10 = x.fma(y0, s10); s11 = x.fma(y1, s11); s12 = x.fma(y2, s12);
+      x = FloatVector.fromArray(S, a, a2 + p);
+      s20 = x.fma(y0, s20); s21 = x.fma(y1, s21); s22 = x.fma(y2, s22);
+      x = FloatVector.fromArray(S, a, a3 + p);
+      s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
+    }
+    float[] r = {
+        s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD), s02.reduceLanes(VectorOperators.ADD),
+        s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD), s12.reduceLanes(VectorOperators.ADD),
+        s20.reduceLanes(VectorOperators.ADD), s21.reduceLanes(VectorOperators.ADD), s22.reduceLanes(VectorOperators.ADD),
+        s30.reduceLanes(VectorOperators.ADD), s31.reduceLanes(VectorOperators.ADD), s32.reduceLanes(VectorOperators.ADD)};
+    for (; p < k; p++) {
+      float y0 = b[bo + p], y1 = b[b1 + p], y2 = b[b2 + p];
+      float x0 = a[ao + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
+      r[0] += x0 * y0; r[1] += x0 * y1; r[2] += x0 * y2;
+      r[3] += x1 * y0; r[4] += x1 * y1; r[5] += x1 * y2;
+      r[6] += x2 * y0; r[7] += x2 * y1; r[8] += x2 * y2;
+      r[9] += x3 * y0; r[10] += x3 * y1; r[11] += x3 * y2;
+    }
+    for (int i = 0; i < 4; i++)
+      for (int j = 0; j < 3; j++) {
+        int ci = co + i * ldc + j;
+        float v = alpha * r[i * 3 + j];
+        c[ci] = beta == 0f ? v : v + beta * c[ci];
+      }
   }
 
   /** Vector dot product of x[xo..xo+n) and y[yo..yo+n). */
@@ -321,6 +441,78 @@ public final class Gemm {
       FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
       FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
       FloatVector.fromArray(S, c, co + 11 * ldc).fma(bv, c11a).intoArray(c, co + 11 * ldc); FloatVector.fromArray(S, c, co + 11 * ldc + VL).fma(bv, c11b).intoArray(c, co + 11 * ldc + VL);
+    }
+  }
+
+  /** 4 x NR micro-kernel: C[4 x NR] = packed A panel (kc x 4) * packed B panel (kc x NR) + beta * C. */
+  static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 4, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+    }
+  }
+
+  /** 8 x NR micro-kernel: C[8 x NR] = packed A panel (kc x 8) * packed B panel (kc x NR) + beta * C. */
+  static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+    FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 8, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 6]); c6a = x.fma(b0, c6a); c6b = x.fma(b1, c6b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 7]); c7a = x.fma(b0, c7a); c7b = x.fma(b1, c7b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+      c6a.intoArray(c, co + 6 * ldc); c6b.intoArray(c, co + 6 * ldc + VL);
+      c7a.intoArray(c, co + 7 * ldc); c7b.intoArray(c, co + 7 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 6 * ldc).fma(bv, c6a).intoArray(c, co + 6 * ldc); FloatVector.fromArray(S, c, co + 6 * ldc + VL).fma(bv, c6b).intoArray(c, co + 6 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 7 * ldc).fma(bv, c7a).intoArray(c, co + 7 * ldc); FloatVector.fromArray(S, c, co + 7 * ldc + VL).fma(bv, c7b).intoArray(c, co + 7 * ldc + VL);
     }
   }
 

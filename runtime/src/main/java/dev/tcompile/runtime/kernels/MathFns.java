@@ -15,12 +15,22 @@ public final class MathFns {
           + 2844.236833439170622273;
       return x * top / bot;
     }
-    double r = erfc(ax);
+    double r = erfcLarge(ax);
     return x < 0 ? r - 1 : 1 - r;
   }
 
+  /** erfc to double precision, with full relative accuracy in the right tail (no 1 - erf cancellation). */
+  public static double erfc(double x) {
+    if (x >= 0.5) return erfcLarge(x);
+    if (x > -0.5) return 1 - erf(x);
+    return 2 - erfcLarge(-x);
+  }
+
+  /** Standard normal CDF Phi(x) = erfc(-x / sqrt 2) / 2, accurate in both tails. */
+  public static double normalCdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
+
   /** erfc for x >= 0.5 (Cody). */
-  private static double erfc(double x) {
+  private static double erfcLarge(double x) {
     if (x < 4) {
       double top = (((((((2.15311535474403846343e-8 * x + 0.564188496988670089180) * x + 8.88314979438837594118) * x
           + 66.1191906371416294775) * x + 298.635138197400131132) * x + 881.952221241769090411) * x

@@ -41,6 +41,15 @@ public final class Pointwise {
     return outType == DType.INT64 ? out : out.to(outType);
   }
 
+  /**
+   * The dense float fast path of {@link #unary}: {@code out[i] = op(x[i])} for i in [0, n), vectorised for
+   * exp/log/tanh/sqrt/sigmoid/gelu ({@link VectorMath}) and split over the thread pool for long runs.
+   * {@code out} may be {@code x} (in place). For callers that manage their own buffers (compiled code, benchmarks).
+   */
+  public static void unaryDense(UnaryOp op, float[] x, float[] out, int n) {
+    FloatLoops.unary(op, x, 0, out, 0, n);
+  }
+
   /** Applies a float function elementwise (parametrised ops: clamp, pow by scalar, leaky relu...). */
   public static NDArray map(NDArray x, FloatFn f) {
     NDArray xf = x.to(DType.FLOAT32);

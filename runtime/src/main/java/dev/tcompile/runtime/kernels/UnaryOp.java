@@ -19,7 +19,7 @@ public enum UnaryOp {
       case RELU -> x < 0 ? 0f : x; // keeps NaN and -0.0, as ATen's clamp_min(x, 0)
       case RECIPROCAL -> 1f / x;
       case SIGN -> Math.signum(x);
-      case GELU -> (float) (0.5 * x * (1.0 + MathFns.erf(x / Math.sqrt(2.0))));
+      case GELU -> (float) (x * MathFns.normalCdf(x)); // x * Phi(x); erfc keeps the negative tail accurate
       case ERF -> (float) MathFns.erf(x);
       case LOG1P -> (float) Math.log1p(x);
       case EXPM1 -> (float) Math.expm1(x);

@@ -144,6 +144,10 @@ class Conv2dTest {
     checkSmall(r, new int[]{2, 3, 13, 17}, 7, 4, 6, new Conv2d.Params(5, 7, 3, 2, 1, 1, 1), true); // stride > kernel
     checkSmall(r, new int[]{3, 2, 4, 4}, 3, 3, 3, new Conv2d.Params(1, 1, 5, 5, 1, 1, 1), true);   // padding > kernel
     checkSmall(r, new int[]{5, 17, 11, 23}, 37, 3, 3, Conv2d.Params.of(1, 1, 1, 1), true);         // primes, GEMM edges
+    // column matrices larger than one im2col chunk: one output row per chunk, and chunks of 2 rows + a remainder
+    checkSmall(r, new int[]{2, 64, 9, 37}, 4, 5, 5, Conv2d.Params.of(1, 2, 1, 1), true);
+    checkSmall(r, new int[]{2, 32, 9, 70}, 4, 3, 3, Conv2d.Params.of(1, 1, 1, 1), false);
+    checkSmall(r, new int[]{1, 32, 17, 140}, 3, 3, 3, new Conv2d.Params(2, 2, 1, 1, 1, 1, 1), true);
   }
 
   @Test void singleAndMultiThreadAgree() {

@@ -84,8 +84,9 @@ class GemmTest {
       Parallel.setThreads(threads);
       for (boolean ta : new boolean[]{false, true})
         for (boolean tb : new boolean[]{false, true}) {
-          check(r, ta, tb, 157, 601, 531, 1f, 0f, 1);   // n > NC, k > KC, ragged edges, split along n
-          check(r, ta, tb, 389, 61, 300, 0.75f, 1.5f, 2); // split along m
+          check(r, ta, tb, 157, 601, 531, 1f, 0f, 1);   // n > NC, k > KC, ragged edges
+          check(r, ta, tb, 389, 61, 300, 0.75f, 1.5f, 2); // shared B block, A panels claimed by threads
+          check(r, ta, tb, 20, 1000, 300, 1f, 0.5f, 1);   // few rows: C split by columns
         }
     }
   }
