@@ -1,0 +1,107 @@
+package dev.tcompile.cli;
+
+import dev.tcompile.GradGuard;
+import dev.tcompile.Tensor;
+import dev.tcompile.Torch;
+import dev.tcompile.cli.demo.MnistCnn;
+import dev.tcompile.cli.demo.SeedFigures;
+import dev.tcompile.cli.demo.Trainer;
+import dev.tcompile.data.Batch;
+import dev.tcompile.data.DataLoader;
+import dev.tcompile.nn.F;
+import dev.tcompile.nn.Module;
+import dev.tcompile.optim.SGD;
+import dev.tcompile.vision.MNIST;
+import dev.tcompile.vision.Transforms;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tcompile demo}: the seed's MNIST CNN trained on the bundled sample, with accuracy and the seed's figures. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Train the seed tutorial's MNIST CNN on the bundled sample (8,000 train / 2,000 test digits), "
+        + "report test accuracy and draw the tutorial's figures.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--data", description = "Root holding MNIST/raw/*-ubyte.gz (default: the bundled sample).")
+  Path data;
+
+  @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--momentum", defaultValue = "0.5", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Torch.manualSeed for weights and shuffling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--eager", description = "Train eagerly instead of with a compiled train step.")
+  boolean eager;
+
+  @Option(names = "--figures", defaultValue = "figures", description = "Where to write the PNG figures (default: ${DEFAULT-VALUE}).")
+  Path figures;
+
+  @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar "
+      + "(the default when the output is not a terminal).")
+  boolean noProgress;
+
+  @Override public Integer call() throws Exception {
+    Path root = data != null ? data : Home.path().resolve("data");
+    Torch.manualSeed(seed);
+    var transform = Transforms.compose(Transforms.toTensor(), Transforms.normalize(new double[]{0.1307}, new double[]{0.3081}));
+    MNIST train = new MNIST(root.toString(), true, false, transform);
+    MNIST test = new MNIST(root.toString(), false, false, transform);
+    DataLoader trainLoader = new DataLoader(train, batchSize, true, 2);
+    DataLoader testLoader = new DataLoader(test, 1000, false, 2);
+    System.out.printf("MNIST from %s: %d training and %d test digits; %s training, batch %d, SGD(lr=%s, momentum=%s)%n",
+        root, train.size(), test.size(), eager ? "eager" : "compiled", batchSize, lr, momentum);
+
+    MnistCnn net = new MnistCnn();
+    System.out.println(net);
+    SGD optimizer = new SGD(net.parameters(), lr, momentum);
+    Trainer trainer = eager ? Trainer.eager(net, optimizer) : Trainer.compiled(Torch.compileTrainStep(net, F::nllLoss, optimizer));
+    Module evaluate = eager ? net : Torch.compile(net);
+
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      long t0 = System.nanoTime();
+      double loss = trainer.epoch(trainLoader, "Epoch " + epoch + "/" + epochs, !noProgress && interactive());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      int correct = accuracy(evaluate, testLoader);
+      System.out.printf("epoch %d: mean loss %.4f, test accuracy %.2f%% (%d/%d), %.1f s (%.0f images/s)%n", epoch, loss,
+          100.0 * correct / test.size(), correct, test.size(), seconds, train.size() / seconds);
+    }
+    net.eval();
+    Files.createDirectories(figures);
+    var sample = test.get(0);
+    Path[] written = SeedFigures.draw(net, sample.image(), sample.label(), figures);
+    for (Path p : written) System.out.println("wrote " + p);
+    return 0;
+  }
+
+  private static boolean interactive() {
+    java.io.Console c = System.console();
+    return c != null && c.isTerminal();
+  }
+
+  private static int accuracy(Module model, DataLoader loader) {
+    boolean training = model.isTraining();
+    model.eval();
+    int correct = 0;
+    try (GradGuard g = Torch.noGrad()) {
+      for (Batch b : loader) {
+        Tensor predicted = model.forward(b.inputs()).argmax(1);
+        correct += (int) predicted.eq(b.labels()).sum().toLongArray()[0];
+      }
+    } finally {
+      model.train(training);
+    }
+    return correct;
+  }
+}
