@@ -159,20 +159,27 @@ public final class Gemm {
                                float[] bp, int nc, float[] c, int cOff, int ldc, float bt, Buffers buf) {
     float[] ap = buf.a, tile = buf.tile;
     int h = panelHeight(mr);                       // the last panel may use a shorter kernel
-    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, h);
-    for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr);
-      int co = cOff + ic * ldc + jr;
-      if (mr == h && nr == NR) {
-        microKernel(h, kc, ap, bp, jr * kc, c, co, ldc, bt);
-      } else {
-        microKernel(h, kc, ap, bp, jr * kc, tile, 0, NR, 0f);
-        for (int r = 0; r < mr; r++) {
-          int cr = co + r * ldc, tr = r * NR;
-          if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
-          else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
-        }
-      }
+    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, 0, h);
+    for (int jr = 0; jr < nc; jr += NR)
+      microTile(h, mr, Math.min(NR, nc - jr), kc, ap, 0, bp, jr * kc, c, cOff + ic * ldc + jr, ldc, bt, tile);
+  }
+
+  /**
+   * C[mr x nr] (at c[co], row stride ldc) = packed A panel of {@code h >= mr} rows (at ap[ao]) * packed B panel
+   * (at bp[bo]) + bt * C; a partial tile (mr < h or nr < NR) goes through {@code tile} (MR x NR floats), so
+   * nothing outside the mr x nr block of C is touched.
+   */
+  static void microTile(int h, int mr, int nr, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                        float bt, float[] tile) {
+    if (mr == h && nr == NR) {
+      microKernel(h, kc, ap, ao, bp, bo, c, co, ldc, bt);
+      return;
+    }
+    microKernel(h, kc, ap, ao, bp, bo, tile, 0, NR, 0f);
+    for (int r = 0; r < mr; r++) {
+      int cr = co + r * ldc, tr = r * NR;
+      if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
+      else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
     }
   }
 
@@ -182,12 +189,13 @@ public final class Gemm {
     return mr <= 4 ? 4 : mr <= 8 ? 8 : 12;
   }
 
-  private static void microKernel(int h, int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  /** C[h x NR] = A panel (kc x h at ap[ao]) * B panel (kc x NR at bp[bo]) + beta * C. */
+  static void microKernel(int h, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
     switch (h) {
-      case 12 -> kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
-      case 8 -> kernel8(kc, ap, 0, bp, bo, c, co, ldc, beta);
-      case 4 -> kernel4(kc, ap, 0, bp, bo, c, co, ldc, beta);
-      default -> kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      case 12 -> kernel12(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 8 -> kernel8(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 4 -> kernel4(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      default -> kernel6(kc, ap, ao, bp, bo, c, co, ldc, beta);
     }
   }
 
@@ -222,22 +230,23 @@ public final class Gemm {
     }
   }
 
-  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of {@code h} floats (rows past mr zero). */
-  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap, int h) {
+  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) at ap[apOff..] as kc columns of {@code h} floats (rows past mr zero). */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha,
+                    float[] ap, int apOff, int h) {
     if (!transA) {
       for (int r = 0; r < mr; r++) {
-        int src = aOff + (ic + r) * lda + pc;
-        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * h + r] = a[src + p];
-        else for (int p = 0; p < kc; p++) ap[p * h + r] = alpha * a[src + p];
+        int src = aOff + (ic + r) * lda + pc, d = apOff + r;
+        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[d + p * h] = a[src + p];
+        else for (int p = 0; p < kc; p++) ap[d + p * h] = alpha * a[src + p];
       }
     } else {
       for (int p = 0; p < kc; p++) {
-        int src = aOff + (pc + p) * lda + ic, d = p * h;
+        int src = aOff + (pc + p) * lda + ic, d = apOff + p * h;
         if (alpha == 1f) for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
         else for (int r = 0; r < mr; r++) ap[d + r] = alpha * a[src + r];
       }
     }
-    if (mr < h) for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[p * h + r] = 0f;
+    if (mr < h) for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[apOff + p * h + r] = 0f;
   }
 
   /** C[i][j] = alpha * dot(A row i, op(B) column j) + beta * C[i][j], both contiguous in k. */

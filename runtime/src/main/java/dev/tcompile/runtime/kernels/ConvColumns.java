@@ -1,0 +1,202 @@
+package dev.tcompile.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Blocks of a convolution's column matrix (see {@link ConvGeometry}) moved straight between an image and a
+ * GEMM buffer, so that the whole matrix never exists: {@link #pack} reads a block from the input (im2col),
+ * {@link #scatterAdd} adds one back into an input-shaped gradient (col2im). Buffers are laid out in panels of
+ * {@code pw} columns: column {@code j0 + j}, row {@code k0 + k} is at {@code off + ((j / pw) * kc + k) * pw + j % pw}
+ * ({@code pw} = the GEMM's NR gives its packed B panels; {@code pw >= nb} a plain row-major block).
+ *
+ * <p>Within one output row a block's columns read a strided run of one input row per column-matrix row; runs are
+ * copied with vectors for strides 1 and 2 (stride 2 through an even-lane shuffle), with masked loads where a run
+ * reaches into the zero padding (element by element, such runs cost several times the whole vector copy), and
+ * element by element for larger strides.
+ */
+final class ConvColumns {
+  private ConvColumns() {}
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int VL = S.length();
+  /** Even lanes of two concatenated vectors: one vector of a stride-2 run. */
+  private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+  /** Lane i takes lane i/2 (resp. VL/2 + i/2): half a vector spread onto the even lanes. */
+  private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
+  private static final VectorShuffle<Float> SPREAD_HI = VectorShuffle.fromOp(S, i -> VL / 2 + i / 2);
+  private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
+
+  /**
+   * Writes rows {@code [k0, k0+kc)} x columns {@code [j0, j0+nb)} of the column matrix of the image whose group's
+   * channels start at {@code x[xo]} into {@code dst} (layout above). Columns past nb in a last panel are not written.
+   */
+  static void pack(float[] x, int xo, ConvGeometry g, int k0, int kc, int j0, int nb, int pw, float[] dst, int off) {
+    int ow = g.ow(), j = j0, end = j0 + nb, oh = j0 / ow, q = j0 - oh * ow;
+    while (j < end) {
+      int rel = j - j0, lane = rel % pw, len = Math.min(Math.min(ow - q, pw - lane), end - j);
+      packRun(x, xo, g, k0, kc, oh, q, len, pw, dst, off + (rel - lane) * kc + lane);
+      j += len;
+      q += len;
+      if (q == ow) { q = 0; oh++; }
+    }
+  }
+
+  /** Rows [k0, k0+kc) of the columns (oh, q .. q+len-1) into dst[d..d+len), dst[d+pw..], ... */
+  private static void packRun(float[] x, int xo, ConvGeometry g, int k0, int kc, int oh, int q, int len, int pw,
+                              float[] dst, int d) {
+    Conv2d.Params p = g.p();
+    int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), sW = p.strideW(), dW = p.dilW(), dH = p.dilH();
+    int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW();
+    int khw = kh * kw, ci = k0 / khw, ki = k0 % khw / kw, kj = k0 % kw;
+    for (int k = k0, kEnd = k0 + kc; k < kEnd; ) {
+      int run = Math.min(kw - kj, kEnd - k), ih = ihBase + ki * dH;   // rows (ci, ki, kj..): one input row
+      if (ih < 0 || ih >= h) {
+        for (int r = 0; r < run; r++, d += pw) zeroRun(len, dst, d);
+      } else {
+        int row = xo + (ci * h + ih) * w;
+        for (int r = 0; r < run; r++, d += pw) {
+          int iw0 = iwBase + (kj + r) * dW;
+          // input elements row + iw0 + e with e in [lo, hi) lie inside the row; the others are zero padding
+          int lo = Math.max(0, -iw0), hi = w - iw0;
+          if (sW == 1) copyRun1(x, row + iw0, lo, hi, len, dst, d);
+          else if (sW == 2) copyRun2(x, row + iw0, lo, hi, len, dst, d);
+          else for (int t = 0; t < len; t++) dst[d + t] = t * sW >= lo && t * sW < hi ? x[row + iw0 + t * sW] : 0f;
+        }
+      }
+      k += run;
+      kj = 0;
+      if (++ki == kh) { ki = 0; ci++; }
+    }
+  }
+
+  // The per-run copies are separate small methods (C2 inlines them): with all of them in one method C1 runs out
+  // of virtual registers, and the method then stays in slow tier-2 code for seconds.
+
+  private static void zeroRun(int len, float[] dst, int d) {
+    int full = len - len % VL, t = 0;
+    FloatVector zero = FloatVector.zero(S);
+    for (; t < full; t += VL) zero.intoArray(dst, d + t);
+    if (t < len) zero.intoArray(dst, d + t, S.indexInRange(t, len));
+  }
+
+  /** dst[d + t] = x[s + t] for t < len, 0 where t is outside [lo, hi). */
+  private static void copyRun1(float[] x, int s, int lo, int hi, int len, float[] dst, int d) {
+    int full = len - len % VL, t = 0;
+    if (lo == 0 && len <= hi) {
+      if (len == 2 * VL) {   // the common run: a whole NR-wide GEMM panel row
+        FloatVector.fromArray(S, x, s).intoArray(dst, d);
+        FloatVector.fromArray(S, x, s + VL).intoArray(dst, d + VL);
+        return;
+      }
+      for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
+      if (t < len) {
+        VectorMask<Float> m = S.indexInRange(t, len);
+        FloatVector.fromArray(S, x, s + t, m).intoArray(dst, d + t, m);
+      }
+      return;
+    }
+    for (; t < len; t += VL) {
+      FloatVector v = FloatVector.fromArray(S, x, s + t, S.indexInRange(t - lo, hi - lo));
+      if (t < full) v.intoArray(dst, d + t);
+      else v.intoArray(dst, d + t, S.indexInRange(t, len));
+    }
+  }
+
+  /** dst[d + t] = x[s + 2t] for t < len, 0 where 2t is outside [lo, hi). */
+  private static void copyRun2(float[] x, int s, int lo, int hi, int len, float[] dst, int d) {
+    int full = len - len % VL;
+    boolean inside = lo == 0 && 2 * len - 1 <= hi && s + 2 * (full + VL) <= x.length;
+    for (int t = 0; t < len; t += VL) {
+      int e = 2 * t;
+      FloatVector v0, v1;
+      if (inside) {
+        v0 = FloatVector.fromArray(S, x, s + e);
+        v1 = FloatVector.fromArray(S, x, s + e + VL);
+      } else {
+        v0 = FloatVector.fromArray(S, x, s + e, S.indexInRange(e - lo, hi - lo));
+        v1 = FloatVector.fromArray(S, x, s + e + VL, S.indexInRange(e + VL - lo, hi - lo));
+      }
+      FloatVector v = v0.rearrange(EVEN, v1);
+      if (t < full) v.intoArray(dst, d + t);
+      else v.intoArray(dst, d + t, S.indexInRange(t, len));
+    }
+  }
+
+  /**
+   * The adjoint of {@link #pack}: adds rows {@code [k0, k0+kc)} x columns {@code [j0, j0+nb)} held in {@code src}
+   * (same layout) into the input-shaped gradient of the image whose group's channels start at {@code gi[xo]}.
+   */
+  static void scatterAdd(float[] src, int off, int pw, ConvGeometry g, int k0, int kc, int j0, int nb, float[] gi, int xo) {
+    int ow = g.ow(), j = j0, end = j0 + nb, oh = j0 / ow, q = j0 - oh * ow;
+    while (j < end) {
+      int rel = j - j0, lane = rel % pw, len = Math.min(Math.min(ow - q, pw - lane), end - j);
+      scatterRun(src, off + (rel - lane) * kc + lane, pw, g, k0, kc, oh, q, len, gi, xo);
+      j += len;
+      q += len;
+      if (q == ow) { q = 0; oh++; }
+    }
+  }
+
+  /** gi[input position of (k, oh, q+t)] += src[d + (k-k0)*pw + t] for k in [k0, k0+kc), t < len. */
+  private static void scatterRun(float[] src, int d, int pw, ConvGeometry g, int k0, int kc, int oh, int q, int len,
+                                 float[] gi, int xo) {
+    Conv2d.Params p = g.p();
+    int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), sW = p.strideW(), dW = p.dilW(), dH = p.dilH();
+    int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW();
+    int khw = kh * kw, ci = k0 / khw, ki = k0 % khw / kw, kj = k0 % kw;
+    for (int k = k0, kEnd = k0 + kc; k < kEnd; ) {
+      int run = Math.min(kw - kj, kEnd - k), ih = ihBase + ki * dH;
+      if (ih >= 0 && ih < h) {
+        int row = xo + (ci * h + ih) * w;
+        for (int r = 0, dr = d; r < run; r++, dr += pw) {
+          int iw0 = iwBase + (kj + r) * dW;
+          int lo = Math.max(0, -iw0), hi = w - iw0;   // as in packRun
+          if (sW == 1) addRun1(src, dr, lo, hi, len, gi, row + iw0);
+          else if (sW == 2) addRun2(src, dr, lo, hi, len, gi, row + iw0);
+          else for (int t = 0; t < len; t++) if (t * sW >= lo && t * sW < hi) gi[row + iw0 + t * sW] += src[dr + t];
+        }
+      }
+      d += run * pw;
+      k += run;
+      kj = 0;
+      if (++ki == kh) { ki = 0; ci++; }
+    }
+  }
+
+  /** gi[s + t] += src[d + t] for t < len inside [lo, hi). */
+  private static void addRun1(float[] src, int d, int lo, int hi, int len, float[] gi, int s) {
+    int end = Math.min(hi, len), full = len - len % VL, t = 0;
+    if (lo == 0 && end == len) {
+      for (; t < full; t += VL)
+        FloatVector.fromArray(S, src, d + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
+      if (t < len) {
+        VectorMask<Float> m = S.indexInRange(t, len);
+        FloatVector.fromArray(S, src, d + t, m).add(FloatVector.fromArray(S, gi, s + t, m)).intoArray(gi, s + t, m);
+      }
+      return;
+    }
+    for (; t < len; t += VL) {
+      VectorMask<Float> m = S.indexInRange(t - lo, end - lo);
+      FloatVector.fromArray(S, src, d + t, m).add(FloatVector.fromArray(S, gi, s + t, m)).intoArray(gi, s + t, m);
+    }
+  }
+
+  /**
+   * gi[s + 2t] += src[d + t] for t < len with 2t inside [lo, hi): VL values land on the even lanes of two vectors
+   * of the row; odd lanes, lanes past the run and padding positions are left untouched by the masks.
+   */
+  private static void addRun2(float[] src, int d, int lo, int hi, int len, float[] gi, int s) {
+    int end = Math.min(hi, 2 * len - 1);
+    for (int t = 0; t < len; t += VL) {
+      int e = 2 * t;
+      FloatVector v = FloatVector.fromArray(S, src, d + t, S.indexInRange(t, len));
+      VectorMask<Float> m0 = EVEN_LANES.and(S.indexInRange(e - lo, end - lo));
+      VectorMask<Float> m1 = EVEN_LANES.and(S.indexInRange(e + VL - lo, end - lo));
+      FloatVector.fromArray(S, gi, s + e, m0).add(v.rearrange(SPREAD_LO)).intoArray(gi, s + e, m0);
+      if (m1.anyTrue()) FloatVector.fromArray(S, gi, s + e + VL, m1).add(v.rearrange(SPREAD_HI)).intoArray(gi, s + e + VL, m1);
+    }
+  }
+}

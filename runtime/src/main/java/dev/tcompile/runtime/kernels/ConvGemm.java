@@ -1,0 +1,153 @@
+package dev.tcompile.runtime.kernels;
+
+import dev.tcompile.runtime.Parallel;
+
+/**
+ * conv2d as implicit GEMMs over {@link Gemm}'s micro-kernels: the weights are packed into A panels once per
+ * call (shared by all threads), and the column matrix is only ever built a block at a time, straight from the
+ * input into B panels ({@link ConvColumns}).
+ *
+ * <ul>
+ *   <li>forward: {@code out_g [ocg x ohw] = W_g [ocg x kk] @ col [kk x ohw]}, tasks = (image, block of columns);
+ *   <li>backwardInput: for each NR-column panel, {@code col panel = W_g^T [kk x ocg] @ gradOut_g panel} into a small
+ *       buffer, then scatter-added into the input gradient (col2im); one task per image, since neighbouring
+ *       panels add into the same input elements;
+ *   <li>backwardWeight: {@code gw_g += gradOut_g @ col^T} over chunks of the batch's output pixels (the images'
+ *       columns side by side), a few column-matrix rows at a time, with register-blocked dot products
+ *       ({@link Gemm#dotBlocked}); one accumulator per thread's share of the chunks.
+ * </ul>
+ */
+final class ConvGemm {
+  private ConvGemm() {}
+
+  private static final int MR = Gemm.MR, NR = Gemm.NR;
+  /** Column-matrix rows per B block (the GEMM's k-depth per pass). */
+  private static final int KC = 512;
+  /** Floats of one forward B block (kept in L2). */
+  private static final int B_BLOCK = 64 * 1024;
+  /** Output pixels per backwardWeight chunk; floats of its column-matrix block (rows x pixels, in L2). */
+  private static final int PIXELS = 1024, COL_BLOCK = 48 * 1024;
+
+  private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+
+  // ------------------------------------------------------------------------------------------------ forward
+
+  /** out = conv(x, w) then the epilogue (bias, ReLU) on each block while it is in cache. */
+  static void forward(ConvGeometry g, float[] x, float[] w, float[] out, float[] bias, boolean relu) {
+    int ocg = g.ocg(), kk = g.kk(), rows = roundUp(ocg, MR);
+    float[] wp = Scratch.floats(Scratch.WEIGHTS, g.groups() * rows * kk);
+    for (int gr = 0; gr < g.groups(); gr++)
+      for (int ic = 0; ic < ocg; ic += MR) {
+        int mr = Math.min(MR, ocg - ic);
+        Gemm.packA(false, w, gr * ocg * kk, kk, ic, 0, mr, kk, 1f, wp, (gr * rows + ic) * kk, Gemm.panelHeight(mr));
+      }
+    int kc = Math.min(kk, KC), nbMax = Math.max(NR, B_BLOCK / kc / NR * NR), ohw = g.ohw();
+    int blocks = (ohw + nbMax - 1) / nbMax;
+    Parallel.run(g.n() * blocks, (t, count) -> {
+      int i = t / blocks, j0 = t % blocks * nbMax, nb = Math.min(nbMax, ohw - j0);
+      forwardBlock(g, x, wp, out, i, j0, nb);
+      Conv2d.epilogue(out, i * g.oc() * ohw, g.oc(), ohw, j0, nb, bias, relu);
+    });
+  }
+
+  private static void forwardBlock(ConvGeometry g, float[] x, float[] wp, float[] out, int i, int j0, int nb) {
+    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), rows = roundUp(ocg, MR);
+    float[] bp = Scratch.floats(Scratch.COLUMNS, Math.min(kk, KC) * roundUp(nb, NR));
+    float[] tile = Scratch.floats(Scratch.ROWS, MR * NR);
+    for (int gr = 0; gr < g.groups(); gr++) {
+      int xo = (i * g.c() + gr * g.cg()) * g.hw(), co = (i * g.oc() + gr * ocg) * ohw + j0;
+      for (int pc = 0; pc < kk; pc += KC) {
+        int kc = Math.min(KC, kk - pc);
+        ConvColumns.pack(x, xo, g, pc, kc, j0, nb, NR, bp, 0);
+        float beta = pc == 0 ? 0f : 1f;
+        for (int ic = 0; ic < ocg; ic += MR) {
+          int mr = Math.min(MR, ocg - ic), h = Gemm.panelHeight(mr), ao = (gr * rows + ic) * kk + pc * h;
+          for (int jr = 0; jr < nb; jr += NR)
+            Gemm.microTile(h, mr, Math.min(NR, nb - jr), kc, wp, ao, bp, jr * kc, out, co + ic * ohw + jr, ohw, beta, tile);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ backward
+
+  /** gi = conv2d's input gradient (every element written). */
+  static void backwardInput(ConvGeometry g, float[] go, float[] w, float[] gi) {
+    int ocg = g.ocg(), kk = g.kk(), rows = roundUp(kk, MR);
+    float[] wp = Scratch.floats(Scratch.WEIGHTS, g.groups() * rows * ocg);
+    for (int gr = 0; gr < g.groups(); gr++)
+      for (int ic = 0; ic < kk; ic += MR) {
+        int mr = Math.min(MR, kk - ic);
+        Gemm.packA(true, w, gr * ocg * kk, kk, ic, 0, mr, ocg, 1f, wp, (gr * rows + ic) * ocg, Gemm.panelHeight(mr));
+      }
+    Parallel.run(g.n(), (i, count) -> backwardInputImage(g, go, wp, gi, i));
+  }
+
+  private static void backwardInputImage(ConvGeometry g, float[] go, float[] wp, float[] gi, int i) {
+    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), rows = roundUp(kk, MR), cghw = g.cg() * g.hw();
+    int nbMax = Math.max(NR, B_BLOCK / Math.max(ocg, 1) / NR * NR);
+    float[] bp = Scratch.floats(Scratch.COLUMNS, ocg * roundUp(Math.min(nbMax, ohw), NR));
+    float[] col = Scratch.floats(Scratch.ROWS, rows * NR);
+    java.util.Arrays.fill(gi, i * g.c() * g.hw(), (i + 1) * g.c() * g.hw(), 0f);
+    for (int gr = 0; gr < g.groups(); gr++) {
+      int xo = i * g.c() * g.hw() + gr * cghw, goOff = (i * g.oc() + gr * ocg) * ohw;
+      for (int j0 = 0; j0 < ohw; j0 += nbMax) {
+        int nb = Math.min(nbMax, ohw - j0);
+        Gemm.packB(false, go, goOff, ohw, 0, j0, ocg, nb, bp, 0);
+        for (int jr = 0; jr < nb; jr += NR) {
+          for (int ic = 0; ic < kk; ic += MR) {
+            int h = Gemm.panelHeight(Math.min(MR, kk - ic));
+            Gemm.microKernel(h, ocg, wp, (gr * rows + ic) * ocg, bp, jr * ocg, col, ic * NR, NR, 0f);
+          }
+          ConvColumns.scatterAdd(col, 0, NR, g, 0, kk, j0 + jr, Math.min(NR, nb - jr), gi, xo);
+        }
+      }
+    }
+  }
+
+  /** gw = conv2d's weight gradient, summed over the batch. */
+  static void backwardWeight(ConvGeometry g, float[] go, float[] x, float[] gw) {
+    long pixels = (long) g.n() * g.ohw();
+    int chunks = (int) ((pixels + PIXELS - 1) / PIXELS);
+    int parts = Parallel.inParallelRegion() ? 1 : Math.max(1, Math.min(Parallel.threads(), chunks));
+    // one accumulator per part (not per thread: with dynamic claiming one thread may run several parts)
+    float[][] acc = new float[parts][];
+    acc[0] = gw;
+    for (int t = 1; t < parts; t++) acc[t] = new float[gw.length];
+    Parallel.run(parts, (t, count) -> {
+      int c0 = (int) ((long) chunks * t / count), c1 = (int) ((long) chunks * (t + 1) / count);
+      if (c0 == c1) java.util.Arrays.fill(acc[t], 0f);
+      for (int ch = c0; ch < c1; ch++) {
+        long a = (long) ch * PIXELS;
+        backwardWeightChunk(g, go, x, acc[t], a, (int) Math.min(PIXELS, pixels - a), ch > c0);
+      }
+    });
+    for (int t = 1; t < parts; t++) Gemm.axpy(1f, acc[t], 0, gw, 0, gw.length);
+  }
+
+  /** gw (+)= gradOut @ col^T over the batch's output pixels [a, a+len) (image-major). */
+  private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, long a, int len, boolean acc) {
+    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), rows = Math.max(3, COL_BLOCK / len / 3 * 3);
+    float[] goCat = Scratch.floats(Scratch.PARTIAL, ocg * len), colCat = Scratch.floats(Scratch.COLUMNS, rows * len);
+    for (int gr = 0; gr < g.groups(); gr++) {
+      // the chunk's gradOut rows, images side by side
+      for (int off = 0; off < len; ) {
+        long pix = a + off;
+        int i = (int) (pix / ohw), j = (int) (pix % ohw), piece = Math.min(len - off, ohw - j);
+        for (int o = 0; o < ocg; o++)
+          System.arraycopy(go, (i * g.oc() + gr * ocg + o) * ohw + j, goCat, o * len + off, piece);
+        off += piece;
+      }
+      for (int k0 = 0; k0 < kk; k0 += rows) {
+        int kb = Math.min(rows, kk - k0);
+        for (int off = 0; off < len; ) {
+          long pix = a + off;
+          int i = (int) (pix / ohw), j = (int) (pix % ohw), piece = Math.min(len - off, ohw - j);
+          ConvColumns.pack(x, (i * g.c() + gr * g.cg()) * g.hw(), g, k0, kb, j, piece, len, colCat, off);
+          off += piece;
+        }
+        Gemm.dotBlocked(ocg, kb, len, 1f, goCat, 0, len, colCat, 0, len, acc ? 1f : 0f, gw, gr * ocg * kk + k0, kk);
+      }
+    }
+  }
+}
