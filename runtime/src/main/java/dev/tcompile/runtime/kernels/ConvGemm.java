@@ -30,17 +30,41 @@ final class ConvGemm {
 
   private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
 
+  /**
+   * Rows of the A panels for an m-row weight matrix: MR, or 11 where that computes fewer padded rows
+   * (33 channels: 3 x 11 instead of 12 + 12 + 12).
+   */
+  static int panelRows(int m) {
+    return MR == 12 && computedRows(m, 11) < computedRows(m, 12) ? 11 : MR;
+  }
+
+  /** Rows the micro-kernels compute for m rows in panels of pr (the last one rounded up to a kernel height). */
+  static int computedRows(int m, int pr) {
+    int rem = m % pr;
+    return m - rem + (rem == 0 ? 0 : Gemm.panelHeight(rem));
+  }
+
+  /** Kernel height of the panel of mr rows (pr for a full panel). */
+  private static int height(int mr, int pr) { return mr == pr ? pr : Gemm.panelHeight(mr); }
+
+  /**
+   * Packs rows of op(W) (W = w[off..] with row stride kk; transposed when {@code trans}) into A panels of pr rows
+   * with kernel heights ({@link #height}); panel of row ic starts at {@code ap[apOff + ic * k]}.
+   */
+  private static void packWeights(boolean trans, float[] w, int off, int kk, int m, int k, int pr, float[] ap, int apOff) {
+    for (int ic = 0; ic < m; ic += pr) {
+      int mr = Math.min(pr, m - ic);
+      Gemm.packA(trans, w, off, kk, ic, 0, mr, k, 1f, ap, apOff + ic * k, height(mr, pr));
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------ forward
 
   /** out = conv(x, w) then the epilogue (bias, ReLU) on each block while it is in cache. */
   static void forward(ConvGeometry g, float[] x, float[] w, float[] out, float[] bias, boolean relu) {
-    int ocg = g.ocg(), kk = g.kk(), rows = roundUp(ocg, MR);
+    int ocg = g.ocg(), kk = g.kk(), pr = panelRows(ocg), rows = computedRows(ocg, pr);
     float[] wp = Scratch.floats(Scratch.WEIGHTS, g.groups() * rows * kk);
-    for (int gr = 0; gr < g.groups(); gr++)
-      for (int ic = 0; ic < ocg; ic += MR) {
-        int mr = Math.min(MR, ocg - ic);
-        Gemm.packA(false, w, gr * ocg * kk, kk, ic, 0, mr, kk, 1f, wp, (gr * rows + ic) * kk, Gemm.panelHeight(mr));
-      }
+    for (int gr = 0; gr < g.groups(); gr++) packWeights(false, w, gr * ocg * kk, kk, ocg, kk, pr, wp, gr * rows * kk);
     int kc = Math.min(kk, KC), nbMax = Math.max(NR, B_BLOCK / kc / NR * NR), ohw = g.ohw();
     int blocks = (ohw + nbMax - 1) / nbMax;
     Parallel.run(g.n() * blocks, (t, count) -> {
@@ -51,7 +75,7 @@ final class ConvGemm {
   }
 
   private static void forwardBlock(ConvGeometry g, float[] x, float[] wp, float[] out, int i, int j0, int nb) {
-    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), rows = roundUp(ocg, MR);
+    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), pr = panelRows(ocg), rows = computedRows(ocg, pr);
     float[] bp = Scratch.floats(Scratch.COLUMNS, Math.min(kk, KC) * roundUp(nb, NR));
     float[] tile = Scratch.floats(Scratch.ROWS, MR * NR);
     for (int gr = 0; gr < g.groups(); gr++) {
@@ -60,8 +84,8 @@ final class ConvGemm {
         int kc = Math.min(KC, kk - pc);
         ConvColumns.pack(x, xo, g, pc, kc, j0, nb, NR, bp, 0);
         float beta = pc == 0 ? 0f : 1f;
-        for (int ic = 0; ic < ocg; ic += MR) {
-          int mr = Math.min(MR, ocg - ic), h = Gemm.panelHeight(mr), ao = (gr * rows + ic) * kk + pc * h;
+        for (int ic = 0; ic < ocg; ic += pr) {
+          int mr = Math.min(pr, ocg - ic), h = height(mr, pr), ao = (gr * rows + ic) * kk + pc * h;
           for (int jr = 0; jr < nb; jr += NR)
             Gemm.microTile(h, mr, Math.min(NR, nb - jr), kc, wp, ao, bp, jr * kc, out, co + ic * ohw + jr, ohw, beta, tile);
         }
@@ -73,18 +97,14 @@ final class ConvGemm {
 
   /** gi = conv2d's input gradient (every element written). */
   static void backwardInput(ConvGeometry g, float[] go, float[] w, float[] gi) {
-    int ocg = g.ocg(), kk = g.kk(), rows = roundUp(kk, MR);
+    int ocg = g.ocg(), kk = g.kk(), pr = panelRows(kk), rows = computedRows(kk, pr);
     float[] wp = Scratch.floats(Scratch.WEIGHTS, g.groups() * rows * ocg);
-    for (int gr = 0; gr < g.groups(); gr++)
-      for (int ic = 0; ic < kk; ic += MR) {
-        int mr = Math.min(MR, kk - ic);
-        Gemm.packA(true, w, gr * ocg * kk, kk, ic, 0, mr, ocg, 1f, wp, (gr * rows + ic) * ocg, Gemm.panelHeight(mr));
-      }
+    for (int gr = 0; gr < g.groups(); gr++) packWeights(true, w, gr * ocg * kk, kk, kk, ocg, pr, wp, gr * rows * ocg);
     Parallel.run(g.n(), (i, count) -> backwardInputImage(g, go, wp, gi, i));
   }
 
   private static void backwardInputImage(ConvGeometry g, float[] go, float[] wp, float[] gi, int i) {
-    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), rows = roundUp(kk, MR), cghw = g.cg() * g.hw();
+    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), pr = panelRows(kk), rows = computedRows(kk, pr), cghw = g.cg() * g.hw();
     int nbMax = Math.max(NR, B_BLOCK / Math.max(ocg, 1) / NR * NR);
     float[] bp = Scratch.floats(Scratch.COLUMNS, ocg * roundUp(Math.min(nbMax, ohw), NR));
     float[] col = Scratch.floats(Scratch.ROWS, rows * NR);
@@ -95,10 +115,8 @@ final class ConvGemm {
         int nb = Math.min(nbMax, ohw - j0);
         Gemm.packB(false, go, goOff, ohw, 0, j0, ocg, nb, bp, 0);
         for (int jr = 0; jr < nb; jr += NR) {
-          for (int ic = 0; ic < kk; ic += MR) {
-            int h = Gemm.panelHeight(Math.min(MR, kk - ic));
-            Gemm.microKernel(h, ocg, wp, (gr * rows + ic) * ocg, bp, jr * ocg, col, ic * NR, NR, 0f);
-          }
+          for (int ic = 0; ic < kk; ic += pr)
+            Gemm.microKernel(height(Math.min(pr, kk - ic), pr), ocg, wp, (gr * rows + ic) * ocg, bp, jr * ocg, col, ic * NR, NR, 0f);
           ConvColumns.scatterAdd(col, 0, NR, g, 0, kk, j0 + jr, Math.min(NR, nb - jr), gi, xo);
         }
       }

@@ -193,6 +193,7 @@ public final class Gemm {
   static void microKernel(int h, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
     switch (h) {
       case 12 -> kernel12(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 11 -> kernel11(kc, ap, ao, bp, bo, c, co, ldc, beta);
       case 8 -> kernel8(kc, ap, ao, bp, bo, c, co, ldc, beta);
       case 4 -> kernel4(kc, ap, ao, bp, bo, c, co, ldc, beta);
       default -> kernel6(kc, ap, ao, bp, bo, c, co, ldc, beta);
@@ -450,6 +451,62 @@ public final class Gemm {
       FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
       FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
       FloatVector.fromArray(S, c, co + 11 * ldc).fma(bv, c11a).intoArray(c, co + 11 * ldc); FloatVector.fromArray(S, c, co + 11 * ldc + VL).fma(bv, c11b).intoArray(c, co + 11 * ldc + VL);
+    }
+  }
+
+  /** 11 x NR micro-kernel (three panels cover 33 rows, a common channel count): C[11 x NR] = packed A panel (kc x 11) * packed B panel (kc x NR) + beta * C. */
+  static void kernel11(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+    FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+    FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
+    FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
+    FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 11, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 6]); c6a = x.fma(b0, c6a); c6b = x.fma(b1, c6b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 7]); c7a = x.fma(b0, c7a); c7b = x.fma(b1, c7b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 8]); c8a = x.fma(b0, c8a); c8b = x.fma(b1, c8b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 9]); c9a = x.fma(b0, c9a); c9b = x.fma(b1, c9b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 10]); c10a = x.fma(b0, c10a); c10b = x.fma(b1, c10b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+      c6a.intoArray(c, co + 6 * ldc); c6b.intoArray(c, co + 6 * ldc + VL);
+      c7a.intoArray(c, co + 7 * ldc); c7b.intoArray(c, co + 7 * ldc + VL);
+      c8a.intoArray(c, co + 8 * ldc); c8b.intoArray(c, co + 8 * ldc + VL);
+      c9a.intoArray(c, co + 9 * ldc); c9b.intoArray(c, co + 9 * ldc + VL);
+      c10a.intoArray(c, co + 10 * ldc); c10b.intoArray(c, co + 10 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 6 * ldc).fma(bv, c6a).intoArray(c, co + 6 * ldc); FloatVector.fromArray(S, c, co + 6 * ldc + VL).fma(bv, c6b).intoArray(c, co + 6 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 7 * ldc).fma(bv, c7a).intoArray(c, co + 7 * ldc); FloatVector.fromArray(S, c, co + 7 * ldc + VL).fma(bv, c7b).intoArray(c, co + 7 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 8 * ldc).fma(bv, c8a).intoArray(c, co + 8 * ldc); FloatVector.fromArray(S, c, co + 8 * ldc + VL).fma(bv, c8b).intoArray(c, co + 8 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
     }
   }
 
