@@ -50,6 +50,8 @@ final class ConvColumns {
     Conv2d.Params p = g.p();
     int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), sW = p.strideW(), dW = p.dilW(), dH = p.dilH();
     int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW();
+    int full = len - len % VL;
+    VectorMask<Float> tail = S.indexInRange(full, len);
     int khw = kh * kw, ci = k0 / khw, ki = k0 % khw / kw, kj = k0 % kw;
     for (int k = k0, kEnd = k0 + kc; k < kEnd; ) {
       int run = Math.min(kw - kj, kEnd - k), ih = ihBase + ki * dH;   // rows (ci, ki, kj..): one input row
@@ -61,7 +63,11 @@ final class ConvColumns {
           int iw0 = iwBase + (kj + r) * dW;
           // input elements row + iw0 + e with e in [lo, hi) lie inside the row; the others are zero padding
           int lo = Math.max(0, -iw0), hi = w - iw0;
-          if (sW == 1) copyRun1(x, row + iw0, lo, hi, len, dst, d);
+          if (sW == 1 && lo == 0 && len <= hi) {   // the common case, here rather than in a call
+            int s = row + iw0, t = 0;
+            for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
+            if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
+          } else if (sW == 1) copyRun1(x, row + iw0, lo, hi, len, dst, d);
           else if (sW == 2) copyRun2(x, row + iw0, lo, hi, len, dst, d);
           else for (int t = 0; t < len; t++) dst[d + t] = t * sW >= lo && t * sW < hi ? x[row + iw0 + t * sW] : 0f;
         }
@@ -82,22 +88,9 @@ final class ConvColumns {
     if (t < len) zero.intoArray(dst, d + t, S.indexInRange(t, len));
   }
 
-  /** dst[d + t] = x[s + t] for t < len, 0 where t is outside [lo, hi). */
+  /** dst[d + t] = x[s + t] for t < len, 0 where t is outside [lo, hi) (a run reaching into the padding). */
   private static void copyRun1(float[] x, int s, int lo, int hi, int len, float[] dst, int d) {
     int full = len - len % VL, t = 0;
-    if (lo == 0 && len <= hi) {
-      if (len == 2 * VL) {   // the common run: a whole NR-wide GEMM panel row
-        FloatVector.fromArray(S, x, s).intoArray(dst, d);
-        FloatVector.fromArray(S, x, s + VL).intoArray(dst, d + VL);
-        return;
-      }
-      for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
-      if (t < len) {
-        VectorMask<Float> m = S.indexInRange(t, len);
-        FloatVector.fromArray(S, x, s + t, m).intoArray(dst, d + t, m);
-      }
-      return;
-    }
     for (; t < len; t += VL) {
       FloatVector v = FloatVector.fromArray(S, x, s + t, S.indexInRange(t - lo, hi - lo));
       if (t < full) v.intoArray(dst, d + t);
