@@ -67,6 +67,12 @@ final class ConvColumns {
             int s = row + iw0, t = 0;
             for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
             if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
+          } else if (sW == 2 && lo == 0 && 2 * len - 1 <= hi && row + iw0 + 2 * (full + VL) <= x.length) {
+            int s = row + iw0, t = 0;
+            for (; t < full; t += VL)
+              FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t);
+            if (t < len)
+              FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t, tail);
           } else if (sW == 1) copyRun1(x, row + iw0, lo, hi, len, dst, d);
           else if (sW == 2) copyRun2(x, row + iw0, lo, hi, len, dst, d);
           else for (int t = 0; t < len; t++) dst[d + t] = t * sW >= lo && t * sW < hi ? x[row + iw0 + t * sW] : 0f;
@@ -98,20 +104,13 @@ final class ConvColumns {
     }
   }
 
-  /** dst[d + t] = x[s + 2t] for t < len, 0 where 2t is outside [lo, hi). */
+  /** dst[d + t] = x[s + 2t] for t < len, 0 where 2t is outside [lo, hi) (a run reaching into the padding). */
   private static void copyRun2(float[] x, int s, int lo, int hi, int len, float[] dst, int d) {
     int full = len - len % VL;
-    boolean inside = lo == 0 && 2 * len - 1 <= hi && s + 2 * (full + VL) <= x.length;
     for (int t = 0; t < len; t += VL) {
       int e = 2 * t;
-      FloatVector v0, v1;
-      if (inside) {
-        v0 = FloatVector.fromArray(S, x, s + e);
-        v1 = FloatVector.fromArray(S, x, s + e + VL);
-      } else {
-        v0 = FloatVector.fromArray(S, x, s + e, S.indexInRange(e - lo, hi - lo));
-        v1 = FloatVector.fromArray(S, x, s + e + VL, S.indexInRange(e + VL - lo, hi - lo));
-      }
+      FloatVector v0 = FloatVector.fromArray(S, x, s + e, S.indexInRange(e - lo, hi - lo));
+      FloatVector v1 = FloatVector.fromArray(S, x, s + e + VL, S.indexInRange(e + VL - lo, hi - lo));
       FloatVector v = v0.rearrange(EVEN, v1);
       if (t < full) v.intoArray(dst, d + t);
       else v.intoArray(dst, d + t, S.indexInRange(t, len));
