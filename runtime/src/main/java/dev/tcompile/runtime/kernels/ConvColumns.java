@@ -138,6 +138,8 @@ final class ConvColumns {
     Conv2d.Params p = g.p();
     int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), sW = p.strideW(), dW = p.dilW(), dH = p.dilH();
     int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW();
+    int full = len - len % VL;
+    VectorMask<Float> tail = S.indexInRange(full, len);
     int khw = kh * kw, ci = k0 / khw, ki = k0 % khw / kw, kj = k0 % kw;
     for (int k = k0, kEnd = k0 + kc; k < kEnd; ) {
       int run = Math.min(kw - kj, kEnd - k), ih = ihBase + ki * dH;
@@ -146,7 +148,13 @@ final class ConvColumns {
         for (int r = 0, dr = d; r < run; r++, dr += pw) {
           int iw0 = iwBase + (kj + r) * dW;
           int lo = Math.max(0, -iw0), hi = w - iw0;   // as in packRun
-          if (sW == 1) addRun1(src, dr, lo, hi, len, gi, row + iw0);
+          if (sW == 1 && lo == 0 && len <= hi) {      // the common case inline, as in packRun
+            int s = row + iw0, t = 0;
+            for (; t < full; t += VL)
+              FloatVector.fromArray(S, src, dr + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
+            if (t < len)
+              FloatVector.fromArray(S, src, dr + t, tail).add(FloatVector.fromArray(S, gi, s + t, tail)).intoArray(gi, s + t, tail);
+          } else if (sW == 1) addRun1(src, dr, lo, hi, len, gi, row + iw0);
           else if (sW == 2) addRun2(src, dr, lo, hi, len, gi, row + iw0);
           else for (int t = 0; t < len; t++) if (t * sW >= lo && t * sW < hi) gi[row + iw0 + t * sW] += src[dr + t];
         }
@@ -158,19 +166,10 @@ final class ConvColumns {
     }
   }
 
-  /** gi[s + t] += src[d + t] for t < len inside [lo, hi). */
+  /** gi[s + t] += src[d + t] for t < len inside [lo, hi) (a run reaching into the padding). */
   private static void addRun1(float[] src, int d, int lo, int hi, int len, float[] gi, int s) {
-    int end = Math.min(hi, len), full = len - len % VL, t = 0;
-    if (lo == 0 && end == len) {
-      for (; t < full; t += VL)
-        FloatVector.fromArray(S, src, d + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
-      if (t < len) {
-        VectorMask<Float> m = S.indexInRange(t, len);
-        FloatVector.fromArray(S, src, d + t, m).add(FloatVector.fromArray(S, gi, s + t, m)).intoArray(gi, s + t, m);
-      }
-      return;
-    }
-    for (; t < len; t += VL) {
+    int end = Math.min(hi, len);
+    for (int t = 0; t < len; t += VL) {
       VectorMask<Float> m = S.indexInRange(t - lo, end - lo);
       FloatVector.fromArray(S, src, d + t, m).add(FloatVector.fromArray(S, gi, s + t, m)).intoArray(gi, s + t, m);
     }
