@@ -73,7 +73,14 @@ final class ConvColumns {
               FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t);
             if (t < len)
               FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t, tail);
-          } else if (sW == 1) copyRun1(x, row + iw0, lo, hi, len, dst, d);
+          } else if (sW == 1) {
+            int s = row + iw0;
+            for (int t = 0; t < len; t += VL) {
+              FloatVector v = FloatVector.fromArray(S, x, s + t, S.indexInRange(t - lo, hi - lo));
+              if (t < full) v.intoArray(dst, d + t);
+              else v.intoArray(dst, d + t, tail);
+            }
+          }
           else if (sW == 2) copyRun2(x, row + iw0, lo, hi, len, dst, d);
           else for (int t = 0; t < len; t++) dst[d + t] = t * sW >= lo && t * sW < hi ? x[row + iw0 + t * sW] : 0f;
         }
@@ -92,16 +99,6 @@ final class ConvColumns {
     FloatVector zero = FloatVector.zero(S);
     for (; t < full; t += VL) zero.intoArray(dst, d + t);
     if (t < len) zero.intoArray(dst, d + t, S.indexInRange(t, len));
-  }
-
-  /** dst[d + t] = x[s + t] for t < len, 0 where t is outside [lo, hi) (a run reaching into the padding). */
-  private static void copyRun1(float[] x, int s, int lo, int hi, int len, float[] dst, int d) {
-    int full = len - len % VL, t = 0;
-    for (; t < len; t += VL) {
-      FloatVector v = FloatVector.fromArray(S, x, s + t, S.indexInRange(t - lo, hi - lo));
-      if (t < full) v.intoArray(dst, d + t);
-      else v.intoArray(dst, d + t, S.indexInRange(t, len));
-    }
   }
 
   /** dst[d + t] = x[s + 2t] for t < len, 0 where 2t is outside [lo, hi) (a run reaching into the padding). */
