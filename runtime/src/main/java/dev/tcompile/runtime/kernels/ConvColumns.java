@@ -151,6 +151,16 @@ final class ConvColumns {
               FloatVector.fromArray(S, src, dr + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
             if (t < len)
               FloatVector.fromArray(S, src, dr + t, tail).add(FloatVector.fromArray(S, gi, s + t, tail)).intoArray(gi, s + t, tail);
+          } else if (sW == 2 && lo == 0 && 2 * len - 1 <= hi) {
+            // whole vectors: VL values onto the even lanes of two vectors of the row (odd lanes untouched)
+            int s = row + iw0, t = 0;
+            for (; t < full; t += VL) {
+              FloatVector v = FloatVector.fromArray(S, src, dr + t);
+              int s0 = s + 2 * t, s1 = s0 + VL;
+              FloatVector.fromArray(S, gi, s0, EVEN_LANES).add(v.rearrange(SPREAD_LO)).intoArray(gi, s0, EVEN_LANES);
+              FloatVector.fromArray(S, gi, s1, EVEN_LANES).add(v.rearrange(SPREAD_HI)).intoArray(gi, s1, EVEN_LANES);
+            }
+            if (t < len) addRun2(src, dr + t, 0, hi - 2 * t, len - t, gi, s + 2 * t);
           } else if (sW == 1) addRun1(src, dr, lo, hi, len, gi, row + iw0);
           else if (sW == 2) addRun2(src, dr, lo, hi, len, gi, row + iw0);
           else for (int t = 0; t < len; t++) if (t * sW >= lo && t * sW < hi) gi[row + iw0 + t * sW] += src[dr + t];
