@@ -28,6 +28,9 @@ final class ConvColumns {
   private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
   private static final VectorShuffle<Float> SPREAD_HI = VectorShuffle.fromOp(S, i -> VL / 2 + i / 2);
   private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
+  /** Two vectors a, b interleaved: a0 b0 a1 b1 ... (the first VL lanes; ZIP_HI the next VL). */
+  private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> i % 2 == 0 ? i / 2 : VL + i / 2);
+  private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> i % 2 == 0 ? VL / 2 + i / 2 : VL + VL / 2 + i / 2);
 
   /**
    * Writes rows {@code [k0, k0+kc)} x columns {@code [j0, j0+nb)} of the column matrix of the image whose group's
@@ -145,7 +148,13 @@ final class ConvColumns {
         for (int r = 0, dr = d; r < run; r++, dr += pw) {
           int iw0 = iwBase + (kj + r) * dW;
           int lo = Math.max(0, -iw0), hi = w - iw0;   // as in packRun
-          if (sW == 1 && lo == 0 && len <= hi) {      // the common case inline, as in packRun
+          if (sW == 2 && dW == 1 && r + 1 < run && lo == 0 && 2 * len <= hi) {
+            // taps kj and kj+1 of a stride-2 run fill the even and odd elements of the same stretch of the row:
+            // interleaved, they are added as whole vectors
+            addPair2(src, dr, pw, len, gi, row + iw0);
+            r++;
+            dr += pw;
+          } else if (sW == 1 && lo == 0 && len <= hi) {      // the common case inline, as in packRun
             int s = row + iw0, t = 0;
             for (; t < full; t += VL)
               FloatVector.fromArray(S, src, dr + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
@@ -170,6 +179,25 @@ final class ConvColumns {
       k += run;
       kj = 0;
       if (++ki == kh) { ki = 0; ci++; }
+    }
+  }
+
+  /** gi[s + 2t] += src[d + t] and gi[s + 2t + 1] += src[d + pw + t] for t < len, all inside the row. */
+  private static void addPair2(float[] src, int d, int pw, int len, float[] gi, int s) {
+    int full = len - len % VL, t = 0;
+    for (; t < full; t += VL) {
+      FloatVector a = FloatVector.fromArray(S, src, d + t), b = FloatVector.fromArray(S, src, d + pw + t);
+      int s0 = s + 2 * t, s1 = s0 + VL;
+      FloatVector.fromArray(S, gi, s0).add(a.rearrange(ZIP_LO, b)).intoArray(gi, s0);
+      FloatVector.fromArray(S, gi, s1).add(a.rearrange(ZIP_HI, b)).intoArray(gi, s1);
+    }
+    if (t < len) {
+      VectorMask<Float> m = S.indexInRange(t, len);
+      FloatVector a = FloatVector.fromArray(S, src, d + t, m), b = FloatVector.fromArray(S, src, d + pw + t, m);
+      int s0 = s + 2 * t, s1 = s0 + VL, left = 2 * (len - t);
+      VectorMask<Float> m0 = S.indexInRange(0, left), m1 = S.indexInRange(VL, left);
+      FloatVector.fromArray(S, gi, s0, m0).add(a.rearrange(ZIP_LO, b)).intoArray(gi, s0, m0);
+      FloatVector.fromArray(S, gi, s1, m1).add(a.rearrange(ZIP_HI, b)).intoArray(gi, s1, m1);
     }
   }
 
