@@ -12,8 +12,8 @@ import dev.tcompile.runtime.Parallel;
  *   <li>backwardInput: for each NR-column panel, {@code col panel = W_g^T [kk x ocg] @ gradOut_g panel} into a small
  *       buffer, then scatter-added into the input gradient (col2im); one task per image, since neighbouring
  *       panels add into the same input elements;
- *   <li>backwardWeight: {@code gw_g += gradOut_g @ col^T} over chunks of the batch's output pixels (the images'
- *       columns side by side), a few column-matrix rows at a time, with register-blocked dot products
+ *   <li>backwardWeight: {@code gw_g += gradOut_g @ col^T} over chunks of whole images (their columns side by
+ *       side), a few column-matrix rows at a time, with register-blocked dot products
  *       ({@link Gemm#dotBlocked}); one accumulator per thread's share of the chunks.
  * </ul>
  */
@@ -25,7 +25,7 @@ final class ConvGemm {
   private static final int KC = 512;
   /** Floats of one forward B block (kept in L2). */
   private static final int B_BLOCK = 64 * 1024;
-  /** Output pixels per backwardWeight chunk; floats of its column-matrix block (rows x pixels, in L2). */
+  /** Output pixels per backwardWeight chunk (whole images, at least one); floats of its column-matrix block. */
   private static final int PIXELS = 1024, COL_BLOCK = 48 * 1024;
 
   private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
@@ -125,8 +125,7 @@ final class ConvGemm {
 
   /** gw = conv2d's weight gradient, summed over the batch. */
   static void backwardWeight(ConvGeometry g, float[] go, float[] x, float[] gw) {
-    long pixels = (long) g.n() * g.ohw();
-    int chunks = (int) ((pixels + PIXELS - 1) / PIXELS);
+    int n = g.n(), imgs = Math.max(1, PIXELS / Math.max(1, g.ohw())), chunks = (n + imgs - 1) / imgs;
     int parts = Parallel.inParallelRegion() ? 1 : Math.max(1, Math.min(Parallel.threads(), chunks));
     // one accumulator per part (not per thread: with dynamic claiming one thread may run several parts)
     float[][] acc = new float[parts][];
@@ -135,36 +134,33 @@ final class ConvGemm {
     Parallel.run(parts, (t, count) -> {
       int c0 = (int) ((long) chunks * t / count), c1 = (int) ((long) chunks * (t + 1) / count);
       if (c0 == c1) java.util.Arrays.fill(acc[t], 0f);
-      for (int ch = c0; ch < c1; ch++) {
-        long a = (long) ch * PIXELS;
-        backwardWeightChunk(g, go, x, acc[t], a, (int) Math.min(PIXELS, pixels - a), ch > c0);
-      }
+      for (int ch = c0; ch < c1; ch++)
+        backwardWeightChunk(g, go, x, acc[t], ch * imgs, Math.min(n, (ch + 1) * imgs), ch > c0);
     });
     for (int t = 1; t < parts; t++) Gemm.axpy(1f, acc[t], 0, gw, 0, gw.length);
   }
 
-  /** gw (+)= gradOut @ col^T over the batch's output pixels [a, a+len) (image-major). */
-  private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, long a, int len, boolean acc) {
-    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), rows = Math.max(3, COL_BLOCK / len / 3 * 3);
-    float[] goCat = Scratch.floats(Scratch.PARTIAL, ocg * len), colCat = Scratch.floats(Scratch.COLUMNS, rows * len);
+  /** gw (+)= gradOut @ col^T over images [i0, i1), their output pixels side by side. */
+  private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, int i0, int i1, boolean acc) {
+    int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), len = (i1 - i0) * ohw, rows = Math.max(3, COL_BLOCK / len / 3 * 3);
+    float[] colCat = Scratch.floats(Scratch.COLUMNS, rows * len);
     for (int gr = 0; gr < g.groups(); gr++) {
-      // the chunk's gradOut rows, images side by side
-      for (int off = 0; off < len; ) {
-        long pix = a + off;
-        int i = (int) (pix / ohw), j = (int) (pix % ohw), piece = Math.min(len - off, ohw - j);
-        for (int o = 0; o < ocg; o++)
-          System.arraycopy(go, (i * g.oc() + gr * ocg + o) * ohw + j, goCat, o * len + off, piece);
-        off += piece;
+      // gradOut rows: read in place for one image, copied side by side for several
+      float[] a = go;
+      int aOff = (i0 * g.oc() + gr * ocg) * ohw, lda = ohw;
+      if (i1 - i0 > 1) {
+        a = Scratch.floats(Scratch.PARTIAL, ocg * len);
+        aOff = 0;
+        lda = len;
+        for (int i = i0; i < i1; i++)
+          for (int o = 0; o < ocg; o++)
+            System.arraycopy(go, (i * g.oc() + gr * ocg + o) * ohw, a, o * len + (i - i0) * ohw, ohw);
       }
       for (int k0 = 0; k0 < kk; k0 += rows) {
         int kb = Math.min(rows, kk - k0);
-        for (int off = 0; off < len; ) {
-          long pix = a + off;
-          int i = (int) (pix / ohw), j = (int) (pix % ohw), piece = Math.min(len - off, ohw - j);
-          ConvColumns.pack(x, (i * g.c() + gr * g.cg()) * g.hw(), g, k0, kb, j, piece, len, colCat, off);
-          off += piece;
-        }
-        Gemm.dotBlocked(ocg, kb, len, 1f, goCat, 0, len, colCat, 0, len, acc ? 1f : 0f, gw, gr * ocg * kk + k0, kk);
+        for (int i = i0; i < i1; i++)
+          ConvColumns.pack(x, (i * g.c() + gr * g.cg()) * g.hw(), g, k0, kb, 0, ohw, len, colCat, (i - i0) * ohw);
+        Gemm.dotBlocked(ocg, kb, len, 1f, a, aOff, lda, colCat, 0, len, acc ? 1f : 0f, gw, gr * ocg * kk + k0, kk);
       }
     }
   }
