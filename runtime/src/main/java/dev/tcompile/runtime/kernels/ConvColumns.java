@@ -53,64 +53,82 @@ final class ConvColumns {
     Conv2d.Params p = g.p();
     int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), sW = p.strideW(), dW = p.dilW(), dH = p.dilH();
     int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW();
-    int full = len - len % VL;
-    VectorMask<Float> tail = S.indexInRange(full, len);
     int khw = kh * kw, ci = k0 / khw, ki = k0 % khw / kw, kj = k0 % kw;
     for (int k = k0, kEnd = k0 + kc; k < kEnd; ) {
       int run = Math.min(kw - kj, kEnd - k), ih = ihBase + ki * dH;   // rows (ci, ki, kj..): one input row
+      int row = xo + (ci * h + ih) * w, first = iwBase + kj * dW, last = iwBase + (kj + run - 1) * dW + (len - 1) * sW;
       if (ih < 0 || ih >= h) {
-        for (int r = 0; r < run; r++, d += pw) zeroRun(len, dst, d);
-      } else {
-        int row = xo + (ci * h + ih) * w;
-        if (sW == 1 && iwBase + kj * dW >= 0 && iwBase + (kj + run - 1) * dW + len <= w) {
-          // the common case: stride 1, every tap's run inside the row (the loop without per-row tests: 15% faster)
-          int s = row + iwBase + kj * dW;
-          if (len == 2 * VL) {
-            for (int r = 0; r < run; r++, d += pw, s += dW) {
-              FloatVector.fromArray(S, x, s).intoArray(dst, d);
-              FloatVector.fromArray(S, x, s + VL).intoArray(dst, d + VL);
-            }
-          } else {
-            for (int r = 0; r < run; r++, d += pw, s += dW) {
-              int t = 0;
-              for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
-              if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
-            }
+        for (int r = 0; r < run; r++) zeroRun(len, dst, d + r * pw);
+      } else if (first >= 0 && last < w && sW == 1) {
+        copyTaps1(x, row + first, dW, run, len, dst, d, pw);        // every tap's run inside the row
+      } else if (first >= 0 && last < w && sW == 2 && row + last + 2 * VL < x.length) {
+        copyTaps2(x, row + first, dW, run, len, dst, d, pw);
+      } else if (sW == 1) {
+        // runs reaching into the padding: masked loads (zeros there)
+        for (int r = 0; r < run; r++) {
+          int iw0 = iwBase + (kj + r) * dW, lo = Math.max(0, -iw0), hi = w - iw0, s = row + iw0, dr = d + r * pw;
+          for (int t = 0; t < len; t += VL) {
+            VectorMask<Float> m = S.indexInRange(t - lo, hi - lo);
+            if (t + VL <= len) FloatVector.fromArray(S, x, s + t, m).intoArray(dst, dr + t);
+            else FloatVector.fromArray(S, x, s + t, m).intoArray(dst, dr + t, S.indexInRange(t, len));
           }
-        } else for (int r = 0; r < run; r++, d += pw) {
+        }
+      } else {
+        for (int r = 0; r < run; r++) {
           int iw0 = iwBase + (kj + r) * dW;
           // input elements row + iw0 + e with e in [lo, hi) lie inside the row; the others are zero padding
-          int lo = Math.max(0, -iw0), hi = w - iw0;
-          if (sW == 1 && lo == 0 && len <= hi) {   // in the row (inline rather than a call)
-            int s = row + iw0, t = 0;
-            for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
-            if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
-          } else if (sW == 2 && lo == 0 && 2 * len - 1 <= hi && row + iw0 + 2 * (full + VL) <= x.length) {
-            int s = row + iw0, t = 0;
-            for (; t < full; t += VL)
-              FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t);
-            if (t < len)
-              FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t, tail);
-          } else if (sW == 1) {
-            int s = row + iw0;
-            for (int t = 0; t < len; t += VL) {
-              FloatVector v = FloatVector.fromArray(S, x, s + t, S.indexInRange(t - lo, hi - lo));
-              if (t < full) v.intoArray(dst, d + t);
-              else v.intoArray(dst, d + t, tail);
-            }
-          }
-          else if (sW == 2) copyRun2(x, row + iw0, lo, hi, len, dst, d);
-          else for (int t = 0; t < len; t++) dst[d + t] = t * sW >= lo && t * sW < hi ? x[row + iw0 + t * sW] : 0f;
+          copyRun(x, row + iw0, Math.max(0, -iw0), w - iw0, sW, len, dst, d + r * pw);
         }
       }
+      d += run * pw;
       k += run;
       kj = 0;
       if (++ki == kh) { ki = 0; ci++; }
     }
   }
 
-  // The per-run copies are separate small methods (C2 inlines them): with all of them in one method C1 runs out
-  // of virtual registers, and the method then stays in slow tier-2 code for seconds.
+  // The copies are small methods of their own: with them all in packRun, C1 runs out of registers compiling it,
+  // and packRun then stays in slow tier-2 code (Vector API calls not intrinsified) for seconds.
+
+  /** dst[d + r*pw + t] = x[s + r*dW + t] for r < run, t < len: stride-1 runs inside the row. */
+  private static void copyTaps1(float[] x, int s, int dW, int run, int len, float[] dst, int d, int pw) {
+    int full = len - len % VL;
+    if (len == 2 * VL) {   // a whole row of a GEMM panel
+      for (int r = 0; r < run; r++, d += pw, s += dW) {
+        FloatVector.fromArray(S, x, s).intoArray(dst, d);
+        FloatVector.fromArray(S, x, s + VL).intoArray(dst, d + VL);
+      }
+      return;
+    }
+    VectorMask<Float> tail = S.indexInRange(full, len);
+    for (int r = 0; r < run; r++, d += pw, s += dW) {
+      int t = 0;
+      for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
+      if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
+    }
+  }
+
+  /** dst[d + r*pw + t] = x[s + r*dW + 2t] for r < run, t < len: stride-2 runs inside the row (even lanes of pairs). */
+  private static void copyTaps2(float[] x, int s, int dW, int run, int len, float[] dst, int d, int pw) {
+    int full = len - len % VL;
+    VectorMask<Float> tail = S.indexInRange(full, len);
+    for (int r = 0; r < run; r++, d += pw, s += dW) {
+      int t = 0;
+      for (; t < full; t += VL)
+        FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t);
+      if (t < len)
+        FloatVector.fromArray(S, x, s + 2 * t).rearrange(EVEN, FloatVector.fromArray(S, x, s + 2 * t + VL)).intoArray(dst, d + t, tail);
+    }
+  }
+
+  /** dst[d + t] = x[s + t*sW] for t < len, 0 where t*sW is outside [lo, hi) (a run reaching into the padding). */
+  private static void copyRun(float[] x, int s, int lo, int hi, int sW, int len, float[] dst, int d) {
+    if (sW == 2) {
+      copyRun2(x, s, lo, hi, len, dst, d);
+    } else {
+      for (int t = 0; t < len; t++) dst[d + t] = t * sW >= lo && t * sW < hi ? x[s + t * sW] : 0f;
+    }
+  }
 
   private static void zeroRun(int len, float[] dst, int d) {
     int full = len - len % VL, t = 0;
