@@ -26,7 +26,7 @@ final class ConvGemm {
   /** Floats of one forward B block (kept in L2). */
   private static final int B_BLOCK = 64 * 1024;
   /** Output pixels per backwardWeight chunk (whole images, at least one); floats of its column-matrix block. */
-  private static final int PIXELS = 1024, COL_BLOCK = 48 * 1024;
+  private static final int PIXELS = 1024, COL_BLOCK = 24 * 1024;
 
   private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
 
