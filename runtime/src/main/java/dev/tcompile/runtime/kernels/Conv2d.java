@@ -136,7 +136,7 @@ public final class Conv2d {
     checkGradOut(gradOut, g);
     NDArray gi = NDArray.empty(DType.FLOAT32, inputShape);
     if (gi.numel() == 0 || g.oc() == 0) return gi;
-    ConvGemm.backwardInput(g, dense(gradOut), dense(w), gi.floats());
+    ConvGemm.backwardInput(g, dense(gradOut), dense(w), gi.floats());   // gi is fresh, hence zero
     return gi;
   }
 

@@ -106,7 +106,7 @@ final class ConvGemm {
 
   // ------------------------------------------------------------------------------------------------ backward
 
-  /** gi = conv2d's input gradient (every element written). */
+  /** gi += conv2d's input gradient: gi must come zeroed (a fresh array), every image's part is only added to. */
   static void backwardInput(ConvGeometry g, float[] go, float[] w, float[] gi) {
     int ocg = g.ocg(), kk = g.kk(), pr = panelRows(kk), rows = computedRows(kk, pr);
     float[] wp = Scratch.floats(Scratch.WEIGHTS, g.groups() * rows * ocg);
@@ -119,7 +119,6 @@ final class ConvGemm {
     int nbMax = Math.max(NR, B_BLOCK / Math.max(ocg, 1) / NR * NR);
     float[] bp = Scratch.floats(Scratch.COLUMNS, ocg * roundUp(Math.min(nbMax, ohw), NR));
     float[] col = Scratch.floats(Scratch.ROWS, rows * NR);
-    java.util.Arrays.fill(gi, i * g.c() * g.hw(), (i + 1) * g.c() * g.hw(), 0f);
     for (int gr = 0; gr < g.groups(); gr++) {
       int xo = i * g.c() * g.hw() + gr * cghw, goOff = (i * g.oc() + gr * ocg) * ohw;
       for (int j0 = 0; j0 < ohw; j0 += nbMax) {
