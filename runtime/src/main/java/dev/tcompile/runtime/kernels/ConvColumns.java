@@ -151,67 +151,60 @@ final class ConvColumns {
   }
 
   /**
-   * The adjoint of {@link #pack}: adds rows {@code [k0, k0+kc)} x columns {@code [j0, j0+nb)} held in {@code src}
-   * (same layout) into the input-shaped gradient of the image whose group's channels start at {@code gi[xo]}.
+   * The adjoint of {@link #pack} for whole columns: adds all rows x columns {@code [j0, j0+nb)} held in {@code src}
+   * (same layout, {@code kc} = kk) into the input-shaped gradient of the image whose group's channels start at
+   * {@code gi[xo]}.
    */
-  static void scatterAdd(float[] src, int off, int pw, ConvGeometry g, int k0, int kc, int j0, int nb, float[] gi, int xo) {
-    int ow = g.ow(), j = j0, end = j0 + nb, oh = j0 / ow, q = j0 - oh * ow;
+  static void scatterAdd(float[] src, int off, int pw, ConvGeometry g, int j0, int nb, float[] gi, int xo) {
+    int ow = g.ow(), kk = g.kk(), j = j0, end = j0 + nb, oh = j0 / ow, q = j0 - oh * ow;
     while (j < end) {
       int rel = j - j0, lane = rel % pw, len = Math.min(Math.min(ow - q, pw - lane), end - j);
-      scatterRun(src, off + (rel - lane) * kc + lane, pw, g, k0, kc, oh, q, len, gi, xo);
+      scatterRun(src, off + (rel - lane) * kk + lane, pw, g, oh, q, len, gi, xo);
       j += len;
       q += len;
       if (q == ow) { q = 0; oh++; }
     }
   }
 
-  /** gi[input position of (k, oh, q+t)] += src[d + (k-k0)*pw + t] for k in [k0, k0+kc), t < len. */
-  private static void scatterRun(float[] src, int d, int pw, ConvGeometry g, int k0, int kc, int oh, int q, int len,
-                                 float[] gi, int xo) {
+  /**
+   * gi[input position of (k, oh, q+t)] += src[d + k*pw + t] for every row k, t < len. Channels are the innermost
+   * loop: taps kj and kj+1 of one channel add into overlapping stretches of the same row (and neighbouring rows of
+   * a small map lie within one vector's reach), so taking them one after the other made each load wait for the
+   * store before it to reach L1 (store-to-load forwarding fails on overlapping masked or misaligned vectors).
+   */
+  private static void scatterRun(float[] src, int d, int pw, ConvGeometry g, int oh, int q, int len, float[] gi, int xo) {
     Conv2d.Params p = g.p();
-    int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), sW = p.strideW(), dW = p.dilW(), dH = p.dilH();
-    int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW();
+    int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), hw = h * w, cg = g.cg(), sW = p.strideW(), dW = p.dilW();
+    int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW(), cStride = kh * kw * pw;
     int full = len - len % VL;
     VectorMask<Float> tail = S.indexInRange(full, len);
-    int khw = kh * kw, ci = k0 / khw, ki = k0 % khw / kw, kj = k0 % kw;
-    for (int k = k0, kEnd = k0 + kc; k < kEnd; ) {
-      int run = Math.min(kw - kj, kEnd - k), ih = ihBase + ki * dH;
-      if (ih >= 0 && ih < h) {
-        int row = xo + (ci * h + ih) * w;
-        for (int r = 0, dr = d; r < run; r++, dr += pw) {
-          int iw0 = iwBase + (kj + r) * dW;
-          int lo = Math.max(0, -iw0), hi = w - iw0;   // as in packRun
-          if (sW == 2 && dW == 1 && r + 1 < run && lo == 0 && 2 * len <= hi) {
-            // taps kj and kj+1 of a stride-2 run fill the even and odd elements of the same stretch of the row:
-            // interleaved, they are added as whole vectors
-            addPair2(src, dr, pw, len, gi, row + iw0);
-            r++;
-            dr += pw;
-          } else if (sW == 1 && lo == 0 && len <= hi) {      // the common case inline, as in packRun
-            int s = row + iw0, t = 0;
+    for (int ki = 0; ki < kh; ki++) {
+      int ih = ihBase + ki * p.dilH();
+      if (ih < 0 || ih >= h) continue;
+      for (int kj = 0; kj < kw; kj++) {
+        int iw0 = iwBase + kj * dW, lo = Math.max(0, -iw0), hi = w - iw0;   // as in packRun
+        int s = xo + ih * w + iw0, dr = d + (ki * kw + kj) * pw;
+        if (sW == 2 && dW == 1 && kj + 1 < kw && lo == 0 && 2 * len <= hi) {
+          // taps kj and kj+1 of a stride-2 run fill the even and odd elements of the same stretch of the row:
+          // interleaved, they are added as whole vectors
+          for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) addPair2(src, dr, pw, len, gi, s);
+          kj++;
+        } else if (sW == 1 && lo == 0 && len <= hi) {
+          for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) {
+            int t = 0;
             for (; t < full; t += VL)
               FloatVector.fromArray(S, src, dr + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
             if (t < len)
               FloatVector.fromArray(S, src, dr + t, tail).add(FloatVector.fromArray(S, gi, s + t, tail)).intoArray(gi, s + t, tail);
-          } else if (sW == 2 && lo == 0 && 2 * len - 1 <= hi) {
-            // whole vectors: VL values onto the even lanes of two vectors of the row (odd lanes untouched)
-            int s = row + iw0, t = 0;
-            for (; t < full; t += VL) {
-              FloatVector v = FloatVector.fromArray(S, src, dr + t);
-              int s0 = s + 2 * t, s1 = s0 + VL;
-              FloatVector.fromArray(S, gi, s0, EVEN_LANES).add(v.rearrange(SPREAD_LO)).intoArray(gi, s0, EVEN_LANES);
-              FloatVector.fromArray(S, gi, s1, EVEN_LANES).add(v.rearrange(SPREAD_HI)).intoArray(gi, s1, EVEN_LANES);
-            }
-            if (t < len) addRun2(src, dr + t, 0, hi - 2 * t, len - t, gi, s + 2 * t);
-          } else if (sW == 1) addRun1(src, dr, lo, hi, len, gi, row + iw0);
-          else if (sW == 2) addRun2(src, dr, lo, hi, len, gi, row + iw0);
-          else for (int t = 0; t < len; t++) if (t * sW >= lo && t * sW < hi) gi[row + iw0 + t * sW] += src[dr + t];
+          }
+        } else {
+          for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) {
+            if (sW == 1) addRun1(src, dr, lo, hi, len, gi, s);
+            else if (sW == 2) addRun2(src, dr, lo, hi, len, gi, s);
+            else for (int t = 0; t < len; t++) if (t * sW >= lo && t * sW < hi) gi[s + t * sW] += src[dr + t];
+          }
         }
       }
-      d += run * pw;
-      k += run;
-      kj = 0;
-      if (++ki == kh) { ki = 0; ci++; }
     }
   }
 

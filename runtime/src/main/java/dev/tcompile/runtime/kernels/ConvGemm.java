@@ -127,7 +127,7 @@ final class ConvGemm {
         for (int jr = 0; jr < nb; jr += NR) {
           for (int ic = 0; ic < kk; ic += pr)
             Gemm.microKernel(height(Math.min(pr, kk - ic), pr), ocg, wp, (gr * rows + ic) * ocg, bp, jr * ocg, col, ic * NR, NR, 0f);
-          ConvColumns.scatterAdd(col, 0, NR, g, 0, kk, j0 + jr, Math.min(NR, nb - jr), gi, xo);
+          ConvColumns.scatterAdd(col, 0, NR, g, j0 + jr, Math.min(NR, nb - jr), gi, xo);
         }
       }
     }
