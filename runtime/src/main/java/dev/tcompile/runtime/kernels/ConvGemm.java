@@ -33,6 +33,7 @@ final class ConvGemm {
     int parts = Math.max(1, (kk + KC - 1) / KC);
     return (kk + parts - 1) / parts;
   }
+
   /** Floats of one forward B block (kept in L2). */
   private static final int B_BLOCK = 64 * 1024;
   /** Output pixels per backwardWeight chunk (whole images, at least one); floats of its column-matrix block. */
