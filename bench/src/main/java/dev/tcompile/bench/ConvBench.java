@@ -19,7 +19,11 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+// AlwaysPreTouch: every call returns a fresh multi-megabyte array, and until the whole 2 GB heap has been handed
+// out once (about 3 s of these benchmarks) each one lands on never-touched pages, so the kernel page-faults and
+// zeroes them: a one-off cost of a new JVM (25-35% of a call) that the 1.5 s warm-up would otherwise leave in the
+// first measured iterations. PyTorch's allocator reuses its freed blocks from the second call on.
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class ConvBench {
   @Param({"seed_3x3_s2", "seed_3x5_s21_p42", "seed_3x5_s21_p42_d31", "mnist_conv1", "mnist_conv2"}) public String shape;
   @Param({"1", "2"}) public int threads;

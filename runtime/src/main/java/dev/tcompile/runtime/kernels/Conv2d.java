@@ -3,7 +3,6 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.DType;
 import dev.tcompile.TorchException;
 import dev.tcompile.runtime.NDArray;
-import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,11 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Inputs may be any strided float32 (or int64/bool, converted) arrays; results are new dense float32 arrays.
  * Every stride, zero padding, dilation and groups combination and non-square kernels are supported.
  *
- * <p>Algorithm: per image and group, im2col then one {@link Gemm#sgemm}: {@code out_g = W_g (OCg x Cg*KH*KW) @
- * col (Cg*KH*KW x OH*OW)}; a 1x1 kernel with stride 1 and no padding reads the input directly (no im2col).
- * backwardInput is {@code W_g^T @ gradOut_g} then col2im; backwardWeight accumulates {@code gradOut_g @ col^T}
- * over the batch. Images are spread over {@link Parallel#threads()} threads when the batch has at least as many
- * images as threads, otherwise each GEMM is parallel itself. Column buffers are per-thread {@link Scratch}.
+ * <p>Algorithm: implicit GEMMs ({@link ConvGemm}): per group {@code out_g = W_g (OCg x Cg*KH*KW) @ col
+ * (Cg*KH*KW x OH*OW)}, with the weights packed once per call and the column matrix (im2col) built a block at a
+ * time straight from the input into the GEMM's panels; backwardInput multiplies {@code W_g^T} by gradOut panel by
+ * panel and adds each result panel back into the input gradient (col2im); backwardWeight accumulates
+ * {@code gradOut_g @ col^T} over chunks of the batch's output pixels. Work is spread over
+ * {@link dev.tcompile.runtime.Parallel#threads()} threads.
  */
 public final class Conv2d {
   private Conv2d() {}
@@ -53,18 +53,7 @@ public final class Conv2d {
     return Math.floorDiv(in + 2 * pad - dil * (k - 1) - 1, stride) + 1;
   }
 
-  /** Geometry of one call, checked once. */
-  private record Geo(int n, int c, int h, int w, int oc, int kh, int kw, int oh, int ow, int groups, Params p) {
-    int cg() { return c / groups; }
-    int ocg() { return oc / groups; }
-    int kk() { return cg() * kh * kw; }           // rows of the column matrix
-    int ohw() { return oh * ow; }
-    boolean direct() {                              // 1x1, stride 1, no padding: the input is its own column matrix
-      return kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
-    }
-  }
-
-  private static Geo geometry(int[] xs, int[] ws, Params p) {
+  private static ConvGeometry geometry(int[] xs, int[] ws, Params p) {
     if (ws.length != 4) throw new TorchException("Expected 4-dimensional weight for conv2d, but got weight of size " + Shapes.str(ws));
     if (xs.length != 4)
       throw new TorchException("Expected 4-dimensional input for 4-dimensional weight " + Shapes.str(ws)
@@ -79,7 +68,7 @@ public final class Conv2d {
       throw new TorchException("Calculated padded input size per channel: (" + (xs[2] + 2 * p.padH()) + " x "
           + (xs[3] + 2 * p.padW()) + "). Kernel size: (" + ((ws[2] - 1) * p.dilH() + 1) + " x " + ((ws[3] - 1) * p.dilW() + 1)
           + "). Kernel size can't be greater than actual input size");
-    return new Geo(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], oh, ow, g, p);
+    return new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], oh, ow, g, p);
   }
 
   private static float[] dense(NDArray a) { return a.to(DType.FLOAT32).dense().floats(); }
@@ -97,157 +86,43 @@ public final class Conv2d {
    * while it is still in cache.
    */
   public static NDArray forward(NDArray x, NDArray w, NDArray biasOrNull, Params p, boolean relu) {
-    Geo g = geometry(x.shape(), w.shape(), p);
+    ConvGeometry g = geometry(x.shape(), w.shape(), p);
     if (biasOrNull != null && (biasOrNull.dim() != 1 || biasOrNull.size(0) != g.oc()))
       throw new TorchException("Given weight of size " + Shapes.str(w.shape()) + ", expected bias to be 1-dimensional with "
           + g.oc() + " elements, but got bias of size " + Shapes.str(biasOrNull.shape()) + " instead");
     NDArray out = NDArray.empty(DType.FLOAT32, g.n(), g.oc(), g.oh(), g.ow());
     if (out.numel() == 0) return out;
     float[] xd = dense(x), wd = dense(w), bd = biasOrNull == null ? null : dense(biasOrNull), od = out.floats();
-    if (g.kk() == 0) { epilogue(od, 0, g.n(), g.oc(), g.ohw(), bd, relu); return out; }
-    perImage(g.n(), i -> {
-      forwardImage(g, xd, wd, od, i);
-      epilogue(od, i * g.oc() * g.ohw(), 1, g.oc(), g.ohw(), bd, relu);
-    });
+    if (g.kk() == 0) {
+      for (int i = 0; i < g.n(); i++) epilogue(od, i * g.oc() * g.ohw(), g.oc(), g.ohw(), 0, g.ohw(), bd, relu);
+      return out;
+    }
+    ConvGemm.forward(g, xd, wd, od, bd, relu);
     return out;
   }
 
-  private static void forwardImage(Geo g, float[] x, float[] w, float[] out, int i) {
-    int cg = g.cg(), ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), hw = g.h() * g.w();
-    for (int gr = 0; gr < g.groups(); gr++) {
-      int xo = (i * g.c() + gr * cg) * hw;
-      float[] col;
-      int colOff;
-      if (g.direct()) { col = x; colOff = xo; }
-      else {
-        col = Scratch.floats(Scratch.COLUMNS, kk * ohw);
-        colOff = 0;
-        im2col(x, xo, cg, g.h(), g.w(), g.kh(), g.kw(), g.p(), g.oh(), g.ow(), col);
-      }
-      Gemm.sgemm(false, false, ocg, ohw, kk, 1f, w, gr * ocg * kk, kk, col, colOff, ohw,
-          0f, out, (i * g.oc() + gr * ocg) * ohw, ohw);
-    }
-  }
-
-  /** out[img][c][*] = (relu)(out + bias[c]) over {@code images} consecutive images. */
-  private static void epilogue(float[] o, int off, int images, int oc, int ohw, float[] bias, boolean relu) {
+  /** o[off + c*ohw + j] = (relu)(o + bias[c]) for every channel c < oc and j in [j0, j0+nb). */
+  static void epilogue(float[] o, int off, int oc, int ohw, int j0, int nb, float[] bias, boolean relu) {
     if (bias == null && !relu) return;
     FloatVector zero = FloatVector.zero(S);
     int vl = S.length();
-    for (int im = 0; im < images; im++) {
-      for (int c = 0; c < oc; c++) {
-        int base = off + (im * oc + c) * ohw;
-        float b = bias == null ? 0f : bias[c];
-        FloatVector bv = FloatVector.broadcast(S, b);
-        int j = 0;
-        for (int e = ohw - vl; j <= e; j += vl) {
-          FloatVector v = FloatVector.fromArray(S, o, base + j).add(bv);
-          // max(v, 0) but NaN-preserving: lanes where v < 0 become 0
-          if (relu) v = v.blend(zero, v.lt(zero));
-          v.intoArray(o, base + j);
-        }
-        for (; j < ohw; j++) {
-          float v = o[base + j] + b;
-          o[base + j] = relu && v < 0f ? 0f : v;
-        }
+    for (int c = 0; c < oc; c++) {
+      int base = off + c * ohw + j0;
+      float b = bias == null ? 0f : bias[c];
+      FloatVector bv = FloatVector.broadcast(S, b);
+      int j = 0;
+      for (int e = nb - vl; j <= e; j += vl) {
+        FloatVector v = FloatVector.fromArray(S, o, base + j).add(bv);
+        // max(v, 0) but NaN-preserving: lanes where v < 0 become 0
+        if (relu) v = v.blend(zero, v.lt(zero));
+        v.intoArray(o, base + j);
+      }
+      for (; j < nb; j++) {
+        float v = o[base + j] + b;
+        o[base + j] = relu && v < 0f ? 0f : v;
       }
     }
   }
-
-  /**
-   * Unfolds one image's {@code C} channels (at {@code x[xo..]}, each {@code H x W}) into the column matrix
-   * {@code col [C*KH*KW, OH*OW]}: row {@code (c*KH + kh)*KW + kw}, column {@code oh*OW + ow} holds
-   * {@code x[c][oh*sH - pH + kh*dH][ow*sW - pW + kw*dW]}, or 0 in the padding.
-   */
-  static void im2col(float[] x, int xo, int c, int h, int w, int kh, int kw, Params p, int oh, int ow, float[] col) {
-    int ohw = oh * ow, sH = p.strideH(), sW = p.strideW();
-    for (int ci = 0; ci < c; ci++) {
-      for (int ki = 0; ki < kh; ki++) {
-        for (int kj = 0; kj < kw; kj++) {
-          int row = ((ci * kh + ki) * kw + kj) * ohw;
-          int iw0 = kj * p.dilW() - p.padW();
-          // ow range whose iw = ow*sW + iw0 falls inside [0, w)
-          int lo = clamp(ceilDiv(-iw0, sW), 0, ow), hi = clamp(ceilDiv(w - iw0, sW), lo, ow);
-          for (int o = 0; o < oh; o++) {
-            int ih = o * sH - p.padH() + ki * p.dilH();
-            int dst = row + o * ow;
-            if (ih < 0 || ih >= h) { java.util.Arrays.fill(col, dst, dst + ow, 0f); continue; }
-            int src = xo + (ci * h + ih) * w + iw0;
-            for (int q = 0; q < lo; q++) col[dst + q] = 0f;
-            copyRow(x, src, sW, col, dst, lo, hi);
-            for (int q = hi; q < ow; q++) col[dst + q] = 0f;
-          }
-        }
-      }
-    }
-  }
-
-  private static final int VL = S.length();
-  private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = jdk.incubator.vector.VectorShuffle.fromOp(S, i -> 2 * i);
-
-  /** col[dst+q] = x[src + q*sW] for q in [lo, hi): arraycopy for stride 1, even lanes of vector pairs for 2, a loop otherwise. */
-  private static void copyRow(float[] x, int src, int sW, float[] col, int dst, int lo, int hi) {
-    int q = lo;
-    if (sW == 1) {
-      int len = hi - lo;
-      if (len <= VL) {  // short rows (small feature maps): one masked vector copy beats arraycopy's set-up
-        var m = S.indexInRange(0, len);
-        FloatVector.fromArray(S, x, src + lo, m).intoArray(col, dst + lo, m);
-      } else {
-        System.arraycopy(x, src + lo, col, dst + lo, len);
-      }
-    } else if (sW == 2) {
-      // two vectors of input give one of output: keep the even lanes (reads stay at or below src + 2*hi - 2,
-      // the last element the row uses, so they never run past the array)
-      for (; q < hi - VL; q += VL) {
-        int s0 = src + 2 * q;
-        FloatVector.fromArray(S, x, s0).rearrange(EVEN, FloatVector.fromArray(S, x, s0 + VL)).intoArray(col, dst + q);
-      }
-      for (; q < hi; q++) col[dst + q] = x[src + 2 * q];
-    } else {
-      for (; q < hi; q++) col[dst + q] = x[src + q * sW];
-    }
-  }
-
-  /** The adjoint of {@link #im2col}: adds each column entry back into {@code x} (which the caller zeroed). */
-  static void col2im(float[] col, int c, int h, int w, int kh, int kw, Params p, int oh, int ow, float[] x, int xo) {
-    int ohw = oh * ow, sH = p.strideH(), sW = p.strideW();
-    for (int ci = 0; ci < c; ci++) {
-      for (int ki = 0; ki < kh; ki++) {
-        for (int kj = 0; kj < kw; kj++) {
-          int row = ((ci * kh + ki) * kw + kj) * ohw;
-          int iw0 = kj * p.dilW() - p.padW();
-          int lo = clamp(ceilDiv(-iw0, sW), 0, ow), hi = clamp(ceilDiv(w - iw0, sW), lo, ow);
-          for (int o = 0; o < oh; o++) {
-            int ih = o * sH - p.padH() + ki * p.dilH();
-            if (ih < 0 || ih >= h) continue;
-            int src = row + o * ow, dst = xo + (ci * h + ih) * w + iw0;
-            if (sW == 1) {
-              int len = hi - lo;
-              if (len > 0 && len <= VL) {
-                var m = S.indexInRange(0, len);
-                FloatVector.fromArray(S, col, src + lo, m).add(FloatVector.fromArray(S, x, dst + lo, m)).intoArray(x, dst + lo, m);
-              } else {
-                addTo(col, src + lo, x, dst + lo, len);
-              }
-            }
-            else for (int q = lo; q < hi; q++) x[dst + q * sW] += col[src + q];
-          }
-        }
-      }
-    }
-  }
-
-  /** y[yo..yo+n) += x[xo..xo+n). */
-  private static void addTo(float[] x, int xo, float[] y, int yo, int n) {
-    int vl = S.length(), i = 0;
-    for (int e = n - vl; i <= e; i += vl)
-      FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
-    for (; i < n; i++) y[yo + i] += x[xo + i];
-  }
-
-  private static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
-  private static int clamp(int v, int lo, int hi) { return Math.max(lo, Math.min(hi, v)); }
 
   // ------------------------------------------------------------------------------------------------ backward
 
@@ -257,28 +132,12 @@ public final class Conv2d {
    * output reads (e.g. the last rows when the stride does not divide evenly) get 0.
    */
   public static NDArray backwardInput(NDArray gradOut, NDArray w, int[] inputShape, Params p) {
-    Geo g = geometry(inputShape, w.shape(), p);
+    ConvGeometry g = geometry(inputShape, w.shape(), p);
     checkGradOut(gradOut, g);
     NDArray gi = NDArray.empty(DType.FLOAT32, inputShape);
     if (gi.numel() == 0 || g.oc() == 0) return gi;
-    float[] go = dense(gradOut), wd = dense(w), gid = gi.floats();
-    perImage(g.n(), i -> backwardInputImage(g, go, wd, gid, i));
+    ConvGemm.backwardInput(g, dense(gradOut), dense(w), gi.floats());   // gi is fresh, hence zero
     return gi;
-  }
-
-  private static void backwardInputImage(Geo g, float[] go, float[] w, float[] gi, int i) {
-    int cg = g.cg(), ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), hw = g.h() * g.w();
-    for (int gr = 0; gr < g.groups(); gr++) {
-      int xo = (i * g.c() + gr * cg) * hw, goOff = (i * g.oc() + gr * ocg) * ohw;
-      if (g.direct()) {
-        Gemm.sgemm(true, false, kk, ohw, ocg, 1f, w, gr * ocg * kk, kk, go, goOff, ohw, 0f, gi, xo, hw);
-      } else {
-        float[] col = Scratch.floats(Scratch.COLUMNS, kk * ohw);
-        Gemm.sgemm(true, false, kk, ohw, ocg, 1f, w, gr * ocg * kk, kk, go, goOff, ohw, 0f, col, 0, ohw);
-        java.util.Arrays.fill(gi, xo, xo + cg * hw, 0f);
-        col2im(col, cg, g.h(), g.w(), g.kh(), g.kw(), g.p(), g.oh(), g.ow(), gi, xo);
-      }
-    }
   }
 
   /**
@@ -286,47 +145,13 @@ public final class Conv2d {
    * {@code x [N, C, H, W]}, result of shape {@code weightShape [OC, C/groups, KH, KW]}, summed over the batch.
    */
   public static NDArray backwardWeight(NDArray gradOut, NDArray x, int[] weightShape, Params p) {
-    Geo g = geometry(x.shape(), weightShape, p);
+    ConvGeometry g = geometry(x.shape(), weightShape, p);
     checkGradOut(gradOut, g);
     NDArray gw = NDArray.empty(DType.FLOAT32, weightShape);
     int size = gw.numel();
     if (size == 0) return gw;
-    float[] go = dense(gradOut), xd = dense(x), gwd = gw.floats();
-    int parts = g.n() >= 2 ? Math.min(Parallel.threads(), g.n()) : 1;
-    if (parts <= 1 || Parallel.inParallelRegion()) {
-      for (int i = 0; i < g.n(); i++) backwardWeightImage(g, go, xd, gwd, i, i > 0);
-      if (g.n() == 0) java.util.Arrays.fill(gwd, 0f);
-      return gw;
-    }
-    // one accumulator per task (not per thread: with dynamic claiming one thread may run several tasks)
-    float[][] partial = new float[parts][];
-    partial[0] = gwd;
-    for (int t = 1; t < parts; t++) partial[t] = new float[size];
-    Parallel.run(parts, (t, cnt) -> {
-      int i0 = (int) ((long) g.n() * t / cnt), i1 = (int) ((long) g.n() * (t + 1) / cnt);
-      float[] acc = partial[t];
-      for (int i = i0; i < i1; i++) backwardWeightImage(g, go, xd, acc, i, i > i0);
-      if (i1 == i0) java.util.Arrays.fill(acc, 0, size, 0f);
-    });
-    for (int t = 1; t < parts; t++) addTo(partial[t], 0, gwd, 0, size);
+    ConvGemm.backwardWeight(g, dense(gradOut), dense(x), gw.floats());
     return gw;
-  }
-
-  private static void backwardWeightImage(Geo g, float[] go, float[] x, float[] gw, int i, boolean accumulate) {
-    int cg = g.cg(), ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), hw = g.h() * g.w();
-    for (int gr = 0; gr < g.groups(); gr++) {
-      int xo = (i * g.c() + gr * cg) * hw, goOff = (i * g.oc() + gr * ocg) * ohw;
-      float[] col;
-      int colOff;
-      if (g.direct()) { col = x; colOff = xo; }
-      else {
-        col = Scratch.floats(Scratch.COLUMNS, kk * ohw);
-        colOff = 0;
-        im2col(x, xo, cg, g.h(), g.w(), g.kh(), g.kw(), g.p(), g.oh(), g.ow(), col);
-      }
-      Gemm.sgemm(false, true, ocg, kk, ohw, 1f, go, goOff, ohw, col, colOff, ohw,
-          accumulate ? 1f : 0f, gw, gr * ocg * kk, kk);
-    }
   }
 
   /** Gradient with respect to the bias: {@code gradOut} summed over N, OH, OW (accumulated in double). */
@@ -361,20 +186,11 @@ public final class Conv2d {
     return s;
   }
 
-  private static void checkGradOut(NDArray gradOut, Geo g) {
+  private static void checkGradOut(NDArray gradOut, ConvGeometry g) {
     int[] s = gradOut.shape();
     if (s.length != 4 || s[0] != g.n() || s[1] != g.oc() || s[2] != g.oh() || s[3] != g.ow())
       throw new TorchException("conv2d backward: expected gradOut of size " + Shapes.str(new int[]{g.n(), g.oc(), g.oh(), g.ow()})
           + ", but got " + Shapes.str(s));
   }
 
-  /** Runs {@code body} for every image, over the pool when there are at least as many images as threads. */
-  private static void perImage(int n, java.util.function.IntConsumer body) {
-    int threads = Parallel.threads();
-    if (n >= threads && threads > 1 && !Parallel.inParallelRegion()) {
-      Parallel.run(n, (i, cnt) -> body.accept(i));   // one task per image, claimed dynamically
-    } else {
-      for (int i = 0; i < n; i++) body.accept(i);
-    }
-  }
 }

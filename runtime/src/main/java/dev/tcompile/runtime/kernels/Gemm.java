@@ -159,20 +159,27 @@ public final class Gemm {
                                float[] bp, int nc, float[] c, int cOff, int ldc, float bt, Buffers buf) {
     float[] ap = buf.a, tile = buf.tile;
     int h = panelHeight(mr);                       // the last panel may use a shorter kernel
-    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, h);
-    for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr);
-      int co = cOff + ic * ldc + jr;
-      if (mr == h && nr == NR) {
-        microKernel(h, kc, ap, bp, jr * kc, c, co, ldc, bt);
-      } else {
-        microKernel(h, kc, ap, bp, jr * kc, tile, 0, NR, 0f);
-        for (int r = 0; r < mr; r++) {
-          int cr = co + r * ldc, tr = r * NR;
-          if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
-          else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
-        }
-      }
+    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, 0, h);
+    for (int jr = 0; jr < nc; jr += NR)
+      microTile(h, mr, Math.min(NR, nc - jr), kc, ap, 0, bp, jr * kc, c, cOff + ic * ldc + jr, ldc, bt, tile);
+  }
+
+  /**
+   * C[mr x nr] (at c[co], row stride ldc) = packed A panel of {@code h >= mr} rows (at ap[ao]) * packed B panel
+   * (at bp[bo]) + bt * C; a partial tile (mr < h or nr < NR) goes through {@code tile} (MR x NR floats), so
+   * nothing outside the mr x nr block of C is touched.
+   */
+  static void microTile(int h, int mr, int nr, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                        float bt, float[] tile) {
+    if (mr == h && nr == NR) {
+      microKernel(h, kc, ap, ao, bp, bo, c, co, ldc, bt);
+      return;
+    }
+    microKernel(h, kc, ap, ao, bp, bo, tile, 0, NR, 0f);
+    for (int r = 0; r < mr; r++) {
+      int cr = co + r * ldc, tr = r * NR;
+      if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
+      else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
     }
   }
 
@@ -182,12 +189,14 @@ public final class Gemm {
     return mr <= 4 ? 4 : mr <= 8 ? 8 : 12;
   }
 
-  private static void microKernel(int h, int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  /** C[h x NR] = A panel (kc x h at ap[ao]) * B panel (kc x NR at bp[bo]) + beta * C. */
+  static void microKernel(int h, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
     switch (h) {
-      case 12 -> kernel12(kc, ap, 0, bp, bo, c, co, ldc, beta);
-      case 8 -> kernel8(kc, ap, 0, bp, bo, c, co, ldc, beta);
-      case 4 -> kernel4(kc, ap, 0, bp, bo, c, co, ldc, beta);
-      default -> kernel6(kc, ap, 0, bp, bo, c, co, ldc, beta);
+      case 12 -> kernel12(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 11 -> kernel11(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 8 -> kernel8(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 4 -> kernel4(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      default -> kernel6(kc, ap, ao, bp, bo, c, co, ldc, beta);
     }
   }
 
@@ -222,22 +231,23 @@ public final class Gemm {
     }
   }
 
-  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) as kc columns of {@code h} floats (rows past mr zero). */
-  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha, float[] ap, int h) {
+  /** Packs alpha * op(A)[ic..ic+mr) x [pc..pc+kc) at ap[apOff..] as kc columns of {@code h} floats (rows past mr zero). */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mr, int kc, float alpha,
+                    float[] ap, int apOff, int h) {
     if (!transA) {
       for (int r = 0; r < mr; r++) {
-        int src = aOff + (ic + r) * lda + pc;
-        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[p * h + r] = a[src + p];
-        else for (int p = 0; p < kc; p++) ap[p * h + r] = alpha * a[src + p];
+        int src = aOff + (ic + r) * lda + pc, d = apOff + r;
+        if (alpha == 1f) for (int p = 0; p < kc; p++) ap[d + p * h] = a[src + p];
+        else for (int p = 0; p < kc; p++) ap[d + p * h] = alpha * a[src + p];
       }
     } else {
       for (int p = 0; p < kc; p++) {
-        int src = aOff + (pc + p) * lda + ic, d = p * h;
+        int src = aOff + (pc + p) * lda + ic, d = apOff + p * h;
         if (alpha == 1f) for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
         else for (int r = 0; r < mr; r++) ap[d + r] = alpha * a[src + r];
       }
     }
-    if (mr < h) for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[p * h + r] = 0f;
+    if (mr < h) for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[apOff + p * h + r] = 0f;
   }
 
   /** C[i][j] = alpha * dot(A row i, op(B) column j) + beta * C[i][j], both contiguous in k. */
@@ -441,6 +451,62 @@ public final class Gemm {
       FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
       FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
       FloatVector.fromArray(S, c, co + 11 * ldc).fma(bv, c11a).intoArray(c, co + 11 * ldc); FloatVector.fromArray(S, c, co + 11 * ldc + VL).fma(bv, c11b).intoArray(c, co + 11 * ldc + VL);
+    }
+  }
+
+  /** 11 x NR micro-kernel (three panels cover 33 rows, a common channel count): C[11 x NR] = packed A panel (kc x 11) * packed B panel (kc x NR) + beta * C. */
+  static void kernel11(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+    FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+    FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
+    FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
+    FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 11, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 6]); c6a = x.fma(b0, c6a); c6b = x.fma(b1, c6b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 7]); c7a = x.fma(b0, c7a); c7b = x.fma(b1, c7b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 8]); c8a = x.fma(b0, c8a); c8b = x.fma(b1, c8b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 9]); c9a = x.fma(b0, c9a); c9b = x.fma(b1, c9b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 10]); c10a = x.fma(b0, c10a); c10b = x.fma(b1, c10b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+      c6a.intoArray(c, co + 6 * ldc); c6b.intoArray(c, co + 6 * ldc + VL);
+      c7a.intoArray(c, co + 7 * ldc); c7b.intoArray(c, co + 7 * ldc + VL);
+      c8a.intoArray(c, co + 8 * ldc); c8b.intoArray(c, co + 8 * ldc + VL);
+      c9a.intoArray(c, co + 9 * ldc); c9b.intoArray(c, co + 9 * ldc + VL);
+      c10a.intoArray(c, co + 10 * ldc); c10b.intoArray(c, co + 10 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 6 * ldc).fma(bv, c6a).intoArray(c, co + 6 * ldc); FloatVector.fromArray(S, c, co + 6 * ldc + VL).fma(bv, c6b).intoArray(c, co + 6 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 7 * ldc).fma(bv, c7a).intoArray(c, co + 7 * ldc); FloatVector.fromArray(S, c, co + 7 * ldc + VL).fma(bv, c7b).intoArray(c, co + 7 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 8 * ldc).fma(bv, c8a).intoArray(c, co + 8 * ldc); FloatVector.fromArray(S, c, co + 8 * ldc + VL).fma(bv, c8b).intoArray(c, co + 8 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
     }
   }
 

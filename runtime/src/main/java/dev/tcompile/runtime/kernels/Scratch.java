@@ -8,9 +8,12 @@ package dev.tcompile.runtime.kernels;
 public final class Scratch {
   private Scratch() {}
 
-  /** Slots: 0 = im2col/col2im columns, 1 = per-thread partial results, 2 = small row buffers. */
-  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2;
-  private static final int SLOTS = 3;
+  /**
+   * Slots: column-matrix blocks, per-thread partial results, small row buffers, and weights packed once per call
+   * by the calling thread (read by every thread of that call).
+   */
+  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2, WEIGHTS = 3;
+  private static final int SLOTS = 4;
 
   private static final ThreadLocal<float[][]> BUFS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

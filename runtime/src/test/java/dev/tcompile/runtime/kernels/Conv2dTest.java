@@ -150,6 +150,29 @@ class Conv2dTest {
     checkSmall(r, new int[]{1, 32, 17, 140}, 3, 3, 3, new Conv2d.Params(2, 2, 1, 1, 1, 1, 1), true);
   }
 
+  /**
+   * The implicit GEMM's own edges: 11-row weight panels (33 channels) and their remainders, weight matrices
+   * longer than one k-block (beta = 1 passes), several pixel blocks per image, runs longer than one GEMM panel
+   * with stride 2 and padding (even-lane copies, interleaved tap pairs in col2im, masked loads at the borders),
+   * larger strides (element by element), batches of one, and weight gradients over chunks of several images.
+   */
+  @Test void implicitGemmEdges() {
+    Random r = new Random(27);
+    for (int threads : new int[]{1, 2}) {
+      Parallel.setThreads(threads);
+      checkSmall(r, new int[]{2, 5, 9, 40}, 33, 3, 3, Conv2d.Params.of(1, 1, 1, 1), true);                // 3 x 11 rows
+      checkSmall(r, new int[]{1, 4, 7, 9}, 34, 1, 3, new Conv2d.Params(1, 2, 0, 1, 1, 1, 2), false);       // 17 per group
+      checkSmall(r, new int[]{2, 11, 6, 37}, 13, 1, 3, new Conv2d.Params(1, 2, 0, 3, 1, 2, 1), true);      // kk = 33
+      checkSmall(r, new int[]{1, 64, 5, 6}, 5, 3, 3, Conv2d.Params.of(1, 1, 1, 1), false);                // kk = 576 > one k-block
+      checkSmall(r, new int[]{1, 1, 90, 91}, 3, 3, 3, Conv2d.Params.defaults(), true);                     // several pixel blocks
+      checkSmall(r, new int[]{2, 3, 11, 101}, 7, 3, 5, new Conv2d.Params(2, 2, 2, 3, 1, 1, 1), true);      // stride 2, long runs
+      checkSmall(r, new int[]{1, 2, 9, 77}, 4, 2, 4, new Conv2d.Params(1, 2, 1, 2, 1, 3, 1), false);       // stride 2, dilation 3
+      checkSmall(r, new int[]{2, 2, 10, 50}, 3, 3, 3, new Conv2d.Params(3, 3, 1, 1, 2, 1, 1), true);       // stride 3
+      checkSmall(r, new int[]{40, 2, 6, 6}, 3, 3, 3, Conv2d.Params.defaults(), false);                     // many images per chunk
+      checkSmall(r, new int[]{3, 2, 40, 40}, 3, 3, 3, new Conv2d.Params(2, 1, 0, 1, 1, 1, 1), true);       // one image per chunk
+    }
+  }
+
   @Test void singleAndMultiThreadAgree() {
     Random r = new Random(23);
     NDArray x = rand(r, 3, 5, 20, 21), w = rand(r, 6, 5, 3, 3), b = rand(r, 6);
