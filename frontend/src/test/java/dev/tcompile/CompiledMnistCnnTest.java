@@ -3,12 +3,10 @@ package dev.tcompile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcompile.nn.Conv2d;
 import dev.tcompile.nn.F;
-import dev.tcompile.nn.Linear;
-import dev.tcompile.nn.Module;
 import dev.tcompile.nn.OptimizedModule;
 import dev.tcompile.nn.Safetensors;
+import dev.tcompile.vision.models.MnistNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,28 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * gradients (tools/goldens/compile_mnist.py), and the backward graph computes no gradient for the images.
  */
 class CompiledMnistCnnTest {
-  static final class Net extends Module {
-    final Conv2d conv1 = register("conv1", new Conv2d(1, 20, 5, 1));
-    final Conv2d conv2 = register("conv2", new Conv2d(20, 50, 5, 1));
-    final Linear fc1 = register("fc1", new Linear(800, 500));
-    final Linear fc2 = register("fc2", new Linear(500, 10));
-
-    @Override public Tensor forward(Tensor x) {
-      x = F.maxPool2d(F.relu(conv1.forward(x)), 2, 2);
-      x = F.maxPool2d(F.relu(conv2.forward(x)), 2, 2);
-      x = x.view(-1, 800);
-      x = F.relu(fc1.forward(x));
-      return F.logSoftmax(fc2.forward(x), 1);
-    }
-  }
-
   static Map<String, Tensor> golden() throws Exception {
     return Safetensors.load(Path.of(CompiledMnistCnnTest.class.getResource("/goldens/compile/mnist_cnn.safetensors").toURI()));
   }
 
   @Test void forwardAndBackwardMatchPyTorch(@TempDir Path dumps) throws Exception {
     Map<String, Tensor> g = golden();
-    Net net = new Net();
+    MnistNet net = new MnistNet();
     net.loadStateDict(g, false);
     OptimizedModule compiled = (OptimizedModule) Torch.compile(net, new CompileOptions().dumpIr(dumps));
     Tensor loss = F.nllLoss(compiled.forward(g.get("input")), g.get("target"));
@@ -70,7 +53,7 @@ class CompiledMnistCnnTest {
 
   @Test void compiledAndEagerAgreeAndEvalModeRecompiles() throws Exception {
     Map<String, Tensor> g = golden();
-    Net net = new Net();
+    MnistNet net = new MnistNet();
     net.loadStateDict(g, false);
     OptimizedModule compiled = (OptimizedModule) Torch.compile(net);
     Tensor x = g.get("input");
@@ -80,7 +63,7 @@ class CompiledMnistCnnTest {
       CompiledVsEagerTest.assertClose(net.forward(x), compiled.forward(x), "eval-mode output");
     }
     assertEquals(2, compiled.compiled().traceCount());
-    assertTrue(compiled.toString().startsWith("OptimizedModule(\n  (_orig_mod): Net(\n    (conv1): Conv2d(1, 20, kernel_size=(5, 5), stride=(1, 1))"),
+    assertTrue(compiled.toString().startsWith("OptimizedModule(\n  (_orig_mod): MnistNet(\n    (conv1): Conv2d(1, 20, kernel_size=(5, 5), stride=(1, 1))"),
         compiled.toString());
   }
 }

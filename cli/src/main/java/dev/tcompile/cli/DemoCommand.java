@@ -3,7 +3,6 @@ package dev.tcompile.cli;
 import dev.tcompile.GradGuard;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
-import dev.tcompile.cli.demo.MnistCnn;
 import dev.tcompile.cli.demo.SeedFigures;
 import dev.tcompile.cli.demo.Trainer;
 import dev.tcompile.data.Batch;
@@ -13,6 +12,7 @@ import dev.tcompile.nn.Module;
 import dev.tcompile.optim.SGD;
 import dev.tcompile.vision.MNIST;
 import dev.tcompile.vision.Transforms;
+import dev.tcompile.vision.models.MnistNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf("MNIST from %s: %d training and %d test digits; %s training, batch %d, SGD(lr=%s, momentum=%s)%n",
         root, train.size(), test.size(), eager ? "eager" : "compiled", batchSize, lr, momentum);
 
-    MnistCnn net = new MnistCnn();
+    MnistNet net = new MnistNet();
     System.out.println(net);
     SGD optimizer = new SGD(net.parameters(), lr, momentum);
     Trainer trainer = eager ? Trainer.eager(net, optimizer) : Trainer.compiled(Torch.compileTrainStep(net, F::nllLoss, optimizer));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tcompile.CompiledFn;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
+import dev.tcompile.vision.models.MnistNet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import dev.tcompile.DType;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
+import dev.tcompile.vision.models.MnistNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
+import dev.tcompile.vision.models.MnistNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.optim.SGD;
+import dev.tcompile.vision.models.MnistNet;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

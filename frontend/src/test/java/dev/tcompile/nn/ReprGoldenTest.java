@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonElement;
 import dev.tcompile.Torch;
+import dev.tcompile.vision.models.MnistNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

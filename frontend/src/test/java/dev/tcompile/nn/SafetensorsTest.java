@@ -10,6 +10,7 @@ import dev.tcompile.DType;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
+import dev.tcompile.vision.models.MnistNet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -5,6 +5,7 @@ import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.nn.F;
 import dev.tcompile.vision.Plot;
+import dev.tcompile.vision.models.MnistNet;
 import java.nio.file.Path;
 
 /** The figures the seed tutorial draws, from a trained network's first layer and one test digit. */
@@ -12,12 +13,12 @@ public final class SeedFigures {
   private SeedFigures() {}
 
   /** Writes digit.png, weight.png, input_weight_output.png and pooling.png into {@code dir}; returns the paths. */
-  public static Path[] draw(MnistCnn net, Tensor image, long label, Path dir) {
+  public static Path[] draw(MnistNet net, Tensor image, long label, Path dir) {
     Tensor digit = image.squeeze();
-    Tensor weight = net.conv1.weight().detach().select(0, 0).select(0, 0);
+    Tensor weight = net.conv1().weight().detach().select(0, 0).select(0, 0);
     Tensor out, pool;
     try (GradGuard g = Torch.noGrad()) {
-      out = net.conv1.forward(image.unsqueeze(0));
+      out = net.conv1().forward(image.unsqueeze(0));
       pool = F.maxPool2d(out, 2, 2);
     }
     Path digitPng = dir.resolve("digit.png"), weightPng = dir.resolve("weight.png");
