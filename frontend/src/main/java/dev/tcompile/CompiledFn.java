@@ -109,7 +109,7 @@ public final class CompiledFn {
       NDArray[] saved = java.util.Arrays.copyOfRange(outs, nOut, outs.length);
       List<dev.tcompile.ir.TensorType> types = new ArrayList<>();
       for (int i = 0; i < nOut; i++) types.add(dev.tcompile.ir.TensorType.of(outs[i].dtype(), outs[i].shape()));
-      CompiledNode node = new CompiledNode(e, saved, inputs, new CompiledNode.TensorTypeList(types));
+      CompiledNode node = new CompiledNode(e, saved, inputs, types);
       for (int i = 0; i < results.length; i++) if (results[i].dtype().isFloatingPoint()) results[i].setHistory(node, i);
     }
     return results;

@@ -1,5 +1,6 @@
 package dev.tcompile;
 
+import dev.tcompile.ir.TensorType;
 import dev.tcompile.runtime.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +15,10 @@ final class CompiledNode extends GradFn {
   private NDArray[] saved;
   private final Tensor[] inputs;
   private final int[] versions;
-  private final TensorTypeList outputTypes;
-
   /** The types of the forward outputs, to make zero gradients for outputs no gradient reached. */
-  record TensorTypeList(List<dev.tcompile.ir.TensorType> types) {}
+  private final List<TensorType> outputTypes;
 
-  CompiledNode(CompiledEntry entry, NDArray[] saved, Tensor[] inputs, TensorTypeList outputTypes) {
+  CompiledNode(CompiledEntry entry, NDArray[] saved, Tensor[] inputs, List<TensorType> outputTypes) {
     super(edges(entry, inputs));
     this.entry = entry;
     this.saved = saved;
@@ -37,7 +36,7 @@ final class CompiledNode extends GradFn {
 
   @Override public String name() { return "CompiledFunctionBackward"; }
 
-  @Override int numOutputs() { return outputTypes.types().size(); }
+  @Override int numOutputs() { return outputTypes.size(); }
 
   @Override List<Tensor> apply(List<Tensor> gradOutputs, boolean[] needed) {
     if (saved == null)
@@ -58,7 +57,7 @@ final class CompiledNode extends GradFn {
     for (int i = 0; i < takes.length; i++) {
       if (!takes[i]) continue;
       Tensor g = i < gradOutputs.size() ? gradOutputs.get(i) : null;
-      var t = outputTypes.types().get(i);
+      TensorType t = outputTypes.get(i);
       in.add(g != null ? g.array() : NDArray.empty(t.dtype(), t.shape()));
     }
     NDArray[] grads = entry.backward.run(in.toArray(NDArray[]::new));
