@@ -1,11 +1,11 @@
 package dev.tcompile;
 
+import dev.tcompile.codegen.Backend;
+import dev.tcompile.codegen.Compiler;
 import dev.tcompile.codegen.Executable;
-import dev.tcompile.codegen.Interpreter;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.passes.Autodiff;
-import dev.tcompile.passes.PassManager;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +27,7 @@ final class CompiledEntry {
   final Autodiff.Split split;
   final Executable forward, backward;
 
-  CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, PassManager pm) {
+  CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, java.nio.file.Path dumpDir) {
     this.numResults = numResults;
     sources = List.copyOf(t.sources);
     captured = new ArrayList<>();
@@ -41,35 +41,23 @@ final class CompiledEntry {
     }
     mutationTargets = List.copyOf(t.mutated.keySet());
     Graph traced = t.graph;
-    pm.dump(traced, "traced");
-    Graph optimised = pm.run(traced, "forward");
-    int nIn = optimised.inputs().size();
+    int nIn = traced.inputs().size();
     wrt = new boolean[nIn];
     boolean any = false;
     for (int i = 0; i < nIn; i++) {
-      wrt[i] = optimised.inputAttrs(i).getBool("requires_grad", false);
+      wrt[i] = traced.inputAttrs(i).getBool("requires_grad", false);
       any |= wrt[i];
     }
-    if (needGrad && any) {
-      Autodiff.Split s = Autodiff.split(optimised, wrt);
-      pm.dump(s.forward(), "split-forward");
-      pm.dump(s.backward(), "split-backward");
-      Graph f = pm.run(s.forward(), "forward-train");
-      Graph b = pm.run(s.backward(), "backward");
-      split = new Autodiff.Split(f, b, s.numSaved(), s.outputTakesGrad(), s.inputHasGrad());
-      forward = backend(f, options);
-      backward = backend(b, options);
-      inference = null;
-    } else {
-      split = null;
-      forward = backward = null;
-      inference = backend(optimised, options);
-    }
+    Compiler.Program p = new Compiler(backend(options), options.disabled(), dumpDir).compile(traced, needGrad && any ? wrt : null);
+    inference = p.inference();
+    split = p.split();
+    forward = p.forward();
+    backward = p.backward();
   }
 
-  private static Executable backend(Graph g, CompileOptions options) {
+  private static Backend backend(CompileOptions options) {
     return switch (options.backend()) {
-      case INTERPRETER -> new Interpreter(g);
+      case INTERPRETER -> Backend.INTERPRETER;
       case BYTECODE -> throw new TorchException("the bytecode backend is not available yet; use CompileOptions.Backend.INTERPRETER");
     };
   }

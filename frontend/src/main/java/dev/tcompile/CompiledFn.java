@@ -1,6 +1,5 @@
 package dev.tcompile;
 
-import dev.tcompile.passes.PassManager;
 import dev.tcompile.runtime.NDArray;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -80,8 +79,7 @@ public final class CompiledFn {
     }
     t.finish(result);
     java.nio.file.Path dump = options.dumpDir() == null ? null : options.dumpDir().resolve("signature-" + traces);
-    PassManager pm = new PassManager(PassManager.defaultPasses(), options.disabled(), dump);
-    return new CompiledEntry(t, 1, sig.gradMode(), options, pm);
+    return new CompiledEntry(t, 1, sig.gradMode(), options, dump);
   }
 
   private Tensor[] run(CompiledEntry e, Tensor[] xs) {

@@ -1,6 +1,8 @@
 package dev.tcompile.codegen;
 
 import dev.tcompile.TorchException;
+import dev.tcompile.codegen.fused.FusedKernel;
+import dev.tcompile.ir.FusedOp;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.ir.TensorType;
@@ -13,7 +15,8 @@ import java.util.Map;
 
 /**
  * The reference backend: runs each node's eager kernel ({@code OpDef.eval}) in order over a register file,
- * dropping each intermediate after its last use. It is the oracle the bytecode backend is checked against.
+ * dropping each intermediate after its last use; a fused node runs its body as one blocked vector loop
+ * ({@link FusedKernel}). It is the oracle the bytecode backend is checked against.
  */
 public final class Interpreter implements Executable {
   private final Graph graph;
@@ -21,6 +24,8 @@ public final class Interpreter implements Executable {
   private final int[] inputSlots, outputSlots;
   private final int[][] nodeIn, nodeOut, freeAfter;
   private final TensorType[] inputTypes;
+  /** The loop each fused node runs (null for other nodes). */
+  private final FusedKernel[] kernels;
 
   public Interpreter(Graph graph) {
     this.graph = graph;
@@ -32,6 +37,8 @@ public final class Interpreter implements Executable {
     inputSlots = graph.inputs().stream().mapToInt(slot::get).toArray();
     outputSlots = graph.outputs().stream().mapToInt(slot::get).toArray();
     inputTypes = graph.inputs().stream().map(Value::type).toArray(TensorType[]::new);
+    kernels = new FusedKernel[nodes.size()];
+    for (int k = 0; k < nodes.size(); k++) if (nodes.get(k).op() instanceof FusedOp f) kernels[k] = new FusedKernel(f);
     nodeIn = new int[nodes.size()][];
     nodeOut = new int[nodes.size()][];
     int[] lastUse = new int[numSlots];
@@ -73,7 +80,7 @@ public final class Interpreter implements Executable {
         int[] ins = nodeIn[k];
         NDArray[] args = new NDArray[ins.length];
         for (int i = 0; i < ins.length; i++) args[i] = reg[ins[i]];
-        NDArray[] outs = n.op().eval(n.attrs(), args);
+        NDArray[] outs = kernels[k] != null ? kernels[k].run(args) : n.op().eval(n.attrs(), args);
         for (int i = 0; i < outs.length; i++) reg[nodeOut[k][i]] = outs[i];
       }
       for (int s : freeAfter[k]) reg[s] = null;

@@ -88,17 +88,19 @@ public final class GraphParser {
       define(names.get(0), g.constant(data, names.get(0).text()));
       return;
     }
-    OpDef op = OpRegistry.find(opTok.text());
-    if (op == null) throw error(opTok, "unknown op '" + opTok.text() + "'");
+    boolean fused = opTok.text().equals(FusedOp.NAME);
+    OpDef op = fused ? null : OpRegistry.find(opTok.text());
+    if (op == null && !fused) throw error(opTok, "unknown op '" + opTok.text() + "'");
     expect("(");
     List<Value> in = new ArrayList<>();
     if (!peek().is(")")) {
       do in.add(use(expectKind(Kind.VALUE, "an input value like %2"))); while (accept(","));
     }
     expect(")");
+    Attrs attrs = peek().is("{") ? attrs() : Attrs.EMPTY;
+    if (fused) op = fusedBody();
     if (op.arity() >= 0 && in.size() != op.arity())
       throw error(opTok, op.name() + " takes " + op.arity() + " input" + (op.arity() == 1 ? "" : "s") + " but was given " + in.size());
-    Attrs attrs = peek().is("{") ? attrs() : Attrs.EMPTY;
     expect(":");
     List<TensorType> declared = new ArrayList<>();
     do declared.add(type()); while (accept(","));
@@ -112,6 +114,25 @@ public final class GraphParser {
       throw error(opTok, e.getMessage());
     }
     for (int i = 0; i < outs.length; i++) define(names.get(i), outs[i]);
+  }
+
+  /** A fused node's body: a nested graph with its own names, checked by {@link FusedOp}'s rules. */
+  private FusedOp fusedBody() {
+    Token at = peek();
+    Map<String, Value> outer = new HashMap<>(scope);
+    scope.clear();
+    Graph body;
+    try {
+      body = graph();
+    } finally {
+      scope.clear();
+      scope.putAll(outer);
+    }
+    try {
+      return new FusedOp(body);
+    } catch (TorchException e) {
+      throw error(at, e.getMessage());
+    }
   }
 
   private NDArray constantData() {

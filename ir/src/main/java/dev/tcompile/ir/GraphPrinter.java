@@ -52,6 +52,7 @@ public final class GraphPrinter {
       sb.append(n.op().name()).append('(');
       sb.append(n.inputs().stream().map(v -> "%" + v.name()).collect(Collectors.joining(", "))).append(')');
       if (!n.attrs().isEmpty()) sb.append(" {").append(n.attrs()).append('}');
+      if (n.op() instanceof FusedOp f) sb.append(' ').append(print(f.body(), constantsFile).strip().replace("\n", "\n  "));
     }
     sb.append(" : ").append(types(n.outputs()));
     return sb.toString();

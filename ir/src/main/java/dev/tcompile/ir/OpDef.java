@@ -36,6 +36,21 @@ public abstract class OpDef {
     throw new TorchException("derivative for " + name + " is not implemented");
   }
 
+  /**
+   * True when the op is pointwise on these input types and {@link #body} describes it: each output element is a
+   * function of the input elements at the same (broadcast) position, in float32 or bool. Fusion groups such ops
+   * into one loop; "is this op pointwise?" means "does it have a body here?".
+   */
+  public boolean hasBody(Attrs attrs, TensorType... in) { return false; }
+
+  /**
+   * The op's element function, written once against {@link PointwiseOps} (only where {@link #hasBody} holds).
+   * Its result must equal {@link #eval} element for element (the tests run every body against the kernel).
+   */
+  public <E> E body(PointwiseOps<E> ops, Attrs attrs, java.util.List<E> in) {
+    throw new TorchException(name + " has no pointwise body");
+  }
+
   /** Whether the op has a derivative with respect to input {@code i} (integer inputs never do). */
   public boolean differentiable(int input) { return false; }
 

@@ -19,6 +19,9 @@ public final class Verifier {
     for (Node n : g.nodes()) {
       for (Value v : n.inputs())
         if (!defined.contains(v)) throw fail(g, i, n, "uses %" + v.name() + " before it is defined");
+      if (n.op() instanceof FusedOp f) {
+        try { verify(f.body()); } catch (TorchException e) { throw fail(g, i, n, "in its body: " + e.getMessage()); }
+      }
       if (!n.isConstant()) {
         if (n.op().arity() >= 0 && n.inputs().size() != n.op().arity())
           throw fail(g, i, n, n.op().name() + " takes " + n.op().arity() + " inputs but has " + n.inputs().size());

@@ -20,11 +20,18 @@ public final class PassManager {
   private final Path dumpDir;
   private final List<String> timings = new ArrayList<>();
 
-  public PassManager(List<Pass> passes, Set<String> disabled, Path dumpDir) {
+  public PassManager(List<Pass> passes, Set<String> disabled, Path dumpDir) { this(passes, disabled, dumpDir, 0); }
+
+  /** {@code firstDump} continues another manager's numbering in the same dump directory. */
+  public PassManager(List<Pass> passes, Set<String> disabled, Path dumpDir, int firstDump) {
     this.passes = List.copyOf(passes);
     this.disabled = Set.copyOf(disabled);
     this.dumpDir = dumpDir;
+    this.dumpCounter = firstDump;
   }
+
+  /** How many dumps this manager has written (the next one's number). */
+  public int dumpCount() { return dumpCounter; }
 
   /** The default optimisation pipeline, in order. */
   public static List<Pass> defaultPasses() {
@@ -37,7 +44,7 @@ public final class PassManager {
       long t0 = System.nanoTime();
       g = p.run(g);
       timings.add(stage + "/" + p.name() + ": " + (System.nanoTime() - t0) / 1000 + " us");
-      dump(g, stage + "-" + p.name());
+      dump(g, stage + "-" + p.name(), p.notes());
     }
     return g;
   }
@@ -45,11 +52,16 @@ public final class PassManager {
   private int dumpCounter;
 
   /** Writes {@code g}'s text to the dump directory (no-op without one). */
-  public void dump(Graph g, String label) {
+  public void dump(Graph g, String label) { dump(g, label, List.of()); }
+
+  /** Writes {@code g}'s text, then the pass's notes as {@code //} comments (the text still parses). */
+  public void dump(Graph g, String label, List<String> notes) {
     if (dumpDir == null) return;
+    StringBuilder text = new StringBuilder(GraphPrinter.print(g));
+    for (String n : notes) text.append("// ").append(n.replace('\n', ' ')).append('\n');
     try {
       Files.createDirectories(dumpDir);
-      Files.writeString(dumpDir.resolve(String.format("%02d-%s.tir", dumpCounter++, label)), GraphPrinter.print(g));
+      Files.writeString(dumpDir.resolve(String.format("%02d-%s.tir", dumpCounter++, label)), text);
     } catch (IOException e) {
       throw new TorchException("cannot write IR dump to " + dumpDir + ": " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.tcompile.ir.ops;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.Vjp;
 import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.PointwiseOps;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.runtime.NDArray;
 
@@ -22,6 +23,9 @@ public final class Creation {
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       return Elementwise.one(NDArray.full(a.getDType("dtype"), a.getDouble("value"), a.getInts("shape")));
     }
+
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return Elementwise.floatOrBool(TensorType.of(a.getDType("dtype"))); }
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, java.util.List<E> in) { return ops.constant(a.getDouble("value"), a.getDType("dtype")); }
   };
 
   /** full_like(x, value): x's shape and dtype, every element {@code value}; zero derivative (fill_, zero_). */
@@ -34,6 +38,9 @@ public final class Creation {
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       return Elementwise.one(NDArray.full(in[0].dtype(), a.getDouble("value"), in[0].shape()));
     }
+
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && Elementwise.floatOrBool(in); }
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, java.util.List<E> in) { return ops.constant(a.getDouble("value"), ops.dtype(in.get(0))); }
 
     @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().zeros(v.inType(0))); }
   };

@@ -12,7 +12,9 @@ import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.UnaryOp;
+import dev.tcompile.ir.PointwiseOps;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** Pointwise ops: unary functions, broadcasting binary arithmetic and comparisons, where, casts, clamp. */
@@ -36,6 +38,14 @@ public final class Elementwise {
       LEAKY_RELU = new LeakyRelu();
 
   static TensorType[] one(TensorType t) { return new TensorType[]{t}; }
+
+  /** True when every type is float32 or bool: the dtypes fused loops compute in. */
+  public static boolean floatOrBool(TensorType... ts) {
+    for (TensorType t : ts) if (t.dtype() != DType.FLOAT32 && t.dtype() != DType.BOOL) return false;
+    return true;
+  }
+
+  static boolean isFloat(TensorType t) { return t.dtype() == DType.FLOAT32; }
   static NDArray[] one(NDArray a) { return new NDArray[]{a}; }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -66,6 +76,9 @@ public final class Elementwise {
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return one(Pointwise.unary(k, in[0])); }
+
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && isFloat(in[0]); }
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) { return ops.unary(k, in.get(0)); }
 
     @Override public boolean savesInput(Attrs a, int i) {
       return switch (k) { case ABS, LOG, SIN, COS, GELU, ERF, LOG1P -> true; default -> false; };
@@ -142,6 +155,17 @@ public final class Elementwise {
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       return one(Pointwise.binary(k, in[0], in[1], computeType(k, in[0].dtype(), in[1].dtype())));
+    }
+
+    @Override public boolean hasBody(Attrs a, TensorType... in) {
+      if (in.length != 2 || !floatOrBool(in)) return false;
+      if (k.isLogical()) return in[0].dtype() == DType.BOOL && in[1].dtype() == DType.BOOL;
+      return computeType(k, in[0].dtype(), in[1].dtype()) == DType.FLOAT32;
+    }
+
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
+      DType c = k.isLogical() ? DType.BOOL : DType.FLOAT32;
+      return ops.binary(k, ops.castTo(in.get(0), c), ops.castTo(in.get(1), c));
     }
 
     @Override public boolean savesInput(Attrs a, int i) {
@@ -239,6 +263,12 @@ public final class Elementwise {
       return one(Pointwise.map(in[0], x -> BinaryOp.pow(x, pf)));
     }
 
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && isFloat(in[0]); }
+
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
+      return ops.binary(BinaryOp.POW, in.get(0), ops.f32(a.getDouble("exponent")));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       double p = v.attrs().getDouble("exponent");
@@ -286,6 +316,16 @@ public final class Elementwise {
       }));
     }
 
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && isFloat(in[0]); }
+
+    /** The kernel's comparisons, in its order: NaN passes through, min > max gives max. */
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
+      E y = in.get(0);
+      if (a.has("min")) { E lo = ops.f32(a.getDouble("min")); y = ops.where(ops.binary(BinaryOp.LT, y, lo), lo, y); }
+      if (a.has("max")) { E hi = ops.f32(a.getDouble("max")); y = ops.where(ops.binary(BinaryOp.GT, y, hi), hi, y); }
+      return y;
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T x = v.input(0), g = v.gradOut(0);
@@ -316,6 +356,15 @@ public final class Elementwise {
       return one(Pointwise.where(in[0], in[1], in[2], DType.promote(in[1].dtype(), in[2].dtype())));
     }
 
+    @Override public boolean hasBody(Attrs a, TensorType... in) {
+      return in.length == 3 && in[0].dtype() == DType.BOOL && floatOrBool(in);
+    }
+
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
+      DType d = DType.promote(ops.dtype(in.get(1)), ops.dtype(in.get(2)));
+      return ops.where(in.get(0), ops.castTo(in.get(1), d), ops.castTo(in.get(2), d));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T c = v.input(0), g = v.gradOut(0), zero = A.scalarLike(0, g);
@@ -337,6 +386,12 @@ public final class Elementwise {
       return one(r == in[0] ? r.copy() : r);
     }
 
+    @Override public boolean hasBody(Attrs a, TensorType... in) {
+      return in.length == 1 && floatOrBool(in[0], in[0].withDType(a.getDType("dtype")));
+    }
+
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) { return ops.castTo(in.get(0), a.getDType("dtype")); }
+
     @Override public <T> void vjp(Vjp<T> v) {
       if (v.inType(0).dtype().isFloatingPoint()) v.setGrad(0, v.alg().cast(v.gradOut(0), v.inType(0).dtype()));
     }
@@ -354,6 +409,13 @@ public final class Elementwise {
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       float s = (float) a.getDouble("negative_slope");
       return one(Pointwise.map(in[0], x -> x > 0 ? x : x * s));
+    }
+
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && isFloat(in[0]); }
+
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
+      E x = in.get(0);
+      return ops.where(ops.binary(BinaryOp.GT, x, ops.f32(0)), x, ops.mul(x, ops.f32(a.getDouble("negative_slope"))));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

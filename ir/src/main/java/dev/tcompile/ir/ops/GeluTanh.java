@@ -4,6 +4,7 @@ import dev.tcompile.DType;
 import dev.tcompile.ir.Algebra;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.PointwiseOps;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
@@ -33,6 +34,17 @@ public final class GeluTanh {
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       float beta = (float) BETA, kappa = (float) KAPPA;
       return Elementwise.one(Pointwise.map(in[0], x -> 0.5f * x * (1f + (float) Math.tanh(beta * (x + kappa * (x * x * x))))));
+    }
+
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && in[0].dtype() == DType.FLOAT32; }
+
+    /** The kernel's float expression, operation for operation. */
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, java.util.List<E> in) {
+      E x = in.get(0);
+      E cube = ops.mul(ops.mul(x, x), x);
+      E inner = ops.mul(ops.f32((float) BETA), ops.add(x, ops.mul(ops.f32((float) KAPPA), cube)));
+      E t = ops.unary(UnaryOp.TANH, inner);
+      return ops.mul(ops.mul(ops.f32(0.5), x), ops.add(ops.f32(1), t));
     }
 
     /** {@code g * (0.5 (1 + t) + 0.5 x (1 - t^2) beta (1 + 3 kappa x^2))} with {@code t} the tanh above. */

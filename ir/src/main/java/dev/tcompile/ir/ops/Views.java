@@ -4,6 +4,7 @@ import dev.tcompile.TorchException;
 import dev.tcompile.ir.Algebra;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.OpDef;
+import dev.tcompile.ir.PointwiseOps;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
@@ -53,6 +54,10 @@ public final class Views {
   /** expand(shape): -1 keeps a dim; new leading dims may be added. */
   static final class Expand extends ViewOp {
     Expand() { super("expand"); }
+
+    /** Broadcasting is how fused loops read their inputs anyway: each output element is the input's at its broadcast position. */
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && Elementwise.floatOrBool(in); }
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, java.util.List<E> in) { return in.get(0); }
 
     static int[] target(int[] in, int[] size) {
       if (size.length < in.length)
@@ -232,6 +237,8 @@ public final class Views {
     @Override public boolean differentiable(int i) { return true; }
     @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return Elementwise.one(in[0]); }
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(in[0].copy()); }
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && Elementwise.floatOrBool(in); }
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, java.util.List<E> in) { return in.get(0); }
     @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.gradOut(0)); }
   }
 
@@ -242,5 +249,7 @@ public final class Views {
     @Override public boolean isView() { return true; }
     @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return Elementwise.one(in[0]); }
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(in[0]); }
+    @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && Elementwise.floatOrBool(in); }
+    @Override public <E> E body(PointwiseOps<E> ops, Attrs a, java.util.List<E> in) { return in.get(0); }
   }
 }

@@ -1,0 +1,77 @@
+package dev.tcompile.codegen;
+
+import dev.tcompile.ir.Graph;
+import dev.tcompile.passes.Autodiff;
+import dev.tcompile.passes.CommonSubexpressionElimination;
+import dev.tcompile.passes.DeadCodeElimination;
+import dev.tcompile.passes.Fusion;
+import dev.tcompile.passes.Pass;
+import dev.tcompile.passes.PassManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The compiler's pipeline, in one place: graph-level passes on the traced program, autodiff and the
+ * forward/backward split when gradients are wanted, kernel-level passes (fusion) on each resulting graph, then the
+ * backend. Frontends only bind tensors to the {@link Program}'s inputs and outputs. Every pass can be skipped by
+ * name and every stage dumped ({@code dumpDir}: one numbered .tir file per step, fusion's refusals as comments).
+ */
+public final class Compiler {
+  /** On the traced graph, before autodiff (they keep every op differentiable). */
+  public static List<Pass> graphPasses() {
+    return List.of(new CommonSubexpressionElimination(), new DeadCodeElimination());
+  }
+
+  /** On each graph that will run: forward, backward, or inference. */
+  public static List<Pass> kernelPasses() {
+    return List.of(new CommonSubexpressionElimination(), new DeadCodeElimination(), new Fusion(), new DeadCodeElimination());
+  }
+
+  /** Every pass name {@code disable} accepts. */
+  public static Set<String> passNames() { return Set.of("cse", "dce", "fuse"); }
+
+  private final Backend backend;
+  private final Set<String> disabled;
+  private final Path dumpDir;
+
+  public Compiler(Backend backend, Set<String> disabled, Path dumpDir) {
+    this.backend = backend;
+    this.disabled = Set.copyOf(disabled);
+    this.dumpDir = dumpDir;
+  }
+
+  /**
+   * A compiled program. With gradients: {@code forward} returns the outputs then the saved values, {@code backward}
+   * takes the saved values then one gradient per output that takes one ({@link Autodiff.Split} says which).
+   * Without: {@code inference} alone.
+   */
+  public record Program(Executable inference, Autodiff.Split split, Executable forward, Executable backward, List<String> timings) {
+    public boolean differentiable() { return split != null; }
+  }
+
+  /** Compiles {@code traced}; {@code wrt} (null for inference) marks the inputs to differentiate with respect to. */
+  public Program compile(Graph traced, boolean[] wrt) {
+    PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
+    graphLevel.dump(traced, "traced");
+    Graph g = graphLevel.run(traced, "graph");
+    PassManager kernelLevel = new PassManager(kernelPasses(), disabled, dumpDir, graphLevel.dumpCount());
+    if (wrt == null) {
+      Graph inf = kernelLevel.run(g, "inference");
+      return new Program(backend.compile(inf), null, null, null, timings(graphLevel, kernelLevel));
+    }
+    Autodiff.Split s = Autodiff.split(g, wrt);
+    kernelLevel.dump(s.forward(), "split-forward");
+    kernelLevel.dump(s.backward(), "split-backward");
+    Graph f = kernelLevel.run(s.forward(), "forward");
+    Graph b = kernelLevel.run(s.backward(), "backward");
+    Autodiff.Split done = new Autodiff.Split(f, b, s.numSaved(), s.outputTakesGrad(), s.inputHasGrad());
+    return new Program(null, done, backend.compile(f), backend.compile(b), timings(graphLevel, kernelLevel));
+  }
+
+  private static List<String> timings(PassManager a, PassManager b) {
+    List<String> t = new java.util.ArrayList<>(a.timings());
+    t.addAll(b.timings());
+    return List.copyOf(t);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.tcompile.codegen.fused;
+
+import dev.tcompile.DType;
+
+/**
+ * The value of one body node over a block of consecutive elements of a fused kernel's iteration space: a run of a
+ * float or bool array ({@code off}, the block's length), or one scalar that every element shares.
+ */
+final class Block {
+  final DType dtype;
+  final boolean scalar;
+  final float[] f;
+  final boolean[] b;
+  final int off;
+  final float fs;
+  final boolean bs;
+
+  private Block(DType dtype, boolean scalar, float[] f, boolean[] b, int off, float fs, boolean bs) {
+    this.dtype = dtype;
+    this.scalar = scalar;
+    this.f = f;
+    this.b = b;
+    this.off = off;
+    this.fs = fs;
+    this.bs = bs;
+  }
+
+  static Block of(float[] f, int off) { return new Block(DType.FLOAT32, false, f, null, off, 0, false); }
+  static Block of(boolean[] b, int off) { return new Block(DType.BOOL, false, null, b, off, 0, false); }
+  static Block scalar(float v) { return new Block(DType.FLOAT32, true, null, null, 0, v, false); }
+  static Block scalar(boolean v) { return new Block(DType.BOOL, true, null, null, 0, 0, v); }
+
+  float floatAt(int i) { return scalar ? fs : f[off + i]; }
+  boolean boolAt(int i) { return scalar ? bs : b[off + i]; }
+}

@@ -1,0 +1,198 @@
+package dev.tcompile.codegen.fused;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.ir.PointwiseOps;
+import dev.tcompile.runtime.kernels.BinaryOp;
+import dev.tcompile.runtime.kernels.UnaryOp;
+import dev.tcompile.runtime.kernels.VectorMath;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Runs op bodies a block at a time: each operation is one Vector API loop over {@link FusedKernel#BLOCK} elements
+ * held in cache, so a fused chain reads its inputs and writes its outputs once. Scalar operands stay scalars (the
+ * chain's constant parts are computed once per block). Element semantics are the runtime's: the vectorised
+ * functions of {@link VectorMath} (as the eager kernels use), {@code UnaryOp.apply} / {@code BinaryOp.apply} for the
+ * rest, element by element. One instance per thread: it holds the block length and the scratch arrays.
+ */
+final class BlockOps implements PointwiseOps<Block> {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int VL = S.length();
+
+  final Scratch scratch = new Scratch();
+  int len;
+
+  @Override public DType dtype(Block x) { return x.dtype; }
+
+  @Override public Block constant(double value, DType dtype) {
+    return switch (dtype) {
+      case FLOAT32 -> Block.scalar((float) value);
+      case BOOL -> Block.scalar(value != 0);
+      default -> throw new TorchException("fused kernels compute in float32 and bool, not " + dtype);
+    };
+  }
+
+  @Override public Block unary(UnaryOp op, Block x) {
+    if (x.scalar) return Block.scalar(op.apply(x.fs));
+    float[] d = scratch.floats();
+    float[] a = x.f;
+    int o = x.off, n = len;
+    if (VectorMath.supports(op)) {
+      VectorMath.apply(op, a, o, d, 0, n);
+      return Block.of(d, 0);
+    }
+    int i = 0;
+    switch (op) {
+      case NEG -> { for (; i <= n - VL; i += VL) FloatVector.fromArray(S, a, o + i).neg().intoArray(d, i); }
+      case ABS -> { for (; i <= n - VL; i += VL) FloatVector.fromArray(S, a, o + i).abs().intoArray(d, i); }
+      case RELU -> {
+        // x < 0 ? 0 : x keeps NaN and -0.0, as the eager kernel does
+        for (; i <= n - VL; i += VL) {
+          FloatVector v = FloatVector.fromArray(S, a, o + i);
+          v.blend(0f, v.lt(0f)).intoArray(d, i);
+        }
+      }
+      case RECIPROCAL -> { for (; i <= n - VL; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, a, o + i)).intoArray(d, i); }
+      default -> { }
+    }
+    for (; i < n; i++) d[i] = op.apply(a[o + i]);
+    return Block.of(d, 0);
+  }
+
+  @Override public Block binary(BinaryOp op, Block a, Block b) {
+    if (op.isLogical()) return logical(op, a, b);
+    if (op.isComparison()) return compare(op, a, b);
+    if (a.scalar && b.scalar) return Block.scalar(op.apply(a.fs, b.fs));
+    float[] d = scratch.floats();
+    int n = len, i = 0;
+    VectorOperators.Binary vop = switch (op) {
+      case ADD -> VectorOperators.ADD;
+      case SUB -> VectorOperators.SUB;
+      case MUL -> VectorOperators.MUL;
+      case DIV -> VectorOperators.DIV;
+      case MAXIMUM -> VectorOperators.MAX;
+      case MINIMUM -> VectorOperators.MIN;
+      default -> null;
+    };
+    if (vop != null) i = arithmetic(op, a, b, d);
+    for (; i < n; i++) d[i] = op.apply(a.floatAt(i), b.floatAt(i));
+    return Block.of(d, 0);
+  }
+
+  /**
+   * One loop per operator and operand shape: C2 intrinsifies a lanewise operation only when its operator is a
+   * constant at the call. Returns how many elements were done (the rest is the scalar tail).
+   */
+  private int arithmetic(BinaryOp op, Block a, Block b, float[] d) {
+    int n = len, i = 0, e = n - VL;
+    float[] x = a.f, y = b.f;
+    int xo = a.off, yo = b.off;
+    if (!a.scalar && !b.scalar) {
+      switch (op) {
+        case ADD -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case SUB -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).sub(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case MUL -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case DIV -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).div(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case MAXIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).max(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case MINIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).min(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        default -> { }
+      }
+    } else if (b.scalar) {
+      FloatVector s = FloatVector.broadcast(S, b.fs);
+      switch (op) {
+        case ADD -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).add(s).intoArray(d, i); }
+        case SUB -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).sub(s).intoArray(d, i); }
+        case MUL -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).mul(s).intoArray(d, i); }
+        case DIV -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).div(s).intoArray(d, i); }
+        case MAXIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).max(s).intoArray(d, i); }
+        case MINIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).min(s).intoArray(d, i); }
+        default -> { }
+      }
+    } else {
+      FloatVector s = FloatVector.broadcast(S, a.fs);
+      switch (op) {
+        case ADD -> { for (; i <= e; i += VL) s.add(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case SUB -> { for (; i <= e; i += VL) s.sub(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case MUL -> { for (; i <= e; i += VL) s.mul(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case DIV -> { for (; i <= e; i += VL) s.div(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case MAXIMUM -> { for (; i <= e; i += VL) s.max(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case MINIMUM -> { for (; i <= e; i += VL) s.min(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        default -> { }
+      }
+    }
+    return i;
+  }
+
+  private Block compare(BinaryOp op, Block a, Block b) {
+    if (a.scalar && b.scalar) return Block.scalar(op.test(a.fs, b.fs));
+    boolean[] d = scratch.bools();
+    int n = len, i = 0, e = n - VL;
+    VectorOperators.Comparison c = switch (op) {
+      case EQ -> VectorOperators.EQ;
+      case NE -> VectorOperators.NE;
+      case GT -> VectorOperators.GT;
+      case GE -> VectorOperators.GE;
+      case LT -> VectorOperators.LT;
+      case LE -> VectorOperators.LE;
+      default -> throw new IllegalStateException(op + " is not a comparison");
+    };
+    // the comparison operator is not a constant here; C2 still intrinsifies compare(), which takes it as an operand
+    if (!a.scalar && !b.scalar) {
+      for (; i <= e; i += VL) FloatVector.fromArray(S, a.f, a.off + i).compare(c, FloatVector.fromArray(S, b.f, b.off + i)).intoArray(d, i);
+    } else if (b.scalar) {
+      for (; i <= e; i += VL) FloatVector.fromArray(S, a.f, a.off + i).compare(c, b.fs).intoArray(d, i);
+    } else {
+      FloatVector s = FloatVector.broadcast(S, a.fs);
+      for (; i <= e; i += VL) s.compare(c, FloatVector.fromArray(S, b.f, b.off + i)).intoArray(d, i);
+    }
+    for (; i < n; i++) d[i] = op.test(a.floatAt(i), b.floatAt(i));
+    return Block.of(d, 0);
+  }
+
+  private Block logical(BinaryOp op, Block a, Block b) {
+    boolean and = op == BinaryOp.LOGICAL_AND;
+    if (a.scalar && b.scalar) return Block.scalar(and ? a.bs && b.bs : a.bs || b.bs);
+    boolean[] d = scratch.bools();
+    for (int i = 0; i < len; i++) d[i] = and ? a.boolAt(i) && b.boolAt(i) : a.boolAt(i) || b.boolAt(i);
+    return Block.of(d, 0);
+  }
+
+  @Override public Block where(Block c, Block a, Block b) {
+    if (c.scalar) return c.bs ? a : b;
+    int n = len, i = 0;
+    if (a.dtype == DType.BOOL) {
+      boolean[] d = scratch.bools();
+      for (; i < n; i++) d[i] = c.b[c.off + i] ? a.boolAt(i) : b.boolAt(i);
+      return Block.of(d, 0);
+    }
+    float[] d = scratch.floats();
+    for (int e = n - VL; i <= e; i += VL) {
+      VectorMask<Float> m = VectorMask.fromArray(S, c.b, c.off + i);
+      FloatVector va = a.scalar ? FloatVector.broadcast(S, a.fs) : FloatVector.fromArray(S, a.f, a.off + i);
+      FloatVector vb = b.scalar ? FloatVector.broadcast(S, b.fs) : FloatVector.fromArray(S, b.f, b.off + i);
+      vb.blend(va, m).intoArray(d, i);
+    }
+    for (; i < n; i++) d[i] = c.b[c.off + i] ? a.floatAt(i) : b.floatAt(i);
+    return Block.of(d, 0);
+  }
+
+  @Override public Block cast(Block x, DType to) {
+    if (x.dtype == to) return x;
+    if (to == DType.BOOL) {
+      if (x.scalar) return Block.scalar(x.fs != 0);
+      boolean[] d = scratch.bools();
+      for (int i = 0; i < len; i++) d[i] = x.f[x.off + i] != 0;
+      return Block.of(d, 0);
+    }
+    if (to == DType.FLOAT32) {
+      if (x.scalar) return Block.scalar(x.bs ? 1f : 0f);
+      float[] d = scratch.floats();
+      for (int i = 0; i < len; i++) d[i] = x.b[x.off + i] ? 1f : 0f;
+      return Block.of(d, 0);
+    }
+    throw new TorchException("fused kernels compute in float32 and bool, not " + to);
+  }
+}

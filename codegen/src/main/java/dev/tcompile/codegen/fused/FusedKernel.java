@@ -1,0 +1,177 @@
+package dev.tcompile.codegen.fused;
+
+import dev.tcompile.DType;
+import dev.tcompile.ir.FusedOp;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.Node;
+import dev.tcompile.ir.Value;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Parallel;
+import dev.tcompile.runtime.Shapes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The interpreter's fused loop: runs a {@link FusedOp}'s body over its iteration space a block at a time, every
+ * op of the body as one vector loop over the block ({@link BlockOps}), reading each input and writing each output
+ * once. Inputs are read in place when dense and of the space's shape, as one scalar when they have one element,
+ * and gathered through their (broadcast) strides otherwise. Long spaces are split over the thread pool at fixed
+ * block boundaries; elements do not interact, so results do not depend on the thread count.
+ */
+public final class FusedKernel {
+  /** Elements per block: the intermediates of a long body still fit in L2. */
+  static final int BLOCK = 512;
+  /** Spaces at least this long are split over {@link Parallel}. */
+  static final int PARALLEL_MIN = 1 << 15;
+
+  private static final ThreadLocal<BlockOps> OPS = ThreadLocal.withInitial(BlockOps::new);
+
+  private final FusedOp op;
+  private final int[] space;
+  private final int numel;
+  private final List<Node> nodes;
+  private final int[][] nodeIn;
+  private final int[] nodeOut, inputIds, outputIds;
+  private final int numValues;
+  private final Block[] constants;
+
+  public FusedKernel(FusedOp op) {
+    this.op = op;
+    Graph body = op.body();
+    space = op.iterationSpace();
+    numel = (int) Shapes.numel(space);
+    Map<Value, Integer> id = new IdentityHashMap<>();
+    for (Value v : body.inputs()) id.put(v, id.size());
+    nodes = body.nodes();
+    nodeIn = new int[nodes.size()][];
+    nodeOut = new int[nodes.size()];
+    constants = new Block[nodes.size()];
+    for (int k = 0; k < nodes.size(); k++) {
+      Node n = nodes.get(k);
+      nodeIn[k] = n.inputs().stream().mapToInt(id::get).toArray();
+      id.put(n.output(), id.size());
+      nodeOut[k] = id.get(n.output());
+      if (n.isConstant()) {
+        NDArray c = n.payload();
+        constants[k] = c.dtype() == DType.BOOL ? Block.scalar(c.getDouble(0) != 0) : Block.scalar((float) c.getDouble(0));
+      }
+    }
+    numValues = id.size();
+    inputIds = body.inputs().stream().mapToInt(id::get).toArray();
+    outputIds = body.outputs().stream().mapToInt(id::get).toArray();
+  }
+
+  public FusedOp op() { return op; }
+
+  public NDArray[] run(NDArray... in) {
+    Input[] inputs = new Input[in.length];
+    for (int i = 0; i < in.length; i++) inputs[i] = new Input(in[i], space);
+    NDArray[] out = new NDArray[outputIds.length];
+    List<Value> outs = op.body().outputs();
+    for (int i = 0; i < out.length; i++) out[i] = NDArray.empty(outs.get(i).type().dtype(), space);
+    if (numel >= PARALLEL_MIN && Parallel.threads() > 1)
+      Parallel.forRange(numel, BLOCK * 8, (from, to) -> range(inputs, out, from, to));
+    else range(inputs, out, 0, numel);
+    return out;
+  }
+
+  private void range(Input[] inputs, NDArray[] out, int from, int to) {
+    BlockOps ops = OPS.get();
+    Block[] env = new Block[numValues];
+    List<Block> args = new ArrayList<>();
+    for (int start = from; start < to; start += BLOCK) {
+      int len = Math.min(BLOCK, to - start);
+      ops.len = len;
+      ops.scratch.reset();
+      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops.scratch);
+      for (int k = 0; k < nodes.size(); k++) {
+        if (constants[k] != null) { env[nodeOut[k]] = constants[k]; continue; }
+        Node n = nodes.get(k);
+        args.clear();
+        for (int a : nodeIn[k]) args.add(env[a]);
+        env[nodeOut[k]] = n.op().body(ops, n.attrs(), args);
+      }
+      for (int i = 0; i < out.length; i++) store(env[outputIds[i]], out[i], start, len);
+    }
+  }
+
+  private static void store(Block v, NDArray out, int start, int len) {
+    if (out.dtype() == DType.FLOAT32) {
+      float[] d = out.floats();
+      if (v.scalar) Arrays.fill(d, start, start + len, v.fs);
+      else System.arraycopy(v.f, v.off, d, start, len);
+    } else {
+      boolean[] d = out.bools();
+      if (v.scalar) Arrays.fill(d, start, start + len, v.bs);
+      else System.arraycopy(v.b, v.off, d, start, len);
+    }
+  }
+
+  /** How one input is read: in place, as a scalar, or gathered through strides broadcast to the space. */
+  private static final class Input {
+    final NDArray a;
+    final boolean dense, scalar;
+    final int[] shape, strides;
+    final Block one;
+
+    Input(NDArray a, int[] space) {
+      this.a = a;
+      shape = space;
+      scalar = a.numel() == 1;
+      dense = !scalar && Arrays.equals(a.shape(), space) && a.isContiguous();
+      strides = Shapes.broadcastStrides(a.shape(), a.strides(), space);
+      if (scalar) one = a.dtype() == DType.BOOL ? Block.scalar(a.getDouble(0) != 0) : Block.scalar((float) a.getDouble(0));
+      else one = null;
+    }
+
+    Block block(int start, int len, Scratch scratch) {
+      if (scalar) return one;
+      if (a.dtype() == DType.FLOAT32) {
+        if (dense) return Block.of(a.floats(), a.offset() + start);
+        float[] d = scratch.floats();
+        gather(a.floats(), null, d, null, start, len);
+        return Block.of(d, 0);
+      }
+      if (dense) return Block.of(a.bools(), a.offset() + start);
+      boolean[] d = scratch.bools();
+      gather(null, a.bools(), null, d, start, len);
+      return Block.of(d, 0);
+    }
+
+    /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
+    private void gather(float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
+      int nd = shape.length, last = nd - 1;
+      int[] idx = new int[nd];
+      int off = a.offset(), rem = start;
+      for (int d = last; d >= 0; d--) { idx[d] = rem % shape[d]; rem /= shape[d]; off += idx[d] * strides[d]; }
+      int inner = shape[last], st = strides[last];
+      for (int i = 0; i < len; ) {
+        int run = Math.min(inner - idx[last], len - i);
+        if (sf != null) {
+          if (st == 1) System.arraycopy(sf, off, df, i, run);
+          else if (st == 0) Arrays.fill(df, i, i + run, sf[off]);
+          else for (int j = 0; j < run; j++) df[i + j] = sf[off + j * st];
+        } else {
+          for (int j = 0; j < run; j++) db[i + j] = sb[off + j * st];
+        }
+        i += run;
+        off += run * st;
+        idx[last] += run;
+        if (idx[last] == inner) {
+          off -= inner * st;
+          idx[last] = 0;
+          for (int d = last - 1; d >= 0; d--) {
+            idx[d]++;
+            off += strides[d];
+            if (idx[d] < shape[d]) break;
+            off -= shape[d] * strides[d];
+            idx[d] = 0;
+          }
+        }
+      }
+    }
+  }
+}

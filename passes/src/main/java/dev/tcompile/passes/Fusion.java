@@ -1,0 +1,274 @@
+package dev.tcompile.passes;
+
+import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.FusedOp;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.Node;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.ir.Value;
+import dev.tcompile.ir.Verifier;
+import dev.tcompile.ir.ops.Creation;
+import dev.tcompile.ir.ops.Views;
+import dev.tcompile.runtime.Shapes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Groups pointwise nodes (those with a {@code body}) into {@link FusedOp} kernels that touch memory once:
+ * vertical chains whose outputs share one iteration space (inputs may broadcast into it, scalar constants are
+ * copied into the body), then siblings with that space which read a common input. A merge that would make a
+ * cycle through an unfused node is refused. Every refusal is noted with its reason ({@link #notes()}, and as
+ * comments in the IR dumps), as Inductor's {@code WhyNoFuse} does.
+ */
+public final class Fusion implements Pass {
+  /** Body nodes per kernel at most: keeps generated methods small and cycle checks short. */
+  static final int MAX_NODES = 96;
+
+  private final List<String> notes = new ArrayList<>();
+
+  @Override public String name() { return "fuse"; }
+
+  @Override public List<String> notes() { return List.copyOf(notes); }
+
+  @Override public Graph run(Graph g) {
+    notes.clear();
+    List<Node> nodes = g.nodes();
+    int n = nodes.size();
+    Map<Node, Integer> index = new IdentityHashMap<>();
+    for (int k = 0; k < n; k++) index.put(nodes.get(k), k);
+    int[] group = new int[n];
+    Arrays.fill(group, -1);
+    Map<Integer, Group> groups = new LinkedHashMap<>();
+
+    // vertical: each pointwise node joins the group of a producer with the same iteration space
+    for (int k = 0; k < n; k++) {
+      Node node = nodes.get(k);
+      if (!pointwise(node)) continue;
+      int[] space = node.output().type().shape();
+      Group joined = null;
+      for (Value in : node.inputs()) {
+        Node p = in.producer();
+        if (p == null || p.isConstant()) continue;
+        int pk = index.get(p);
+        if (group[pk] < 0) continue;
+        Group cand = groups.get(group[pk]);
+        if (cand == joined) continue;
+        if (joined == null) {
+          String why = refusal(cand, k, space, group, nodes, index);
+          if (why != null) { note("%" + node.output().name() + " (" + node.op().name() + ") not fused with %" + in.name() + ": " + why); continue; }
+          joined = cand;
+          joined.add(k);
+          group[k] = joined.id;
+        } else if (!Arrays.equals(cand.space, joined.space) || cand.members.size() + joined.members.size() > MAX_NODES
+            || reaches(cand, joined, group, nodes, index) || reaches(joined, cand, group, nodes, index)) {
+          note("%" + node.output().name() + " (" + node.op().name() + "): kernels of %" + in.name() + " and of its other inputs stay apart (size or a cycle)");
+        } else {
+          absorb(joined, cand, group, groups);
+        }
+      }
+      if (joined == null) {
+        Group fresh = new Group(groups.size() == 0 ? 0 : maxId(groups) + 1, space);
+        fresh.add(k);
+        groups.put(fresh.id, fresh);
+        group[k] = fresh.id;
+      }
+    }
+
+    // horizontal: groups of one space that read a common input, with no path between them
+    Map<Value, List<Integer>> readers = new IdentityHashMap<>();
+    for (Group gr : groups.values())
+      for (int k : gr.members)
+        for (Value in : nodes.get(k).inputs())
+          if (in.producer() == null || group[index.get(in.producer())] != gr.id) {
+            List<Integer> rs = readers.computeIfAbsent(in, v -> new ArrayList<>());
+            if (!rs.contains(gr.id)) rs.add(gr.id);
+          }
+    for (List<Integer> rs : readers.values()) {
+      for (int a = 0; a < rs.size(); a++) {
+        Group ga = groups.get(find(rs.get(a), groups));
+        for (int b = a + 1; b < rs.size(); b++) {
+          Group gb = groups.get(find(rs.get(b), groups));
+          if (ga == null || gb == null || ga == gb || !Arrays.equals(ga.space, gb.space)) continue;
+          if (ga.members.size() + gb.members.size() > MAX_NODES) continue;
+          if (reaches(ga, gb, group, nodes, index) || reaches(gb, ga, group, nodes, index)) continue;
+          absorb(ga, gb, group, groups);
+        }
+      }
+    }
+
+    return Verifier.verify(emit(g, nodes, index, group, groups));
+  }
+
+  private void note(String s) { notes.add(s); }
+
+  /** A node fusion may take: pointwise for its input types, not random, not a fused kernel already. */
+  static boolean pointwise(Node node) {
+    if (node.isConstant() || node.op() instanceof FusedOp || node.op().isRandom() || node.outputs().size() != 1) return false;
+    TensorType[] in = node.inputs().stream().map(Value::type).toArray(TensorType[]::new);
+    return node.op().hasBody(node.attrs(), in);
+  }
+
+  /** Why node k may not join {@code g} (null when it may). */
+  private static String refusal(Group g, int k, int[] space, int[] group, List<Node> nodes, Map<Node, Integer> index) {
+    if (!Arrays.equals(g.space, space))
+      return "iteration spaces differ (" + Shapes.str(g.space) + " and " + Shapes.str(space) + ")";
+    if (g.members.size() >= MAX_NODES) return "the kernel has " + MAX_NODES + " nodes already";
+    // a path g -> (a node outside g) -> k would make a cycle
+    Set<Integer> inside = new java.util.HashSet<>(g.members);
+    inside.add(k);
+    Node bad = pathOutside(List.of(k), inside, g, group, nodes, index);
+    return bad == null ? null : "that would make a cycle through %" + bad.output().name() + " (" + bad.op().name() + ")";
+  }
+
+  /** True when a member of {@code to} depends on {@code from} through a node of neither group. */
+  private static boolean reaches(Group from, Group to, int[] group, List<Node> nodes, Map<Node, Integer> index) {
+    Set<Integer> inside = new java.util.HashSet<>(from.members);
+    inside.addAll(to.members);
+    return pathOutside(to.members, inside, from, group, nodes, index) != null;
+  }
+
+  /**
+   * Walks back from the inputs of {@code starts} through nodes outside {@code inside}; returns the first such node
+   * that depends on a member of {@code target}, or null. Nodes before the target's first member cannot.
+   */
+  private static Node pathOutside(java.util.Collection<Integer> starts, Set<Integer> inside, Group target, int[] group, List<Node> nodes, Map<Node, Integer> index) {
+    int floor = target.first();
+    Deque<Integer> stack = new ArrayDeque<>();
+    Set<Integer> seen = new java.util.HashSet<>();
+    Map<Integer, Integer> via = new HashMap<>();
+    for (int s : starts)
+      for (Value in : nodes.get(s).inputs()) {
+        Node p = in.producer();
+        if (p == null) continue;
+        int pk = index.get(p);
+        if (!inside.contains(pk) && pk > floor && seen.add(pk)) { stack.push(pk); via.put(pk, pk); }
+      }
+    while (!stack.isEmpty()) {
+      int k = stack.pop();
+      for (Value in : nodes.get(k).inputs()) {
+        Node p = in.producer();
+        if (p == null) continue;
+        int pk = index.get(p);
+        if (target.members.contains(pk)) return nodes.get(via.get(k));
+        if (pk > floor && seen.add(pk)) { stack.push(pk); via.put(pk, via.get(k)); }
+      }
+    }
+    return null;
+  }
+
+  private static int maxId(Map<Integer, Group> groups) {
+    int m = -1;
+    for (int id : groups.keySet()) m = Math.max(m, id);
+    return m;
+  }
+
+  private static int find(int id, Map<Integer, Group> groups) {
+    Group g = groups.get(id);
+    return g == null ? -1 : g.id;
+  }
+
+  private static void absorb(Group into, Group from, int[] group, Map<Integer, Group> groups) {
+    for (int k : from.members) { into.add(k); group[k] = into.id; }
+    groups.remove(from.id);
+    // later lookups by the absorbed id land on the survivor
+    groups.put(from.id, into);
+  }
+
+  /** Rebuilds the graph with each group as one fused node, in an order that respects every dependency. */
+  private Graph emit(Graph g, List<Node> nodes, Map<Node, Integer> index, int[] group, Map<Integer, Group> groups) {
+    Set<Group> distinct = new LinkedHashSet<>(groups.values());
+    Set<Value> graphOutputs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    graphOutputs.addAll(g.outputs());
+    for (Group gr : distinct) if (!worthFusing(gr, nodes)) for (int k : gr.members) group[k] = -1;
+    Map<Integer, Group> byNode = new HashMap<>();
+    for (Group gr : distinct) for (int k : gr.members) if (group[k] >= 0) byNode.put(k, gr);
+
+    // who reads each value (to find a group's outputs)
+    Map<Value, List<Integer>> users = new IdentityHashMap<>();
+    for (int k = 0; k < nodes.size(); k++) for (Value in : nodes.get(k).inputs()) users.computeIfAbsent(in, v -> new ArrayList<>()).add(k);
+
+    GraphCopier c = new GraphCopier(g.name()).withInputsOf(g);
+    boolean[] done = new boolean[nodes.size()];
+    int[] fusedCount = {0};
+    for (int k = 0; k < nodes.size(); k++) emitNode(k, c, nodes, index, byNode, users, graphOutputs, done, fusedCount);
+    return c.finish(g.outputs());
+  }
+
+  private static boolean worthFusing(Group gr, List<Node> nodes) {
+    for (int k : gr.members) {
+      Node n = nodes.get(k);
+      boolean free = n.op() == Views.EXPAND || n.op() == Views.DETACH || n.op() == Creation.FULL;
+      if (!free) return true;
+    }
+    return false;
+  }
+
+  private void emitNode(int k, GraphCopier c, List<Node> nodes, Map<Node, Integer> index, Map<Integer, Group> byNode,
+                        Map<Value, List<Integer>> users, Set<Value> graphOutputs, boolean[] done, int[] fusedCount) {
+    if (done[k]) return;
+    Group gr = byNode.get(k);
+    List<Integer> members = gr == null ? List.of(k) : gr.sorted();
+    for (int m : members) done[m] = true;
+    Set<Integer> memberSet = new java.util.HashSet<>(members);
+    // everything the unit reads is emitted first
+    for (int m : members)
+      for (Value in : nodes.get(m).inputs()) {
+        Node p = in.producer();
+        if (p != null && !memberSet.contains(index.get(p))) emitNode(index.get(p), c, nodes, index, byNode, users, graphOutputs, done, fusedCount);
+      }
+    if (gr == null) { c.copy(nodes.get(k)); return; }
+
+    Graph body = new Graph("fused" + fusedCount[0]++);
+    Map<Value, Value> inBody = new IdentityHashMap<>();
+    List<Value> outerInputs = new ArrayList<>();
+    for (int m : members) {
+      Node node = nodes.get(m);
+      List<Value> args = new ArrayList<>();
+      for (Value in : node.inputs()) {
+        Value b = inBody.get(in);
+        if (b == null) {
+          Node p = in.producer();
+          if (p != null && p.isConstant() && p.payload().numel() == 1) b = body.constant(p.payload(), in.name());
+          else { b = body.addInput(in.name(), in.type()); outerInputs.add(c.get(in)); }
+          inBody.put(in, b);
+        }
+        args.add(b);
+      }
+      Value out = body.add(node.op(), node.attrs(), args, List.of(node.output().name()), null)[0];
+      inBody.put(node.output(), out);
+    }
+    List<Value> results = new ArrayList<>(), bodyOuts = new ArrayList<>();
+    for (int m : members) {
+      Value v = nodes.get(m).output();
+      boolean escapes = graphOutputs.contains(v);
+      for (int u : users.getOrDefault(v, List.of())) escapes |= !memberSet.contains(u);
+      if (escapes) { results.add(v); bodyOuts.add(inBody.get(v)); }
+    }
+    body.setOutputs(bodyOuts);
+    FusedOp op = new FusedOp(body);
+    Value[] outs = c.target.add(op, Attrs.EMPTY, outerInputs, results.stream().map(Value::name).toList(), null);
+    for (int i = 0; i < outs.length; i++) c.map.put(results.get(i), outs[i]);
+  }
+
+  /** A growing set of node indices sharing one iteration space. */
+  private static final class Group {
+    final int id;
+    final int[] space;
+    final Set<Integer> members = new LinkedHashSet<>();
+
+    Group(int id, int[] space) { this.id = id; this.space = space; }
+
+    void add(int k) { members.add(k); }
+    int first() { int f = Integer.MAX_VALUE; for (int k : members) f = Math.min(f, k); return f; }
+    List<Integer> sorted() { List<Integer> s = new ArrayList<>(members); s.sort(null); return s; }
+  }
+}

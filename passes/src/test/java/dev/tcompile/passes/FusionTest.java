@@ -1,0 +1,121 @@
+package dev.tcompile.passes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcompile.ir.FusedOp;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.GraphParser;
+import dev.tcompile.ir.GraphPrinter;
+import dev.tcompile.ir.Node;
+import org.junit.jupiter.api.Test;
+
+/** The fusion pass as IR before and after, its refusals, and the fused text format's round trip. */
+class FusionTest {
+  private static String fuse(Fusion f, String before) {
+    return GraphPrinter.print(new DeadCodeElimination().run(f.run(GraphParser.parse(before))));
+  }
+
+  @Test void aVerticalChainThroughBroadcastsAndScalarsBecomesOneKernel() {
+    String before = """
+        graph @g(%x: f32[4, 3], %b: f32[3]) {
+          %0 = add(%x, %b) : f32[4, 3]
+          %1 = constant 2.0 : f32[]
+          %2 = mul(%0, %1) : f32[4, 3]
+          %3 = tanh(%2) : f32[4, 3]
+          %4 = sum(%3) : f32[]
+          return %4
+        }
+        """;
+    String after = """
+        graph @g(%x: f32[4, 3], %b: f32[3]) {
+          %3 = fused(%x, %b) graph @fused0(%x: f32[4, 3], %b: f32[3]) {
+            %0 = add(%x, %b) : f32[4, 3]
+            %1 = constant 2.0 : f32[]
+            %2 = mul(%0, %1) : f32[4, 3]
+            %3 = tanh(%2) : f32[4, 3]
+            return %3
+          } : f32[4, 3]
+          %4 = sum(%3) : f32[]
+          return %4
+        }
+        """;
+    assertEquals(after, fuse(new Fusion(), before));
+    assertEquals(after, GraphPrinter.print(GraphParser.parse(after)), "fused nodes print and parse back");
+  }
+
+  @Test void siblingsReadingOneInputShareAKernelAndEveryEscapingValueIsAnOutput() {
+    String before = """
+        graph @g(%x: f32[8]) {
+          %0 = exp(%x) : f32[8]
+          %1 = sigmoid(%x) : f32[8]
+          %2 = sum(%0) : f32[]
+          %3 = sum(%1) : f32[]
+          %4 = neg(%0) : f32[8]
+          return %2, %3, %4
+        }
+        """;
+    Graph g = new DeadCodeElimination().run(new Fusion().run(GraphParser.parse(before)));
+    long kernels = g.nodes().stream().filter(n -> n.op() instanceof FusedOp).count();
+    assertEquals(1, kernels, GraphPrinter.print(g));
+    Node k = g.nodes().stream().filter(n -> n.op() instanceof FusedOp).findFirst().orElseThrow();
+    assertEquals(3, k.outputs().size(), "exp, sigmoid and neg all leave the kernel");
+  }
+
+  @Test void aMergeThatWouldMakeACycleIsRefusedWithItsReason() {
+    // %2 needs the reduction of %0, so %0 and %2 cannot be one kernel that runs before or after the sum
+    String before = """
+        graph @g(%x: f32[8]) {
+          %0 = exp(%x) : f32[8]
+          %1 = sum(%0) : f32[]
+          %2 = mul(%0, %1) : f32[8]
+          return %2
+        }
+        """;
+    Fusion f = new Fusion();
+    Graph g = new DeadCodeElimination().run(f.run(GraphParser.parse(before)));
+    assertEquals(2, g.nodes().stream().filter(n -> n.op() instanceof FusedOp).count(), GraphPrinter.print(g));
+    assertTrue(f.notes().stream().anyMatch(s -> s.contains("cycle through %1 (sum)")), f.notes().toString());
+  }
+
+  @Test void differentIterationSpacesStayApartWithTheReasonNoted() {
+    String before = """
+        graph @g(%x: f32[4, 3]) {
+          %0 = exp(%x) : f32[4, 3]
+          %1 = sum(%0) {dims=[1], keepdim=false} : f32[4]
+          %2 = expand(%1) {shape=[2, 4]} : f32[2, 4]
+          %3 = relu(%2) : f32[2, 4]
+          return %3, %0
+        }
+        """;
+    Fusion f = new Fusion();
+    String out = fuse(f, before);
+    assertTrue(out.contains("sum(%0)"), out);
+    assertEquals(2, GraphParser.parse(out).nodes().stream().filter(n -> n.op() instanceof FusedOp).count(), out);
+  }
+
+  @Test void viewsAloneAreNotKernels() {
+    String before = """
+        graph @g(%x: f32[3]) {
+          %0 = expand(%x) {shape=[2, 3]} : f32[2, 3]
+          %1 = sum(%0) : f32[]
+          return %1
+        }
+        """;
+    assertEquals(GraphPrinter.print(GraphParser.parse(before)), fuse(new Fusion(), before));
+  }
+
+  @Test void malformedFusedBodiesAreParseErrorsWithAPosition() {
+    String notPointwise = """
+        graph @g(%x: f32[4]) {
+          %1 = fused(%x) graph @f(%x: f32[4]) {
+            %0 = softmax(%x) {dim=0} : f32[4]
+            return %0
+          } : f32[4]
+          return %1
+        }
+        """;
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tcompile.ir.IrParseException.class, () -> GraphParser.parse(notPointwise));
+    assertTrue(e.getMessage().startsWith("2:18:") && e.getMessage().contains("softmax in @f is not pointwise"), e.getMessage());
+  }
+}
