@@ -29,7 +29,7 @@ public final class Compiler {
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("cse", "dce", "fuse"); }
+  public static Set<String> passNames() { return Set.of("cse", "dce", "remat", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;
@@ -60,12 +60,13 @@ public final class Compiler {
       Graph inf = kernelLevel.run(g, "inference");
       return new Program(backend.compile(inf), null, null, null, timings(graphLevel, kernelLevel));
     }
-    Autodiff.Split s = Autodiff.split(g, wrt);
+    Autodiff.Split s = Autodiff.split(g, wrt, !disabled.contains("remat"));
     kernelLevel.dump(s.forward(), "split-forward");
     kernelLevel.dump(s.backward(), "split-backward");
     Graph f = kernelLevel.run(s.forward(), "forward");
     Graph b = kernelLevel.run(s.backward(), "backward");
-    Autodiff.Split done = new Autodiff.Split(f, b, s.numSaved(), s.outputTakesGrad(), s.inputHasGrad());
+    Autodiff.Split done = new Autodiff.Split(f, b, s.numSaved(), s.outputTakesGrad(), s.inputHasGrad(),
+        s.savedBytesWithoutRemat(), s.savedBytes());
     return new Program(null, done, backend.compile(f), backend.compile(b), timings(graphLevel, kernelLevel));
   }
 

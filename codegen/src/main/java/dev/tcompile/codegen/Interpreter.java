@@ -26,6 +26,9 @@ public final class Interpreter implements Executable {
   private final TensorType[] inputTypes;
   /** The loop each fused node runs (null for other nodes). */
   private final FusedKernel[] kernels;
+  private final MemoryPlan plan;
+  /** Sets of planned buffers, one per call in flight: concurrent calls never share one. */
+  private final java.util.concurrent.ConcurrentLinkedDeque<NDArray[]> arenas = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   public Interpreter(Graph graph) {
     this.graph = graph;
@@ -39,6 +42,7 @@ public final class Interpreter implements Executable {
     inputTypes = graph.inputs().stream().map(Value::type).toArray(TensorType[]::new);
     kernels = new FusedKernel[nodes.size()];
     for (int k = 0; k < nodes.size(); k++) if (nodes.get(k).op() instanceof FusedOp f) kernels[k] = new FusedKernel(f);
+    plan = new MemoryPlan(graph);
     nodeIn = new int[nodes.size()][];
     nodeOut = new int[nodes.size()][];
     int[] lastUse = new int[numSlots];
@@ -60,6 +64,35 @@ public final class Interpreter implements Executable {
 
   public Graph graph() { return graph; }
 
+  public MemoryPlan plan() { return plan; }
+
+  private NDArray[] arena() {
+    NDArray[] a = arenas.pollFirst();
+    if (a != null) return a;
+    List<TensorType> types = plan.buffers();
+    a = new NDArray[types.size()];
+    for (int i = 0; i < a.length; i++) a[i] = NDArray.empty(types.get(i).dtype(), types.get(i).shape());
+    return a;
+  }
+
+  /**
+   * The plan follows aliases through view ops only; a kernel that returned (a view of) a planned buffer from a
+   * non-view op would let the buffer be overwritten while still read. Refuse loudly rather than compute wrongly.
+   */
+  private static void checkNoHiddenAlias(Node n, NDArray[] outs, NDArray[] arena) {
+    for (NDArray o : outs)
+      for (NDArray b : arena)
+        if (o.sharesStorage(b))
+          throw new IllegalStateException(n.op().name() + " returned an alias of its input without being a view op; the memory plan cannot follow it");
+  }
+
+  /** The planned buffers node {@code k} writes its outputs into (null entries: fresh arrays). */
+  private NDArray[] planned(int k, NDArray[] arena) {
+    NDArray[] out = new NDArray[nodeOut[k].length];
+    for (int o = 0; o < out.length; o++) { int b = plan.bufferOf(k, o); if (b >= 0) out[o] = arena[b]; }
+    return out;
+  }
+
   @Override public NDArray[] run(NDArray... inputs) {
     if (inputs.length != inputSlots.length)
       throw new TorchException("graph @" + graph.name() + " takes " + inputSlots.length + " inputs but was given " + inputs.length);
@@ -72,18 +105,24 @@ public final class Interpreter implements Executable {
       reg[inputSlots[i]] = inputs[i];
     }
     List<Node> nodes = graph.nodes();
-    for (int k = 0; k < nodes.size(); k++) {
-      Node n = nodes.get(k);
-      if (n.isConstant()) {
-        reg[nodeOut[k][0]] = n.payload();
-      } else {
-        int[] ins = nodeIn[k];
-        NDArray[] args = new NDArray[ins.length];
-        for (int i = 0; i < ins.length; i++) args[i] = reg[ins[i]];
-        NDArray[] outs = kernels[k] != null ? kernels[k].run(args) : n.op().eval(n.attrs(), args);
-        for (int i = 0; i < outs.length; i++) reg[nodeOut[k][i]] = outs[i];
+    NDArray[] arena = arena();
+    try {
+      for (int k = 0; k < nodes.size(); k++) {
+        Node n = nodes.get(k);
+        if (n.isConstant()) {
+          reg[nodeOut[k][0]] = n.payload();
+        } else {
+          int[] ins = nodeIn[k];
+          NDArray[] args = new NDArray[ins.length];
+          for (int i = 0; i < ins.length; i++) args[i] = reg[ins[i]];
+          NDArray[] outs = kernels[k] != null ? kernels[k].run(planned(k, arena), args) : n.op().eval(n.attrs(), args);
+          if (kernels[k] == null && !n.op().isView()) checkNoHiddenAlias(n, outs, arena);
+          for (int i = 0; i < outs.length; i++) reg[nodeOut[k][i]] = outs[i];
+        }
+        for (int s : freeAfter[k]) reg[s] = null;
       }
-      for (int s : freeAfter[k]) reg[s] = null;
+    } finally {
+      arenas.addFirst(arena);
     }
     NDArray[] out = new NDArray[outputSlots.length];
     for (int i = 0; i < out.length; i++) {

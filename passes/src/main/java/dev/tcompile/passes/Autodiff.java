@@ -105,9 +105,13 @@ public final class Autodiff {
    * the {@code numSaved} values backward needs; the backward graph takes those saved values followed by one
    * gradient per output that takes one, and returns the gradients the joint graph returns.
    */
-  public record Split(Graph forward, Graph backward, int numSaved, boolean[] outputTakesGrad, boolean[] inputHasGrad) {}
+  public record Split(Graph forward, Graph backward, int numSaved, boolean[] outputTakesGrad, boolean[] inputHasGrad,
+                      long savedBytesWithoutRemat, long savedBytes) {}
 
-  public static Split split(Graph fwd, boolean[] wrt) { return Partitioner.partition(joint(fwd, wrt)); }
+  public static Split split(Graph fwd, boolean[] wrt) { return split(fwd, wrt, false); }
+
+  /** With {@code remat}, cheap pointwise values are recomputed in backward where that saves fewer bytes. */
+  public static Split split(Graph fwd, boolean[] wrt, boolean remat) { return Partitioner.partition(joint(fwd, wrt), remat); }
 
   static boolean[] copy(boolean[] a) { return Arrays.copyOf(a, a.length); }
 }

@@ -20,7 +20,15 @@ import java.util.Set;
 final class Partitioner {
   private Partitioner() {}
 
-  static Autodiff.Split partition(Autodiff.Joint joint) {
+  static Autodiff.Split partition(Autodiff.Joint joint) { return partition(joint, false); }
+
+  /**
+   * With {@code remat}, saved values computed by pointwise ops are recomputed in backward from what they are
+   * made of (inputs, constants, results of matmul/conv/reductions/random ops, which are never recomputed)
+   * whenever that saves fewer bytes in total, as AOTAutograd's partitioner does for cheap ops. The recomputed
+   * chains fuse with the backward kernels that read them.
+   */
+  static Autodiff.Split partition(Autodiff.Joint joint, boolean remat) {
     Graph j = joint.graph();
     List<Node> nodes = j.nodes();
     int nF = joint.numForwardNodes(), nOut = joint.numForwardOutputs();
@@ -40,6 +48,19 @@ final class Partitioner {
     for (int k = nF; k < nodes.size(); k++)
       for (Value v : nodes.get(k).inputs()) noteForwardUse(v, forwardValues, constantOf, saved, copiedConstants);
     for (Value v : gradOutputs) noteForwardUse(v, forwardValues, constantOf, saved, copiedConstants);
+    long bytesSaved = bytes(saved);
+    List<Node> recompute = new ArrayList<>();
+    if (remat) {
+      Set<Node> chain = new LinkedHashSet<>();
+      Set<Value> leaves = new LinkedHashSet<>();
+      Set<Node> leafConstants = new LinkedHashSet<>();
+      for (Value v : saved) collect(v, forwardValues, constantOf, chain, leaves, leafConstants);
+      if (!chain.isEmpty() && bytes(leaves) < bytesSaved) {
+        saved = leaves;
+        copiedConstants.addAll(leafConstants);
+        for (int k = 0; k < nF; k++) if (chain.contains(nodes.get(k))) recompute.add(nodes.get(k));
+      }
+    }
 
     // forward graph: forward inputs -> outputs ++ saved
     GraphCopier f = new GraphCopier(j.name().replace("_joint", "") + "_forward");
@@ -57,10 +78,11 @@ final class Partitioner {
     for (Value v : saved) b.input(v);
     for (int i = numFwdInputs; i < j.inputs().size(); i++) b.input(j.inputs().get(i));
     for (Node c : copiedConstants) b.copy(c);
+    for (Node r : recompute) b.copy(r);
     for (int k = nF; k < nodes.size(); k++) b.copy(nodes.get(k));
     Graph backward = new DeadCodeElimination().run(b.finish(gradOutputs));
     return new Autodiff.Split(Verifier.verify(forward), Verifier.verify(backward), saved.size(),
-        Autodiff.copy(joint.outputTakesGrad()), Autodiff.copy(joint.inputHasGrad()));
+        Autodiff.copy(joint.outputTakesGrad()), Autodiff.copy(joint.inputHasGrad()), bytesSaved, bytes(saved));
   }
 
   private static void noteForwardUse(Value v, Set<Value> forwardValues, Map<Value, Node> constantOf, Set<Value> saved, Set<Node> consts) {
@@ -68,6 +90,26 @@ final class Partitioner {
     Node c = constantOf.get(v);
     if (c != null) consts.add(c);
     else saved.add(v);
+  }
+
+  /** Adds the pointwise chain computing {@code v} to {@code chain}, and what it starts from to {@code leaves}. */
+  private static void collect(Value v, Set<Value> forwardValues, Map<Value, Node> constantOf, Set<Node> chain,
+                              Set<Value> leaves, Set<Node> leafConstants) {
+    Node p = v.producer();
+    if (p == null || !forwardValues.contains(v)) { leaves.add(v); return; }
+    if (constantOf.containsKey(v)) { leafConstants.add(p); return; }
+    if (!Fusion.pointwise(p) || chain.size() >= MAX_RECOMPUTE) { leaves.add(v); return; }
+    if (!chain.add(p)) return;
+    for (Value in : p.inputs()) collect(in, forwardValues, constantOf, chain, leaves, leafConstants);
+  }
+
+  /** Recomputed nodes at most (a bound on backward's extra work). */
+  static final int MAX_RECOMPUTE = 256;
+
+  private static long bytes(Set<Value> vs) {
+    long b = 0;
+    for (Value v : vs) b += v.type().numel() * v.type().dtype().itemSize();
+    return b;
   }
 
   private static int countTrue(boolean[] a) {

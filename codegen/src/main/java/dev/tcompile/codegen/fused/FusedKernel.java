@@ -66,12 +66,18 @@ public final class FusedKernel {
 
   public FusedOp op() { return op; }
 
-  public NDArray[] run(NDArray... in) {
+  public NDArray[] run(NDArray... in) { return run(new NDArray[outputIds.length], in); }
+
+  /**
+   * Runs into {@code into}: dense arrays of the outputs' types (a memory plan's buffers, which must not be among
+   * the inputs), or null entries for fresh arrays.
+   */
+  public NDArray[] run(NDArray[] into, NDArray... in) {
     Input[] inputs = new Input[in.length];
     for (int i = 0; i < in.length; i++) inputs[i] = new Input(in[i], space);
     NDArray[] out = new NDArray[outputIds.length];
     List<Value> outs = op.body().outputs();
-    for (int i = 0; i < out.length; i++) out[i] = NDArray.empty(outs.get(i).type().dtype(), space);
+    for (int i = 0; i < out.length; i++) out[i] = into[i] != null ? into[i] : NDArray.empty(outs.get(i).type().dtype(), space);
     if (numel >= PARALLEL_MIN && Parallel.threads() > 1)
       Parallel.forRange(numel, BLOCK * 8, (from, to) -> range(inputs, out, from, to));
     else range(inputs, out, 0, numel);
