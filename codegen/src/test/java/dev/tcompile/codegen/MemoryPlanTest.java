@@ -1,0 +1,67 @@
+package dev.tcompile.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import dev.tcompile.DType;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.GraphParser;
+import dev.tcompile.passes.DeadCodeElimination;
+import dev.tcompile.passes.Fusion;
+import dev.tcompile.runtime.NDArray;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Planned buffers for kernel intermediates: reused once dead, never for what leaves the graph, right across calls. */
+class MemoryPlanTest {
+  /** exp -> sum, then tanh -> sum: two fused intermediates of one size, the first dead before the second. */
+  private static final String TWO_STAGES = """
+      graph @g(%x: f32[1000], %y: f32[1000]) {
+        %0 = exp(%x) : f32[1000]
+        %1 = sum(%0) : f32[]
+        %2 = mul(%y, %1) : f32[1000]
+        %3 = tanh(%2) : f32[1000]
+        %4 = sum(%3) : f32[]
+        %5 = reshape(%3) {shape=[10, 100]} : f32[10, 100]
+        %6 = neg(%5) : f32[10, 100]
+        return %4, %6
+      }
+      """;
+
+  private static Graph fused(String text) { return new DeadCodeElimination().run(new Fusion().run(GraphParser.parse(text))); }
+
+  @Test void deadIntermediatesShareABufferAndOutputsGetNone() {
+    MemoryPlan plan = new MemoryPlan(fused(TWO_STAGES));
+    assertEquals(1, plan.buffers().size(), plan.toString());
+    assertEquals(4000, plan.plannedBytes());
+    assertEquals(8000, plan.bytesWithoutReuse());
+  }
+
+  @Test void aViewOfAnIntermediateThatIsReturnedKeepsItOutOfThePlan() {
+    MemoryPlan plan = new MemoryPlan(fused("""
+        graph @g(%x: f32[1000]) {
+          %0 = exp(%x) : f32[1000]
+          %1 = reshape(%0) {shape=[10, 100]} : f32[10, 100]
+          %2 = sum(%0) : f32[]
+          return %1, %2
+        }
+        """));
+    assertEquals(0, plan.buffers().size(), plan.toString());
+  }
+
+  @Test void repeatedCallsReuseBuffersAndStillComputeEachCallsValues() {
+    Graph g = fused(TWO_STAGES);
+    Interpreter planned = new Interpreter(g);
+    Random r = new Random(1);
+    for (int call = 0; call < 3; call++) {
+      NDArray x = NDArray.empty(DType.FLOAT32, 1000), y = NDArray.empty(DType.FLOAT32, 1000);
+      for (int i = 0; i < 1000; i++) { x.floats()[i] = (float) r.nextGaussian() * 0.01f; y.floats()[i] = (float) r.nextGaussian() * 0.001f; }
+      NDArray[] got = planned.run(x, y);
+      NDArray[] want = new Interpreter(GraphParser.parse(TWO_STAGES)).run(x, y);
+      assertArrayEquals(want[0].toFloatArray(), got[0].toFloatArray(), 1e-6f);
+      assertArrayEquals(want[1].toFloatArray(), got[1].toFloatArray(), 1e-6f);
+      assertNotSame(got[1], planned.run(x, y)[1], "outputs are fresh arrays every call");
+    }
+  }
+}
