@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
 
 /** Planned buffers for kernel intermediates: reused once dead, never for what leaves the graph, right across calls. */
 class MemoryPlanTest {
-  /** exp -> sum, then tanh -> sum: two fused intermediates of one size, the first dead before the second. */
+  /** exp -> softmax, then mul/tanh -> softmax: two fused intermediates of one size, the first dead before the second. */
   private static final String TWO_STAGES = """
       graph @g(%x: f32[1000], %y: f32[1000]) {
         %0 = exp(%x) : f32[1000]
-        %1 = sum(%0) : f32[]
+        %1 = softmax(%0) {dim=0} : f32[1000]
         %2 = mul(%y, %1) : f32[1000]
         %3 = tanh(%2) : f32[1000]
-        %4 = sum(%3) : f32[]
-        %5 = reshape(%3) {shape=[10, 100]} : f32[10, 100]
+        %4 = softmax(%3) {dim=0} : f32[1000]
+        %5 = reshape(%4) {shape=[10, 100]} : f32[10, 100]
         %6 = neg(%5) : f32[10, 100]
         return %4, %6
       }
@@ -43,7 +43,7 @@ class MemoryPlanTest {
         graph @g(%x: f32[1000]) {
           %0 = exp(%x) : f32[1000]
           %1 = reshape(%0) {shape=[10, 100]} : f32[10, 100]
-          %2 = sum(%0) : f32[]
+          %2 = softmax(%0) {dim=0} : f32[1000]
           return %1, %2
         }
         """));

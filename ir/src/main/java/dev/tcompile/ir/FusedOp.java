@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * A fused kernel: the op of a node that holds a subgraph of pointwise ops (each with a {@link OpDef#body}) and
- * scalar constants. All of the body's outputs share one shape, the kernel's iteration space; every input and
- * intermediate broadcasts to it. Backends run the body as one loop over that space (the interpreter's
+ * scalar constants, and optionally float sums of its values as epilogues. The body's pointwise values share one
+ * shape, the kernel's iteration space, which every input broadcasts to; a sum reduces a value of that shape and
+ * is an output only (nothing in the body reads it: it is complete only when the loop ends). Backends run the body as one loop over that space (the interpreter's
  * {@code FusedKernel} a block at a time, the bytecode backend as one vector loop); {@link #eval} runs the body
  * node by node with each op's own kernel, the reference the loops are checked against.
  * Prints as {@code %3 = fused(%1, %2) graph @fused0(%a: f32[4], %b: f32[]) { ... return %r } : f32[4]}.
@@ -30,7 +31,7 @@ public final class FusedOp extends OpDef {
 
   public Graph body() { return body; }
 
-  /** The shape every output has and every input and intermediate broadcasts to. */
+  /** The shape every pointwise output has and every input and intermediate broadcasts to. */
   public int[] iterationSpace() { return space.clone(); }
 
   @Override public int arity() { return body.inputs().size(); }
@@ -57,8 +58,9 @@ public final class FusedOp extends OpDef {
     }
     NDArray[] out = new NDArray[body.outputs().size()];
     for (int i = 0; i < out.length; i++) {
-      // always a fresh array of the iteration space: a body may return an input, a constant or a broadcast view
-      out[i] = NDArray.empty(body.outputs().get(i).type().dtype(), space);
+      // always a fresh array of the output's shape: a body may return an input, a constant or a broadcast view
+      TensorType t = body.outputs().get(i).type();
+      out[i] = NDArray.empty(t.dtype(), t.shape());
       out[i].copyFrom(env.get(body.outputs().get(i)));
     }
     return out;
@@ -70,23 +72,41 @@ public final class FusedOp extends OpDef {
    */
   private static int[] check(Graph body) {
     if (body.outputs().isEmpty()) throw new TorchException("fused: the body @" + body.name() + " returns nothing");
-    int[] space = body.outputs().get(0).type().shape();
-    for (Value v : body.outputs())
-      if (!Arrays.equals(v.type().shape(), space))
+    int[] space = null;
+    for (Node n : body.nodes())
+      if (!n.isConstant()) { space = isReduction(n) ? n.inputs().get(0).type().shape() : n.output().type().shape(); break; }
+    if (space == null) space = body.outputs().get(0).type().shape();
+    for (Value v : body.outputs()) {
+      Node p = v.producer();
+      if ((p == null || !isReduction(p)) && !Arrays.equals(v.type().shape(), space))
         throw new TorchException("fused: outputs of @" + body.name() + " differ in shape: " + Shapes.str(space) + " and " + Shapes.str(v.type().shape()));
+    }
     for (Value v : body.inputs()) broadcastsTo(body, v, space);
     for (Node n : body.nodes()) {
       if (n.isConstant()) {
         if (n.payload().numel() != 1) throw new TorchException("fused: constant %" + n.output().name() + " of @" + body.name() + " must have one element");
-      } else {
-        TensorType[] in = n.inputs().stream().map(Value::type).toArray(TensorType[]::new);
-        if (!n.op().hasBody(n.attrs(), in))
-          throw new TorchException("fused: " + n.op().name() + " in @" + body.name() + " is not pointwise for inputs " + Arrays.toString(in));
+        continue;
       }
+      for (Value in : n.inputs())
+        if (in.producer() != null && isReduction(in.producer()))
+          throw new TorchException("fused: " + n.op().name() + " in @" + body.name() + " reads the sum %" + in.name() + ", which is complete only after the loop");
+      if (isReduction(n)) {
+        if (!Arrays.equals(n.inputs().get(0).type().shape(), space) || n.inputs().get(0).type().dtype() != dev.tcompile.DType.FLOAT32)
+          throw new TorchException("fused: the sum %" + n.output().name() + " of @" + body.name() + " must reduce a float32 value of shape " + Shapes.str(space));
+        if (!body.outputs().contains(n.output()))
+          throw new TorchException("fused: the sum %" + n.output().name() + " of @" + body.name() + " must be an output");
+        continue;
+      }
+      TensorType[] in = n.inputs().stream().map(Value::type).toArray(TensorType[]::new);
+      if (!n.op().hasBody(n.attrs(), in))
+        throw new TorchException("fused: " + n.op().name() + " in @" + body.name() + " is not pointwise for inputs " + Arrays.toString(in));
       for (Value v : n.outputs()) broadcastsTo(body, v, space);
     }
     return space;
   }
+
+  /** A sum node: the one reduction a fused kernel takes, as an epilogue. */
+  public static boolean isReduction(Node n) { return n.op() == dev.tcompile.ir.ops.Reductions.SUM; }
 
   private static void broadcastsTo(Graph body, Value v, int[] space) {
     int[] s = v.type().shape();

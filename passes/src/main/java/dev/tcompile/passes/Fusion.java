@@ -52,8 +52,9 @@ public final class Fusion implements Pass {
     // vertical: each pointwise node joins the group of a producer with the same iteration space
     for (int k = 0; k < n; k++) {
       Node node = nodes.get(k);
-      if (!pointwise(node)) continue;
-      int[] space = node.output().type().shape();
+      boolean reduction = reduction(node);
+      if (!pointwise(node) && !reduction) continue;
+      int[] space = reduction ? node.inputs().get(0).type().shape() : node.output().type().shape();
       Group joined = null;
       for (Value in : node.inputs()) {
         Node p = in.producer();
@@ -62,19 +63,26 @@ public final class Fusion implements Pass {
         if (group[pk] < 0) continue;
         Group cand = groups.get(group[pk]);
         if (cand == joined) continue;
+        if (cand.reductions.contains(pk)) {
+          note("%" + node.output().name() + " (" + node.op().name() + ") not fused with %" + in.name() + ": the sum is complete only after that kernel's loop");
+          continue;
+        }
         if (joined == null) {
           String why = refusal(cand, k, space, group, nodes, index);
           if (why != null) { note("%" + node.output().name() + " (" + node.op().name() + ") not fused with %" + in.name() + ": " + why); continue; }
           joined = cand;
           joined.add(k);
+          if (reduction) joined.reductions.add(k);
           group[k] = joined.id;
         } else if (!Arrays.equals(cand.space, joined.space) || cand.members.size() + joined.members.size() > MAX_NODES
-            || reaches(cand, joined, group, nodes, index) || reaches(joined, cand, group, nodes, index)) {
+            || reaches(cand, joined, group, nodes, index) || reaches(joined, cand, group, nodes, index)
+            || readsReductionOf(cand, joined, nodes, index) || readsReductionOf(joined, cand, nodes, index)) {
           note("%" + node.output().name() + " (" + node.op().name() + "): kernels of %" + in.name() + " and of its other inputs stay apart (size or a cycle)");
         } else {
           absorb(joined, cand, group, groups);
         }
       }
+      if (joined == null && reduction) continue;   // a sum alone stays the runtime's reduction kernel
       if (joined == null) {
         Group fresh = new Group(groups.size() == 0 ? 0 : maxId(groups) + 1, space);
         fresh.add(k);
@@ -100,6 +108,7 @@ public final class Fusion implements Pass {
           if (ga == null || gb == null || ga == gb || !Arrays.equals(ga.space, gb.space)) continue;
           if (ga.members.size() + gb.members.size() > MAX_NODES) continue;
           if (reaches(ga, gb, group, nodes, index) || reaches(gb, ga, group, nodes, index)) continue;
+          if (readsReductionOf(ga, gb, nodes, index) || readsReductionOf(gb, ga, nodes, index)) continue;
           absorb(ga, gb, group, groups);
         }
       }
@@ -117,11 +126,31 @@ public final class Fusion implements Pass {
     return node.op().hasBody(node.attrs(), in);
   }
 
+  /** Float sums of a value of the kernel's space, small enough to accumulate per chunk: a kernel's epilogue. */
+  static boolean reduction(Node node) {
+    if (!FusedOp.isReduction(node)) return false;
+    TensorType in = node.inputs().get(0).type();
+    return in.dtype() == dev.tcompile.DType.FLOAT32 && node.output().type().numel() <= MAX_REDUCED;
+  }
+
+  /** Reduced outputs at most: each chunk of the loop keeps its own partial sums. */
+  static final int MAX_REDUCED = 4096;
+
+  private static boolean readsReductionOf(Group reader, Group owner, List<Node> nodes, Map<Node, Integer> index) {
+    for (int k : reader.members)
+      for (Value in : nodes.get(k).inputs())
+        if (in.producer() != null && owner.reductions.contains(index.get(in.producer()))) return true;
+    return false;
+  }
+
   /** Why node k may not join {@code g} (null when it may). */
   private static String refusal(Group g, int k, int[] space, int[] group, List<Node> nodes, Map<Node, Integer> index) {
     if (!Arrays.equals(g.space, space))
       return "iteration spaces differ (" + Shapes.str(g.space) + " and " + Shapes.str(space) + ")";
     if (g.members.size() >= MAX_NODES) return "the kernel has " + MAX_NODES + " nodes already";
+    for (Value in : nodes.get(k).inputs())
+      if (in.producer() != null && g.reductions.contains(index.get(in.producer())))
+        return "it reads the sum %" + in.name() + ", complete only after that kernel's loop";
     // a path g -> (a node outside g) -> k would make a cycle
     Set<Integer> inside = new java.util.HashSet<>(g.members);
     inside.add(k);
@@ -178,6 +207,7 @@ public final class Fusion implements Pass {
 
   private static void absorb(Group into, Group from, int[] group, Map<Integer, Group> groups) {
     for (int k : from.members) { into.add(k); group[k] = into.id; }
+    into.reductions.addAll(from.reductions);
     groups.remove(from.id);
     // later lookups by the absorbed id land on the survivor
     groups.put(from.id, into);
@@ -264,6 +294,8 @@ public final class Fusion implements Pass {
     final int id;
     final int[] space;
     final Set<Integer> members = new LinkedHashSet<>();
+    /** Members that are sums (epilogues: their outputs leave the kernel, nothing inside reads them). */
+    final Set<Integer> reductions = new LinkedHashSet<>();
 
     Group(int id, int[] space) { this.id = id; this.space = space; }
 

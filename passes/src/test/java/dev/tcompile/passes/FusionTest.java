@@ -16,7 +16,7 @@ class FusionTest {
     return GraphPrinter.print(new DeadCodeElimination().run(f.run(GraphParser.parse(before))));
   }
 
-  @Test void aVerticalChainThroughBroadcastsAndScalarsBecomesOneKernel() {
+  @Test void aVerticalChainThroughBroadcastsAndScalarsWithItsSumBecomesOneKernel() {
     String before = """
         graph @g(%x: f32[4, 3], %b: f32[3]) {
           %0 = add(%x, %b) : f32[4, 3]
@@ -29,14 +29,14 @@ class FusionTest {
         """;
     String after = """
         graph @g(%x: f32[4, 3], %b: f32[3]) {
-          %3 = fused(%x, %b) graph @fused0(%x: f32[4, 3], %b: f32[3]) {
+          %4 = fused(%x, %b) graph @fused0(%x: f32[4, 3], %b: f32[3]) {
             %0 = add(%x, %b) : f32[4, 3]
             %1 = constant 2.0 : f32[]
             %2 = mul(%0, %1) : f32[4, 3]
             %3 = tanh(%2) : f32[4, 3]
-            return %3
-          } : f32[4, 3]
-          %4 = sum(%3) : f32[]
+            %4 = sum(%3) : f32[]
+            return %4
+          } : f32[]
           return %4
         }
         """;
@@ -63,11 +63,11 @@ class FusionTest {
   }
 
   @Test void aMergeThatWouldMakeACycleIsRefusedWithItsReason() {
-    // %2 needs the reduction of %0, so %0 and %2 cannot be one kernel that runs before or after the sum
+    // %2 needs the softmax of %0, so %0 and %2 cannot be one kernel that runs before or after it
     String before = """
         graph @g(%x: f32[8]) {
           %0 = exp(%x) : f32[8]
-          %1 = sum(%0) : f32[]
+          %1 = softmax(%0) {dim=0} : f32[8]
           %2 = mul(%0, %1) : f32[8]
           return %2
         }
@@ -75,7 +75,7 @@ class FusionTest {
     Fusion f = new Fusion();
     Graph g = new DeadCodeElimination().run(f.run(GraphParser.parse(before)));
     assertEquals(2, g.nodes().stream().filter(n -> n.op() instanceof FusedOp).count(), GraphPrinter.print(g));
-    assertTrue(f.notes().stream().anyMatch(s -> s.contains("cycle through %1 (sum)")), f.notes().toString());
+    assertTrue(f.notes().stream().anyMatch(s -> s.contains("cycle through %1 (softmax)")), f.notes().toString());
   }
 
   @Test void differentIterationSpacesStayApartWithTheReasonNoted() {
@@ -98,7 +98,7 @@ class FusionTest {
     String before = """
         graph @g(%x: f32[3]) {
           %0 = expand(%x) {shape=[2, 3]} : f32[2, 3]
-          %1 = sum(%0) : f32[]
+          %1 = softmax(%0) {dim=1} : f32[2, 3]
           return %1
         }
         """;
@@ -117,5 +117,26 @@ class FusionTest {
         """;
     var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tcompile.ir.IrParseException.class, () -> GraphParser.parse(notPointwise));
     assertTrue(e.getMessage().startsWith("2:18:") && e.getMessage().contains("softmax in @f is not pointwise"), e.getMessage());
+  }
+
+  @Test void sumsJoinTheKernelThatComputesTheirInputAsEpilogues() {
+    String before = """
+        graph @g(%x: f32[64, 10], %b: f32[10]) {
+          %0 = add(%x, %b) : f32[64, 10]
+          %1 = relu(%0) : f32[64, 10]
+          %2 = sum(%1) {dims=[0], keepdim=false} : f32[10]
+          %3 = sum(%1) : f32[]
+          %4 = mul(%1, %3) : f32[64, 10]
+          return %2, %4
+        }
+        """;
+    Fusion f = new Fusion();
+    Graph g = new DeadCodeElimination().run(f.run(GraphParser.parse(before)));
+    String text = GraphPrinter.print(g);
+    Node first = g.nodes().get(0);
+    assertTrue(first.op() instanceof FusedOp, text);
+    assertEquals(3, first.outputs().size(), "relu, and both sums, leave the first kernel:\n" + text);
+    assertTrue(f.notes().stream().anyMatch(s -> s.contains("%4 (mul)") && s.contains("%3")), f.notes().toString());
+    assertEquals(text, GraphPrinter.print(GraphParser.parse(text)), "round trip");
   }
 }

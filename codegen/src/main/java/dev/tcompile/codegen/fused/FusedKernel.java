@@ -5,6 +5,7 @@ import dev.tcompile.ir.FusedOp;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.ir.Value;
+import dev.tcompile.ir.ops.Reductions;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
@@ -18,14 +19,17 @@ import java.util.Map;
  * The interpreter's fused loop: runs a {@link FusedOp}'s body over its iteration space a block at a time, every
  * op of the body as one vector loop over the block ({@link BlockOps}), reading each input and writing each output
  * once. Inputs are read in place when dense and of the space's shape, as one scalar when they have one element,
- * and gathered through their (broadcast) strides otherwise. Long spaces are split over the thread pool at fixed
- * block boundaries; elements do not interact, so results do not depend on the thread count.
+ * and gathered through their (broadcast) strides otherwise. Sum epilogues accumulate in double per fixed chunk of
+ * the space and are added up in chunk order; chunks run in parallel, and results do not depend on the thread count.
  */
 public final class FusedKernel {
   /** Elements per block: the intermediates of a long body still fit in L2. */
   static final int BLOCK = 512;
-  /** Spaces at least this long are split over {@link Parallel}. */
-  static final int PARALLEL_MIN = 1 << 15;
+  /**
+   * Elements per chunk, the unit of work split over {@link Parallel}: fixed, so results (sums included) are the
+   * same for every thread count.
+   */
+  static final int CHUNK = 1 << 15;
 
   private static final ThreadLocal<BlockOps> OPS = ThreadLocal.withInitial(BlockOps::new);
 
@@ -37,6 +41,11 @@ public final class FusedKernel {
   private final int[] nodeOut, inputIds, outputIds;
   private final int numValues;
   private final Block[] constants;
+  /** For each body node, which sum epilogue it is (-1: none); per sum, each space dim's stride into its output. */
+  private final int[] reductionOf;
+  private final int[][] reducedStrides;
+  private final int[] reducedNumel;
+  private final boolean[] outputIsSum;
 
   public FusedKernel(FusedOp op) {
     this.op = op;
@@ -62,6 +71,28 @@ public final class FusedKernel {
     numValues = id.size();
     inputIds = body.inputs().stream().mapToInt(id::get).toArray();
     outputIds = body.outputs().stream().mapToInt(id::get).toArray();
+    reductionOf = new int[nodes.size()];
+    List<int[]> strides = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (int k = 0; k < nodes.size(); k++) {
+      reductionOf[k] = -1;
+      Node n = nodes.get(k);
+      if (n.isConstant() || !FusedOp.isReduction(n)) continue;
+      reductionOf[k] = strides.size();
+      boolean[] reduced = Reductions.reducedDims(n.attrs(), space.length);
+      int[] st = new int[space.length];
+      int step = 1;
+      for (int d = space.length - 1; d >= 0; d--) { st[d] = reduced[d] ? 0 : step; if (!reduced[d]) step *= space[d]; }
+      strides.add(st);
+      sizes.add(step);
+    }
+    reducedStrides = strides.toArray(int[][]::new);
+    reducedNumel = sizes.stream().mapToInt(Integer::intValue).toArray();
+    outputIsSum = new boolean[outputIds.length];
+    for (int i = 0; i < outputIds.length; i++) {
+      Node p = body.outputs().get(i).producer();
+      outputIsSum[i] = p != null && FusedOp.isReduction(p);
+    }
   }
 
   public FusedOp op() { return op; }
@@ -77,14 +108,31 @@ public final class FusedKernel {
     for (int i = 0; i < in.length; i++) inputs[i] = new Input(in[i], space);
     NDArray[] out = new NDArray[outputIds.length];
     List<Value> outs = op.body().outputs();
-    for (int i = 0; i < out.length; i++) out[i] = into[i] != null ? into[i] : NDArray.empty(outs.get(i).type().dtype(), space);
-    if (numel >= PARALLEL_MIN && Parallel.threads() > 1)
-      Parallel.forRange(numel, BLOCK * 8, (from, to) -> range(inputs, out, from, to));
-    else range(inputs, out, 0, numel);
+    for (int i = 0; i < out.length; i++)
+      out[i] = into[i] != null ? into[i] : NDArray.empty(outs.get(i).type().dtype(), outs.get(i).type().shape());
+    // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
+    int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
+    double[][][] partial = new double[chunks][reducedNumel.length][];
+    for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
+    if (chunks > 1 && Parallel.threads() > 1)
+      Parallel.run(chunks, (t, c) -> range(inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]));
+    else
+      for (int t = 0; t < chunks; t++) range(inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]);
+    int r = 0;
+    for (int i = 0; i < out.length; i++) {
+      if (!outputIsSum[i]) continue;
+      float[] d = out[i].floats();
+      for (int o = 0; o < reducedNumel[r]; o++) {
+        double sum = 0;
+        for (double[][] p : partial) sum += p[r][o];
+        d[out[i].offset() + o] = (float) sum;
+      }
+      r++;
+    }
     return out;
   }
 
-  private void range(Input[] inputs, NDArray[] out, int from, int to) {
+  private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
     BlockOps ops = OPS.get();
     Block[] env = new Block[numValues];
     List<Block> args = new ArrayList<>();
@@ -95,12 +143,50 @@ public final class FusedKernel {
       for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops.scratch);
       for (int k = 0; k < nodes.size(); k++) {
         if (constants[k] != null) { env[nodeOut[k]] = constants[k]; continue; }
+        int r = reductionOf[k];
+        if (r >= 0) { accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]); continue; }
         Node n = nodes.get(k);
         args.clear();
         for (int a : nodeIn[k]) args.add(env[a]);
         env[nodeOut[k]] = n.op().body(ops, n.attrs(), args);
       }
-      for (int i = 0; i < out.length; i++) store(env[outputIds[i]], out[i], start, len);
+      for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
+    }
+  }
+
+  /** Adds elements [start, start+len) of the space into their places in a sum's output, a row run at a time. */
+  private void accumulate(Block v, int start, int len, double[] acc, int[] ost) {
+    int nd = space.length;
+    if (nd == 0) { acc[0] += v.floatAt(0); return; }
+    int last = nd - 1;
+    int[] idx = new int[nd];
+    int o = 0, rem = start;
+    for (int d = last; d >= 0; d--) { idx[d] = rem % space[d]; rem /= space[d]; o += idx[d] * ost[d]; }
+    int inner = space[last], st = ost[last];
+    for (int i = 0; i < len; ) {
+      int run = Math.min(inner - idx[last], len - i);
+      if (st == 0) {
+        double s = 0;
+        if (v.scalar) s = (double) v.fs * run;
+        else for (int j = 0, b = v.off + i; j < run; j++) s += v.f[b + j];
+        acc[o] += s;
+      } else {
+        for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
+      }
+      i += run;
+      o += run * st;
+      idx[last] += run;
+      if (idx[last] == inner) {
+        o -= inner * st;
+        idx[last] = 0;
+        for (int d = last - 1; d >= 0; d--) {
+          idx[d]++;
+          o += ost[d];
+          if (idx[d] < space[d]) break;
+          o -= space[d] * ost[d];
+          idx[d] = 0;
+        }
+      }
     }
   }
 

@@ -176,4 +176,42 @@ class FusedKernelTest {
       Parallel.setThreads(before);
     }
   }
+
+  /** exp(x) * b, and its sums over every dim, dims (0, 2) and the last dim, keepdim or not. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 5, 40})
+  void sumEpiloguesMatchTheReductionKernelForEveryThreadCount(int n) {
+    Random r = new Random(n);
+    int[] shape = {n, 3, 37, 11};
+    Graph body = new Graph("sums");
+    Value x = body.addInput("x", TensorType.of(DType.FLOAT32, shape));
+    Value b = body.addInput("b", TensorType.of(DType.FLOAT32, 11));
+    Value y = body.add1(Elementwise.MUL, Attrs.EMPTY, body.add1(Elementwise.unary(UnaryOp.EXP), Attrs.EMPTY, x), b);
+    Value all = body.add1(dev.tcompile.ir.ops.Reductions.SUM, Attrs.EMPTY, y);
+    Value some = body.add1(dev.tcompile.ir.ops.Reductions.SUM, Attrs.of("dims", new int[]{0, 2}, "keepdim", true), y);
+    Value lastDim = body.add1(dev.tcompile.ir.ops.Reductions.SUM, Attrs.of("dims", new int[]{-1}, "keepdim", false), y);
+    body.setOutputs(List.of(y, all, some, lastDim));
+    FusedOp f = new FusedOp(body);
+    NDArray xs = NDArray.empty(DType.FLOAT32, shape), bs = randomFloats(r, 11);
+    for (int i = 0; i < xs.numel(); i++) xs.floats()[i] = (float) r.nextGaussian();
+    NDArray[] want = f.eval(Attrs.EMPTY, xs, bs);
+    int before = Parallel.threads();
+    try {
+      float[][] byThreads = new float[2][];
+      for (int t = 1; t <= 2; t++) {
+        Parallel.setThreads(t);
+        NDArray[] got = new FusedKernel(f).run(xs, bs);
+        for (int i = 0; i < want.length; i++) {
+          assertArrayEquals(want[i].shape(), got[i].shape());
+          float[] w = want[i].toFloatArray(), g = got[i].toFloatArray();
+          for (int j = 0; j < w.length; j++)
+            assertEquals(w[j], g[j], 1e-5 * Math.max(1, Math.abs(w[j])), "output " + i + " element " + j);
+        }
+        byThreads[t - 1] = got[1].toFloatArray();
+      }
+      assertArrayEquals(byThreads[0], byThreads[1], "the same sum for one and two threads");
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
 }

@@ -38,6 +38,9 @@ public final class Reductions {
 
   static boolean keepdim(Attrs a) { return a.getBool("keepdim", false); }
 
+  /** Which dims a reduction with these attributes reduces (for kernels that fuse it). */
+  public static boolean[] reducedDims(Attrs a, int ndim) { return mask(a, ndim); }
+
   static int count(int[] shape, boolean[] mask) {
     int n = 1;
     for (int i = 0; i < shape.length; i++) if (mask[i]) n *= shape[i];
