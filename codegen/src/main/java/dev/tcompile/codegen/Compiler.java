@@ -7,6 +7,7 @@ import dev.tcompile.passes.DeadCodeElimination;
 import dev.tcompile.passes.Fusion;
 import dev.tcompile.passes.Pass;
 import dev.tcompile.passes.PassManager;
+import dev.tcompile.passes.Simplify;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -20,16 +21,17 @@ import java.util.Set;
 public final class Compiler {
   /** On the traced graph, before autodiff (they keep every op differentiable). */
   public static List<Pass> graphPasses() {
-    return List.of(new CommonSubexpressionElimination(), new DeadCodeElimination());
+    return List.of(new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination());
   }
 
   /** On each graph that will run: forward, backward, or inference. */
   public static List<Pass> kernelPasses() {
-    return List.of(new CommonSubexpressionElimination(), new DeadCodeElimination(), new Fusion(), new DeadCodeElimination());
+    return List.of(new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Fusion(),
+        new DeadCodeElimination());
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("cse", "dce", "remat", "fuse"); }
+  public static Set<String> passNames() { return Set.of("simplify", "cse", "dce", "remat", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;
