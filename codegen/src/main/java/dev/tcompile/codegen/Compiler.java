@@ -4,6 +4,7 @@ import dev.tcompile.ir.Graph;
 import dev.tcompile.passes.Autodiff;
 import dev.tcompile.passes.CommonSubexpressionElimination;
 import dev.tcompile.passes.DeadCodeElimination;
+import dev.tcompile.passes.Epilogues;
 import dev.tcompile.passes.Fusion;
 import dev.tcompile.passes.Pass;
 import dev.tcompile.passes.PassManager;
@@ -26,12 +27,12 @@ public final class Compiler {
 
   /** On each graph that will run: forward, backward, or inference. */
   public static List<Pass> kernelPasses() {
-    return List.of(new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Fusion(),
-        new DeadCodeElimination());
+    return List.of(new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Epilogues(),
+        new Fusion(), new DeadCodeElimination());
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("simplify", "cse", "dce", "remat", "fuse"); }
+  public static Set<String> passNames() { return Set.of("simplify", "cse", "dce", "remat", "epilogue", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;

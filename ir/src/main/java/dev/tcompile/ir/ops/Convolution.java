@@ -84,13 +84,16 @@ public final class Convolution {
       return Elementwise.one(TensorType.of(DType.FLOAT32, out));
     }
 
+    /** {@code relu=true}: the ReLU epilogue the epilogue pass fuses in after autodiff (the kernel applies it per tile). */
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a)));
+      return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a), a.getBool("relu", false)));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       Attrs a = v.attrs();
+      if (a.getBool("relu", false))
+        throw new TorchException("conv2d with a fused relu epilogue has no derivative: epilogues are fused after autodiff");
       T g = v.gradOut(0);
       if (v.needsGrad(0)) v.setGrad(0, A.op(CONV2D_BACKWARD_INPUT, a.with("input_shape", v.inShape(0)), g, v.input(1)));
       if (v.needsGrad(1)) v.setGrad(1, A.op(CONV2D_BACKWARD_WEIGHT, a.with("weight_shape", v.inShape(1)), g, v.input(0)));
