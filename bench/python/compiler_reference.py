@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""PyTorch eager figures for the compiler benchmarks (bench/src/.../CompilerBench.java), same programs, same machine:
+the tanh-GELU forward+backward over 1M floats, and the MNIST CNN train step (forward, nll loss, backward,
+SGD(lr=0.01, momentum=0.5)) at batch 64. Median of timed calls after a warm-up, over --rounds rounds.
+Prints JSON: {"gelu": ms, "mnist": ms, "threads": n, "torch": version}.
+"""
+import argparse, json, statistics, time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class MnistNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 20, 5, 1)
+        self.conv2 = nn.Conv2d(20, 50, 5, 1)
+        self.fc1 = nn.Linear(4 * 4 * 50, 500)
+        self.fc2 = nn.Linear(500, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2, 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2, 2)
+        x = F.relu(self.fc1(x.view(-1, 4 * 4 * 50)))
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+def gelu_tanh(x):
+    return x * 0.5 * (x * x * x * 0.044715 + x).mul(0.7978845608028654).tanh().add(1)
+
+
+def timed(fn, rounds, reps):
+    samples = []
+    for _ in range(rounds):
+        t_end = time.perf_counter() + 1.0
+        while time.perf_counter() < t_end:
+            fn()
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - t0)
+    return statistics.median(samples) * 1e3
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    x = torch.randn(1 << 20, requires_grad=True)
+
+    def gelu_step():
+        gelu_tanh(x).sum().backward()
+        x.grad = None
+
+    net = MnistNet()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.5)
+    images, labels = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+
+    def mnist_step():
+        opt.zero_grad()
+        F.nll_loss(net(images), labels).backward()
+        opt.step()
+
+    print(json.dumps({"gelu": timed(gelu_step, a.rounds, a.reps), "mnist": timed(mnist_step, a.rounds, a.reps),
+                      "threads": a.threads, "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
