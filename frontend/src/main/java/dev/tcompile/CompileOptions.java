@@ -8,13 +8,16 @@ import java.util.Set;
 public final class CompileOptions {
   /** Where compiled graphs run. */
   public enum Backend {
-    /** The reference interpreter: each node runs its eager kernel. */
+    /** The reference: each node runs its eager kernel, each fused node the interpreter's blocked vector loop. */
     INTERPRETER,
-    /** Generated JVM bytecode (not available yet: compiling with it is refused with a clear error). */
+    /**
+     * The default: fused kernels become generated Vector API bytecode (hidden classes); conv, matmul and the other
+     * library ops run the runtime's kernels. Kernels the emitter does not cover yet run as with INTERPRETER.
+     */
     BYTECODE
   }
 
-  private Backend backend = Backend.INTERPRETER;
+  private Backend backend = Backend.BYTECODE;
   private Path dumpDir;
   private final Set<String> disabled = new LinkedHashSet<>();
   private int recompileLimit = 8;

@@ -58,7 +58,7 @@ final class CompiledEntry {
   private static Backend backend(CompileOptions options) {
     return switch (options.backend()) {
       case INTERPRETER -> Backend.INTERPRETER;
-      case BYTECODE -> throw new TorchException("the bytecode backend is not available yet; use CompileOptions.Backend.INTERPRETER");
+      case BYTECODE -> Backend.BYTECODE;
     };
   }
 

@@ -13,4 +13,13 @@ public interface Backend {
     @Override public String name() { return "interpreter"; }
     @Override public Executable compile(Graph g) { return new Interpreter(g); }
   };
+
+  /**
+   * Fused kernels as generated Vector API bytecode (hidden classes), the rest of the graph sequenced as by the
+   * interpreter; kernels the emitter does not cover yet run in the interpreter's loop.
+   */
+  Backend BYTECODE = new Backend() {
+    @Override public String name() { return "bytecode"; }
+    @Override public Executable compile(Graph g) { return new Interpreter(g, true); }
+  };
 }

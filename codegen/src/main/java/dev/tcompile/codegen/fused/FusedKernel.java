@@ -6,6 +6,7 @@ import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.ir.Value;
 import dev.tcompile.ir.ops.Reductions;
+import dev.tcompile.codegen.bytecode.VectorKernel;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
@@ -34,6 +35,7 @@ public final class FusedKernel {
   private static final ThreadLocal<BlockOps> OPS = ThreadLocal.withInitial(BlockOps::new);
 
   private final FusedOp op;
+  private final VectorKernel generated;
   private final int[] space;
   private final int numel;
   private final List<Node> nodes;
@@ -47,8 +49,15 @@ public final class FusedKernel {
   private final int[] reducedNumel;
   private final boolean[] outputIsSum;
 
-  public FusedKernel(FusedOp op) {
+  public FusedKernel(FusedOp op) { this(op, null); }
+
+  /**
+   * With {@code generated}, the kernel's bytecode loop (inputs dense or scalar, no sums) runs each chunk's whole
+   * vectors whenever the inputs are laid out as it expects, and the blocked interpreter finishes the tail.
+   */
+  public FusedKernel(FusedOp op, VectorKernel generated) {
     this.op = op;
+    this.generated = generated;
     Graph body = op.body();
     space = op.iterationSpace();
     numel = (int) Shapes.numel(space);
@@ -110,14 +119,15 @@ public final class FusedKernel {
     List<Value> outs = op.body().outputs();
     for (int i = 0; i < out.length; i++)
       out[i] = into[i] != null ? into[i] : NDArray.empty(outs.get(i).type().dtype(), outs.get(i).type().shape());
+    Generated g = generated == null ? null : Generated.of(generated, inputs, out);
     // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
     int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
     double[][][] partial = new double[chunks][reducedNumel.length][];
     for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
     if (chunks > 1 && Parallel.threads() > 1)
-      Parallel.run(chunks, (t, c) -> range(inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]));
+      Parallel.run(chunks, (t, c) -> chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]));
     else
-      for (int t = 0; t < chunks; t++) range(inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]);
+      for (int t = 0; t < chunks; t++) chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]);
     int r = 0;
     for (int i = 0; i < out.length; i++) {
       if (!outputIsSum[i]) continue;
@@ -130,6 +140,36 @@ public final class FusedKernel {
       r++;
     }
     return out;
+  }
+
+  private void chunk(Generated g, Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
+    if (g != null) from = g.kernel.run(g.fin, g.bin, g.off, g.scalars, g.fout, g.bout, from, to);
+    range(inputs, out, from, to, partial);
+  }
+
+  /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
+  private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
+    static Generated of(VectorKernel k, Input[] inputs, NDArray[] out) {
+      int n = inputs.length;
+      float[][] fin = new float[n][];
+      boolean[][] bin = new boolean[n][];
+      int[] off = new int[n];
+      float[] scalars = new float[n];
+      for (int i = 0; i < n; i++) {
+        Input in = inputs[i];
+        if (in.scalar) { if (in.a.dtype() != DType.FLOAT32) return null; scalars[i] = in.one.fs; continue; }
+        if (!in.dense) return null;
+        if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
+        off[i] = in.a.offset();
+      }
+      float[][] fout = new float[out.length][];
+      boolean[][] bout = new boolean[out.length][];
+      for (int j = 0; j < out.length; j++) {
+        if (out[j].offset() != 0) return null;
+        if (out[j].dtype() == DType.FLOAT32) fout[j] = out[j].floats(); else bout[j] = out[j].bools();
+      }
+      return new Generated(k, fin, bin, off, scalars, fout, bout);
+    }
   }
 
   private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {

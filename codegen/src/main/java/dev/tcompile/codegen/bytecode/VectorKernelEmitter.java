@@ -1,0 +1,338 @@
+package dev.tcompile.codegen.bytecode;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.tcompile.DType;
+import dev.tcompile.ir.FusedOp;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.Node;
+import dev.tcompile.ir.PointwiseOps;
+import dev.tcompile.ir.Value;
+import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.kernels.BinaryOp;
+import dev.tcompile.runtime.kernels.UnaryOp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits a {@link FusedOp}'s body as the loop of a {@link VectorKernel} class: the body's ops, run once through
+ * this {@link PointwiseOps} implementation, each emit the Vector API calls that compute them into a new local
+ * (a {@code FloatVector}, or a {@code VectorMask} for bool values). Semantics are the interpreter's
+ * ({@code BlockOps}): the same lanewise operators, blends for ReLU, where and casts. Bodies using something this
+ * emitter does not cover (reductions, erf-based gelu, pow, inputs that broadcast along some dims...) are refused
+ * with {@link Unsupported}; they keep running in the interpreter's loop.
+ */
+public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitter.Slot> {
+  /** A value of the body: the local holding it, and its dtype (float32: FloatVector; bool: VectorMask). */
+  public record Slot(int local, DType dtype) {}
+
+  /** The body needs something this emitter does not generate. */
+  public static final class Unsupported extends RuntimeException {
+    Unsupported(String why) { super(why, null, false, false); }
+  }
+
+  static final String VEC = "jdk/incubator/vector/";
+  static final String FV = VEC + "FloatVector", MASK = VEC + "VectorMask", SPECIES = VEC + "VectorSpecies", OPS = VEC + "VectorOperators";
+  static final String FV_D = "L" + FV + ";", MASK_D = "L" + MASK + ";", SPECIES_D = "L" + SPECIES + ";", VECTOR_D = "L" + VEC + "Vector;";
+  private static final String BINARY_D = "(" + VECTOR_D + ")" + FV_D;
+
+  /** How the generated loop reads input i. */
+  public enum InputKind { DENSE, SCALAR }
+
+  private final String className;
+  private MethodVisitor mv;
+  private int nextLocal;
+
+  private VectorKernelEmitter(String className) { this.className = className; }
+
+  /** The input kinds a kernel needs: dense of the space's shape, or one element (null when neither). */
+  public static InputKind[] inputKinds(FusedOp op) {
+    int[] space = op.iterationSpace();
+    List<Value> in = op.body().inputs();
+    InputKind[] k = new InputKind[in.size()];
+    for (int i = 0; i < k.length; i++) {
+      int[] s = in.get(i).type().shape();
+      if (Shapes.numel(s) == 1 && in.get(i).type().dtype() == DType.FLOAT32) k[i] = InputKind.SCALAR;
+      else if (Arrays.equals(s, space)) k[i] = InputKind.DENSE;
+      else throw new Unsupported("input %" + in.get(i).name() + " broadcasts along some dims");
+    }
+    return k;
+  }
+
+  /** The class file of a kernel for {@code op}, named {@code className} (internal form). */
+  public static byte[] emit(FusedOp op, String className) {
+    InputKind[] kinds = inputKinds(op);
+    Graph body = op.body();
+    for (Node n : body.nodes()) if (FusedOp.isReduction(n)) throw new Unsupported("sum epilogues are not generated yet");
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+      // the generated class cannot be loaded by name while it is being written; every local has one type anyway
+      @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
+    };
+    cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object",
+        new String[]{VectorKernel.class.getName().replace('.', '/')});
+    cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "S", SPECIES_D, null, null).visitEnd();
+    MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+    clinit.visitCode();
+    clinit.visitFieldInsn(GETSTATIC, FV, "SPECIES_PREFERRED", SPECIES_D);
+    clinit.visitFieldInsn(PUTSTATIC, className, "S", SPECIES_D);
+    clinit.visitInsn(RETURN);
+    clinit.visitMaxs(0, 0);
+    clinit.visitEnd();
+    MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+    init.visitCode();
+    init.visitVarInsn(ALOAD, 0);
+    init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    init.visitInsn(RETURN);
+    init.visitMaxs(0, 0);
+    init.visitEnd();
+    new VectorKernelEmitter(className).run(cw, body, kinds);
+    cw.visitEnd();
+    return cw.toByteArray();
+  }
+
+  // run(float[][] fin 1, boolean[][] bin 2, int[] off 3, float[] scalars 4, float[][] fout 5, boolean[][] bout 6, int from 7, int to 8)
+  private void run(ClassWriter cw, Graph body, InputKind[] kinds) {
+    mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([[F[[Z[I[F[[F[[ZII)I", null, null);
+    mv.visitCode();
+    nextLocal = 9;
+    List<Value> ins = body.inputs();
+    int[] array = new int[ins.size()], offset = new int[ins.size()];
+    Slot[] scalarSlot = new Slot[ins.size()];
+    for (int i = 0; i < ins.size(); i++) {
+      boolean bool = ins.get(i).type().dtype() == DType.BOOL;
+      if (kinds[i] == InputKind.SCALAR) {
+        species();
+        mv.visitVarInsn(ALOAD, 4);
+        push(i);
+        mv.visitInsn(FALOAD);
+        mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
+        scalarSlot[i] = store(DType.FLOAT32);
+        continue;
+      }
+      mv.visitVarInsn(ALOAD, bool ? 2 : 1);
+      push(i);
+      mv.visitInsn(AALOAD);
+      array[i] = nextLocal++;
+      mv.visitVarInsn(ASTORE, array[i]);
+      mv.visitVarInsn(ALOAD, 3);
+      push(i);
+      mv.visitInsn(IALOAD);
+      offset[i] = nextLocal++;
+      mv.visitVarInsn(ISTORE, offset[i]);
+    }
+    List<Value> outs = body.outputs();
+    int[] outArray = new int[outs.size()];
+    for (int j = 0; j < outs.size(); j++) {
+      boolean bool = outs.get(j).type().dtype() == DType.BOOL;
+      mv.visitVarInsn(ALOAD, bool ? 6 : 5);
+      push(j);
+      mv.visitInsn(AALOAD);
+      outArray[j] = nextLocal++;
+      mv.visitVarInsn(ASTORE, outArray[j]);
+    }
+    int vl = nextLocal++, i = nextLocal++, end = nextLocal++;
+    species();
+    mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
+    mv.visitVarInsn(ISTORE, vl);
+    mv.visitVarInsn(ILOAD, 7);
+    mv.visitVarInsn(ISTORE, i);
+    mv.visitVarInsn(ILOAD, 8);
+    mv.visitVarInsn(ILOAD, vl);
+    mv.visitInsn(ISUB);
+    mv.visitVarInsn(ISTORE, end);
+    Label loop = new Label(), done = new Label();
+    mv.visitLabel(loop);
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, end);
+    mv.visitJumpInsn(IF_ICMPGT, done);
+
+    Map<Value, Slot> env = new IdentityHashMap<>();
+    for (int k = 0; k < ins.size(); k++) {
+      if (scalarSlot[k] != null) { env.put(ins.get(k), scalarSlot[k]); continue; }
+      boolean bool = ins.get(k).type().dtype() == DType.BOOL;
+      species();
+      mv.visitVarInsn(ALOAD, array[k]);
+      mv.visitVarInsn(ILOAD, offset[k]);
+      mv.visitVarInsn(ILOAD, i);
+      mv.visitInsn(IADD);
+      if (bool) mv.visitMethodInsn(INVOKESTATIC, MASK, "fromArray", "(" + SPECIES_D + "[ZI)" + MASK_D, false);
+      else mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI)" + FV_D, false);
+      env.put(ins.get(k), store(bool ? DType.BOOL : DType.FLOAT32));
+    }
+    for (Node n : body.nodes()) {
+      if (n.isConstant()) {
+        if (n.payload().dtype() != DType.FLOAT32) throw new Unsupported("bool constants");
+        env.put(n.output(), constant(n.payload().getDouble(0), DType.FLOAT32));
+        continue;
+      }
+      List<Slot> args = new ArrayList<>();
+      for (Value in : n.inputs()) args.add(env.get(in));
+      env.put(n.output(), n.op().body(this, n.attrs(), args));
+    }
+    for (int j = 0; j < outs.size(); j++) {
+      Slot s = env.get(outs.get(j));
+      mv.visitVarInsn(ALOAD, s.local());
+      mv.visitVarInsn(ALOAD, outArray[j]);
+      mv.visitVarInsn(ILOAD, i);
+      if (s.dtype() == DType.BOOL) mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "intoArray", "([ZI)V", false);
+      else mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
+    }
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, vl);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, i);
+    mv.visitJumpInsn(GOTO, loop);
+    mv.visitLabel(done);
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitInsn(IRETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+  }
+
+  private void species() { mv.visitFieldInsn(GETSTATIC, className, "S", SPECIES_D); }
+
+  private void push(int v) {
+    if (v <= 5) mv.visitInsn(ICONST_0 + v);
+    else if (v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+    else mv.visitLdcInsn(v);
+  }
+
+  private Slot store(DType d) {
+    Slot s = new Slot(nextLocal++, d);
+    mv.visitVarInsn(ASTORE, s.local());
+    return s;
+  }
+
+  private void load(Slot s) { mv.visitVarInsn(ALOAD, s.local()); }
+
+  private void broadcast(float v) {
+    species();
+    mv.visitLdcInsn(v);
+    mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
+  }
+
+  // ---- PointwiseOps: each call emits the code computing one value into a new local ----
+
+  @Override public DType dtype(Slot x) { return x.dtype(); }
+
+  @Override public Slot constant(double value, DType dtype) {
+    if (dtype != DType.FLOAT32) throw new Unsupported("bool constants");
+    broadcast((float) value);
+    return store(DType.FLOAT32);
+  }
+
+  @Override public Slot unary(UnaryOp op, Slot x) {
+    switch (op) {
+      case EXP, LOG, TANH, SQRT -> {
+        load(x);
+        mv.visitFieldInsn(GETSTATIC, OPS, op.name(), "L" + OPS + "$Unary;");
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "lanewise", "(L" + OPS + "$Unary;)" + FV_D, false);
+      }
+      case NEG, ABS -> {
+        load(x);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, op == UnaryOp.NEG ? "neg" : "abs", "()" + FV_D, false);
+      }
+      case RELU -> {   // x < 0 ? 0 : x, keeping NaN and -0.0
+        Slot lt = compareWith(x, "LT", 0f);
+        load(x);
+        broadcast(0f);
+        load(lt);
+        blend();
+      }
+      case RECIPROCAL -> {
+        broadcast(1f);
+        load(x);
+        binary("div");
+      }
+      case SIGMOID -> {   // t = exp(-|x|); (x < 0 ? t : 1) / (1 + t), as VectorMath.sigmoid
+        load(x);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "abs", "()" + FV_D, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "neg", "()" + FV_D, false);
+        mv.visitFieldInsn(GETSTATIC, OPS, "EXP", "L" + OPS + "$Unary;");
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "lanewise", "(L" + OPS + "$Unary;)" + FV_D, false);
+        Slot t = store(DType.FLOAT32);
+        Slot neg = compareWith(x, "LT", 0f);
+        broadcast(1f);
+        load(t);
+        load(neg);
+        blend();
+        broadcast(1f);
+        load(t);
+        binary("add");
+        binary("div");
+      }
+      default -> throw new Unsupported(op.name().toLowerCase() + " is not generated yet");
+    }
+    return store(DType.FLOAT32);
+  }
+
+  /** Leaves {@code a.compare(op, b)} (a VectorMask) in a new local. */
+  private Slot compareWith(Slot a, String op, float b) {
+    load(a);
+    mv.visitFieldInsn(GETSTATIC, OPS, op, "L" + OPS + "$Comparison;");
+    broadcast(b);
+    mv.visitMethodInsn(INVOKEVIRTUAL, FV, "compare", "(L" + OPS + "$Comparison;" + VECTOR_D + ")" + MASK_D, false);
+    return store(DType.BOOL);
+  }
+
+  private void binary(String method) { mv.visitMethodInsn(INVOKEVIRTUAL, FV, method, BINARY_D, false); }
+
+  /** Stack: vector, other, mask -> vector.blend(other, mask) (lanes where mask is set come from other). */
+  private void blend() {
+    mv.visitMethodInsn(INVOKEVIRTUAL, FV, "blend", "(" + VECTOR_D + MASK_D + ")" + FV_D, false);
+  }
+
+  @Override public Slot binary(BinaryOp op, Slot a, Slot b) {
+    if (op.isLogical()) {
+      load(a);
+      load(b);
+      mv.visitMethodInsn(INVOKEVIRTUAL, MASK, op == BinaryOp.LOGICAL_AND ? "and" : "or", "(" + MASK_D + ")" + MASK_D, false);
+      return store(DType.BOOL);
+    }
+    if (op.isComparison()) {
+      load(a);
+      mv.visitFieldInsn(GETSTATIC, OPS, op.name(), "L" + OPS + "$Comparison;");
+      load(b);
+      mv.visitMethodInsn(INVOKEVIRTUAL, FV, "compare", "(L" + OPS + "$Comparison;" + VECTOR_D + ")" + MASK_D, false);
+      return store(DType.BOOL);
+    }
+    String m = switch (op) {
+      case ADD -> "add";
+      case SUB -> "sub";
+      case MUL -> "mul";
+      case DIV -> "div";
+      case MAXIMUM -> "max";
+      case MINIMUM -> "min";
+      default -> throw new Unsupported(op.name().toLowerCase() + " is not generated yet");
+    };
+    load(a);
+    load(b);
+    binary(m);
+    return store(DType.FLOAT32);
+  }
+
+  @Override public Slot where(Slot cond, Slot a, Slot b) {
+    if (a.dtype() != DType.FLOAT32) throw new Unsupported("where on bool values");
+    load(b);
+    load(a);
+    load(cond);
+    blend();
+    return store(DType.FLOAT32);
+  }
+
+  @Override public Slot cast(Slot x, DType to) {
+    if (x.dtype() == to) return x;
+    if (to == DType.BOOL) return compareWith(x, "NE", 0f);
+    broadcast(0f);
+    broadcast(1f);
+    load(x);
+    blend();
+    return store(DType.FLOAT32);
+  }
+}
