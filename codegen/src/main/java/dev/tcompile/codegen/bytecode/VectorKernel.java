@@ -9,7 +9,8 @@ public interface VectorKernel {
   /**
    * Computes whole vectors of elements [from, to) and returns where it stopped: the caller finishes the tail.
    * Input {@code i} is {@code fin[i]}/{@code bin[i]} at {@code off[i]} (float or bool), or {@code scalars[i]};
-   * output {@code j} is {@code fout[j]} or {@code bout[j]}.
+   * output {@code j} is {@code fout[j]} or {@code bout[j]}, except a sum's, whose input values go to
+   * {@code fout[j][i - from]}.
    */
   int run(float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout, int from, int to);
 }

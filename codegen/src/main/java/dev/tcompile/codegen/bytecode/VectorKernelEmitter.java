@@ -24,9 +24,10 @@ import org.objectweb.asm.MethodVisitor;
  * Emits a {@link FusedOp}'s body as the loop of a {@link VectorKernel} class: the body's ops, run once through
  * this {@link PointwiseOps} implementation, each emit the Vector API calls that compute them into a new local
  * (a {@code FloatVector}, or a {@code VectorMask} for bool values). Semantics are the interpreter's
- * ({@code BlockOps}): the same lanewise operators, blends for ReLU, where and casts. Bodies using something this
- * emitter does not cover (reductions, erf-based gelu, pow, inputs that broadcast along some dims...) are refused
- * with {@link Unsupported}; they keep running in the interpreter's loop.
+ * ({@code BlockOps}): the same lanewise operators, blends for ReLU, where and casts. A sum epilogue's input is
+ * written to a chunk-sized buffer (element {@code i - from}) that the caller adds up exactly as the interpreter
+ * does. Bodies using something this emitter does not cover (erf-based gelu, pow, sin, inputs that broadcast along
+ * some dims...) are refused with {@link Unsupported}; they keep running in the interpreter's loop.
  */
 public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitter.Slot> {
   /** A value of the body: the local holding it, and its dtype (float32: FloatVector; bool: VectorMask). */
@@ -69,7 +70,6 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
   public static byte[] emit(FusedOp op, String className) {
     InputKind[] kinds = inputKinds(op);
     Graph body = op.body();
-    for (Node n : body.nodes()) if (FusedOp.isReduction(n)) throw new Unsupported("sum epilogues are not generated yet");
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
       // the generated class cannot be loaded by name while it is being written; every local has one type anyway
       @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
@@ -166,6 +166,7 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       env.put(ins.get(k), store(bool ? DType.BOOL : DType.FLOAT32));
     }
     for (Node n : body.nodes()) {
+      if (FusedOp.isReduction(n)) { env.put(n.output(), env.get(n.inputs().get(0))); continue; }
       if (n.isConstant()) {
         if (n.payload().dtype() != DType.FLOAT32) throw new Unsupported("bool constants");
         env.put(n.output(), constant(n.payload().getDouble(0), DType.FLOAT32));
@@ -180,6 +181,11 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       mv.visitVarInsn(ALOAD, s.local());
       mv.visitVarInsn(ALOAD, outArray[j]);
       mv.visitVarInsn(ILOAD, i);
+      Node p = outs.get(j).producer();
+      if (p != null && FusedOp.isReduction(p)) {   // a sum's input goes to a chunk-sized buffer the caller reduces
+        mv.visitVarInsn(ILOAD, 7);
+        mv.visitInsn(ISUB);
+      }
       if (s.dtype() == DType.BOOL) mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "intoArray", "([ZI)V", false);
       else mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
     }

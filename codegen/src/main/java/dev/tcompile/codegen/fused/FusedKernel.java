@@ -102,6 +102,12 @@ public final class FusedKernel {
       Node p = body.outputs().get(i).producer();
       outputIsSum[i] = p != null && FusedOp.isReduction(p);
     }
+    int sums = reducedNumel.length;
+    sumInputs = ThreadLocal.withInitial(() -> {
+      float[][] a = new float[sums][];
+      for (int r = 0; r < a.length; r++) a[r] = new float[CHUNK];
+      return a;
+    });
   }
 
   public FusedOp op() { return op; }
@@ -143,8 +149,33 @@ public final class FusedKernel {
   }
 
   private void chunk(Generated g, Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
-    if (g != null) from = g.kernel.run(g.fin, g.bin, g.off, g.scalars, g.fout, g.bout, from, to);
+    if (g != null) {
+      float[][] fout = g.fout;
+      if (reducedNumel.length > 0) {
+        fout = fout.clone();
+        float[][] mine = sumInputs.get();
+        for (int i = 0, r = 0; i < out.length; i++) if (outputIsSum[i]) fout[i] = mine[r++];
+      }
+      int stop = g.kernel.run(g.fin, g.bin, g.off, g.scalars, fout, g.bout, from, to);
+      // the sums' inputs, added block by block as the interpreter adds them (the same double sums)
+      for (int k = 0; k < nodes.size(); k++) {
+        if (reductionOf[k] < 0) continue;
+        float[] values = fout[outputOf(k)];
+        for (int b = from; b < stop; b += BLOCK)
+          accumulate(Block.of(values, b - from), b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
+      }
+      from = stop;
+    }
     range(inputs, out, from, to, partial);
+  }
+
+  /** Per thread, one chunk-sized buffer per sum: where a generated loop leaves the values each sum adds up. */
+  private final ThreadLocal<float[][]> sumInputs;
+
+  /** Which body output node k's value is. */
+  private int outputOf(int k) {
+    for (int i = 0; i < outputIds.length; i++) if (outputIds[i] == nodeOut[k]) return i;
+    throw new IllegalStateException("a sum that is not an output");
   }
 
   /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */

@@ -125,6 +125,28 @@ class GeneratedKernelTest {
     agree("bool input", new FusedOp(body2), 0, m, g);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 40})
+  void sumEpiloguesOfGeneratedLoopsMatchTheInterpreter(int n) {
+    Random r = new Random(n);
+    int[] shape = {n, 3, 37, 11};
+    Graph body = new Graph("sums");
+    Value x = body.addInput("x", TensorType.of(DType.FLOAT32, shape));
+    Value y = body.add1(Elementwise.unary(UnaryOp.TANH), Attrs.EMPTY, x);
+    Value all = body.add1(dev.tcompile.ir.ops.Reductions.SUM, Attrs.EMPTY, y);
+    Value some = body.add1(dev.tcompile.ir.ops.Reductions.SUM, Attrs.of("dims", new int[]{0, 2, 3}, "keepdim", false), y);
+    body.setOutputs(List.of(all, y, some));
+    FusedOp f = new FusedOp(body);
+    NDArray xs = NDArray.empty(DType.FLOAT32, shape);
+    for (int i = 0; i < xs.numel(); i++) xs.floats()[i] = (float) r.nextGaussian();
+    NDArray[] got = new FusedKernel(f, KernelLoader.load(f)).run(xs), want = new FusedKernel(f).run(xs);
+    assertArrayEquals(want[1].toFloatArray(), got[1].toFloatArray());
+    for (int o : new int[]{0, 2}) {
+      float[] w = want[o].toFloatArray(), g = got[o].toFloatArray();
+      for (int i = 0; i < w.length; i++) assertEquals(w[i], g[i], 2 * Math.ulp(w[i]), "sum " + o + " element " + i);
+    }
+  }
+
   @Test void bodiesTheEmitterDoesNotCoverAreRefusedWithTheReason() {
     NDArray a = floats(new Random(1), 8);
     var e = assertThrows(VectorKernelEmitter.Unsupported.class, () -> KernelLoader.load(single(Elementwise.unary(UnaryOp.ERF), Attrs.EMPTY, a)));
