@@ -18,7 +18,7 @@ public final class CompileOptions {
   }
 
   private Backend backend = Backend.BYTECODE;
-  private Path dumpDir;
+  private Path dumpDir, codeDir;
   private final Set<String> disabled = new LinkedHashSet<>();
   private int recompileLimit = 8;
 
@@ -26,6 +26,11 @@ public final class CompileOptions {
 
   /** Writes the IR after tracing, autodiff and every pass into {@code dir} (one numbered .tir file per step). */
   public CompileOptions dumpIr(Path dir) { dumpDir = dir; return this; }
+
+  /** Writes every generated kernel class ({@code .class}) and its bytecode listing ({@code .txt}) into {@code dir}. */
+  public CompileOptions dumpCode(Path dir) { codeDir = dir; return this; }
+
+  public Path codeDumpDir() { return codeDir; }
 
   /** Skips passes by name ({@code "cse"}, {@code "dce"}). */
   public CompileOptions disable(String... passNames) { disabled.addAll(Set.of(passNames)); return this; }

@@ -58,7 +58,7 @@ final class CompiledEntry {
   private static Backend backend(CompileOptions options) {
     return switch (options.backend()) {
       case INTERPRETER -> Backend.INTERPRETER;
-      case BYTECODE -> Backend.BYTECODE;
+      case BYTECODE -> options.codeDumpDir() == null ? Backend.BYTECODE : Backend.bytecode(options.codeDumpDir());
     };
   }
 

@@ -16,13 +16,34 @@ public final class KernelLoader {
   public static final String CLASS_NAME = "dev/tcompile/codegen/bytecode/Kernel";
 
   /** A new instance of the generated kernel for {@code op}; {@link VectorKernelEmitter.Unsupported} when none can be. */
-  public static VectorKernel load(FusedOp op) {
+  public static VectorKernel load(FusedOp op) { return load(op, null); }
+
+  /**
+   * With {@code dumpDir}, also writes the class as an ordinary {@code .class} file and its bytecode listing
+   * ({@code .txt}, ASM's Textifier) there, named after the kernel's body.
+   */
+  public static VectorKernel load(FusedOp op, java.nio.file.Path dumpDir) {
     byte[] bytes = VectorKernelEmitter.emit(op, CLASS_NAME);
+    if (dumpDir != null) dump(bytes, dumpDir, op.body().name());
     try {
       MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClass(bytes, true);
       return (VectorKernel) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
     } catch (Throwable t) {
       throw new IllegalStateException("the generated kernel for " + op.body().name() + " did not load: " + t, t);
+    }
+  }
+
+  private static void dump(byte[] bytes, java.nio.file.Path dir, String name) {
+    java.io.StringWriter listing = new java.io.StringWriter();
+    new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.util.TraceClassVisitor(new java.io.PrintWriter(listing)), 0);
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      String base = name;
+      for (int i = 1; java.nio.file.Files.exists(dir.resolve(base + ".class")); i++) base = name + "_" + i;
+      java.nio.file.Files.write(dir.resolve(base + ".class"), bytes);
+      java.nio.file.Files.writeString(dir.resolve(base + ".txt"), listing.toString());
+    } catch (java.io.IOException e) {
+      throw new dev.tcompile.TorchException("cannot write generated code to " + dir + ": " + e.getMessage(), e);
     }
   }
 }

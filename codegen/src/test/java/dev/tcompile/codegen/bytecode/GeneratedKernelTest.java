@@ -147,6 +147,23 @@ class GeneratedKernelTest {
     }
   }
 
+  @Test void kernelsAreHiddenClassesThatUnloadWhenNoLongerUsed() throws Exception {
+    List<java.lang.ref.WeakReference<Class<?>>> classes = new ArrayList<>();
+    for (int n = 1; n <= 300; n++) {   // 300 distinct shapes, each its own kernel
+      NDArray a = floats(new Random(n), n);
+      VectorKernel k = KernelLoader.load(single(Elementwise.unary(UnaryOp.TANH), Attrs.EMPTY, a));
+      assertTrue(k.getClass().isHidden());
+      classes.add(new java.lang.ref.WeakReference<>(k.getClass()));
+    }
+    long alive = 300;
+    for (int gc = 0; gc < 20 && alive > 0; gc++) {
+      System.gc();
+      Thread.sleep(20);
+      alive = classes.stream().filter(r -> r.get() != null).count();
+    }
+    assertEquals(0, alive, "hidden kernel classes still loaded after their instances were dropped");
+  }
+
   @Test void bodiesTheEmitterDoesNotCoverAreRefusedWithTheReason() {
     NDArray a = floats(new Random(1), 8);
     var e = assertThrows(VectorKernelEmitter.Unsupported.class, () -> KernelLoader.load(single(Elementwise.unary(UnaryOp.ERF), Attrs.EMPTY, a)));

@@ -1,0 +1,63 @@
+package dev.tcompile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The default backend through the public API: generated code on disk when asked, and calls from many threads. */
+class BytecodeBackendTest {
+  static Tensor geluTanh(Tensor x) {
+    return x.mul(0.5).mul(x.mul(x).mul(x).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1));
+  }
+
+  @Test void dumpCodeWritesEachGeneratedKernelAsAClassFileAndAListing(@TempDir Path dir) throws Exception {
+    Tensor x = Torch.randn(1000).requiresGrad_(true);
+    CompiledFn f = Torch.compile(xs -> geluTanh(xs[0]).sum(), new CompileOptions().dumpCode(dir));
+    f.apply(x).backward();
+    List<Path> files;
+    try (var s = Files.walk(dir)) { files = s.filter(Files::isRegularFile).sorted().toList(); }
+    assertTrue(files.stream().anyMatch(p -> p.toString().endsWith(".class")), files.toString());
+    Path listing = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+    String text = Files.readString(listing);
+    assertTrue(text.contains("jdk/incubator/vector/FloatVector.fromArray") && text.contains("VectorOperators.TANH"), text);
+  }
+
+  @Test void eightThreadsCallingOneCompiledFunctionGetTheSequentialResults() throws Exception {
+    Torch.manualSeed(3);
+    Tensor w = Torch.randn(257).requiresGrad_(true);
+    CompiledFn f = Torch.compile(xs -> geluTanh(xs[0].mul(w)).relu().sum());
+    int threads = 8, calls = 1000;
+    List<Tensor> inputs = new ArrayList<>();
+    for (int i = 0; i < 16; i++) inputs.add(Torch.randn(257));
+    float[][] expected = new float[inputs.size()][];
+    for (int i = 0; i < inputs.size(); i++) expected[i] = f.apply(inputs.get(i)).detach().toFloatArray();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        done.add(pool.submit(() -> {
+          for (int c = 0; c < calls; c++) {
+            int i = (seed * 7 + c) % inputs.size();
+            Tensor y;
+            try (var g = Torch.noGrad()) { y = f.apply(inputs.get(i)); }
+            assertArrayEquals(expected[i], y.toFloatArray(), "thread " + seed + " call " + c);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> d : done) d.get();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
