@@ -2,12 +2,16 @@ package dev.tcompile;
 
 import dev.tcompile.nn.Module;
 import dev.tcompile.optim.Optimizer;
+import dev.tcompile.optim.ParamGroup;
+import dev.tcompile.optim.SGD;
 
 /**
- * One training step as a compiled program: {@code step(input, target)} zeroes the gradients, runs the model and
- * the loss compiled (forward and the autodiff pass's backward graph, which fills the parameters' {@code grad()}),
- * then applies the optimiser's update, and returns the loss. The optimiser's update still runs eagerly; fusing
- * it into the compiled program comes with the bytecode backend.
+ * One training step as a compiled program: {@code step(input, target)} zeroes the gradients, runs the model, the
+ * loss, backward and the optimiser's update, and returns the loss. With {@link SGD} the whole step is one program
+ * ({@link WholeTrainStep}: the update is graph ops fused with the backward kernels; learning rates are inputs, so
+ * schedulers do not recompile); each input signature compiles once (the last, smaller batch of an epoch too).
+ * Other optimisers, and steps that write buffers or draw random numbers (batch norm, dropout), run forward and
+ * backward compiled and the update eagerly.
  */
 public final class TrainStep {
   private final Module model;
@@ -17,17 +21,56 @@ public final class TrainStep {
   TrainStep(Module model, LossFn loss, Optimizer optimizer, CompileOptions options) {
     this.model = model;
     this.optimizer = optimizer;
+    this.loss = loss;
+    this.options = options;
     this.lossOfBatch = Torch.compile(xs -> loss.apply(model.forward(xs[0]), xs[1]), options,
         model.getClass().getSimpleName() + ".trainStep", model::isTraining);
   }
 
+  private final LossFn loss;
+  private final CompileOptions options;
+  private final java.util.Map<Signature, Object> whole = new java.util.HashMap<>();
+  private final java.util.List<String> notes = new java.util.ArrayList<>();
+  private int built;
+
   public Tensor step(Tensor input, Tensor target) {
+    if (optimizer.getClass() == SGD.class) {
+      WholeTrainStep w = wholeStep(input, target);
+      if (w != null) {
+        optimizer.zeroGrad();
+        return w.run((SGD) optimizer, input, target);
+      }
+    }
     optimizer.zeroGrad();
     Tensor loss = lossOfBatch.apply(input, target);
     loss.backward();
     optimizer.step();
     return loss.detach();
   }
+
+  /** The one-program step for this signature, built on first use; null when the step cannot be one program. */
+  private synchronized WholeTrainStep wholeStep(Tensor input, Tensor target) {
+    java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.isTraining()));
+    for (ParamGroup g : optimizer.paramGroups())
+      key.add(java.util.List.of(g.params().size(), g.getDouble("momentum"), g.getDouble("dampening"), g.getDouble("weight_decay"), g.getBool("nesterov")));
+    Signature sig = Signature.of(new Tensor[]{input, target}, key);
+    Object w = whole.get(sig);
+    if (w instanceof WholeTrainStep s && s.guardFailure() != null) { notes.add("recompiled: " + s.guardFailure()); w = null; }
+    if (w == null) {
+      java.util.List<String> why = new java.util.ArrayList<>();
+      w = WholeTrainStep.build(model, loss, (SGD) optimizer, options, input, target, why);
+      built++;
+      if (w == null) { w = why.isEmpty() ? "not supported" : why.get(0); notes.add("one-program step not used: " + w); }
+      whole.put(sig, w);
+    }
+    return w instanceof WholeTrainStep s ? s : null;
+  }
+
+  /** How many one-program steps were built (one per input signature). */
+  public synchronized int programsBuilt() { return built; }
+
+  /** What happened to the one-program step: why it was not used, or why it was rebuilt. */
+  public synchronized java.util.List<String> notes() { return java.util.List.copyOf(notes); }
 
   /** The compiled loss-and-gradient program (trace counts, recompile reasons). */
   public CompiledFn compiled() { return lossOfBatch; }

@@ -73,6 +73,20 @@ public final class Compiler {
     return new Program(null, done, backend.compile(f), backend.compile(b), timings(graphLevel, kernelLevel));
   }
 
+  /** The graph passes alone, on a traced graph (for programs that build more around it, such as a whole train step). */
+  public Graph graphLevel(Graph traced) {
+    PassManager pm = new PassManager(graphPasses(), disabled, dumpDir);
+    pm.dump(traced, "traced");
+    return pm.run(traced, "graph");
+  }
+
+  /** A graph that needs no autodiff (it computes its own gradients): the kernel passes, then the backend. */
+  public Executable program(Graph g, String stage) {
+    PassManager pm = new PassManager(kernelPasses(), disabled, dumpDir, 50);
+    pm.dump(g, stage);
+    return backend.compile(pm.run(g, stage));
+  }
+
   private static List<String> timings(PassManager a, PassManager b) {
     List<String> t = new java.util.ArrayList<>(a.timings());
     t.addAll(b.timings());
