@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * <p>Profiles (system properties): {@code tcompile.fuzz.programs} (default {@value #CI_PROGRAMS}, sized for the
  * CI run; e.g. 50000 locally), {@code tcompile.fuzz.seed} (base seed), {@code tcompile.fuzz.from} (first program
  * index), {@code tcompile.fuzz.seconds} (stop early past this wall time; default {@value #CI_SECONDS}),
- * {@code tcompile.fuzz.failures} (how many failing programs to collect before stopping, default 3).
+ * {@code tcompile.fuzz.failures} (how many failing programs to collect before stopping, default 3),
+ * {@code tcompile.fuzz.ops} (the most ops per program, default 12; larger values also make programs longer on average).
  */
 class DifferentialFuzzTest {
   static final int CI_PROGRAMS = 2000;

@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * ({@code x.abs().add(0.5)}, exp, sigmoid, softmax, positive inputs), not by luck of one set of values.
  */
 final class ProgramGenerator {
-  static final int MAX_OPS = 12;
+  /** At most this many ops per program (system property tcompile.fuzz.ops; about 5 on average with the default). */
+  static final int MAX_OPS = Integer.getInteger("tcompile.fuzz.ops", 12);
   static final int MAX_NUMEL = 2048;
   static final int LEAF_NUMEL = 1024;
   static final double MAX_ABS = 1e3;
@@ -55,7 +56,7 @@ final class ProgramGenerator {
     int[] first = shape(1 + c.next(4), LEAF_NUMEL);
     leaf(first, Kind.NORMAL, 0, true, false);
     int ops = 0;
-    while (ops < MAX_OPS && !crashed && c.next(8) != 0) {
+    while (ops < MAX_OPS && !crashed && c.next(MAX_OPS <= 12 ? 8 : 2 * MAX_OPS / 3) != 0) {
       int mark = nodes.size();
       boolean ok;
       try {
