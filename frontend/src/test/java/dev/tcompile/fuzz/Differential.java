@@ -63,14 +63,16 @@ final class Differential {
     boolean bytecodeLive = BYTECODE_AVAILABLE;
     if (!bytecodeLive && stats != null) stats.bytecodeSkipped++;
     for (int s = 0; s < sets.length; s++) {
-      Outcome eager = Outcome.run(fn, Inputs.load(p, captured, sets[s]), weighting, true);
-      Outcome compiled = Outcome.run(interpreter::apply, Inputs.load(p, captured, sets[s]), weighting, true);
+      // the first call passes aliased arguments as one tensor, the second as distinct ones (must retrace)
+      boolean aliased = s == 0;
+      Outcome eager = Outcome.run(fn, Inputs.load(p, captured, sets[s], aliased), weighting, true);
+      Outcome compiled = Outcome.run(interpreter::apply, Inputs.load(p, captured, sets[s], aliased), weighting, true);
       String d = eager.disagreement(compiled);
       if (d != null) return "interpreter, " + which(s) + "|" + d;
       if (s == 0 && stats != null) count(stats, p, eager, compiled);
       if (compiled.requiresGrad() && !"CompiledFunctionBackward".equals(compiled.gradFn()) && stats != null && s == 0) stats.eagerFallbacks++;
       if (bytecodeLive) {
-        Outcome b = Outcome.run(bytecode::apply, Inputs.load(p, captured, sets[s]), weighting, true);
+        Outcome b = Outcome.run(bytecode::apply, Inputs.load(p, captured, sets[s], aliased), weighting, true);
         if (b.error() != null && b.error().contains(BYTECODE_UNAVAILABLE)) {
           bytecodeLive = false;
           if (stats != null) stats.bytecodeSkipped++;
@@ -81,8 +83,8 @@ final class Differential {
       }
     }
     try (GradGuard g = Torch.noGrad()) {
-      Outcome eager = Outcome.run(fn, Inputs.load(p, captured, sets[0]), weighting, false);
-      Outcome compiled = Outcome.run(interpreter::apply, Inputs.load(p, captured, sets[0]), weighting, false);
+      Outcome eager = Outcome.run(fn, Inputs.load(p, captured, sets[0], true), weighting, false);
+      Outcome compiled = Outcome.run(interpreter::apply, Inputs.load(p, captured, sets[0], true), weighting, false);
       // Known issue: a compiled result never aliases an input (CompiledFn copies it), so a program that returns
       // one of its inputs unchanged (`return x`, `x.contiguous()` on a contiguous x) gives, under no_grad, a copy
       // with requires_grad=false where eager (and PyTorch) return the input itself, requires_grad=true.
@@ -94,7 +96,9 @@ final class Differential {
     return null;
   }
 
-  private static String which(int set) { return set == 0 ? "first input values (the tracing call)" : "second input values (cached program)"; }
+  private static String which(int set) {
+    return set == 0 ? "first input values (the tracing call)" : "second input values (the cached program, or a retrace when aliasing changed)";
+  }
 
   private static void count(Stats stats, Program p, Outcome eager, Outcome compiled) {
     stats.programs++;

@@ -84,7 +84,7 @@ class DifferentialFuzzTest {
   static String traced(Program p, long seed) {
     try {
       Tensor[] captured = new Tensor[p.leaves().size()];
-      Inputs in = Inputs.load(p, captured, seed);
+      Inputs in = Inputs.load(p, captured, seed, true);
       return Torch.trace(p.function(captured), in.args).toString();
     } catch (RuntimeException e) {
       return "(tracing failed: " + e + ")\n";

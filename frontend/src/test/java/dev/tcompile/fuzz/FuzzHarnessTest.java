@@ -46,6 +46,7 @@ class FuzzHarnessTest {
           inputs.add(l.kind() + (l.requiresGrad() ? " grad" : " nograd"));
           inputs.add(l.layout().toString());
           if (l.captured()) inputs.add("captured");
+          if (l.sameAs() >= 0) inputs.add("aliased");
         }
       }
     }
@@ -55,13 +56,13 @@ class FuzzHarnessTest {
         "mseLoss", "crossEntropy", "nllLoss"))
       assertTrue(ops.contains(op), op + " never generated; generated: " + ops);
     for (int s : new int[]{1, 3, 7, 17, 33}) assertTrue(sizes.contains(s), "size " + s + " never generated: " + sizes);
-    for (String k : List.of("NORMAL grad", "NORMAL nograd", "CLASSES nograd", "TRANSPOSED_LEAF", "TRANSPOSED_VIEW", "captured"))
+    for (String k : List.of("NORMAL grad", "NORMAL nograd", "CLASSES nograd", "TRANSPOSED_LEAF", "TRANSPOSED_VIEW", "captured", "aliased"))
       assertTrue(inputs.contains(k), k + " never generated: " + inputs);
   }
 
   /** A program whose op computes something else while traced (tracing runs under no_grad) is caught. */
   @Test void aCompiledProgramThatComputesSomethingElseIsReported() {
-    Leaf x = new Leaf(new int[]{3}, Kind.NORMAL, 0, true, Layout.CONTIGUOUS, false);
+    Leaf x = new Leaf(new int[]{3}, Kind.NORMAL, 0, true, Layout.CONTIGUOUS, false, -1);
     Op sneaky = new Op("v0.mul(Torch.isGradEnabled() ? 2 : 3)", v -> v.get(0).mul(Torch.isGradEnabled() ? 2.0 : 3.0));
     Differential.Failure f = Differential.check(new Program(List.of(x, sneaky), new int[0]), 1, null);
     assertNotNull(f);

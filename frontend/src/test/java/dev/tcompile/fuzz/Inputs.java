@@ -5,7 +5,9 @@ import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.fuzz.Program.Leaf;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A program's inputs for one run. Arguments are fresh tensors every run (a transposed view's history is used
@@ -25,13 +27,26 @@ final class Inputs {
     this.seen = seen;
   }
 
-  /** Materializes the leaves for {@code valueSeed}; {@code captured} (one slot per leaf) is filled or updated in place. */
-  static Inputs load(Program p, Tensor[] captured, long valueSeed) {
+  /**
+   * Materializes the leaves for {@code valueSeed}; {@code captured} (one slot per leaf) is filled or updated in
+   * place. With {@code aliased}, an argument leaf with {@code sameAs} is passed as that earlier argument's tensor.
+   */
+  static Inputs load(Program p, Tensor[] captured, long valueSeed, boolean aliased) {
     List<Tensor> args = new ArrayList<>(), targets = new ArrayList<>(), seen = new ArrayList<>();
-    List<Leaf> leaves = p.leaves();
-    for (int i = 0; i < leaves.size(); i++) {
-      Leaf l = leaves.get(i);
+    Map<Integer, Tensor> byNode = new HashMap<>();
+    int i = -1;
+    for (int node = 0; node < p.nodes().size(); node++) {
+      if (!(p.nodes().get(node) instanceof Leaf l)) continue;
+      i++;
+      if (aliased && l.sameAs() >= 0) {
+        Tensor same = byNode.get(l.sameAs());
+        args.add(same);
+        seen.add(same);
+        byNode.put(node, same);
+        continue; // its gradient is the earlier argument's, already compared
+      }
       Tensor[] t = l.materialize(valueSeed, i);
+      byNode.put(node, t[0]);
       if (l.captured()) {
         if (captured[i] == null) captured[i] = t[0];
         else try (GradGuard g = Torch.noGrad()) { captured[i].copy_(t[0]); }

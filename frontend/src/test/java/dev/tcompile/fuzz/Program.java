@@ -23,7 +23,11 @@ record Program(List<Node> nodes, int[] choices) {
   /** How an input is laid out: contiguous, a transposed leaf, or a transposed view of a leaf (not a leaf itself). */
   enum Layout { CONTIGUOUS, TRANSPOSED_LEAF, TRANSPOSED_VIEW }
 
-  record Leaf(int[] shape, Kind kind, int classes, boolean requiresGrad, Layout layout, boolean captured) implements Node {
+  /**
+   * An input. {@code sameAs} >= 0: an argument that, in the tracing call, is the very tensor object of the earlier
+   * argument {@code v<sameAs>} (same shape, kind and layout) and, in the second call, a tensor of its own.
+   */
+  record Leaf(int[] shape, Kind kind, int classes, boolean requiresGrad, Layout layout, boolean captured, int sameAs) implements Node {
     /**
      * The input's tensor for one set of values. Each leaf draws from its own seed, so dropping a node while
      * generating or shrinking leaves the other inputs' values alone. Returns {value seen by the program, tensor
@@ -64,6 +68,7 @@ record Program(List<Node> nodes, int[] choices) {
         case TRANSPOSED_LEAF -> ".transpose(-1, -2)" + grad;
         case TRANSPOSED_VIEW -> grad + ".transpose(-1, -2)";
       };
+      if (sameAs >= 0) return "argument: v" + sameAs + " itself in the tracing call, " + source + " in the second call";
       return (captured ? "captured " : "argument ") + source;
     }
   }

@@ -168,7 +168,20 @@ final class ProgramGenerator {
       default -> Layout.CONTIGUOUS;
     };
     boolean captured = mayCapture && layout != Layout.TRANSPOSED_VIEW && c.percent(20);
-    Leaf l = new Leaf(shape.clone(), kind, classes, grad, layout, captured);
+    if (!captured && c.percent(12)) {
+      // sometimes the very tensor of an earlier argument of this shape and kind (a fresh view cannot be one)
+      for (int i = nodes.size() - 1; i >= 0; i--) {
+        if (nodes.get(i) instanceof Leaf o && !o.captured() && o.sameAs() < 0 && o.kind() == kind && o.classes() == classes && o.layout() != Layout.TRANSPOSED_VIEW
+            && Arrays.equals(o.shape(), shape)) {
+          Leaf l = new Leaf(shape.clone(), kind, classes, o.requiresGrad(), o.layout(), false, i);
+          nodes.add(l);
+          values.add(values.get(i));
+          positive.add(positive.get(i));
+          return values.size() - 1;
+        }
+      }
+    }
+    Leaf l = new Leaf(shape.clone(), kind, classes, grad, layout, captured, -1);
     nodes.add(l);
     values.add(l.materialize(valueSeed, leafCount() - 1)[0]);
     positive.add(kind == Kind.POSITIVE);
