@@ -39,7 +39,6 @@ final class ProgramGenerator {
   private final List<Node> nodes = new ArrayList<>();
   private final List<Tensor> values = new ArrayList<>();
   private final List<Boolean> positive = new ArrayList<>();
-  private int rejected;
   private boolean crashed;
 
   private ProgramGenerator(Choices c, long valueSeed) {
@@ -65,12 +64,10 @@ final class ProgramGenerator {
         ok = false;
       }
       if (ok) ops++;
-      else { truncate(mark); rejected++; }
+      else truncate(mark);
     }
     return new Program(List.copyOf(nodes), c.used());
   }
-
-  int rejected() { return rejected; }
 
   /** Thrown by a family that cannot apply to the program as it stands. */
   static final class Rejected extends RuntimeException {
