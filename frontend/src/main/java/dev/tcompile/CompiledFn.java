@@ -108,7 +108,8 @@ public final class CompiledFn {
       List<dev.tcompile.ir.TensorType> types = new ArrayList<>();
       for (int i = 0; i < nOut; i++) types.add(dev.tcompile.ir.TensorType.of(outs[i].dtype(), outs[i].shape()));
       CompiledNode node = new CompiledNode(e, saved, inputs, types);
-      for (int i = 0; i < results.length; i++) if (results[i].dtype().isFloatingPoint()) results[i].setHistory(node, i);
+      boolean[] takesGrad = e.split.outputTakesGrad();
+      for (int i = 0; i < results.length; i++) if (takesGrad[i]) results[i].setHistory(node, i);
     }
     return results;
   }

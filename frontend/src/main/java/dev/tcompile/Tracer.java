@@ -1,7 +1,6 @@
 package dev.tcompile;
 
 import dev.tcompile.ir.Attrs;
-import dev.tcompile.ir.Constant;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.OpDef;
 import dev.tcompile.ir.Value;
@@ -18,8 +17,8 @@ import java.util.Set;
 
 /**
  * Records a function into a graph by running it eagerly: every op the dispatcher executes is appended with its
- * inputs' IR values. A tensor without a value is either a constant (created during the trace, or a 0-d tensor
- * that needs no grad) or a captured input (created before: module parameters, closed-over tensors), which
+ * inputs' IR values. A tensor without a value is either a constant (created during the trace) or a captured
+ * input (created before, of any rank: module parameters and buffers, closed-over tensors), which
  * becomes a graph input bound to that tensor object so later calls read its current value. Random ops take
  * their seed as a graph input, drawn afresh per call. In-place writes to arguments or captured tensors become
  * extra outputs the caller copies back. Tracing leaves no side effects: writes and generator draws are undone.
@@ -81,7 +80,9 @@ final class Tracer implements TraceHook {
   Value valueOf(Tensor t) {
     Value v = values.get(t);
     if (v != null) return v;
-    if (bornInside.contains(t) || (t.dim() == 0 && !t.requiresGrad() && t.numel() <= Constant.INLINE_LIMIT)) {
+    // only tensors created during the trace are constants: a 0-d tensor captured from outside (a scalar
+    // buffer, a step size) may be written in place between calls, so it is an input like any captured tensor
+    if (bornInside.contains(t)) {
       v = graph.constant(t.array().copy());
     } else {
       Attrs a = t.requiresGrad() ? Attrs.of("captured", true, "requires_grad", true) : Attrs.of("captured", true);

@@ -26,7 +26,8 @@ public final class Autodiff {
   private Autodiff() {}
 
   /**
-   * The joint graph. Inputs: the forward inputs, then one gradient per floating-point forward output
+   * The joint graph. Inputs: the forward inputs, then one gradient per floating-point forward output that
+   * depends on an input with {@code wrt[i]} ({@link Joint#outputTakesGrad} says which)
    * (named {@code grad_<output>}). Outputs: the forward outputs, then the gradient of each input with
    * {@code wrt[i]} that the outputs depend on ({@link Joint#inputHasGrad} says which).
    */
@@ -40,14 +41,6 @@ public final class Autodiff {
     for (Node n : fwd.nodes()) c.copy(n);
     int nF = j.nodes().size();
 
-    boolean[] takesGrad = new boolean[fwd.outputs().size()];
-    Map<Value, Value> grads = new IdentityHashMap<>();
-    for (int i = 0; i < takesGrad.length; i++) {
-      Value out = c.get(fwd.outputs().get(i));
-      takesGrad[i] = out.type().dtype().isFloatingPoint();
-      if (takesGrad[i]) accumulate(grads, out, j.addInput("grad_" + out.name(), out.type()), j);
-    }
-
     Set<Value> requiresGrad = Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < wrt.length; i++) if (wrt[i]) requiresGrad.add(j.inputs().get(i));
     List<Node> forwardNodes = j.nodes().subList(0, nF);
@@ -56,6 +49,16 @@ public final class Autodiff {
       for (int i = 0; i < n.inputs().size() && !n.isConstant(); i++)
         any |= requiresGrad.contains(n.inputs().get(i)) && n.op().differentiable(i);
       if (any) for (Value v : n.outputs()) if (v.type().dtype().isFloatingPoint()) requiresGrad.add(v);
+    }
+
+    // an output takes a gradient only when it depends on an input that requires one (as in eager, where
+    // such an output has requires_grad=false and no grad_fn)
+    boolean[] takesGrad = new boolean[fwd.outputs().size()];
+    Map<Value, Value> grads = new IdentityHashMap<>();
+    for (int i = 0; i < takesGrad.length; i++) {
+      Value out = c.get(fwd.outputs().get(i));
+      takesGrad[i] = out.type().dtype().isFloatingPoint() && requiresGrad.contains(out);
+      if (takesGrad[i]) accumulate(grads, out, j.addInput("grad_" + out.name(), out.type()), j);
     }
 
     GraphAlgebra alg = new GraphAlgebra(j);
