@@ -14,8 +14,8 @@ import java.util.function.Function;
  * Runs one program eagerly and compiled, and says where they disagree. Legs, each against eager on the same
  * values: the interpreter (default pipeline) with grad, on a first set of input values (this call traces and
  * compiles) and on a second set (the cached program must read the new values, captured tensors included); the
- * interpreter under no_grad (its inference graph); and the bytecode backend the same way as the interpreter
- * when it is available (today compiling for it throws "not available yet", and that leg is skipped).
+ * interpreter under no_grad (its inference graph); and the bytecode backend (the default) the same way as the
+ * interpreter (a build whose compiler refuses it with "not available yet" skips that leg).
  */
 final class Differential {
   private Differential() {}
