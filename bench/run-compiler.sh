@@ -27,9 +27,9 @@ for r in jmh:
     ms[(r["benchmark"].split(".")[-1], r["params"]["pipeline"])] = r["primaryMetric"]["score"]
 rows = [("tanh-GELU fwd+bwd, 1M floats", "geluTanhForwardBackward1M", "gelu"),
         ("MNIST CNN train step, batch 64", "mnistCnnTrainStep64", "mnist")]
-print("\n| %d threads | tcompile eager | compiled, CSE/DCE only | compiled, full pipeline | PyTorch %s eager | full vs eager | full vs PyTorch |" % (torch["threads"], torch["torch"]))
-print("|---|---|---|---|---|---|---|")
+print("\n| %d threads | tcompile eager | compiled: CSE/DCE only, interpreter | full pipeline, interpreter | full pipeline, bytecode | PyTorch %s eager | interpreter vs eager | bytecode vs eager | bytecode vs PyTorch |" % (torch["threads"], torch["torch"]))
+print("|---|---|---|---|---|---|---|---|---|")
 for name, b, t in rows:
-    e, u, f, p = ms[(b, "eager")], ms[(b, "unfused")], ms[(b, "fused")], torch[t]
-    print("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1fx | %.2fx |" % (name, e, u, f, p, e / f, p / f))
+    e, u, i, c, p = ms[(b, "eager")], ms[(b, "unfused")], ms[(b, "interpreter")], ms[(b, "bytecode")], torch[t]
+    print("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1fx | %.1fx | %.2fx |" % (name, e, u, i, c, p, e / i, e / c, p / c))
 PY

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * Eager vs compiled before the fusion work (CSE/DCE only) vs the full pipeline, all on the interpreter backend:
+ * Eager vs compiled before the fusion work (CSE/DCE only, interpreter) vs the full pipeline on the interpreter vs
+ * the full pipeline with generated kernels (the default):
  * tanh-GELU forward+backward over 1M floats, and the MNIST CNN train step at batch 64. Run by
  * {@code bench/run-compiler.sh} beside PyTorch's eager figures for the same programs.
  */
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.*;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 public class CompilerBench {
-  @Param({"eager", "unfused", "fused"}) public String pipeline;
+  @Param({"eager", "unfused", "interpreter", "bytecode"}) public String pipeline;
   @Param({"2"}) public int threads;
 
   CompilerWorkloads.Gelu gelu;
@@ -29,7 +30,8 @@ public class CompilerBench {
     CompileOptions o = switch (pipeline) {
       case "eager" -> null;
       case "unfused" -> CompilerWorkloads.unfused();
-      default -> CompilerWorkloads.fused();
+      case "interpreter" -> CompilerWorkloads.interpreter();
+      default -> CompilerWorkloads.bytecode();
     };
     gelu = new CompilerWorkloads.Gelu(1 << 20, o);
     mnist = new CompilerWorkloads.MnistStep(64, o);

@@ -28,8 +28,8 @@ public final class PipelineReport {
 
   static void report(String name, TensorFn fn, Tensor... examples) {
     System.out.println("\n" + name + "\n");
-    System.out.println("| pipeline | ops (fwd + bwd) | kernels launched | saved for backward | peak live intermediates | reused buffers | compile |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("| pipeline | ops (fwd + bwd) | kernels launched | generated kernels | saved for backward | peak live intermediates | reused buffers | compile |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (int warm = 0; warm < 2; warm++) {   // the second round is printed: the JIT has seen the compiler once
       for (boolean fused : new boolean[]{false, true}) {
         long t0 = System.nanoTime();
@@ -37,15 +37,16 @@ public final class PipelineReport {
         boolean[] wrt = new boolean[traced.inputs().size()];
         for (int i = 0; i < wrt.length; i++) wrt[i] = traced.inputAttrs(i).getBool("requires_grad", false);
         Set<String> off = fused ? Set.of() : Set.of("simplify", "remat", "epilogue", "fuse");
-        Compiler.Program p = new Compiler(Backend.INTERPRETER, off, null).compile(traced, wrt);
+        Compiler.Program p = new Compiler(fused ? Backend.BYTECODE : Backend.INTERPRETER, off, null).compile(traced, wrt);
         double ms = (System.nanoTime() - t0) / 1e6;
         if (warm == 0) continue;
         Graph f = p.split().forward(), b = p.split().backward();
         var pf = ((Interpreter) p.forward()).plan();
         var pb = ((Interpreter) p.backward()).plan();
-        System.out.printf("| %s | %d + %d | %d + %d | %s | %s + %s | %s | %.0f ms |%n", fused ? "full (this change)" : "CSE/DCE only",
-            ops(f), ops(b), kernels(f), kernels(b), mb(p.split().savedBytes()), mb(pf.peakLiveBytes()), mb(pb.peakLiveBytes()),
-            mb(pf.plannedBytes() + pb.plannedBytes()), ms);
+        Interpreter xf = (Interpreter) p.forward(), xb = (Interpreter) p.backward();
+        System.out.printf("| %s | %d + %d | %d + %d | %d + %d | %s | %s + %s | %s | %.0f ms |%n", fused ? "full, bytecode" : "CSE/DCE only",
+            ops(f), ops(b), kernels(f), kernels(b), xf.generatedKernels(), xb.generatedKernels(), mb(p.split().savedBytes()),
+            mb(pf.peakLiveBytes()), mb(pb.peakLiveBytes()), mb(pf.plannedBytes() + pb.plannedBytes()), ms);
       }
     }
   }
