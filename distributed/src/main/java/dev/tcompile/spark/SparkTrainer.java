@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
@@ -144,7 +145,8 @@ public final class SparkTrainer {
       throw new TorchException("SparkTrainer: the global batch size " + globalBatch + " is not divisible by " + replicas + " replicas");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(rows.context());
     checkSlots(sc);
-    long count = rows.count();
+    long[] offsets = partitionOffsets(rows);
+    long count = offsets[offsets.length - 1];
     if (count / globalBatch == 0)
       throw new TorchException("SparkTrainer: the data has " + count + " rows, fewer than one global batch of " + globalBatch);
     if (count / globalBatch > Integer.MAX_VALUE) throw new TorchException("SparkTrainer: too many global batches per epoch");
@@ -153,13 +155,16 @@ public final class SparkTrainer {
     TrainConfig cfg = new TrainConfig(model, loss, optimizer, listener, inputShape, plan, total, seed, shuffleBatches,
         checkpointDir, checkpointEvery, ringTimeout.toMillis());
 
-    JavaRDD<ShardRow> byReplica = rows.zipWithIndex()
-        .flatMapToPair(t -> {
-          int rank = plan.rankOf(t._2());
-          return (rank < 0 ? List.<Tuple2<Integer, ShardRow>>of() : List.of(new Tuple2<>(rank, new ShardRow(t._2(), t._1())))).iterator();
-        })
-        .partitionBy(new HashPartitioner(replicas))
-        .values();
+    JavaRDD<Tuple2<Integer, ShardRow>> keyed = rows.mapPartitionsWithIndex((partition, it) -> {
+      List<Tuple2<Integer, ShardRow>> out = new ArrayList<>();
+      for (long index = offsets[partition]; it.hasNext(); index++) {
+        Example row = it.next();
+        int rank = plan.rankOf(index);
+        if (rank >= 0) out.add(new Tuple2<>(rank, new ShardRow(index, row)));
+      }
+      return out.iterator();
+    }, true);
+    JavaRDD<ShardRow> byReplica = JavaPairRDD.fromJavaRDD(keyed).partitionBy(new HashPartitioner(replicas)).values();
     // The shuffle after the barrier stage makes it a map stage, which Spark reruns as a whole when a task fails
     // (a failed barrier result stage is not retried).
     JavaRDD<ReplicaReport> reports = BarrierStage.mapPartitions(byReplica, (Iterator<ShardRow> it) -> new Replica(cfg).run(it),
@@ -171,6 +176,18 @@ public final class SparkTrainer {
       throw explain(e);
     }
     return summarise(got);
+  }
+
+  /** Row numbers where each partition starts, and the row count last (one Spark job, like zipWithIndex's). */
+  private static long[] partitionOffsets(JavaRDD<Example> rows) {
+    List<Long> sizes = rows.mapPartitions(it -> {
+      long n = 0;
+      for (; it.hasNext(); it.next()) n++;
+      return List.of(n).iterator();
+    }).collect();
+    long[] offsets = new long[sizes.size() + 1];
+    for (int p = 0; p < sizes.size(); p++) offsets[p + 1] = offsets[p] + sizes.get(p);
+    return offsets;
   }
 
   private TrainResult summarise(List<ReplicaReport> got) {
