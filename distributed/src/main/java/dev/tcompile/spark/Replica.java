@@ -70,16 +70,18 @@ final class Replica {
         Tensor loss = cfg.loss().apply(model.forward(x), y);
         loss.backward();
 
-        long t0 = System.nanoTime();
-        packGradients(params, loss.item(), buf);
-        ring.allReduceSum(buf);
-        float scale = 1f / size;
-        for (int i = 0; i < buf.length; i++) buf[i] *= scale;
-        unpackGradients(params, buf);
-        allReduceNanos += System.nanoTime() - t0;
-
+        float globalLoss = loss.item();
+        if (size > 1) {                          // one replica: its gradients are already the global batch's
+          long t0 = System.nanoTime();
+          packGradients(params, globalLoss, buf);
+          ring.allReduceSum(buf);
+          float scale = 1f / size;
+          for (int i = 0; i < buf.length; i++) buf[i] *= scale;
+          unpackGradients(params, buf);
+          globalLoss = buf[buf.length - 1];
+          allReduceNanos += System.nanoTime() - t0;
+        }
         optimizer.step();
-        float globalLoss = buf[buf.length - 1];
         losses[(int) (step - start)] = globalLoss;
         if (cfg.listener() != null) cfg.listener().afterStep(rank, step + 1, globalLoss);
         if (rank == 0 && cfg.checkpointDir() != null

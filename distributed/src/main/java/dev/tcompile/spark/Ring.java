@@ -23,7 +23,7 @@ import java.util.function.Function;
  * completion once a second, so it only serves the rendezvous (exchanging the ring's addresses).
  *
  * <p>The all-reduce is deterministic: every element is summed by exactly one rank, in a fixed order (chunk c as
- * {@code ((g[c+1] + g[c+2]) + ...) + g[c]}, ranks mod n), and the finished chunks are then copied to everyone, so
+ * {@code ((g[c] + g[c+1]) + ...) + g[c-1]}, ranks mod n), and the finished chunks are then copied to everyone, so
  * all replicas get bit-identical sums. Waiting is done in one-second slices that ask {@code alive} whether the
  * task is still wanted, so a stage that Spark kills does not leave replicas blocked on a dead peer.
  */
