@@ -71,7 +71,7 @@ public final class SparkDemo {
       float[] losses = r.losses();
       System.out.printf("%d steps: loss %.4f -> %.4f%n", losses.length, losses[0], losses[losses.length - 1]);
       System.out.printf("training loop %.2f s on rank 0 (%.0f images/s), all-reduce %.2f ms/step, fit() %.2f s with Spark's setup%n",
-          r.seconds(), r.imagesPerSecond(batch), r.allReduceMillisPerStep(), total);
+          r.seconds(), r.imagesPerSecond(), r.allReduceMillisPerStep(), total);
       MnistNet net = new MnistNet();
       net.loadStateDict(r.stateDict(), true);
       net.eval();

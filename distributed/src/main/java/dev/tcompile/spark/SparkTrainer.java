@@ -199,7 +199,7 @@ public final class SparkTrainer {
         throw new TorchException("SparkTrainer: replica " + r.rank() + " ended with different parameters than replica 0 ("
             + r.parameterSha256() + " vs " + first.parameterSha256() + "); the replicas diverged");
     return new TrainResult(TensorBlob.decode(first.finalState()), first.losses(), List.copyOf(got), first.stageAttempt() + 1,
-        first.startStep(), first.loopNanos() / 1e9);
+        first.startStep(), first.loopNanos() / 1e9, globalBatch);
   }
 
   /** Fails fast in local mode, where Spark would otherwise keep rechecking a barrier stage that can never start. */
