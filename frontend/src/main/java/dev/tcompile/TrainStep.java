@@ -3,15 +3,14 @@ package dev.tcompile;
 import dev.tcompile.nn.Module;
 import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.ParamGroup;
-import dev.tcompile.optim.SGD;
 
 /**
  * One training step as a compiled program: {@code step(input, target)} zeroes the gradients, runs the model, the
- * loss, backward and the optimiser's update, and returns the loss. With {@link SGD} the whole step is one program
- * ({@link WholeTrainStep}: the update is graph ops fused with the backward kernels; learning rates are inputs, so
- * schedulers do not recompile); each input signature compiles once (the last, smaller batch of an epoch too).
- * Other optimisers, and steps that write buffers or draw random numbers (batch norm, dropout), run forward and
- * backward compiled and the update eagerly.
+ * loss, backward and the optimiser's update, and returns the loss. With {@code SGD}, {@code Adam} and {@code AdamW}
+ * the whole step is one program ({@link WholeTrainStep}: the update is graph ops fused with the backward kernels;
+ * learning rates and bias corrections are inputs, so schedulers do not recompile); each input signature compiles
+ * once (the last, smaller batch of an epoch too). Other optimisers, and steps that write buffers or draw random
+ * numbers (batch norm, dropout), run forward and backward compiled and the update eagerly.
  */
 public final class TrainStep {
   private final Module model;
@@ -23,6 +22,7 @@ public final class TrainStep {
     this.optimizer = optimizer;
     this.loss = loss;
     this.options = options;
+    this.rule = GraphUpdateRule.of(optimizer);
     this.lossOfBatch = Torch.compile(xs -> loss.apply(model.forward(xs[0]), xs[1]), options,
         model.getClass().getSimpleName() + ".trainStep", model::isTraining);
   }
@@ -32,13 +32,15 @@ public final class TrainStep {
   private final java.util.Map<Signature, Object> whole = new java.util.HashMap<>();
   private final java.util.List<String> notes = new java.util.ArrayList<>();
   private int built;
+  /** The optimiser's update in graph ops, or null (then the update runs eagerly after the compiled backward). */
+  private final GraphUpdateRule rule;
 
   public Tensor step(Tensor input, Tensor target) {
-    if (optimizer.getClass() == SGD.class) {
+    if (rule != null) {
       WholeTrainStep w = wholeStep(input, target);
       if (w != null) {
         optimizer.zeroGrad();
-        return w.run((SGD) optimizer, input, target);
+        return w.run(optimizer, input, target);
       }
     }
     optimizer.zeroGrad();
@@ -51,14 +53,13 @@ public final class TrainStep {
   /** The one-program step for this signature, built on first use; null when the step cannot be one program. */
   private synchronized WholeTrainStep wholeStep(Tensor input, Tensor target) {
     java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.isTraining()));
-    for (ParamGroup g : optimizer.paramGroups())
-      key.add(java.util.List.of(g.params().size(), g.getDouble("momentum"), g.getDouble("dampening"), g.getDouble("weight_decay"), g.getBool("nesterov")));
+    for (ParamGroup g : optimizer.paramGroups()) key.add(java.util.List.of(g.params().size(), rule.key(g)));
     Signature sig = Signature.of(new Tensor[]{input, target}, key);
     Object w = whole.get(sig);
     if (w instanceof WholeTrainStep s && s.guardFailure() != null) { notes.add("recompiled: " + s.guardFailure()); w = null; }
     if (w == null) {
       java.util.List<String> why = new java.util.ArrayList<>();
-      w = WholeTrainStep.build(model, loss, (SGD) optimizer, options, input, target, why);
+      w = WholeTrainStep.build(model, loss, optimizer, options, input, target, why);
       built++;
       if (w == null) { w = why.isEmpty() ? "not supported" : why.get(0); notes.add("one-program step not used: " + w); }
       whole.put(sig, w);

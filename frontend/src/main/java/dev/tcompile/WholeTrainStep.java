@@ -8,47 +8,40 @@ import dev.tcompile.ir.GraphAlgebra;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.Value;
 import dev.tcompile.nn.Module;
+import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.ParamGroup;
-import dev.tcompile.optim.SGD;
 import dev.tcompile.passes.Autodiff;
 import dev.tcompile.runtime.NDArray;
-import dev.tcompile.runtime.kernels.BinaryOp;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Forward, loss, backward and the {@link SGD} update as one compiled program: the traced forward graph, its joint
- * graph from autodiff, then each parameter's update written in graph ops (weight decay, momentum with dampening,
- * nesterov, {@code p - lr * d}), so the update fuses into one kernel per parameter with the last backward ops of
- * the same shape. The learning rate (per group, negated) and each parameter's first-step flag are inputs, so
- * schedulers never recompile; momentum buffers are inputs and outputs. After a run, the parameters, their
- * {@code grad()} and the optimizer's {@code momentum_buffer} state hold what the eager loop leaves.
- * Programs that mutate buffers or draw random numbers (batch norm, dropout) are not built here: {@link #build}
- * says why and {@link TrainStep} runs them as before.
+ * Forward, loss, backward and the optimiser's update as one compiled program: the traced forward graph, its joint
+ * graph from autodiff, then each parameter's update in graph ops ({@link GraphUpdateRule}), which fuse into one
+ * kernel per parameter shape with the last backward ops. Per-step scalars (learning rate, bias corrections) and
+ * the optimiser's state tensors are inputs, new parameters and new state outputs; after a run the parameters,
+ * their {@code grad()} and the optimiser's state hold what the eager loop leaves. Programs that write buffers in
+ * place or draw random numbers (batch norm, dropout) are not built here: {@link #build} says why, and
+ * {@link TrainStep} runs them as before.
  */
 final class WholeTrainStep {
-  /** A parameter the program updates: where its gradient, new value and new momentum buffer come out. */
-  private record Updated(Tensor param, ParamGroup group, int gradOut, int paramOut, int bufferOut) {}
+  /** A parameter the program updates, and where its gradient, new value and new state come out. */
+  private record Updated(Tensor param, ParamGroup group, int gradOut, int paramOut, int firstStateOut) {}
 
-  private final Executable program;
-  private final List<Tracer.Source> sources;
-  private final int numTraced;
-  private final List<Updated> updated = new ArrayList<>();
-  /** Inputs after the traced ones: the loss's gradient (1), then per group -lr, then per momentum parameter first and buffer. */
-  private final List<ParamGroup> lrGroups = new ArrayList<>();
-  private final List<Tensor> momentumParams = new ArrayList<>();
+  private final GraphUpdateRule rule;
+  private final List<Tracer.Source> sources = new ArrayList<>();
   private final List<TensorType> capturedTypes = new ArrayList<>();
+  private final List<Updated> updated = new ArrayList<>();
+  private Executable program;
 
-  private WholeTrainStep(Executable program, List<Tracer.Source> sources, int numTraced) {
-    this.program = program;
-    this.sources = sources;
-    this.numTraced = numTraced;
-  }
+  private WholeTrainStep(GraphUpdateRule rule) { this.rule = rule; }
 
   /** Null when the step cannot be one program (the reason goes to {@code why}). */
-  static WholeTrainStep build(Module model, LossFn loss, SGD opt, CompileOptions options, Tensor input, Tensor target, List<String> why) {
+  static WholeTrainStep build(Module model, LossFn loss, Optimizer opt, CompileOptions options, Tensor input, Tensor target, List<String> why) {
+    GraphUpdateRule rule = GraphUpdateRule.of(opt);
+    if (rule == null) { why.add(opt.getClass().getSimpleName() + "'s update is not written in graph ops yet"); return null; }
     Tracer t = new Tracer(model.getClass().getSimpleName() + ".step");
     t.argument(input, 0);
     t.argument(target, 1);
@@ -74,63 +67,46 @@ final class WholeTrainStep {
       wrt[i] = t.sources.get(i) instanceof Tracer.Captured c && c.tensor().requiresGrad() && groupOf.containsKey(c.tensor());
     Autodiff.Joint joint = Autodiff.joint(traced, wrt);
     Graph j = joint.graph();
-    GraphAlgebra A = new GraphAlgebra(j);
-    WholeTrainStep step = new WholeTrainStep(null, List.copyOf(t.sources), n);
+    GraphAlgebra a = new GraphAlgebra(j);
+    WholeTrainStep step = new WholeTrainStep(rule);
+    step.sources.addAll(t.sources);
+    for (Tracer.Source s : t.sources) if (s instanceof Tracer.Captured c) step.capturedTypes.add(c.tensor().type());
 
-    List<Value> outs = new ArrayList<>(List.of(j.outputs().get(0)));
+    // inputs after the traced ones and the loss's gradient: per updated parameter, its scalars then its state
     List<Value> grads = j.outputs().subList(1, j.outputs().size());
-    Map<ParamGroup, Value> negLr = new IdentityHashMap<>();
-    for (ParamGroup group : opt.paramGroups()) {
-      negLr.put(group, j.addInput("neg_lr" + step.lrGroups.size(), TensorType.of(DType.FLOAT32)));
-      step.lrGroups.add(group);
-    }
-    List<Value> newParams = new ArrayList<>(), newBuffers = new ArrayList<>();
+    List<Tensor> params = new ArrayList<>();
+    List<Value> gradValues = new ArrayList<>(), newParams = new ArrayList<>(), newStates = new ArrayList<>();
+    List<Integer> stateCounts = new ArrayList<>();
     int gi = 0;
-    List<Object[]> plan = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (!wrt[i] || !joint.inputHasGrad()[i]) continue;
       Tensor p = ((Tracer.Captured) t.sources.get(i)).tensor();
       ParamGroup group = groupOf.get(p);
-      Value pv = j.inputs().get(i), g = grads.get(gi++);
-      double momentum = group.getDouble("momentum"), damp = group.getDouble("dampening"), wd = group.getDouble("weight_decay");
-      Value lr = negLr.get(group);
-      Value d = wd != 0 ? A.add(g, A.mul(pv, wd)) : g;
-      Value buf = null;
-      if (momentum != 0) {
-        int m = step.momentumParams.size();
-        step.momentumParams.add(p);
-        Value first = j.addInput("first" + m, TensorType.of(DType.FLOAT32));
-        Value old = j.addInput("momentum_buffer" + m, pv.type());
-        Value later = A.add(A.mul(old, momentum), A.mul(d, 1 - damp));
-        buf = A.where(A.compare(BinaryOp.GT, first, A.scalarLike(0.5, first)), d, later);
-        d = group.getBool("nesterov") ? A.add(d, A.mul(buf, momentum)) : buf;
-      }
-      newParams.add(A.add(pv, A.mul(d, lr)));
-      if (buf != null) newBuffers.add(buf);
-      plan.add(new Object[]{p, group, g, buf != null});
+      int k = params.size();
+      List<Value> scalars = new ArrayList<>(), state = new ArrayList<>();
+      for (int s = 0; s < rule.numScalars(group); s++) scalars.add(j.addInput("p" + k + "_scalar" + s, TensorType.of(DType.FLOAT32)));
+      for (String key : rule.stateKeys(group)) state.add(j.addInput("p" + k + "_" + key, p.type()));
+      Value g = grads.get(gi++);
+      List<Value> out = rule.emit(a, group, j.inputs().get(i), g, state, scalars);
+      params.add(p);
+      gradValues.add(g);
+      newParams.add(out.get(0));
+      newStates.addAll(out.subList(1, out.size()));
+      stateCounts.add(out.size() - 1);
     }
-    // outputs: loss, gradients, new parameters, new momentum buffers
-    int base = 1;
-    for (Object[] u : plan) outs.add((Value) u[2]);
+    // outputs: the loss, then every gradient, every new parameter, every new state tensor
+    List<Value> outs = new ArrayList<>(List.of(j.outputs().get(0)));
+    outs.addAll(gradValues);
     outs.addAll(newParams);
-    outs.addAll(newBuffers);
+    outs.addAll(newStates);
     j.setOutputs(outs);
-    int k = plan.size(), b = 0;
+    int k = params.size(), stateOut = 1 + 2 * k;
     for (int u = 0; u < k; u++) {
-      boolean hasBuf = (Boolean) plan.get(u)[3];
-      step.updated.add(new Updated((Tensor) plan.get(u)[0], (ParamGroup) plan.get(u)[1], base + u, base + k + u, hasBuf ? base + 2 * k + b++ : -1));
+      step.updated.add(new Updated(params.get(u), groupOf.get(params.get(u)), 1 + u, 1 + k + u, stateOut));
+      stateOut += stateCounts.get(u);
     }
-    for (Tracer.Source s : t.sources) if (s instanceof Tracer.Captured c) step.capturedTypes.add(c.tensor().type());
-    return step.withProgram(compiler.program(j, "step"));
-  }
-
-  private WholeTrainStep withProgram(Executable p) {
-    WholeTrainStep s = new WholeTrainStep(p, sources, numTraced);
-    s.updated.addAll(updated);
-    s.lrGroups.addAll(lrGroups);
-    s.momentumParams.addAll(momentumParams);
-    s.capturedTypes.addAll(capturedTypes);
-    return s;
+    step.program = compiler.program(j, "step");
+    return step;
   }
 
   private static Backend backend(CompileOptions options) {
@@ -151,22 +127,24 @@ final class WholeTrainStep {
     return null;
   }
 
-  /** One step: returns the loss; parameters, gradients and momentum buffers are updated. */
-  Tensor run(SGD opt, Tensor input, Tensor target) {
+  /** One step: returns the loss; parameters, gradients and the optimiser's state are updated. */
+  Tensor run(Optimizer opt, Tensor input, Tensor target) {
     List<NDArray> in = new ArrayList<>();
     for (Tracer.Source s : sources) {
       in.add(switch (s) {
-        case Tracer.Argument a -> (a.index() == 0 ? input : target).array();
+        case Tracer.Argument arg -> (arg.index() == 0 ? input : target).array();
         case Tracer.Captured c -> c.tensor().array();
-        case Tracer.Seed seed -> throw new IllegalStateException("seeded programs are not built");
+        case Tracer.Seed seed -> throw new IllegalStateException("programs with random ops are not built");
       });
     }
     in.add(NDArray.scalar(DType.FLOAT32, 1));                       // d loss / d loss
-    for (ParamGroup g : lrGroups) in.add(NDArray.scalar(DType.FLOAT32, -g.lr()));
-    for (Tensor p : momentumParams) {
-      Tensor buf = opt.state(p).get("momentum_buffer");
-      in.add(NDArray.scalar(DType.FLOAT32, buf == null ? 1 : 0));
-      in.add(buf == null ? NDArray.empty(DType.FLOAT32, p.array().shape()) : buf.array());
+    for (Updated u : updated) {
+      Map<String, Tensor> state = opt.state(u.param());
+      for (double s : rule.scalars(u.group(), state)) in.add(NDArray.scalar(DType.FLOAT32, s));
+      for (String key : rule.stateKeys(u.group())) {
+        Tensor st = state.get(key);
+        in.add(st == null ? NDArray.empty(DType.FLOAT32, u.param().array().shape()) : st.array());
+      }
     }
     NDArray[] out = program.run(in.toArray(NDArray[]::new));
     for (Updated u : updated) {
@@ -174,11 +152,13 @@ final class WholeTrainStep {
       p.array().copyFrom(out[u.paramOut()]);
       p.versionCounter().bump();
       p.setGrad(Tensor.wrap(out[u.gradOut()]));
-      if (u.bufferOut() >= 0) {
-        Map<String, Tensor> state = opt.state(p);
-        Tensor buf = state.get("momentum_buffer");
-        if (buf == null) state.put("momentum_buffer", Tensor.wrap(out[u.bufferOut()]));
-        else { buf.array().copyFrom(out[u.bufferOut()]); buf.versionCounter().bump(); }
+      Map<String, Tensor> state = opt.state(p);
+      int o = u.firstStateOut();
+      for (String key : rule.stateKeys(u.group())) {
+        Tensor st = state.get(key);
+        if (st == null) state.put(key, Tensor.wrap(out[o]));
+        else { st.array().copyFrom(out[o]); st.versionCounter().bump(); }
+        o++;
       }
     }
     return Tensor.wrap(out[0]);

@@ -9,6 +9,9 @@ import dev.tcompile.nn.Linear;
 import dev.tcompile.nn.Module;
 import dev.tcompile.nn.ReLU;
 import dev.tcompile.nn.Sequential;
+import dev.tcompile.optim.Adam;
+import dev.tcompile.optim.AdamW;
+import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.ParamGroup;
 import dev.tcompile.optim.SGD;
 import dev.tcompile.optim.StepLR;
@@ -19,14 +22,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one-program train step (forward, loss, backward and SGD in one compiled graph) leaves parameters, gradients
- * and momentum buffers as the eager loop does, for momentum, dampening, nesterov, weight decay, parameter groups
- * and a learning-rate schedule; a last, smaller batch compiles once; steps it cannot take fall back with a reason.
+ * and optimiser state as the eager loop does: SGD with momentum, dampening, nesterov, weight decay and parameter
+ * groups, Adam with weight decay and amsgrad, AdamW, and a learning-rate schedule; a last, smaller batch compiles once; steps it cannot take fall back with a reason.
  */
 class WholeTrainStepTest {
-  private static void trainBoth(Supplier<Module> model, java.util.function.Function<Module, SGD> optimizer, int steps, int batch,
+  private static void trainBoth(Supplier<Module> model, java.util.function.Function<Module, Optimizer> optimizer, int steps, int batch,
                                 int[] inputShape, int classes, boolean schedule) {
     Module eager = model.get(), compiled = model.get();
-    SGD eagerOpt = optimizer.apply(eager), opt = optimizer.apply(compiled);
+    Optimizer eagerOpt = optimizer.apply(eager), opt = optimizer.apply(compiled);
     StepLR eagerLr = schedule ? new StepLR(eagerOpt, 3, 0.5) : null, lr = schedule ? new StepLR(opt, 3, 0.5) : null;
     LossFn loss = (out, target) -> F.nllLoss(F.logSoftmax(out, 1), target);
     TrainStep step = Torch.compileTrainStep(compiled, loss, opt);
@@ -51,9 +54,9 @@ class WholeTrainStepTest {
       String name = e.getKey();
       CompiledVsEagerTest.assertClose(ep.get(name), e.getValue(), name);
       CompiledVsEagerTest.assertClose(ep.get(name).grad(), e.getValue().grad(), name + ".grad");
-      Tensor eb = eagerOpt.state(ep.get(name)).get("momentum_buffer"), cb = opt.state(e.getValue()).get("momentum_buffer");
-      assertEquals(eb == null, cb == null, name + " momentum buffer");
-      if (eb != null) CompiledVsEagerTest.assertClose(eb, cb, name + " momentum buffer");
+      var es = eagerOpt.state(ep.get(name)); var cs = opt.state(e.getValue());
+      assertEquals(es.keySet(), cs.keySet(), name + " state");
+      for (String key : es.keySet()) CompiledVsEagerTest.assertClose(es.get(key), cs.get(key), name + " " + key);
     }
   }
 
@@ -77,6 +80,16 @@ class WholeTrainStepTest {
       List<dev.tcompile.nn.Parameter> ps = m.parameters();
       return new SGD(List.of(new ParamGroup(ps.subList(0, 2)).with("lr", 0.2), new ParamGroup(ps.subList(2, ps.size()))), 0.05, 0, 0, 0, false);
     }, 5, 12, new int[]{12, 20}, 5, true);
+  }
+
+  @Test void mnistCnnWithAdam() {
+    trainBoth(() -> { Torch.manualSeed(0); return new MnistNet(); }, m -> new Adam(m.parameters(), 1e-3), 5, 8,
+        new int[]{8, 1, 28, 28}, 10, false);
+  }
+
+  @Test void mlpWithAdamWeightDecayAmsgradAdamWAndASchedule() {
+    trainBoth(WholeTrainStepTest::mlp, m -> new Adam(m.parameters(), 1e-2, 0.8, 0.99, 1e-6, 1e-2, true), 7, 16, new int[]{16, 20}, 5, true);
+    trainBoth(WholeTrainStepTest::mlp, m -> new AdamW(m.parameters(), 1e-2), 7, 16, new int[]{16, 20}, 5, true);
   }
 
   @Test void aStepThatDrawsRandomNumbersFallsBackWithTheReason() {
