@@ -166,8 +166,13 @@ def main():
     blas = openblas()
     if blas is not None:
         blas.openblas_set_num_threads(threads)
+    else:
+        print("warning: OpenBLAS is not loaded, so torch.mm uses whatever libblas.so.3 is (on Debian without "
+              "libopenblas0, the slow reference BLAS): PyTorch's matmul-bound rows are far below its usual speed",
+              file=sys.stderr)
 
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores; PyTorch {torch.__version__}; "
+    blas_name = "OpenBLAS " + blas.openblas_get_config().decode().split(" ")[1] if blas is not None else "not OpenBLAS"
+    print(f"machine: {cpu_name()}, {os.cpu_count()} cores; PyTorch {torch.__version__} ({blas_name}); "
           f"{threads} thread(s), {profile} profile; load average {os.getloadavg()[0]:.2f}")
     print()
     print("| workload | tcompile eager ms | tcompile compiled ms | PyTorch eager ms | speed eager | speed compiled "
