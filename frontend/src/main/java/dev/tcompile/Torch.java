@@ -205,16 +205,7 @@ public final class Torch {
    * examples (then captured tensors), one node per op. A graph break is an error here.
    */
   public static dev.tcompile.ir.Graph trace(TensorFn fn, Tensor... examples) {
-    Tracer t = new Tracer("fn");
-    for (int i = 0; i < examples.length; i++) t.argument(examples[i], i);
-    Tensor result;
-    try {
-      result = t.record(() -> fn.apply(examples));
-    } catch (GraphBreak gb) {
-      throw new TorchException("cannot trace: " + gb.getMessage());
-    }
-    t.finish(result);
-    return dev.tcompile.ir.Verifier.verify(t.graph);
+    return TracedGraph.of(fn, examples).graph();
   }
 
   // ======================================== printing ========================================

@@ -3,31 +3,20 @@ package dev.tcompile.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The tcompile command's subcommands, run in-process through picocli. */
 class CliTest {
   private record Result(int code, String out) {}
 
   private static Result run(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      int code = new CommandLine(new Main()).execute(args);
-      return new Result(code, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
+    CliRun r = CliRun.of(args);
+    return new Result(r.code(), r.out());
   }
 
   @Test void demoTrainsTheSeedCnnAndDrawsItsFigures(@TempDir Path figures) {
@@ -57,12 +46,18 @@ class CliTest {
     pb.command().add("ok");
     assertEquals(0, pb.start().waitFor());
     assertEquals("tensor([6., 8.], grad_fn=<MulBackward0>) ok\n", Files.readString(out));
-    assertEquals(2, run("run", dir.resolve("Missing.java").toString()).code());
+    CliRun.of("run", dir.resolve("Missing.java").toString()).failsWith(2, "tcompile run: no such file: ");
+  }
+
+  @Test void unknownOptionsAndCommandsAreOneLineUsageErrors() {
+    CliRun.of("--frobnicate").failsWith(2, "tcompile: Unknown option: '--frobnicate' (see 'tcompile --help')");
+    CliRun.of("frobnicate").failsWith(2, "tcompile: Unmatched argument at index 0: 'frobnicate'");
+    CliRun.of("demo", "--epochs", "two").failsWith(2, "tcompile demo: Invalid value for option '--epochs'");
   }
 
   @Test void helpListsTheCommands() {
     Result r = run("--help");
     assertEquals(0, r.code());
-    for (String c : new String[]{"run", "shell", "demo"}) assertTrue(r.out().contains("  " + c + " "), r.out());
+    for (String c : new String[]{"run", "shell", "demo", "trace", "inspect", "bench"}) assertTrue(r.out().contains("  " + c + " "), r.out());
   }
 }
