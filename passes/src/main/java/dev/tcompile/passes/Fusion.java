@@ -39,15 +39,20 @@ public final class Fusion implements Pass {
 
   @Override public List<String> notes() { return List.copyOf(notes); }
 
+  private Graph currentGraph;
+  private boolean[] emitted;
+
   @Override public Graph run(Graph g) {
     notes.clear();
+    currentGraph = g;
     List<Node> nodes = g.nodes();
     int n = nodes.size();
     Map<Node, Integer> index = new IdentityHashMap<>();
     for (int k = 0; k < n; k++) index.put(nodes.get(k), k);
     int[] group = new int[n];
     Arrays.fill(group, -1);
-    Map<Integer, Group> groups = new LinkedHashMap<>();
+    Map<Integer, Group> groups = new LinkedHashMap<>();   // live groups only, by id; group[k] is node k's
+    int nextId = 0;
 
     // vertical: each pointwise node joins the group of a producer with the same iteration space
     for (int k = 0; k < n; k++) {
@@ -68,14 +73,14 @@ public final class Fusion implements Pass {
           continue;
         }
         if (joined == null) {
-          String why = refusal(cand, k, space, group, nodes, index);
+          String why = refusal(cand, k, space, group, groups, nodes, index);
           if (why != null) { note("%" + node.output().name() + " (" + node.op().name() + ") not fused with %" + in.name() + ": " + why); continue; }
           joined = cand;
           joined.add(k);
           if (reduction) joined.reductions.add(k);
           group[k] = joined.id;
         } else if (!Arrays.equals(cand.space, joined.space) || cand.members.size() + joined.members.size() > MAX_NODES
-            || reaches(cand, joined, group, nodes, index) || reaches(joined, cand, group, nodes, index)
+            || reaches(cand, joined, group, groups, nodes, index) || reaches(joined, cand, group, groups, nodes, index)
             || readsReductionOf(cand, joined, nodes, index) || readsReductionOf(joined, cand, nodes, index)) {
           note("%" + node.output().name() + " (" + node.op().name() + "): kernels of %" + in.name() + " and of its other inputs stay apart (size or a cycle)");
         } else {
@@ -84,30 +89,32 @@ public final class Fusion implements Pass {
       }
       if (joined == null && reduction) continue;   // a sum alone stays the runtime's reduction kernel
       if (joined == null) {
-        Group fresh = new Group(groups.size() == 0 ? 0 : maxId(groups) + 1, space);
+        Group fresh = new Group(nextId++, space);
         fresh.add(k);
         groups.put(fresh.id, fresh);
         group[k] = fresh.id;
       }
     }
 
-    // horizontal: groups of one space that read a common input, with no path between them
-    Map<Value, List<Integer>> readers = new IdentityHashMap<>();
-    for (Group gr : groups.values())
+    // horizontal: groups of one space that read a common input, with no path between them; each reader is
+    // remembered by one of its nodes, whose group[] entry always names the live group it now belongs to
+    Map<Value, List<Integer>> readers = new LinkedHashMap<>();   // insertion order: the same decisions every run
+    for (Group gr : groups.values()) {
+      int rep = gr.first();
       for (int k : gr.members)
         for (Value in : nodes.get(k).inputs())
           if (in.producer() == null || group[index.get(in.producer())] != gr.id) {
             List<Integer> rs = readers.computeIfAbsent(in, v -> new ArrayList<>());
-            if (!rs.contains(gr.id)) rs.add(gr.id);
+            if (!rs.contains(rep)) rs.add(rep);
           }
+    }
     for (List<Integer> rs : readers.values()) {
       for (int a = 0; a < rs.size(); a++) {
-        Group ga = groups.get(find(rs.get(a), groups));
         for (int b = a + 1; b < rs.size(); b++) {
-          Group gb = groups.get(find(rs.get(b), groups));
+          Group ga = groups.get(group[rs.get(a)]), gb = groups.get(group[rs.get(b)]);
           if (ga == null || gb == null || ga == gb || !Arrays.equals(ga.space, gb.space)) continue;
           if (ga.members.size() + gb.members.size() > MAX_NODES) continue;
-          if (reaches(ga, gb, group, nodes, index) || reaches(gb, ga, group, nodes, index)) continue;
+          if (reaches(ga, gb, group, groups, nodes, index) || reaches(gb, ga, group, groups, nodes, index)) continue;
           if (readsReductionOf(ga, gb, nodes, index) || readsReductionOf(gb, ga, nodes, index)) continue;
           absorb(ga, gb, group, groups);
         }
@@ -144,7 +151,7 @@ public final class Fusion implements Pass {
   }
 
   /** Why node k may not join {@code g} (null when it may). */
-  private static String refusal(Group g, int k, int[] space, int[] group, List<Node> nodes, Map<Node, Integer> index) {
+  private static String refusal(Group g, int k, int[] space, int[] group, Map<Integer, Group> groups, List<Node> nodes, Map<Node, Integer> index) {
     if (!Arrays.equals(g.space, space))
       return "iteration spaces differ (" + Shapes.str(g.space) + " and " + Shapes.str(space) + ")";
     if (g.members.size() >= MAX_NODES) return "the kernel has " + MAX_NODES + " nodes already";
@@ -154,23 +161,26 @@ public final class Fusion implements Pass {
     // a path g -> (a node outside g) -> k would make a cycle
     Set<Integer> inside = new java.util.HashSet<>(g.members);
     inside.add(k);
-    Node bad = pathOutside(List.of(k), inside, g, group, nodes, index);
+    Node bad = pathOutside(List.of(k), inside, g, group, groups, nodes, index);
     return bad == null ? null : "that would make a cycle through %" + bad.output().name() + " (" + bad.op().name() + ")";
   }
 
   /** True when a member of {@code to} depends on {@code from} through a node of neither group. */
-  private static boolean reaches(Group from, Group to, int[] group, List<Node> nodes, Map<Node, Integer> index) {
+  private static boolean reaches(Group from, Group to, int[] group, Map<Integer, Group> groups, List<Node> nodes, Map<Node, Integer> index) {
     Set<Integer> inside = new java.util.HashSet<>(from.members);
     inside.addAll(to.members);
-    return pathOutside(to.members, inside, from, group, nodes, index) != null;
+    return pathOutside(to.members, inside, from, group, groups, nodes, index) != null;
   }
 
   /**
-   * Walks back from the inputs of {@code starts} through nodes outside {@code inside}; returns the first such node
-   * that depends on a member of {@code target}, or null. Nodes before the target's first member cannot.
+   * Walks back from the inputs of {@code starts} through everything outside {@code inside}; returns the first node
+   * on a path that comes from a member of {@code target}, or null. Another group counts as one unit: reaching any
+   * of its members continues from all of their inputs (a fused kernel runs as a whole). No node can be skipped for
+   * coming before the target in the node order: through a kernel that contains a later node it may still depend
+   * on the target (the fuzzer found such a case).
    */
-  private static Node pathOutside(java.util.Collection<Integer> starts, Set<Integer> inside, Group target, int[] group, List<Node> nodes, Map<Node, Integer> index) {
-    int floor = target.first();
+  private static Node pathOutside(java.util.Collection<Integer> starts, Set<Integer> inside, Group target, int[] group,
+                                  Map<Integer, Group> groups, List<Node> nodes, Map<Node, Integer> index) {
     Deque<Integer> stack = new ArrayDeque<>();
     Set<Integer> seen = new java.util.HashSet<>();
     Map<Integer, Integer> via = new HashMap<>();
@@ -179,38 +189,30 @@ public final class Fusion implements Pass {
         Node p = in.producer();
         if (p == null) continue;
         int pk = index.get(p);
-        if (!inside.contains(pk) && pk > floor && seen.add(pk)) { stack.push(pk); via.put(pk, pk); }
+        if (!inside.contains(pk) && seen.add(pk)) { stack.push(pk); via.put(pk, pk); }
       }
     while (!stack.isEmpty()) {
       int k = stack.pop();
-      for (Value in : nodes.get(k).inputs()) {
-        Node p = in.producer();
-        if (p == null) continue;
-        int pk = index.get(p);
-        if (target.members.contains(pk)) return nodes.get(via.get(k));
-        if (pk > floor && seen.add(pk)) { stack.push(pk); via.put(pk, via.get(k)); }
+      Group unit = group[k] >= 0 ? groups.get(group[k]) : null;
+      for (int m : unit == null ? List.of(k) : unit.members) {
+        if (m != k && seen.add(m)) via.put(m, via.get(k));
+        for (Value in : nodes.get(m).inputs()) {
+          Node p = in.producer();
+          if (p == null) continue;
+          int pk = index.get(p);
+          if (target.members.contains(pk)) return nodes.get(via.get(k));
+          if (!inside.contains(pk) && seen.add(pk)) { stack.push(pk); via.put(pk, via.get(k)); }
+        }
       }
     }
     return null;
   }
 
-  private static int maxId(Map<Integer, Group> groups) {
-    int m = -1;
-    for (int id : groups.keySet()) m = Math.max(m, id);
-    return m;
-  }
-
-  private static int find(int id, Map<Integer, Group> groups) {
-    Group g = groups.get(id);
-    return g == null ? -1 : g.id;
-  }
-
+  /** Moves every member of {@code from} into {@code into}; {@code from} is gone. */
   private static void absorb(Group into, Group from, int[] group, Map<Integer, Group> groups) {
     for (int k : from.members) { into.add(k); group[k] = into.id; }
     into.reductions.addAll(from.reductions);
     groups.remove(from.id);
-    // later lookups by the absorbed id land on the survivor
-    groups.put(from.id, into);
   }
 
   /** Rebuilds the graph with each group as one fused node, in an order that respects every dependency. */
@@ -228,6 +230,7 @@ public final class Fusion implements Pass {
 
     GraphCopier c = new GraphCopier(g.name()).withInputsOf(g);
     boolean[] done = new boolean[nodes.size()];
+    emitted = new boolean[nodes.size()];
     int[] fusedCount = {0};
     for (int k = 0; k < nodes.size(); k++) emitNode(k, c, nodes, index, byNode, users, graphOutputs, done, fusedCount);
     return c.finish(g.outputs());
@@ -244,7 +247,11 @@ public final class Fusion implements Pass {
 
   private void emitNode(int k, GraphCopier c, List<Node> nodes, Map<Node, Integer> index, Map<Integer, Group> byNode,
                         Map<Value, List<Integer>> users, Set<Value> graphOutputs, boolean[] done, int[] fusedCount) {
-    if (done[k]) return;
+    if (done[k]) {
+      if (!emitted[k])   // the cycle checks make this impossible; refuse loudly rather than emit a broken graph
+        throw new IllegalStateException("fusion made a cycle through %" + nodes.get(k).output().name() + " in\n" + dev.tcompile.ir.GraphPrinter.print(currentGraph));
+      return;
+    }
     Group gr = byNode.get(k);
     List<Integer> members = gr == null ? List.of(k) : gr.sorted();
     for (int m : members) done[m] = true;
@@ -255,7 +262,7 @@ public final class Fusion implements Pass {
         Node p = in.producer();
         if (p != null && !memberSet.contains(index.get(p))) emitNode(index.get(p), c, nodes, index, byNode, users, graphOutputs, done, fusedCount);
       }
-    if (gr == null) { c.copy(nodes.get(k)); return; }
+    if (gr == null) { c.copy(nodes.get(k)); emitted[k] = true; return; }
 
     Graph body = new Graph("fused" + fusedCount[0]++);
     Map<Value, Value> inBody = new IdentityHashMap<>();
@@ -287,6 +294,7 @@ public final class Fusion implements Pass {
     FusedOp op = new FusedOp(body);
     Value[] outs = c.target.add(op, Attrs.EMPTY, outerInputs, results.stream().map(Value::name).toList(), null);
     for (int i = 0; i < outs.length; i++) c.map.put(results.get(i), outs[i]);
+    for (int m : members) emitted[m] = true;
   }
 
   /** A growing set of node indices sharing one iteration space. */
