@@ -18,7 +18,7 @@ public final class TrainStep {
     this.model = model;
     this.optimizer = optimizer;
     this.lossOfBatch = Torch.compile(xs -> loss.apply(model.forward(xs[0]), xs[1]), options,
-        model.getClass().getSimpleName() + ".trainStep", model::isTraining);
+        model.getClass().getSimpleName() + ".trainStep", model::trainingFlags);
   }
 
   public Tensor step(Tensor input, Tensor target) {
