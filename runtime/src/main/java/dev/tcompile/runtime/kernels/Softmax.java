@@ -78,10 +78,11 @@ public final class Softmax {
     }
     i = 0;
     if (log) {
-      FloatVector shift = FloatVector.broadcast(S, max + (float) Math.log(sum));
-      float sh = max + (float) Math.log(sum);
-      for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(shift).intoArray(o, b + i);
-      for (; i < n; i++) o[b + i] = a[b + i] - sh;
+      // (x - max) - lse, as PyTorch: folding max + lse into one float loses lse entirely once |max| >> 1.
+      float lse = (float) Math.log(sum);
+      FloatVector lsev = FloatVector.broadcast(S, lse);
+      for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(maxv).sub(lsev).intoArray(o, b + i);
+      for (; i < n; i++) o[b + i] = (a[b + i] - max) - lse;
     } else {
       float inv = (float) (1.0 / sum);
       FloatVector iv = FloatVector.broadcast(S, inv);
