@@ -21,7 +21,11 @@ public final class TrainStep {
         model.getClass().getSimpleName() + ".trainStep", model::trainingFlags);
   }
 
-  public Tensor step(Tensor input, Tensor target) {
+  /**
+   * One step. Steps are serialised: a TrainStep shared by several threads runs their steps one after another
+   * (each zero-grad / forward / backward / update whole), as one thread calling it repeatedly would.
+   */
+  public synchronized Tensor step(Tensor input, Tensor target) {
     optimizer.zeroGrad();
     Tensor loss = lossOfBatch.apply(input, target);
     loss.backward();
