@@ -263,13 +263,18 @@ public final class SafetensorsFile {
     header.append('}');
     byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (h.length + 7) / 8 * 8;
-    if (8L + padded + offset > Integer.MAX_VALUE) throw fail("tensors too large for one file (" + offset + " bytes)");
-    ByteBuffer out = ByteBuffer.allocate((int) (8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(padded).put(h);
-    for (int i = h.length; i < padded; i++) out.put((byte) ' ');
-    for (NDArray a : tensors.values()) encode(a, out);
+    long total = offset;
+    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+    head.putLong(padded).put(h);
+    while (head.hasRemaining()) head.put((byte) ' ');
     try {
-      AtomicFiles.write(path, out.array());
+      // Streamed tensor by tensor, in bounded chunks: files over 2 GiB need no single array.
+      AtomicFiles.write(path, out -> {
+        out.write(head.array());
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(8, total))).order(ByteOrder.LITTLE_ENDIAN);
+        for (NDArray a : tensors.values()) encode(a, chunk, out);
+        if (chunk.position() > 0) out.write(chunk.array(), 0, chunk.position());
+      });
     } catch (IOException e) {
       throw new TorchException("safetensors: cannot write " + path + ": " + e, e);
     }
@@ -279,12 +284,21 @@ public final class SafetensorsFile {
     return switch (d) { case FLOAT32 -> "F32"; case INT64 -> "I64"; case BOOL -> "BOOL"; };
   }
 
-  private static void encode(NDArray a, ByteBuffer out) {
+  /** Appends {@code a}'s bytes to {@code chunk}, flushing it to {@code out} whenever it fills. */
+  private static void encode(NDArray a, ByteBuffer chunk, java.io.OutputStream out) throws IOException {
     NDArray d = a.dense();
-    switch (a.dtype()) {
-      case FLOAT32 -> { for (float v : d.floats()) out.putFloat(v); }
-      case INT64 -> { for (long v : d.longs()) out.putLong(v); }
-      case BOOL -> { for (boolean v : d.bools()) out.put((byte) (v ? 1 : 0)); }
+    int n = d.numel(), item = a.dtype().itemSize();
+    for (int i = 0; i < n; i++) {
+      if (chunk.remaining() < item) {
+        out.write(chunk.array(), 0, chunk.position());
+        chunk.clear();
+      }
+      switch (a.dtype()) {
+        case FLOAT32 -> chunk.putFloat(d.floats()[i]);
+        case INT64 -> chunk.putLong(d.longs()[i]);
+        case BOOL -> chunk.put((byte) (d.bools()[i] ? 1 : 0));
+      }
     }
   }
+
 }
