@@ -27,6 +27,8 @@ public final class CompiledFn {
   private boolean limitWarned, truncationWarned;
   /** Calls in a row that had to retrace because host state changed, though the program did not. */
   private int staleStreak;
+  /** Recompilations forced by changed host state (not by new signatures); bounded by the recompile limit. */
+  private int stateRecompiles;
   private static final int STALE_WARNING = 8;
 
   /** Marks a signature that runs eagerly, with the reason. */
@@ -87,6 +89,14 @@ public final class CompiledFn {
     }
     staleStreak = 0;
     recompileReasons.add(why);
+    if (++stateRecompiles >= options.recompileLimit()) {
+      // State that changes on every call (a tensor field reassigned each step) would recompile forever.
+      System.err.println("tcompile: " + name + " was recompiled " + stateRecompiles + " times because host state it reads changed (last: "
+          + why + "); it runs eagerly for this signature from now on");
+      Eager eager = new Eager(why);
+      cache.put(sig, eager);
+      return eager;
+    }
     Object rebuilt = fresh instanceof Tracer t ? build(t, sig, state) : fresh;
     cache.put(sig, rebuilt);
     return rebuilt;

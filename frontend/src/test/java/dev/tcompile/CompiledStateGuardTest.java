@@ -141,4 +141,21 @@ class CompiledStateGuardTest {
     assertEquals(expected.item(), step.step(x, t).item(), 1e-6);
     assertEquals(2, step.compiled().traceCount());
   }
+
+  @Test void aFieldReassignedOnEveryCallEndsEagerNotRecompilingForever() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    try {
+      Scaler s = new Scaler();
+      for (int i = 1; i <= 20; i++) {
+        s.weight = Torch.full(i, 2);
+        assertArrayEquals(new float[]{3f * i, 3f * i}, s.f.apply(Torch.ones(2)).toFloatArray(), "call " + i);
+      }
+      assertEquals(new CompileOptions().recompileLimit(), s.f.recompileReasons().size());
+      assertTrue(err.toString().contains("it runs eagerly for this signature from now on"), err.toString());
+    } finally {
+      System.setErr(old);
+    }
+  }
 }
