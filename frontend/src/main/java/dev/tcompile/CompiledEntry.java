@@ -21,14 +21,21 @@ final class CompiledEntry {
   final List<Tensor> captured;
   final List<TensorType> capturedTypes;
   final List<Boolean> capturedRequiresGrad;
-  final List<Tensor> mutationTargets;
+  /** Where each value written back comes from: the call's own argument, or a captured tensor. */
+  final List<Tracer.Source> mutationSources;
+  /** What was traced, to tell whether a retrace produced the same program. */
+  final TraceFingerprint fingerprint;
+  /** The host state the trace read (closure fields, captured tensors' identities), guarded before each call. */
+  ClosureState closure;
   final boolean[] wrt;
   final Executable inference;
   final Autodiff.Split split;
   final Executable forward, backward;
 
-  CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, java.nio.file.Path dumpDir) {
+  CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, java.nio.file.Path dumpDir, ClosureState closure) {
     this.numResults = numResults;
+    this.closure = closure;
+    fingerprint = TraceFingerprint.of(t);
     sources = List.copyOf(t.sources);
     captured = new ArrayList<>();
     capturedTypes = new ArrayList<>();
@@ -39,7 +46,7 @@ final class CompiledEntry {
       capturedTypes.add(c.tensor().type());
       capturedRequiresGrad.add(c.tensor().requiresGrad());
     }
-    mutationTargets = List.copyOf(t.mutated.keySet());
+    mutationSources = List.copyOf(t.mutationSources());
     Graph traced = t.graph;
     int nIn = traced.inputs().size();
     wrt = new boolean[nIn];

@@ -23,7 +23,12 @@ public final class CompiledFn {
   private final Map<Signature, Object> cache = new LinkedHashMap<>();
   private final List<String> recompileReasons = new ArrayList<>();
   private int traces;
-  private boolean limitWarned;
+  private boolean limitWarned, truncationWarned;
+  /** Calls in a row that had to retrace because host state changed, though the program did not. */
+  private int staleStreak;
+  /** Recompilations forced by changed host state (not by new signatures); bounded by the recompile limit. */
+  private int stateRecompiles;
+  private static final int STALE_WARNING = 8;
 
   /** Marks a signature that runs eagerly, with the reason. */
   private record Eager(String reason) {}
@@ -40,14 +45,12 @@ public final class CompiledFn {
 
   /** Runs the function; all of its results. */
   public Tensor[] applyAll(Tensor... xs) {
-    Signature sig = Signature.of(xs, modeKey.get());
+    ClosureState state = ClosureState.of(fn);
+    Signature sig = Signature.of(xs, modeKey.get(), state.tensors());
     Object entry;
     synchronized (this) {
       entry = cache.get(sig);
-      if (entry instanceof CompiledEntry e) {
-        String why = e.guardFailure();
-        if (why != null) { cache.remove(sig); entry = null; recompileReasons.add(why); }
-      }
+      if (entry instanceof CompiledEntry e) entry = revalidate(e, xs, sig, state);
       if (entry == null) {
         if (cache.size() >= options.recompileLimit()) {
           if (!limitWarned) {
@@ -58,7 +61,7 @@ public final class CompiledFn {
           return new Tensor[]{fn.apply(xs)};
         }
         if (!cache.isEmpty()) recompileReasons.add(sig.differenceFrom(cache.keySet().iterator().next()));
-        entry = compile(xs, sig);
+        entry = compile(xs, sig, state);
         cache.put(sig, entry);
       }
     }
@@ -66,8 +69,51 @@ public final class CompiledFn {
     return run((CompiledEntry) entry, xs);
   }
 
-  private Object compile(Tensor[] xs, Signature sig) {
+  /**
+   * The entry to run when the host state it was traced under may have changed: itself when nothing did; when a
+   * captured tensor's type or a value the closure can reach changed, a retrace — reusing the compiled program
+   * when the retrace records the same one, else replacing it (the reason joins {@link #recompileReasons()}).
+   */
+  private Object revalidate(CompiledEntry e, Tensor[] xs, Signature sig, ClosureState state) {
+    String why = e.guardFailure();
+    if (why == null) why = state.changedSince(e.closure, fn);
+    if (why == null) { staleStreak = 0; return e; }
+    Object fresh = trace(xs, state);
+    if (fresh instanceof Tracer t && TraceFingerprint.of(t).sameProgram(e.fingerprint) && e.guardFailure() == null) {
+      e.closure = state;
+      if (++staleStreak == STALE_WARNING)
+        System.err.println("tcompile: " + name + " was traced again on " + STALE_WARNING + " calls in a row because " + why
+            + " (the program stayed the same). Keep state that changes on every call out of what the function captures.");
+      return e;
+    }
+    staleStreak = 0;
+    recompileReasons.add(why);
+    if (++stateRecompiles >= options.recompileLimit()) {
+      // State that changes on every call (a tensor field reassigned each step) would recompile forever.
+      System.err.println("tcompile: " + name + " was recompiled " + stateRecompiles + " times because host state it reads changed (last: "
+          + why + "); it runs eagerly for this signature from now on");
+      Eager eager = new Eager(why);
+      cache.put(sig, eager);
+      return eager;
+    }
+    Object rebuilt = fresh instanceof Tracer t ? build(t, sig, state) : fresh;
+    cache.put(sig, rebuilt);
+    return rebuilt;
+  }
+
+  private Object compile(Tensor[] xs, Signature sig, ClosureState state) {
+    Object traced = trace(xs, state);
+    return traced instanceof Tracer t ? build(t, sig, state) : traced;
+  }
+
+  /** Records the function: a {@link Tracer}, or an {@link Eager} marker when it cannot be captured. */
+  private Object trace(Tensor[] xs, ClosureState state) {
     traces++;
+    if (state.truncated() && !truncationWarned) {
+      truncationWarned = true;
+      System.err.println("tcompile: " + name + " can reach more than " + ClosureState.MAX_LEAVES + " values on the host; "
+          + "only the first ones are guarded against changes between calls");
+    }
     Tracer t = new Tracer(name);
     for (int i = 0; i < xs.length; i++) t.argument(xs[i], i);
     Tensor result;
@@ -78,8 +124,12 @@ public final class CompiledFn {
       return new Eager(gb.getMessage());
     }
     t.finish(result);
+    return t;
+  }
+
+  private CompiledEntry build(Tracer t, Signature sig, ClosureState state) {
     java.nio.file.Path dump = options.dumpDir() == null ? null : options.dumpDir().resolve("signature-" + traces);
-    return new CompiledEntry(t, 1, sig.gradMode(), options, dump);
+    return new CompiledEntry(t, 1, sig.gradMode(), options, dump, state);
   }
 
   private Tensor[] run(CompiledEntry e, Tensor[] xs) {
@@ -95,11 +145,15 @@ public final class CompiledFn {
     for (int i = 0; i < inputs.length; i++) arrays[i] = inputs[i].array();
     boolean train = e.split != null && GradMode.isEnabled();
     NDArray[] outs = train ? e.forward.run(arrays) : e.inference.run(arrays);
-    int nOut = e.numResults + e.mutationTargets.size();
+    int nOut = e.numResults + e.mutationSources.size();
     Tensor[] results = new Tensor[e.numResults];
     for (int i = 0; i < results.length; i++) results[i] = Tensor.wrap(owned(outs[i], arrays));
-    for (int i = 0; i < e.mutationTargets.size(); i++) {
-      Tensor target = e.mutationTargets.get(i);
+    for (int i = 0; i < e.mutationSources.size(); i++) {
+      Tensor target = switch (e.mutationSources.get(i)) {
+        case Tracer.Argument a -> xs[a.index()];
+        case Tracer.Captured c -> c.tensor();
+        case Tracer.Seed s -> throw new IllegalStateException("a seed is never written in place");
+      };
       target.array().copyFrom(outs[e.numResults + i]);
       target.versionCounter().bump();
     }

@@ -84,7 +84,7 @@ public class Tensor {
     return grad;
   }
 
-  public void setGrad(Tensor g) {
+  public synchronized void setGrad(Tensor g) {
     if (g != null && !java.util.Arrays.equals(g.shapeArray(), shapeArray()))
       throw new TorchException("assigned grad has data of a different size");
     grad = g;
@@ -209,7 +209,8 @@ public class Tensor {
   }
 
   /** AccumulateGrad's work: first gradient is copied in, later ones added (in place unless building a graph). */
-  void accumulateGrad(Tensor g, boolean createGraph) {
+  /** Synchronized, as PyTorch's AccumulateGrad locks the variable: threads sharing a parameter never see a torn grad. */
+  synchronized void accumulateGrad(Tensor g, boolean createGraph) {
     if (grad == null) grad = createGraph ? g : new Tensor(g.data.copy());
     else if (createGraph || grad.requiresGrad) grad = grad.add(g);
     else {
@@ -219,7 +220,7 @@ public class Tensor {
     }
   }
 
-  void retainGradValue(Tensor g, boolean createGraph) {
+  synchronized void retainGradValue(Tensor g, boolean createGraph) {
     Tensor v = createGraph ? g : new Tensor(g.data.copy());
     grad = grad == null ? v : grad.add(v);
   }

@@ -96,7 +96,7 @@ public final class Torch {
   public static Tensor arange(double end) { return arange(0.0, end, 1.0); }
 
   public static Tensor arange(long start, long end, long step) {
-    int n = arangeLength(start, end, step);
+    int n = arangeLength(start, end, step, 8);
     long[] d = new long[n];
     for (int i = 0; i < n; i++) d[i] = start + i * step;
     return Tensor.wrap(NDArray.wrap(d, n));
@@ -104,20 +104,34 @@ public final class Torch {
 
   /** Float32 values {@code start + i * step} computed in double, as PyTorch's kernel does. */
   public static Tensor arange(double start, double end, double step) {
-    int n = arangeLength(start, end, step);
+    int n = arangeLength(start, end, step, 4);
     float[] d = new float[n];
     for (int i = 0; i < n; i++) d[i] = (float) (start + i * step);
     return Tensor.wrap(NDArray.wrap(d, n));
   }
 
-  private static int arangeLength(double start, double end, double step) {
+  private static int arangeLength(double start, double end, double step, int itemSize) {
+    if (!Double.isFinite(start) || !Double.isFinite(end))
+      throw new TorchException("unsupported range: " + rangeBound(start) + " -> " + rangeBound(end));
     if (step == 0) throw new TorchException("step must be nonzero");
     if ((step > 0 && end < start) || (step < 0 && end > start))
       throw new TorchException("upper bound and larger bound inconsistent with step sign");
-    return (int) Math.ceil((end - start) / step);
+    double size = Math.ceil((end - start) / step);
+    if (!(size < 0x1p63)) throw new TorchException("invalid size, possible overflow?");
+    if (size > Integer.MAX_VALUE)
+      throw new TorchException("DefaultCPUAllocator: can't allocate memory: you tried to allocate " + (long) size * itemSize
+          + " bytes (tcompile tensors hold at most " + Integer.MAX_VALUE + " elements)");
+    return (int) size;
+  }
+
+  private static String rangeBound(double v) {
+    if (Double.isNaN(v)) return "nan";
+    if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   public static Tensor linspace(double start, double end, int steps) {
+    if (steps < 0) throw new TorchException("number of steps must be non-negative");
     float[] d = new float[steps];
     double step = steps > 1 ? (end - start) / (steps - 1) : 0;
     int half = steps / 2;

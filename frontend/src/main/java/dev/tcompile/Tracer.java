@@ -37,7 +37,8 @@ final class Tracer implements TraceHook {
   /** How many traced tensors share each storage: an in-place write to shared storage is not traced (yet). */
   private final Map<Object, Integer> storageUsers = new IdentityHashMap<>();
   private final Set<Tensor> bornInside = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<Tensor> external = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Arguments and captured tensors, with the source that feeds each on later calls. */
+  private final Map<Tensor, Source> external = new IdentityHashMap<>();
   /** Arguments and captured tensors written in place, with the value they hold at the end. */
   final Map<Tensor, Value> mutated = new LinkedHashMap<>();
   /** Their contents before the trace wrote them: restored afterwards. */
@@ -45,11 +46,21 @@ final class Tracer implements TraceHook {
 
   Tracer(String name) { graph = new Graph(name); }
 
+  /**
+   * Where each mutated outside tensor comes from, in {@link #mutated}'s order: an argument index or a captured
+   * tensor. Write-backs go through these, so each call writes into its own arguments, not the traced ones.
+   */
+  List<Source> mutationSources() {
+    List<Source> out = new ArrayList<>();
+    for (Tensor t : mutated.keySet()) out.add(external.get(t));
+    return out;
+  }
+
   /** Declares argument {@code index} of the traced function. */
   Value argument(Tensor t, int index) {
     Value v = graph.addInput("x" + index, t.type(), t.requiresGrad() ? Attrs.of("requires_grad", true) : Attrs.EMPTY);
     sources.add(new Argument(index));
-    external.add(t);
+    external.putIfAbsent(t, new Argument(index));
     bind(t, v);
     return v;
   }
@@ -88,7 +99,7 @@ final class Tracer implements TraceHook {
       Attrs a = t.requiresGrad() ? Attrs.of("captured", true, "requires_grad", true) : Attrs.of("captured", true);
       v = graph.addInput("c" + countCaptured(), t.type(), a);
       sources.add(new Captured(t));
-      external.add(t);
+      external.put(t, new Captured(t));
     }
     bind(t, v);
     return v;
@@ -139,7 +150,7 @@ final class Tracer implements TraceHook {
           + "its base) is not captured yet");
     Value v = valueOf(result);
     values.put(self, v);
-    if (external.contains(self)) {
+    if (external.containsKey(self)) {
       mutated.put(self, v);
       originals.computeIfAbsent(self, t -> t.array().copy());
     }

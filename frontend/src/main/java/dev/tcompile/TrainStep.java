@@ -24,7 +24,7 @@ public final class TrainStep {
     this.options = options;
     this.rule = GraphUpdateRule.of(optimizer);
     this.lossOfBatch = Torch.compile(xs -> loss.apply(model.forward(xs[0]), xs[1]), options,
-        model.getClass().getSimpleName() + ".trainStep", model::isTraining);
+        model.getClass().getSimpleName() + ".trainStep", model::trainingFlags);
   }
 
   private final LossFn loss;
@@ -35,7 +35,11 @@ public final class TrainStep {
   /** The optimiser's update in graph ops, or null (then the update runs eagerly after the compiled backward). */
   private final GraphUpdateRule rule;
 
-  public Tensor step(Tensor input, Tensor target) {
+  /**
+   * One step. Steps are serialised: a TrainStep shared by several threads runs their steps one after another
+   * (each zero-grad / forward / backward / update whole), as one thread calling it repeatedly would.
+   */
+  public synchronized Tensor step(Tensor input, Tensor target) {
     if (rule != null) {
       WholeTrainStep w = wholeStep(input, target);
       if (w != null) {
@@ -52,9 +56,9 @@ public final class TrainStep {
 
   /** The one-program step for this signature, built on first use; null when the step cannot be one program. */
   private synchronized WholeTrainStep wholeStep(Tensor input, Tensor target) {
-    java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.isTraining()));
+    java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.trainingFlags()));
     for (ParamGroup g : optimizer.paramGroups()) key.add(java.util.List.of(g.params().size(), rule.key(g)));
-    Signature sig = Signature.of(new Tensor[]{input, target}, key);
+    Signature sig = Signature.of(new Tensor[]{input, target}, key, model.parameters().stream().map(p -> (Tensor) p).toList());
     Object w = whole.get(sig);
     if (w instanceof WholeTrainStep s && s.guardFailure() != null) { notes.add("recompiled: " + s.guardFailure()); w = null; }
     if (w == null) {

@@ -48,11 +48,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--figures", defaultValue = "figures", description = "Where to write the PNG figures (default: ${DEFAULT-VALUE}).")
   Path figures;
 
+  @Option(names = "--verbose", description = "Print the stack trace of an error, not only its message.")
+  boolean verbose;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar "
       + "(the default when the output is not a terminal).")
   boolean noProgress;
 
   @Override public Integer call() throws Exception {
+    checkOptions();
     Path root = data != null ? data : Home.path().resolve("data");
     Torch.manualSeed(seed);
     var transform = Transforms.compose(Transforms.toTensor(), Transforms.normalize(new double[]{0.1307}, new double[]{0.3081}));
@@ -83,6 +89,26 @@ final class DemoCommand implements Callable<Integer> {
     Path[] written = SeedFigures.draw(net, sample.image(), sample.label(), figures);
     for (Path p : written) System.out.println("wrote " + p);
     return 0;
+  }
+
+  /** Every option is checked before any data is read or any step trained: a mistake costs no training time. */
+  private void checkOptions() {
+    if (batchSize < 1) throw invalid("--batch-size", "must be a positive integer, got " + batchSize);
+    if (epochs < 0) throw invalid("--epochs", "must be 0 or more, got " + epochs);
+    if (!(lr >= 0) || Double.isInfinite(lr)) throw invalid("--lr", "must be a non-negative number, got " + lr);
+    if (!(momentum >= 0) || Double.isInfinite(momentum)) throw invalid("--momentum", "must be a non-negative number, got " + momentum);
+    if (data != null && !Files.isDirectory(data)) throw invalid("--data", "no such folder: " + data.toAbsolutePath());
+    try {
+      Files.createDirectories(figures);
+      Files.delete(Files.createTempFile(figures, ".write-check", ".tmp"));
+    } catch (java.io.IOException | RuntimeException e) {
+      throw invalid("--figures", "cannot write figures to " + figures.toAbsolutePath() + " (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+    }
+  }
+
+  private picocli.CommandLine.ParameterException invalid(String option, String why) {
+    return new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + why);
   }
 
   private static boolean interactive() {

@@ -12,11 +12,41 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tcompile command's subcommands, run in-process through picocli. */
 class CliTest {
-  private record Result(int code, String out) {}
+  private record Result(int code, String out, String err) {}
 
   private static Result run(String... args) {
     CliRun r = CliRun.of(args);
-    return new Result(r.code(), r.out());
+    return new Result(r.code(), r.out(), r.err());
+  }
+
+  @Test void badDemoOptionsPrintOneLineAndTrainNothing(@TempDir Path dir) throws Exception {
+    Path readOnly = dir.resolve("file-not-folder");
+    Files.writeString(readOnly, "x");
+    String[][] cases = {
+        {"--batch-size=0", "tcompile demo: Invalid value for option '--batch-size': must be a positive integer, got 0 (see 'tcompile demo --help')"},
+        {"--epochs=-1", "tcompile demo: Invalid value for option '--epochs': must be 0 or more, got -1 (see 'tcompile demo --help')"},
+        {"--batch-size=abc", "tcompile demo: Invalid value for option '--batch-size': 'abc' is not an int (see 'tcompile demo --help')"},
+        {"--data=" + dir.resolve("missing"), "tcompile demo: Invalid value for option '--data': no such folder: " + dir.resolve("missing")
+            + " (see 'tcompile demo --help')"},
+        {"--figures=" + readOnly.resolve("sub"), "tcompile demo: Invalid value for option '--figures': cannot write figures to "
+            + readOnly.resolve("sub")}};
+    for (String[] c : cases) {
+      Result r = run("demo", c[0]);
+      assertEquals(2, r.code(), c[0]);
+      assertEquals("", r.out(), "nothing loaded or trained for " + c[0]);
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().startsWith(c[1]), r.err());
+    }
+    Result verbose = run("demo", "--batch-size=0", "--verbose");
+    assertTrue(verbose.err().contains("\tat "), "--verbose adds the stack trace: " + verbose.err());
+  }
+
+  @Test void aFailureInsideACommandIsOneLine(@TempDir Path empty) {
+    Result r = run("demo", "--data", empty.toString(), "--figures", empty.resolve("fig").toString());
+    assertEquals(1, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("tcompile demo: "), r.err());
+    assertTrue(run("--verbose", "demo", "--data", empty.toString(), "--figures", empty.resolve("fig").toString()).err().contains("\tat "));
   }
 
   @Test void demoTrainsTheSeedCnnAndDrawsItsFigures(@TempDir Path figures) {

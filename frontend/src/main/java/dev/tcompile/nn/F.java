@@ -49,6 +49,8 @@ public final class F {
    * padding puts the extra row/column after, through an explicit pad, as PyTorch does.
    */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+    stride = convPair(stride, "stride");
+    dilation = convPair(dilation, "dilation");
     if (padding.equals("valid")) return conv2d(x, w, bias, stride, new int[]{0, 0}, dilation, groups);
     if (!padding.equals("same"))
       throw new TorchException("Invalid padding string '" + padding + "', should be one of ['valid', 'same']");
@@ -65,6 +67,14 @@ public final class F {
     }
     Tensor in = asymmetric ? pad(x, extra) : x;
     return conv2d(in, w, bias, stride, sym, dilation, groups);
+  }
+
+  /** One value for both dims, or two; PyTorch's message otherwise. */
+  private static int[] convPair(int[] v, String name) {
+    if (v.length == 1) return new int[]{v[0], v[0]};
+    if (v.length == 2) return v;
+    throw new TorchException("expected " + name + " to be a single integer value or a list of 2 values to match the convolution "
+        + "dimensions, but got " + name + "=" + Shapes.str(v));
   }
 
   // ======================================== pooling ========================================

@@ -241,6 +241,16 @@ public abstract class Module {
 
   public boolean isTraining() { return training; }
 
+  /**
+   * The training flag of this module and every descendant, in {@link #modules()} order: a child switched to
+   * eval while its parent trains changes it (compiled modules key their programs on it).
+   */
+  public List<Boolean> trainingFlags() {
+    List<Boolean> flags = new ArrayList<>();
+    for (Module m : modules()) flags.add(m.training);
+    return flags;
+  }
+
   /** Sets every parameter's gradient to null (PyTorch 2's default, {@code set_to_none=True}). */
   public void zeroGrad() {
     for (Parameter p : parameters()) p.setGrad(null);

@@ -9,7 +9,7 @@ import dev.tcompile.Torch;
  * What {@code Torch.compile(module)} returns (PyTorch's OptimizedModule): the same parameters and buffers —
  * the original module is its child {@code _orig_mod} — with {@code forward} compiled. Parameters are captured
  * by the trace as graph inputs, so training updates them in place and the compiled code reads the new values;
- * train/eval mode is part of the compiled signature.
+ * every submodule's train/eval mode is part of the compiled signature.
  */
 public final class OptimizedModule extends Module {
   private final Module original;
@@ -18,7 +18,7 @@ public final class OptimizedModule extends Module {
   public OptimizedModule(Module original, CompileOptions options) {
     this.original = register("_orig_mod", original);
     this.compiled = Torch.compile(xs -> xs.length == 1 ? original.forward(xs[0]) : original.forward(xs), options,
-        original.getClass().getSimpleName() + ".forward", original::isTraining);
+        original.getClass().getSimpleName() + ".forward", original::trainingFlags);
   }
 
   @Override public Tensor forward(Tensor input) { return compiled.apply(input); }

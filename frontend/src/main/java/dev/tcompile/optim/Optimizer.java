@@ -28,7 +28,7 @@ public abstract class Optimizer {
   /** One group holding {@code params}. */
   protected static List<ParamGroup> single(Iterable<? extends Tensor> params) { return List.of(new ParamGroup(params)); }
 
-  public void addParamGroup(ParamGroup g) {
+  public synchronized void addParamGroup(ParamGroup g) {
     for (ParamGroup other : groups)
       for (Tensor p : g.params())
         for (Tensor q : other.params())
@@ -40,19 +40,24 @@ public abstract class Optimizer {
   public List<ParamGroup> paramGroups() { return groups; }
 
   /** The state of one parameter (empty until its first step). */
-  public Map<String, Tensor> state(Tensor p) { return state.computeIfAbsent(p, k -> new LinkedHashMap<>()); }
+  public synchronized Map<String, Tensor> state(Tensor p) { return state.computeIfAbsent(p, k -> new LinkedHashMap<>()); }
 
   /** Sets every parameter's gradient to null (PyTorch 2's default). */
-  public void zeroGrad() {
+  public synchronized void zeroGrad() {
     for (ParamGroup g : groups) for (Tensor p : g.params()) p.setGrad(null);
   }
 
-  /** One update of every parameter that has a gradient, under no-grad. */
-  public void step() {
+  /**
+   * One update of every parameter that has a gradient, under no-grad. Optimisers may be shared between threads:
+   * steps and {@link #zeroGrad()} are serialised, each reading a parameter's gradient once.
+   */
+  public synchronized void step() {
     try (var guard = Torch.noGrad()) {
       for (ParamGroup g : groups)
-        for (Tensor p : g.params())
-          if (p.grad() != null) update(p, p.grad(), state(p), g);
+        for (Tensor p : g.params()) {
+          Tensor grad = p.grad();
+          if (grad != null) update(p, grad, state(p), g);
+        }
     }
   }
 
@@ -72,7 +77,7 @@ public abstract class Optimizer {
    */
   public record StateDict(Map<Integer, Map<String, Tensor>> state, List<Map<String, Object>> paramGroups) {}
 
-  public StateDict stateDict() {
+  public synchronized StateDict stateDict() {
     Map<Integer, Map<String, Tensor>> packed = new LinkedHashMap<>();
     List<Map<String, Object>> packedGroups = new ArrayList<>();
     int index = 0;
@@ -91,7 +96,7 @@ public abstract class Optimizer {
   }
 
   /** Restores options and state saved by {@link #stateDict()} from an optimizer over parameters of the same shapes. */
-  public void loadStateDict(StateDict sd) {
+  public synchronized void loadStateDict(StateDict sd) {
     if (sd.paramGroups().size() != groups.size())
       throw new TorchException("loaded state dict has a different number of parameter groups");
     for (int i = 0; i < groups.size(); i++) {

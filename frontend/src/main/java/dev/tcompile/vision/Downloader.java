@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,8 +26,8 @@ import java.util.List;
 final class Downloader {
   private Downloader() {}
 
-  /** A file as published: its name on the mirrors and its MD5. */
-  record Remote(String name, String md5) {}
+  /** A file as published: its name on the mirrors, its MD5 and its size in bytes (no download may exceed it). */
+  record Remote(String name, String md5, long size) {}
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(20))
@@ -80,17 +79,31 @@ final class Downloader {
     try {
       try (InputStream body = response.body()) {
         if (response.statusCode() != 200) throw new IOException("HTTP status " + response.statusCode());
+        long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (announced > f.size()) throw new IOException("the server announces " + announced + " bytes, more than the " + f.size() + " expected");
         MessageDigest md5 = md5();
         try (DigestInputStream in = new DigestInputStream(body, md5); OutputStream out = Files.newOutputStream(tmp)) {
-          in.transferTo(out);
+          copyAtMost(in, out, f.size());
         }
         String got = HexFormat.of().formatHex(md5.digest());
         if (!got.equalsIgnoreCase(f.md5())) throw new IOException("MD5 mismatch: got " + got + ", expected " + f.md5());
       }
-      Files.move(tmp, dir.resolve(f.name()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      dev.tcompile.runtime.io.AtomicFiles.move(tmp, dir.resolve(f.name()));
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** Copies a body that must not exceed {@code limit} bytes: a server that never stops cannot fill the disk. */
+  static long copyAtMost(InputStream in, OutputStream out, long limit) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long total = 0;
+    for (int r; (r = in.read(buf)) >= 0; ) {
+      total += r;
+      if (total > limit) throw new IOException("the server sent more than the expected " + limit + " bytes");
+      out.write(buf, 0, r);
+    }
+    return total;
   }
 
   private static MessageDigest md5() {

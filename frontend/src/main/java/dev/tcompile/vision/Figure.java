@@ -65,14 +65,17 @@ public final class Figure {
 
   public List<Axes> axes() { return List.copyOf(axes); }
 
-  /** Writes the figure as PNG. */
+  /** Writes the figure as PNG (to a temporary file renamed over {@code file}: a failure never leaves half an image). */
   public void savefig(Path file) {
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null && !java.nio.file.Files.isDirectory(dir))
       throw new TorchException("savefig: cannot write " + file + ": no such directory " + dir);
     // write through an explicit stream: ImageIO.write(File) prints its own stack trace on failure
-    try (var out = java.nio.file.Files.newOutputStream(file)) {
-      if (!ImageIO.write(render(), "png", out)) throw new TorchException("no PNG writer available");
+    BufferedImage image = render();
+    try {
+      dev.tcompile.runtime.io.AtomicFiles.write(file, out -> {
+        if (!ImageIO.write(image, "png", out)) throw new TorchException("no PNG writer available");
+      });
     } catch (IOException e) {
       throw new TorchException("savefig: cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -34,7 +34,7 @@ final class IdxFile {
           throw new TorchException(file + ": not a gzip file (bad gzip header at byte 0 of the compressed file): " + e.getMessage());
         }
       }
-      return parse(new Cursor(in, file, gz), expectedDims);
+      return parse(new Cursor(in, file, gz, gz ? -1 : Files.size(file)), expectedDims);
     } catch (IOException e) {
       throw new TorchException(file + ": cannot read: " + e, e);
     }
@@ -59,15 +59,24 @@ final class IdxFile {
         throw new TorchException(c.file + ": the header announces " + total + " values, more than an array can hold");
     }
     long start = c.pos;
-    byte[] data = new byte[(int) total];
+    if (c.length >= 0 && c.length - start < total) throw truncated(c, dims, start, c.length - start, total); // before allocating
+    byte[] data = c.length >= 0 ? new byte[(int) total] : new byte[(int) Math.min(total, GROWTH)];
     int got = c.readFully(data);
-    if (got < data.length)
-      throw new TorchException(c.file + ": data ends at byte " + (start + got) + " but the header (" + shapeText(dims)
-          + ") announces " + total + " bytes of values, up to byte " + (start + total) + " (truncated or wrong count)");
+    // Compressed data's length is unknown until read: grow with what actually arrives, not with what the header claims.
+    while (got == data.length && data.length < total) {
+      data = java.util.Arrays.copyOf(data, (int) Math.min(total, (long) data.length * 2));
+      got += c.readFully(data, got);
+    }
+    if (got < total) throw truncated(c, dims, start, got, total);
     if (c.read() >= 0)
       throw new TorchException(c.file + ": unexpected data after byte " + (start + total) + ": the header (" + shapeText(dims)
           + ") announces " + total + " bytes of values");
     return new Contents(dims, data);
+  }
+
+  private static TorchException truncated(Cursor c, int[] dims, long start, long got, long total) {
+    return new TorchException(c.file + ": data ends at byte " + (start + got) + " but the header (" + shapeText(dims)
+        + ") announces " + total + " bytes of values, up to byte " + (start + total) + " (truncated or wrong count)");
   }
 
   private static String shapeText(int[] dims) {
@@ -76,14 +85,19 @@ final class IdxFile {
     return sb.toString();
   }
 
+  /** The first allocation for compressed values; it doubles as data arrives. */
+  private static final int GROWTH = 1 << 20;
+
   /** Reads while counting positions, turning gzip and end-of-file failures into positioned messages. */
   private static final class Cursor {
     final InputStream in;
     final Path file;
     final boolean gz;
+    /** The file's length when it is not compressed, else -1. */
+    final long length;
     long pos;
 
-    Cursor(InputStream in, Path file, boolean gz) { this.in = in; this.file = file; this.gz = gz; }
+    Cursor(InputStream in, Path file, boolean gz, long length) { this.in = in; this.file = file; this.gz = gz; this.length = length; }
 
     int int32(String what) throws IOException {
       byte[] b = new byte[4];
@@ -94,20 +108,23 @@ final class IdxFile {
     }
 
     /** Reads up to b.length bytes; fewer only at the end of the data. */
-    int readFully(byte[] b) throws IOException {
-      int n = 0;
+    int readFully(byte[] b) throws IOException { return readFully(b, 0); }
+
+    /** Fills {@code b[from..]}; returns how many bytes it read (fewer only at the end of the data). */
+    int readFully(byte[] b, int from) throws IOException {
+      int n = from;
       while (n < b.length) {
         int r;
         try {
           r = in.read(b, n, b.length - n);
         } catch (EOFException | ZipException e) {
-          throw gzipFailure(pos + n, e);
+          throw gzipFailure(pos + n - from, e);
         }
         if (r < 0) break;
         n += r;
       }
-      pos += n;
-      return n;
+      pos += n - from;
+      return n - from;
     }
 
     int read() throws IOException {

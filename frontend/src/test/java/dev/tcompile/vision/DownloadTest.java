@@ -60,10 +60,10 @@ class DownloadTest {
     served.put("/good/f.gz", good);
     Path raw = dir.resolve("X/raw");
     Downloader.fetchMissing(raw, List.of(refusedMirror(), base("missing"), base("bad"), base("good")),
-        List.of(new Downloader.Remote("f.gz", md5(good))));
+        List.of(new Downloader.Remote("f.gz", md5(good), good.length)));
     assertArrayEquals(good, Files.readAllBytes(raw.resolve("f.gz")));
     try (var files = Files.list(raw)) { assertEquals(1, files.count(), "no temporary file left behind"); }
-    Downloader.fetchMissing(raw, List.of(base("good")), List.of(new Downloader.Remote("f.gz", md5(good))));
+    Downloader.fetchMissing(raw, List.of(base("good")), List.of(new Downloader.Remote("f.gz", md5(good), good.length)));
     assertEquals(1, hits.get("/good/f.gz"), "a file already present is not fetched again");
   }
 
@@ -76,12 +76,23 @@ class DownloadTest {
       boolean images = f[1].equals("803");
       byte[] gz = IdxFileTest.gzip(images ? IdxFileTest.idx(0x803, new int[]{n, 28, 28}, n * 784) : IdxFileTest.idx(0x801, new int[]{n}, n));
       served.put("/mnist/" + f[0], gz);
-      remotes.add(new Downloader.Remote(f[0], md5(gz)));
+      remotes.add(new Downloader.Remote(f[0], md5(gz), gz.length));
     }
     Downloader.fetchMissing(dir.resolve("MNIST/raw"), List.of(base("mnist")), remotes);
     MNIST train = new MNIST(dir.toString(), true, false, null), test = new MNIST(dir.toString(), false, false, null);
     assertEquals(2, train.size());
     assertEquals(1, test.size());
+  }
+
+  @Test void aDownloadLargerThanTheFileIsCutOff() throws Exception {
+    byte[] good = IdxFileTest.gzip(IdxFileTest.idx(0x801, new int[]{3}, 3));
+    byte[] endless = new byte[good.length * 100];
+    served.put("/big/f.gz", endless);
+    Path raw = dir.resolve("Y/raw");
+    TorchException e = assertThrows(TorchException.class,
+        () -> Downloader.fetchMissing(raw, List.of(base("big")), List.of(new Downloader.Remote("f.gz", md5(good), good.length))));
+    assertTrue(e.getMessage().contains("more than the " + good.length), e.getMessage());
+    try (var left = Files.list(raw)) { assertEquals(0, left.count(), "nothing half-written"); }
   }
 
   @Test void offlineFailsSayingWhereToPutTheFiles() throws Exception {

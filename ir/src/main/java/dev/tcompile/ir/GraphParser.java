@@ -112,6 +112,9 @@ public final class GraphParser {
       throw e;
     } catch (TorchException e) {
       throw error(opTok, e.getMessage());
+    } catch (RuntimeException e) {
+      // A hostile file can hand an op attributes its checks never expected (a too-short int list, ...).
+      throw error(opTok, "invalid attributes or inputs for " + op.name() + " (" + e.getClass().getSimpleName() + ")");
     }
     for (int i = 0; i < outs.length; i++) define(names.get(i), outs[i]);
   }
@@ -171,7 +174,8 @@ public final class GraphParser {
     for (int i = 0; i < elems.size(); i++) {
       Token e = elems.get(i);
       double v = e.is("true") ? 1 : e.is("false") ? 0 : number(e);
-      if (allInt) a.longs()[i] = Long.parseLong(stripL(e.text()));
+      if (allInt) a.longs()[i] = parseLong(e);
+      else if (Float.isInfinite((float) v) && !Double.isInfinite(v)) throw error(e, "number " + e.text() + " is out of range for f32");
       else a.setDouble(i, v);
     }
     return a;
@@ -206,7 +210,7 @@ public final class GraphParser {
         do {
           Token e = expectKind(Kind.NUMBER, "an integer");
           if (!isInteger(e.text())) throw error(e, "int lists hold integers, got " + e.describe());
-          xs.add(Integer.parseInt(e.text()));
+          xs.add(parseInt(e, "an int list element"));
         } while (accept(","));
       }
       expect("]");
@@ -221,9 +225,12 @@ public final class GraphParser {
       return DType.fromIrName(t.text());
     if (t.kind() == Kind.NUMBER) {
       String s = t.text();
-      if (s.endsWith("L")) return Long.parseLong(stripL(s));
+      if (s.endsWith("L")) {
+        if (!isInteger(s)) throw error(t, "malformed number " + t.describe());
+        return parseLong(t);
+      }
       if (isInteger(s)) {
-        long v = Long.parseLong(s);
+        long v = parseLong(t);
         if (v != (int) v) throw error(t, "integer " + s + " does not fit an int; write " + s + "L for a long");
         return (int) v;
       }
@@ -242,11 +249,18 @@ public final class GraphParser {
       do {
         Token e = expectKind(Kind.NUMBER, "a dimension size");
         if (!isInteger(e.text()) || e.text().startsWith("-")) throw error(e, "a dimension size must be a non-negative integer, got " + e.describe());
-        dims.add(Integer.parseInt(e.text()));
+        dims.add(parseInt(e, "a dimension size"));
       } while (accept(","));
     }
+    Token close = peek();
     expect("]");
-    return TensorType.of(dt, dims.stream().mapToInt(Integer::intValue).toArray());
+    TensorType type = TensorType.of(dt, dims.stream().mapToInt(Integer::intValue).toArray());
+    try {
+      dev.tcompile.runtime.Shapes.numelInt(type.shape());
+    } catch (TorchException e) {
+      throw error(close, e.getMessage());
+    }
+    return type;
   }
 
   // ---- scopes and tokens ----
@@ -262,6 +276,20 @@ public final class GraphParser {
     return v;
   }
 
+  private int parseInt(Token t, String what) {
+    long v = parseLong(t);
+    if (v != (int) v) throw error(t, what + " must fit an int, got " + t.text());
+    return (int) v;
+  }
+
+  private long parseLong(Token t) {
+    try {
+      return Long.parseLong(stripL(t.text()).replace("+", ""));
+    } catch (NumberFormatException e) {
+      throw error(t, "integer " + t.text() + " is out of range for a long");
+    }
+  }
+
   private static boolean isInteger(String s) { return stripL(s).matches("[-+]?\\d+"); }
   private static String stripL(String s) { return s.endsWith("L") ? s.substring(0, s.length() - 1) : s; }
 
@@ -271,7 +299,10 @@ public final class GraphParser {
     String s = t.text();
     if (s.equals("-inf")) return Double.NEGATIVE_INFINITY;
     if (s.equals("+inf")) return Double.POSITIVE_INFINITY;
-    try { return Double.parseDouble(stripL(s)); } catch (NumberFormatException e) { throw error(t, "malformed number " + t.describe()); }
+    double v;
+    try { v = Double.parseDouble(stripL(s)); } catch (NumberFormatException e) { throw error(t, "malformed number " + t.describe()); }
+    if (Double.isInfinite(v)) throw error(t, "number " + t.text() + " is out of range");
+    return v;
   }
 
   private Token peek() { return tokens.get(pos); }

@@ -90,7 +90,7 @@ class GraphTextTest {
     assertTrue(text.contains("= constant nan : f32[]"), text);
   }
 
-  private static Map<String, NDArray> constants(Graph g) {
+  static Map<String, NDArray> constants(Graph g) {
     Map<String, NDArray> m = new java.util.HashMap<>();
     for (Node n : g.nodes()) if (n.isConstant()) m.put(n.output().name(), n.payload());
     return m;

@@ -9,9 +9,14 @@ public final class Shapes {
 
   public static final int[] SCALAR = new int[0];
 
+  /** The product of the sizes; PyTorch's error instead of a wrapped-around product. */
   public static long numel(int[] shape) {
     long n = 1;
-    for (int s : shape) n *= s;
+    try {
+      for (int s : shape) n = Math.multiplyExact(n, s);
+    } catch (ArithmeticException e) {
+      throw new TorchException("Storage size calculation overflowed with sizes=" + str(shape));
+    }
     return n;
   }
 

@@ -29,8 +29,17 @@ public final class Convolution {
   }
 
   static Conv2d.Params params(Attrs a) {
-    int[] s = a.getInts("stride"), p = a.getInts("padding"), d = a.getInts("dilation");
+    int[] s = two(a, "stride"), p = two(a, "padding"), d = two(a, "dilation");
     return new Conv2d.Params(s[0], s[1], p[0], p[1], d[0], d[1], a.getInt("groups"));
+  }
+
+  /** A hyper-parameter list of one value (used for both dims) or two, as PyTorch accepts them. */
+  private static int[] two(Attrs a, String name) {
+    int[] v = a.getInts(name);
+    if (v.length == 1) return new int[]{v[0], v[0]};
+    if (v.length == 2) return v;
+    throw new TorchException("expected " + name + " to be a single integer value or a list of 2 values to match the convolution "
+        + "dimensions, but got " + name + "=" + Shapes.str(v));
   }
 
   /** Only the hyper-parameters (drops the backward ops' shape attribute). */

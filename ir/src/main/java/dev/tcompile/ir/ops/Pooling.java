@@ -27,9 +27,28 @@ public final class Pooling {
       ADAPTIVE_AVG_POOL2D = new AdaptiveAvgPool(), ADAPTIVE_AVG_POOL2D_BACKWARD = new AdaptiveAvgPoolBackward();
 
   static Pool2d.Params params(Attrs a) {
-    int[] k = a.getInts("kernel_size"), s = a.getInts("stride"), p = a.getInts("padding");
-    int[] d = a.has("dilation") ? a.getInts("dilation") : new int[]{1, 1};
+    int[][] l = lists(a);
+    int[] k = l[0], s = l[1], p = l[2], d = l[3];
     return new Pool2d.Params(k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], a.getBool("ceil_mode"));
+  }
+
+  /** kernel_size, stride, padding, dilation as two values each; PyTorch's messages for other lengths. */
+  private static int[][] lists(Attrs a) {
+    String op = a.has("count_include_pad") ? "avg_pool2d" : "max_pool2d";
+    int[] k = two(a.getInts("kernel_size"), op + ": kernel_size must either be a single int, or a tuple of two ints");
+    int[] s = a.getInts("stride").length == 0 ? k : two(a.getInts("stride"), op + ": stride must either be omitted, a single int, or a tuple of two ints");
+    int[] p = two(a.getInts("padding"), op + (op.equals("avg_pool2d") ? ": padding must either be a single int, or a tuple of two ints"
+        : ": padding must be either be a single int, or a tuple of two ints"));
+    int[] d = a.has("dilation") ? two(a.getInts("dilation"), op + ": dilation must be either a single int, or a tuple of two ints") : new int[]{1, 1};
+    for (int x : s) if (x == 0) throw new TorchException("stride should not be zero");
+    return new int[][]{k, s, p, d};
+  }
+
+  /** One value (both dims) or two, as PyTorch's pooling accepts them; else its message. */
+  private static int[] two(int[] v, String message) {
+    if (v.length == 1) return new int[]{v[0], v[0]};
+    if (v.length == 2) return v;
+    throw new TorchException(message);
   }
 
   /** Attributes without the backward ops' {@code input_shape}. */
@@ -45,7 +64,8 @@ public final class Pooling {
       throw new TorchException("non-empty 3D or 4D (batch mode) tensor expected for input to " + op + ", but got " + Shapes.str(x.shape()));
     if (x.dtype() != DType.FLOAT32)
       throw new TorchException("\"" + op + "\" not implemented for '" + x.dtype().legacyName() + "'");
-    int[] k = a.getInts("kernel_size"), pad = a.getInts("padding");
+    int[][] l = lists(a);
+    int[] k = l[0], pad = l[2];
     for (int d = 0; d < 2; d++)
       if (pad[d] > k[d] / 2)
         throw new TorchException("pad should be at most half of kernel size, but got pad=" + pad[d] + " and kernel_size=" + k[d]);

@@ -78,13 +78,20 @@ public final class Views {
       checkArity(in);
       int[] t = target(in[0].shape(), a.getInts("shape"));
       Shapes.broadcastStrides(in[0].shape(), Shapes.contiguousStrides(in[0].shape()), t);
-      return Elementwise.one(in[0].withShape(t));
+      return Elementwise.one(in[0].withShape(nonNegative(t)));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       NDArray x = in[0];
       int[] t = target(x.shape(), a.getInts("shape"));
-      return Elementwise.one(x.view(t, Shapes.broadcastStrides(x.shape(), x.strides(), t), x.offset()));
+      int[] strides = Shapes.broadcastStrides(x.shape(), x.strides(), t);
+      return Elementwise.one(x.view(nonNegative(t), strides, x.offset()));
+    }
+
+    /** A negative size other than -1 on a new or size-1 dim: PyTorch's numel check refuses it. */
+    private static int[] nonNegative(int[] t) {
+      for (int s : t) if (s < 0) throw new TorchException("numel: integer multiplication overflow");
+      return t;
     }
 
     @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().sumTo(v.gradOut(0), v.inShape(0))); }

@@ -18,9 +18,12 @@ public final class Json {
     @Override public String toString() { return "null"; }
   };
 
+  /** Deepest nesting of arrays and objects accepted: a hostile document cannot exhaust the stack. */
+  public static final int MAX_DEPTH = 64;
+
   private final byte[] src;
   private final int end, base;
-  private int pos;
+  private int pos, depth;
 
   private Json(byte[] src, int from, int to, int base) {
     this.src = src;
@@ -59,9 +62,10 @@ public final class Json {
 
   private Object value() {
     int c = peek();
+    if ((c == '{' || c == '[') && depth >= MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH + " levels");
     return switch (c) {
-      case '{' -> object();
-      case '[' -> array();
+      case '{' -> { depth++; Map<String, Object> m = object(); depth--; yield m; }
+      case '[' -> { depth++; List<Object> a = array(); depth--; yield a; }
       case '"' -> string();
       case 't' -> literal("true", Boolean.TRUE);
       case 'f' -> literal("false", Boolean.FALSE);

@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,31 +34,62 @@ public final class SafetensorsFile {
 
   private record Spec(String name, String dtype, int[] shape, long begin, long end) {}
 
+
+  /**
+   * The file's bytes, read where needed: the header first, then each tensor's range once the header's sizes are
+   * checked against the file's length, so neither a lying header nor a file over 2 GiB needs one big array.
+   */
+  private interface Bytes {
+    long size() throws IOException;
+    /** {@code len} bytes from {@code pos}, little-endian. */
+    ByteBuffer read(long pos, int len) throws IOException;
+  }
+
+  private record ArrayBytes(byte[] a) implements Bytes {
+    public long size() { return a.length; }
+    public ByteBuffer read(long pos, int len) { return ByteBuffer.wrap(a, (int) pos, len).slice().order(ByteOrder.LITTLE_ENDIAN); }
+  }
+
+  private record ChannelBytes(FileChannel ch) implements Bytes {
+    public long size() throws IOException { return ch.size(); }
+    public ByteBuffer read(long pos, int len) throws IOException {
+      ByteBuffer b = ByteBuffer.allocate(len);
+      while (b.hasRemaining()) if (ch.read(b, pos + b.position()) < 0) throw new IOException("the file ended early (it changed while being read?)");
+      return b.flip().order(ByteOrder.LITTLE_ENDIAN);
+    }
+  }
+
   public static Contents read(Path path) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      return read(new ChannelBytes(ch));
     } catch (IOException e) {
       throw new TorchException("safetensors: cannot read " + path + ": " + e, e);
-    }
-    try {
-      return read(bytes);
     } catch (TorchException e) {
       throw new TorchException(e.getMessage().replaceFirst("^safetensors: ", "safetensors: " + path + ": "), e);
     }
   }
 
   public static Contents read(byte[] bytes) {
-    if (bytes.length < 8) throw fail("the file is " + bytes.length + " bytes long, too short for the 8-byte header length");
-    long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    try {
+      return read(new ArrayBytes(bytes));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // reading an array does not fail
+    }
+  }
+
+  private static Contents read(Bytes src) throws IOException {
+    long size = src.size();
+    if (size < 8) throw fail("the file is " + size + " bytes long, too short for the 8-byte header length");
+    long n = src.read(0, 8).getLong();
     if (n < 2 || n > MAX_HEADER) throw fail("header length " + Long.toUnsignedString(n) + " (bytes 0-7) is not a plausible JSON size");
-    if (8 + n > bytes.length)
-      throw fail("header length " + n + " (bytes 0-7) runs past the end of the file (" + bytes.length + " bytes)");
-    int dataStart = (int) (8 + n);
-    if (bytes[8] != '{') throw fail("the header at byte 8 must start with '{'");
+    if (8 + n > size) throw fail("header length " + n + " (bytes 0-7) runs past the end of the file (" + size + " bytes)");
+    long dataStart = 8 + n;
+    byte[] headerBytes = new byte[(int) n];
+    src.read(8, (int) n).get(headerBytes);
+    if (headerBytes[0] != '{') throw fail("the header at byte 8 must start with '{'");
     Object json;
     try {
-      json = Json.parse(bytes, 8, dataStart, 8);
+      json = Json.parse(headerBytes, 0, headerBytes.length, 8);
     } catch (TorchException e) {
       throw fail("bad JSON header: " + e.getMessage());
     }
@@ -69,10 +101,10 @@ public final class SafetensorsFile {
       if (name.equals("__metadata__")) { readMetadata(e.getValue(), metadata); continue; }
       specs.add(spec(name, e.getValue()));
     }
-    long dataLength = bytes.length - (long) dataStart;
-    checkLayout(specs, dataLength, dataStart);
+    long dataLength = size - dataStart;
+    checkLayout(specs, dataLength, dataStart); // sorts them into data order
     Map<String, NDArray> tensors = new LinkedHashMap<>();
-    for (Spec s : specs) tensors.put(s.name(), decode(s, ByteBuffer.wrap(bytes, (int) (dataStart + s.begin()), (int) (s.end() - s.begin()))));
+    for (Spec s : specs) tensors.put(s.name(), decode(s, src, dataStart + s.begin()));
     return new Contents(tensors, metadata);
   }
 
@@ -115,14 +147,19 @@ public final class SafetensorsFile {
   }
 
   /** Each tensor's byte range must fit its shape, lie inside the data section, and not overlap another's. */
-  private static void checkLayout(List<Spec> specs, long dataLength, int dataStart) {
+  private static void checkLayout(List<Spec> specs, long dataLength, long dataStart) {
     for (Spec s : specs) {
       if (s.begin() > s.end())
         throw fail("tensor '" + s.name() + "' data_offsets [" + s.begin() + ", " + s.end() + "] end before they begin");
       if (s.end() > dataLength)
         throw fail("tensor '" + s.name() + "' data_offsets [" + s.begin() + ", " + s.end() + "] run past the data section, which holds "
             + dataLength + " bytes (file bytes " + dataStart + "-" + (dataStart + dataLength) + ")");
-      long need = Shapes.numel(s.shape()) * itemSize(s.dtype());
+      long need;
+      try {
+        need = Math.multiplyExact((long) Shapes.numelInt(s.shape()), itemSize(s.dtype()));
+      } catch (TorchException | ArithmeticException e) {
+        throw fail("tensor '" + s.name() + "': " + e.getMessage());
+      }
       if (need != s.end() - s.begin())
         throw fail("tensor '" + s.name() + "' of dtype " + s.dtype() + " and shape " + Shapes.str(s.shape()) + " needs " + need
             + " bytes, but data_offsets [" + s.begin() + ", " + s.end() + "] span " + (s.end() - s.begin()));
@@ -146,22 +183,41 @@ public final class SafetensorsFile {
     };
   }
 
-  private static NDArray decode(Spec s, ByteBuffer b) {
-    b.order(ByteOrder.LITTLE_ENDIAN);
-    int n = (int) Shapes.numel(s.shape());
-    switch (s.dtype()) {
-      case "BOOL" -> {
-        boolean[] v = new boolean[n];
-        for (int i = 0; i < n; i++) {
+  /** Elements decoded per read: bounded, so a multi-GiB tensor is read in slices. */
+  private static final int CHUNK_BYTES = 1 << 26;
+
+  private static NDArray decode(Spec s, Bytes src, long at) throws IOException {
+    int n = Shapes.numelInt(s.shape()), item = itemSize(s.dtype());
+    Object out = switch (s.dtype()) {
+      case "BOOL" -> new boolean[n];
+      case "I64", "I32", "I16", "I8", "U8" -> new long[n];
+      default -> new float[n];
+    };
+    int perChunk = CHUNK_BYTES / item;
+    for (int from = 0; from < n; from += perChunk) {
+      int count = Math.min(perChunk, n - from);
+      ByteBuffer b = src.read(at + (long) from * item, count * item);
+      decode(s, b, out, from, count);
+    }
+    return switch (out) {
+      case boolean[] v -> NDArray.wrap(v, s.shape());
+      case long[] v -> NDArray.wrap(v, s.shape());
+      case float[] v -> NDArray.wrap(v, s.shape());
+      default -> throw new IllegalStateException();
+    };
+  }
+
+  private static void decode(Spec s, ByteBuffer b, Object out, int from, int count) {
+    switch (out) {
+      case boolean[] v -> {
+        for (int i = from; i < from + count; i++) {
           byte x = b.get();
           if (x != 0 && x != 1) throw fail("tensor '" + s.name() + "' BOOL element " + i + " is " + x + ", not 0 or 1");
           v[i] = x == 1;
         }
-        return NDArray.wrap(v, s.shape());
       }
-      case "I64", "I32", "I16", "I8", "U8" -> {
-        long[] v = new long[n];
-        for (int i = 0; i < n; i++)
+      case long[] v -> {
+        for (int i = from; i < from + count; i++)
           v[i] = switch (s.dtype()) {
             case "I64" -> b.getLong();
             case "I32" -> b.getInt();
@@ -169,19 +225,17 @@ public final class SafetensorsFile {
             case "I8" -> b.get();
             default -> b.get() & 0xff;
           };
-        return NDArray.wrap(v, s.shape());
       }
-      default -> {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++)
+      case float[] v -> {
+        for (int i = from; i < from + count; i++)
           v[i] = switch (s.dtype()) {
             case "F32" -> b.getFloat();
             case "F64" -> (float) b.getDouble();
             case "F16" -> Float.float16ToFloat(b.getShort());
             default -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
           };
-        return NDArray.wrap(v, s.shape());
       }
+      default -> throw new IllegalStateException();
     }
   }
 
@@ -209,13 +263,18 @@ public final class SafetensorsFile {
     header.append('}');
     byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (h.length + 7) / 8 * 8;
-    if (8L + padded + offset > Integer.MAX_VALUE) throw fail("tensors too large for one file (" + offset + " bytes)");
-    ByteBuffer out = ByteBuffer.allocate((int) (8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(padded).put(h);
-    for (int i = h.length; i < padded; i++) out.put((byte) ' ');
-    for (NDArray a : tensors.values()) encode(a, out);
+    long total = offset;
+    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+    head.putLong(padded).put(h);
+    while (head.hasRemaining()) head.put((byte) ' ');
     try {
-      Files.write(path, out.array());
+      // Streamed tensor by tensor, in bounded chunks: files over 2 GiB need no single array.
+      AtomicFiles.write(path, out -> {
+        out.write(head.array());
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(8, total))).order(ByteOrder.LITTLE_ENDIAN);
+        for (NDArray a : tensors.values()) encode(a, chunk, out);
+        if (chunk.position() > 0) out.write(chunk.array(), 0, chunk.position());
+      });
     } catch (IOException e) {
       throw new TorchException("safetensors: cannot write " + path + ": " + e, e);
     }
@@ -225,12 +284,21 @@ public final class SafetensorsFile {
     return switch (d) { case FLOAT32 -> "F32"; case INT64 -> "I64"; case BOOL -> "BOOL"; };
   }
 
-  private static void encode(NDArray a, ByteBuffer out) {
+  /** Appends {@code a}'s bytes to {@code chunk}, flushing it to {@code out} whenever it fills. */
+  private static void encode(NDArray a, ByteBuffer chunk, java.io.OutputStream out) throws IOException {
     NDArray d = a.dense();
-    switch (a.dtype()) {
-      case FLOAT32 -> { for (float v : d.floats()) out.putFloat(v); }
-      case INT64 -> { for (long v : d.longs()) out.putLong(v); }
-      case BOOL -> { for (boolean v : d.bools()) out.put((byte) (v ? 1 : 0)); }
+    int n = d.numel(), item = a.dtype().itemSize();
+    for (int i = 0; i < n; i++) {
+      if (chunk.remaining() < item) {
+        out.write(chunk.array(), 0, chunk.position());
+        chunk.clear();
+      }
+      switch (a.dtype()) {
+        case FLOAT32 -> chunk.putFloat(d.floats()[i]);
+        case INT64 -> chunk.putLong(d.longs()[i]);
+        case BOOL -> chunk.put((byte) (d.bools()[i] ? 1 : 0));
+      }
     }
   }
+
 }

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * softmax / log_softmax along one dim and their backward passes. The array is viewed as
  * (outer, size, inner); each (outer, inner) line is reduced with the max subtracted first. Lines along the last
- * dim (inner == 1, the common case) take vectorised loops ({@link #rowForward}, {@link #rowBackward}).
+ * dim (inner == 1, the common case) take vectorised loops ({@link #rowForward}, {@link #rowBackward}). Sums follow
+ * ATen's order and precision (float), so results are PyTorch's bits and the same on every run.
  */
 public final class Softmax {
   private Softmax() {}
@@ -37,7 +38,7 @@ public final class Softmax {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < size; i++) max = Math.max(max, a[base + i * inner]);
         if (Float.isInfinite(max) && max < 0) max = 0;
-        double sum = 0;
+        float sum = 0; // in float, in order along the dim: ATen's _vec_softmax / _vec_log_softmax
         for (int i = 0; i < size; i++) {
           float e = (float) Math.exp(a[base + i * inner] - max);
           sum += e;
@@ -47,7 +48,7 @@ public final class Softmax {
           float lse = (float) Math.log(sum);
           for (int i = 0; i < size; i++) o[base + i * inner] = a[base + i * inner] - max - lse;
         } else {
-          float inv = (float) (1.0 / sum);
+          float inv = 1f / sum;
           for (int i = 0; i < size; i++) o[base + i * inner] *= inv;
         }
       }
@@ -55,39 +56,67 @@ public final class Softmax {
     return out;
   }
 
-  /** One contiguous line {@code a[b..b+n)} -> {@code o[b..b+n)}: max, exp(x - max) summed per lane, normalise. */
+  /**
+   * One contiguous line {@code a[b..b+n)} -> {@code o[b..b+n)}: max, exp(x - max) (kept in {@code o}), their sum in
+   * ATen's order ({@link #laneSum}), then normalise: softmax multiplies by the float reciprocal of the sum,
+   * log_softmax computes {@code (x - max) - log(sum)} — never {@code x - (max + log(sum))}, which loses the
+   * log-sum entirely once {@code |max|} is large.
+   */
   static void rowForward(float[] a, float[] o, int b, int n, boolean log) {
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     int i = 0;
     for (int e = n - VL; i <= e; i += VL) mv = mv.max(FloatVector.fromArray(S, a, b + i)); // max propagates NaN
-    float max = mv.reduceLanes(VectorOperators.MAX);
+    float max = mv.reduceLanes(VectorOperators.MAX); // exact in any order
     for (; i < n; i++) max = Math.max(max, a[b + i]);
     if (Float.isInfinite(max) && max < 0) max = 0;
-    FloatVector maxv = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
+    FloatVector maxv = FloatVector.broadcast(S, max);
     i = 0;
-    for (int e = n - VL; i <= e; i += VL) {
-      FloatVector ev = FloatVector.fromArray(S, a, b + i).sub(maxv).lanewise(VectorOperators.EXP);
-      acc = acc.add(ev);
-      if (!log) ev.intoArray(o, b + i);
-    }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      float ev = (float) Math.exp(a[b + i] - max);
-      sum += ev;
-      if (!log) o[b + i] = ev;
-    }
+    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(maxv).lanewise(VectorOperators.EXP).intoArray(o, b + i);
+    for (; i < n; i++) o[b + i] = (float) Math.exp(a[b + i] - max);
+    float sum = laneSum(o, null, b, n);
     i = 0;
     if (log) {
-      FloatVector shift = FloatVector.broadcast(S, max + (float) Math.log(sum));
-      float sh = max + (float) Math.log(sum);
-      for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(shift).intoArray(o, b + i);
-      for (; i < n; i++) o[b + i] = a[b + i] - sh;
+      float lse = (float) Math.log(sum);
+      FloatVector lsev = FloatVector.broadcast(S, lse);
+      for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(maxv).sub(lsev).intoArray(o, b + i);
+      for (; i < n; i++) o[b + i] = (a[b + i] - max) - lse;
     } else {
-      float inv = (float) (1.0 / sum);
+      float inv = 1f / sum;
       FloatVector iv = FloatVector.broadcast(S, inv);
       for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, o, b + i).mul(iv).intoArray(o, b + i);
       for (; i < n; i++) o[b + i] *= inv;
     }
+  }
+
+  /** ATen's reduction width for float on AVX2 (Vectorized<float>::size()), kept on every machine. */
+  private static final int LANES = 8;
+
+  /**
+   * {@code sum(x[b..b+n))}, or {@code sum(x * y)} when {@code y} is given, summed as ATen's {@code vec::reduce_all}
+   * / {@code map2_reduce_all} do: 8 float lanes, lane {@code j} accumulating elements {@code j, j + 8, ...} in order,
+   * then the lanes added left to right. The same bits on every run and every machine (no {@code reduceLanes},
+   * whose order is unspecified), and PyTorch's own rounding.
+   */
+  static float laneSum(float[] x, float[] y, int b, int n) {
+    float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+    int i = 0;
+    if (y == null) {
+      for (; i + LANES <= n; i += LANES) {
+        int k = b + i;
+        l0 += x[k]; l1 += x[k + 1]; l2 += x[k + 2]; l3 += x[k + 3]; l4 += x[k + 4]; l5 += x[k + 5]; l6 += x[k + 6]; l7 += x[k + 7];
+      }
+    } else {
+      for (; i + LANES <= n; i += LANES) {
+        int k = b + i;
+        l0 += x[k] * y[k]; l1 += x[k + 1] * y[k + 1]; l2 += x[k + 2] * y[k + 2]; l3 += x[k + 3] * y[k + 3];
+        l4 += x[k + 4] * y[k + 4]; l5 += x[k + 5] * y[k + 5]; l6 += x[k + 6] * y[k + 6]; l7 += x[k + 7] * y[k + 7];
+      }
+    }
+    float[] lanes = {l0, l1, l2, l3, l4, l5, l6, l7};
+    for (int j = 0; i < n; i++, j++) lanes[j] += y == null ? x[b + i] : x[b + i] * y[b + i];
+    float sum = lanes[0];
+    for (int j = 1; j < LANES; j++) sum += lanes[j];
+    return sum;
   }
 
   /** softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). */
@@ -105,12 +134,11 @@ public final class Softmax {
     for (int p = 0; p < outer; p++) {
       for (int q = 0; q < inner; q++) {
         int base = p * size * inner + q;
-        double dot = 0;
+        float d = 0; // in float, in order along the dim, as ATen
         for (int i = 0; i < size; i++) {
           int k = base + i * inner;
-          dot += log ? ga[k] : ga[k] * ya[k];
+          d += log ? ga[k] : ga[k] * ya[k];
         }
-        float d = (float) dot;
         for (int i = 0; i < size; i++) {
           int k = base + i * inner;
           o[k] = log ? ga[k] - (float) Math.exp(ya[k]) * d : ya[k] * (ga[k] - d);
@@ -121,17 +149,9 @@ public final class Softmax {
   }
 
   static void rowBackward(float[] ga, float[] ya, float[] o, int b, int n, boolean log) {
-    FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    for (int e = n - VL; i <= e; i += VL) {
-      FloatVector gv = FloatVector.fromArray(S, ga, b + i);
-      acc = log ? acc.add(gv) : gv.fma(FloatVector.fromArray(S, ya, b + i), acc);
-    }
-    double dot = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) dot += log ? ga[b + i] : ga[b + i] * ya[b + i];
-    float d = (float) dot;
+    float d = laneSum(ga, log ? null : ya, b, n);
     FloatVector dv = FloatVector.broadcast(S, d);
-    i = 0;
+    int i = 0;
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector ey = FloatVector.fromArray(S, ya, b + i).lanewise(VectorOperators.EXP);

@@ -18,7 +18,7 @@ public enum UnaryOp {
       case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
       case RELU -> x < 0 ? 0f : x; // keeps NaN and -0.0, as ATen's clamp_min(x, 0)
       case RECIPROCAL -> 1f / x;
-      case SIGN -> Math.signum(x);
+      case SIGN -> x > 0 ? 1f : x < 0 ? -1f : 0f; // PyTorch: sign(-0.) and sign(nan) are 0.
       case GELU -> (float) (x * MathFns.normalCdf(x)); // x * Phi(x); erfc keeps the negative tail accurate
       case ERF -> (float) MathFns.erf(x);
       case LOG1P -> (float) Math.log1p(x);
