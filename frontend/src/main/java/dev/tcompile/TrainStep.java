@@ -23,11 +23,14 @@ public final class TrainStep {
     this.loss = loss;
     this.options = options;
     this.rule = GraphUpdateRule.of(optimizer);
-    this.lossOfBatch = Torch.compile(xs -> loss.apply(model.forward(xs[0]), xs[1]), options,
-        model.getClass().getSimpleName() + ".trainStep", model::trainingFlags);
+    this.fn = xs -> loss.apply(model.forward(xs[0]), xs[1]);
+    this.lossOfBatch = Torch.compile(fn, options, model.getClass().getSimpleName() + ".trainStep", model::trainingFlags);
   }
 
   private final LossFn loss;
+  /** What a step computes before its update; its host state guards the one-program step as it guards lossOfBatch. */
+  private final TensorFn fn;
+  private final java.util.Map<Signature, ClosureState> tracedUnder = new java.util.HashMap<>();
   private final CompileOptions options;
   private final java.util.Map<Signature, Object> whole = new java.util.HashMap<>();
   private final java.util.List<String> notes = new java.util.ArrayList<>();
@@ -60,13 +63,19 @@ public final class TrainStep {
     for (ParamGroup g : optimizer.paramGroups()) key.add(java.util.List.of(g.params().size(), rule.key(g)));
     Signature sig = Signature.of(new Tensor[]{input, target}, key, model.parameters().stream().map(p -> (Tensor) p).toList());
     Object w = whole.get(sig);
-    if (w instanceof WholeTrainStep s && s.guardFailure() != null) { notes.add("recompiled: " + s.guardFailure()); w = null; }
+    ClosureState now = ClosureState.of(fn);
+    if (w instanceof WholeTrainStep s) {
+      String why = s.guardFailure();
+      if (why == null) why = now.changedSince(tracedUnder.get(sig), fn);
+      if (why != null) { notes.add("recompiled: " + why); w = null; }
+    }
     if (w == null) {
       java.util.List<String> why = new java.util.ArrayList<>();
       w = WholeTrainStep.build(model, loss, optimizer, options, input, target, why);
       built++;
       if (w == null) { w = why.isEmpty() ? "not supported" : why.get(0); notes.add("one-program step not used: " + w); }
       whole.put(sig, w);
+      tracedUnder.put(sig, now);
     }
     return w instanceof WholeTrainStep s ? s : null;
   }

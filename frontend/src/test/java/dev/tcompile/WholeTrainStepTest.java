@@ -99,4 +99,18 @@ class WholeTrainStepTest {
     step.step(Torch.randn(3, 4), Torch.randint(0, 2, 3));
     assertTrue(step.notes().toString().contains("random"), step.notes().toString());
   }
+
+  /** A value the loss reads from a field is host state: changing it rebuilds the program, never a stale answer. */
+  static final class Weighted { float weight = 1f; }
+
+  @Test void hostStateTheLossReadsIsGuarded() {
+    Module m = mlp();
+    Weighted w = new Weighted();
+    TrainStep step = Torch.compileTrainStep(m, (out, t) -> F.crossEntropy(out, t).mul(w.weight), new SGD(m.parameters(), 0.0));
+    Tensor x = Torch.randn(4, 20), y = Torch.randint(0, 5, 4);
+    float first = step.step(x, y).item();
+    w.weight = 3f;
+    assertEquals(3 * first, step.step(x, y).item(), 1e-5 * Math.abs(first));
+    assertTrue(step.notes().toString().contains("weight changed from 1.0 to 3.0"), step.notes().toString());
+  }
 }
