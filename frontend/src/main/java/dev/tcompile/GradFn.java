@@ -33,6 +33,16 @@ public abstract class GradFn {
     return Collections.unmodifiableList(out);
   }
 
+  /**
+   * PyTorch's {@code next_functions}: one (node, input number) pair per forward input, {@code (None, 0)} where
+   * that input needs no gradient.
+   */
+  public List<Edge> nextEdges() {
+    List<Edge> out = new ArrayList<>(next.length);
+    for (Edge e : next) out.add(e == null ? new Edge(null, 0) : e);
+    return Collections.unmodifiableList(out);
+  }
+
   /** Number of forward outputs (gradient slots this node receives). */
   abstract int numOutputs();
 
@@ -52,5 +62,7 @@ public abstract class GradFn {
   @Override public String toString() { return "<" + name() + " object>"; }
 
   /** An input of a node: the node that produces its gradient's destination and which of its slots. */
-  record Edge(GradFn fn, int inputNr) {}
+  public record Edge(GradFn fn, int inputNr) {
+    @Override public String toString() { return "(" + (fn == null ? "None" : fn.toString()) + ", " + inputNr + ")"; }
+  }
 }

@@ -117,13 +117,36 @@ public final class Torch {
     return (int) Math.ceil((end - start) / step);
   }
 
+  /**
+   * {@code torch.linspace} with PyTorch's float32 CPU kernel: the step is computed in float32, the first half
+   * counts up from {@code start} and the second half down from {@code end}; full vector blocks (8 lanes, AVX2)
+   * start from their first index's value and add {@code j * step}, the remainder is computed element by element.
+   * Bit-exact up to 32768 steps (beyond, PyTorch splits the range across threads).
+   */
   public static Tensor linspace(double start, double end, int steps) {
+    if (steps < 0) throw new TorchException("number of steps must be non-negative");
     float[] d = new float[steps];
-    double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-    int half = steps / 2;
-    for (int i = 0; i < steps; i++) d[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+    float s = (float) start, e = (float) end;
+    if (steps == 1) d[0] = s;
+    if (steps > 1) {
+      float step = (e - s) / (steps - 1);
+      int half = steps / 2, lanes = 8, vectorEnd = steps / (2 * lanes) * (2 * lanes); // ATen stores two vectors per round
+      // ATen's compiled kernel fuses start + step * i and end - step * k into one rounding (FMA); the lanes of a
+      // vector block are base + j * step with two roundings (matched against PyTorch 1.13 on an AVX2 build)
+      for (int i = 0; i < vectorEnd; i += lanes) {
+        float base = i < half ? Math.fma(step, (float) i, s) : Math.fma(-step, (float) (steps - i - 1), e);
+        for (int j = 0; j < lanes; j++) d[i + j] = base + j * step;
+      }
+      for (int i = vectorEnd; i < steps; i++) d[i] = i < half ? Math.fma(step, (float) i, s) : Math.fma(-step, (float) (steps - i - 1), e);
+    }
     return Tensor.wrap(NDArray.wrap(d, steps));
   }
+
+  /**
+   * Python's {@code repr(float)}: what {@code print(t.item())} shows for a value read as a double, e.g.
+   * {@code 209.95835876464844} (the shortest digits that round-trip, with Python's exponent spelling).
+   */
+  public static String pyRepr(double v) { return dev.tcompile.format.PyFloat.repr(v); }
 
   // ======================================== random ========================================
 

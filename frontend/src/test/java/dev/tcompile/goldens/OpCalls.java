@@ -148,5 +148,47 @@ final class OpCalls {
     put("clamp_", (x, a) -> x[0].clone().clamp_(d(a, "min"), d(a, "max")));
   }
 
+  static {
+    put("chunk", (x, a) -> arr(x[0].chunk(i(a, "chunks"), i(a, "dim"))));
+    put("split", (x, a) -> arr(x[0].split(i(a, "size"), i(a, "dim"))));
+    put("split_sizes", (x, a) -> arr(x[0].split(ints(a, "sizes"), i(a, "dim"))));
+    put("unbind", (x, a) -> arr(x[0].unbind(i(a, "dim"))));
+    put("tensor_split", (x, a) -> arr(x[0].tensorSplit(i(a, "sections"), i(a, "dim"))));
+    put("tensor_split_indices", (x, a) -> arr(x[0].tensorSplit(ints(a, "indices"), i(a, "dim"))));
+    put("view_as", (x, a) -> x[0].viewAs(x[1]));
+    put("add_alpha", (x, a) -> x[0].add(x[1], d(a, "alpha")));
+    put("sub_alpha", (x, a) -> x[0].sub(x[1], d(a, "alpha")));
+    put("add_alpha_", (x, a) -> x[0].clone().add_(x[1], d(a, "alpha")));
+    put("sub_alpha_", (x, a) -> x[0].clone().sub_(x[1], d(a, "alpha")));
+    put("rsub", (x, a) -> x[0].rsub(x[1]));
+    put("rsub_scalar", (x, a) -> x[0].rsub(d(a, "value")));
+    put("addcmul", (x, a) -> x[0].addcmul(x[1], x[2], d(a, "value")));
+    put("addcdiv", (x, a) -> x[0].addcdiv(x[1], x[2], d(a, "value")));
+    put("addcmul_", (x, a) -> x[0].clone().addcmul_(x[1], x[2], d(a, "value")));
+    put("addcdiv_", (x, a) -> x[0].clone().addcdiv_(x[1], x[2], d(a, "value")));
+    put("neg_", (x, a) -> x[0].clone().neg_());
+    put("abs_", (x, a) -> x[0].clone().abs_());
+    put("exp_", (x, a) -> x[0].clone().exp_());
+    put("log_", (x, a) -> x[0].clone().log_());
+    put("log1p_", (x, a) -> x[0].clone().log1p_());
+    put("expm1_", (x, a) -> x[0].clone().expm1_());
+    put("sqrt_", (x, a) -> x[0].clone().sqrt_());
+    put("rsqrt_", (x, a) -> x[0].clone().rsqrt_());
+    put("sin_", (x, a) -> x[0].clone().sin_());
+    put("cos_", (x, a) -> x[0].clone().cos_());
+    put("tanh_", (x, a) -> x[0].clone().tanh_());
+    put("sigmoid_", (x, a) -> x[0].clone().sigmoid_());
+    put("erf_", (x, a) -> x[0].clone().erf_());
+    put("reciprocal_", (x, a) -> x[0].clone().reciprocal_());
+    put("sign_", (x, a) -> x[0].clone().sign_());
+    put("floor_", (x, a) -> x[0].clone().floor_());
+    put("ceil_", (x, a) -> x[0].clone().ceil_());
+    put("round_", (x, a) -> x[0].clone().round_());
+    put("square_", (x, a) -> x[0].clone().square_());
+    put("relu_", (x, a) -> x[0].clone().relu_());
+  }
+
+  private static Tensor[] arr(java.util.List<Tensor> ts) { return ts.toArray(Tensor[]::new); }
+
   private static Tensor[] pair(Tensor.ValuesIndices r) { return new Tensor[]{r.values(), r.indices()}; }
 }
