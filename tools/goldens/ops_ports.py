@@ -40,6 +40,41 @@ OPS.update({
     "addcmul_": lambda x, a: x[0].clone().addcmul_(x[1], x[2], value=a["value"]),
     "addcdiv_": lambda x, a: x[0].clone().addcdiv_(x[1], x[2], value=a["value"]),
 })
+
+
+def subscript(spec, x):
+    """The Python subscript a spec describes: entries int / slice / none / ellipsis / tensor (input number)."""
+    out = []
+    for e in spec:
+        k = e["k"]
+        if k == "int":
+            out.append(e["v"])
+        elif k == "slice":
+            out.append(slice(e.get("start"), e.get("stop"), e.get("step")))
+        elif k == "none":
+            out.append(None)
+        elif k == "ellipsis":
+            out.append(Ellipsis)
+        elif k == "tensor":
+            out.append(x[e["input"]])
+        elif k == "list":
+            out.append(list(e["v"]))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def put(x, a):
+    c = x[0].clone()
+    c[subscript(a["spec"], x)] = x[1] if a.get("value") is None else a["value"]
+    return c
+
+
+OPS.update({
+    "index": lambda x, a: x[0][subscript(a["spec"], x)],
+    "index_put": put,
+    "index_put_accumulate": lambda x, a: x[0].clone().index_put_(tuple(x[2:]), x[1], accumulate=True),
+})
+EXACT.update({"index", "index_put", "index_put_accumulate"})
+
 for _n in UNARY_INPLACE:
     OPS[_n] = (lambda n: lambda x, a: getattr(x[0].clone(), n)())(_n)
 EXACT.update({"chunk", "split", "split_sizes", "unbind", "tensor_split", "tensor_split_indices", "view_as", "rsub",
@@ -87,6 +122,82 @@ def arithmetic():
         make = pos if n in POSITIVE else randn
         case(f"{n}/3x4", n, [make(3, 4)])
         case(f"{n}/transposed", n, [make(4, 3).t()])
+
+
+def I(v):
+    return {"k": "int", "v": v}
+
+
+def S(start=None, stop=None, step=None):
+    return {"k": "slice", "start": start, "stop": stop, "step": step}
+
+
+NONE, ELL = {"k": "none"}, {"k": "ellipsis"}
+
+
+def T(i):
+    return {"k": "tensor", "input": i}
+
+
+def L(*v):
+    return {"k": "list", "v": list(v)}
+
+
+def noGrad(t):
+    return In(t, grad=False)
+
+
+def indexing():
+    case("index/int", "index", [randn(4, 3)], spec=[I(1)])
+    case("index/negative_int", "index", [randn(4, 3)], spec=[I(-1)])
+    case("index/colon_int", "index", [randn(4, 3, 2)], spec=[S(), I(0)])
+    case("index/slice_alone", "index", [randn(5, 3)], spec=[S(1, 4)])
+    case("index/full_slice_alone", "index", [randn(3, 2)], spec=[S()])
+    case("index/slice_step", "index", [randn(3, 8)], spec=[S(), S(None, None, 3)])
+    case("index/slice_clamped", "index", [randn(4, 3)], spec=[S(-10, 100), S(1, None)])
+    case("index/none", "index", [randn(4, 3)], spec=[NONE])
+    case("index/none_middle", "index", [randn(4, 3)], spec=[S(), NONE, I(2)])
+    case("index/ellipsis_int", "index", [randn(2, 3, 4)], spec=[ELL, I(1)])
+    case("index/ellipsis_none", "index", [randn(2, 3)], spec=[ELL, NONE])
+    case("index/list", "index", [randn(4, 3)], spec=[L(0, 2, 2)])
+    case("index/tensor", "index", [randn(5, 3), torch.tensor([4, 0, -1])], spec=[T(1)])
+    case("index/tensor_2d", "index", [randn(5, 3), torch.tensor([[0, 1], [1, 4]])], spec=[T(1)])
+    case("index/range_target", "index", [randn(4, 6), torch.arange(4), torch.tensor([5, 0, 2, 2])], spec=[T(1), T(2)])
+    case("index/colon_tensor", "index", [randn(4, 3, 5), torch.tensor([2, 0])], spec=[S(), T(1)])
+    case("index/adjacent_pair", "index", [randn(2, 4, 3, 5), torch.tensor([1, 3]), torch.tensor([0, 2])], spec=[S(), T(1), T(2)])
+    case("index/separated_pair", "index", [randn(4, 3, 5), torch.tensor([1, 3]), torch.tensor([0, 2])], spec=[T(1), S(), T(2)])
+    case("index/broadcast_pair", "index", [randn(4, 5), torch.tensor([[0], [3]]), torch.tensor([1, 2, 4])], spec=[T(1), T(2)])
+    case("index/int_and_list", "index", [randn(4, 3, 5)], spec=[I(1), L(2, 0)])
+    case("index/mask_full", "index", [randn(3, 4), torch.tensor([[True, False, True, True], [False] * 4, [True, True, False, False]])], spec=[T(1)])
+    case("index/mask_rows", "index", [randn(4, 3), torch.tensor([True, False, True, True])], spec=[T(1)])
+    case("index/mask_after_colon", "index", [randn(2, 4), torch.tensor([False, True, True, False])], spec=[S(), T(1)])
+    case("index/transposed_input", "index", [randn(3, 4).t(), torch.tensor([3, 1])], spec=[T(1)])
+    case("index/repeated_rows", "index", [randn(3, 2), torch.tensor([1, 1, 1, 0])], spec=[T(1)])
+    case("index/zero_d_tensor", "index", [randn(3, 2), torch.tensor(2)], spec=[T(1)])
+    case("index/int64_input", "index", [ints(4, 3), torch.tensor([0, 3])], spec=[T(1)])
+    case("index_put/list", "index_put", [randn(4, 3), randn(3), torch.tensor([1, 2])], spec=[T(2)])
+    case("index_put/pair", "index_put", [randn(4, 3), randn(2), torch.tensor([1, 2]), torch.tensor([0, 2])], spec=[T(2), T(3)])
+    case("index_put/scalar", "index_put", [randn(4, 3), noGrad(randn(1)), torch.tensor([0, 3])], spec=[T(2)], value=5.0)
+    case("index_put/basic_row", "index_put", [randn(4, 3), randn(3)], spec=[I(0)])
+    case("index_put/int_then_list", "index_put", [randn(4, 3), randn(2), torch.tensor([2, 0])], spec=[I(1), T(2)])
+    case("index_put/mask", "index_put", [randn(3, 4), randn(1), torch.tensor([True, False, True])], spec=[T(2)])
+    case("index_put/colon_tensor", "index_put", [randn(3, 4), randn(3, 2), torch.tensor([3, 1])], spec=[S(), T(2)])
+    case("index_put/values_no_grad", "index_put", [randn(4, 3), noGrad(randn(1, 3)), torch.tensor([[0], [2]])], spec=[T(2)])
+    case("index_put_accumulate/repeated", "index_put_accumulate", [randn(4, 3), randn(3, 3), torch.tensor([1, 1, 3])])
+    case("index_put_accumulate/pair", "index_put_accumulate", [randn(4, 3), randn(3), torch.tensor([0, 0, 2]), torch.tensor([1, 1, 2])])
+
+
+def index_errors():
+    x = lambda *s: torch.randn(s)
+    error("index_out_of_range", lambda: x(4, 3)[5])
+    error("index_too_many", lambda: x(4, 3)[0, 0, 0])
+    error("index_tensor_out_of_range", lambda: x(4, 3)[torch.tensor([0, 7])])
+    error("index_broadcast", lambda: x(4, 3)[torch.tensor([0, 1]), torch.tensor([0, 1, 2])])
+    error("index_mask_shape", lambda: x(4, 3)[torch.ones(3, dtype=torch.bool)])
+    error("index_float_tensor", lambda: x(4, 3)[torch.tensor([0.5])])
+    error("index_negative_step", lambda: x(4, 3)[::-1])
+    error("index_put_dtype", lambda: x(4, 3).index_put_((torch.tensor([0]),), torch.ones(3, dtype=torch.long)))
+    error("index_put_shape", lambda: x(4, 3).index_put_((torch.tensor([0]),), torch.ones(2)))
 
 
 def errors():
@@ -142,7 +253,9 @@ def bool_results():
 def main():
     splitting()
     arithmetic()
+    indexing()
     errors()
+    index_errors()
     out = {"torch_version": torch.__version__, "cases": ops.CASES, "errors": ops.ERRORS, "linspace": linspaces(),
            "repr": reprs(), "bool_results": bool_results()}
     with open(OUT, "w") as f:

@@ -688,6 +688,38 @@ public class Tensor {
     return Dispatcher.apply1(gradName, Views.SLICE, Attrs.of("dim", d, "start", start, "end", end, "step", 1), this);
   }
 
+  /**
+   * Python's subscript {@code x[...]}: integers, slices, None and the ellipsis make views (SelectBackward0,
+   * SliceBackward0, UnsqueezeBackward0); int64 index tensors and bool masks index as PyTorch's advanced indexing
+   * does (IndexBackward0). See {@link Idx} for the spelling of each entry.
+   */
+  public Tensor index(Idx... indices) { return Indexer.index(this, indices); }
+
+  /** {@code x[indices]} with one int64 index tensor or bool mask. */
+  public Tensor index(Tensor indices) { return index(Idx.tensor(indices)); }
+
+  /**
+   * Python's {@code x[...] = values}: the basic entries pick a view, then index tensors write through
+   * {@code index_put_} (IndexPutBackward0; CopySlices when the view is not this tensor), or, without index tensors,
+   * {@code copy_} broadcasts {@code values} into the view. Returns this tensor.
+   */
+  public Tensor indexPut_(Idx[] indices, Tensor values) { return Indexer.indexPut(this, indices, values); }
+
+  /** {@code x[...] = 2.5}: a Python number, converted to this tensor's dtype. */
+  public Tensor indexPut_(Idx[] indices, double value) {
+    return indexPut_(indices, new Tensor(NDArray.scalar(dtype(), value)));
+  }
+
+  /** {@code x.index_put_(indices, values, accumulate)}: one index tensor per leading dim; accumulate adds repeats up. */
+  public Tensor indexPut_(Tensor[] indices, Tensor values, boolean accumulate) {
+    return Indexer.indexPutTensors(this, indices, values, accumulate, true);
+  }
+
+  /** The out-of-place {@code x.index_put(indices, values, accumulate)}. */
+  public Tensor indexPut(Tensor[] indices, Tensor values, boolean accumulate) {
+    return Indexer.indexPutTensors(this, indices, values, accumulate, false);
+  }
+
   // ======================================== matrix products ========================================
 
   public Tensor mm(Tensor o) { return call(dev.tcompile.ir.ops.LinearAlgebra.MM, this, o); }

@@ -188,6 +188,39 @@ final class OpCalls {
     put("relu_", (x, a) -> x[0].clone().relu_());
   }
 
+  static {
+    put("index", (x, a) -> x[0].index(spec(x, a)));
+    put("index_put", (x, a) -> {
+      Tensor c = x[0].clone();
+      return a.has("value") && !a.get("value").isJsonNull() ? c.indexPut_(spec(x, a), d(a, "value")) : c.indexPut_(spec(x, a), x[1]);
+    });
+    put("index_put_accumulate", (x, a) -> x[0].clone().indexPut_(java.util.Arrays.copyOfRange(x, 2, x.length), x[1], true));
+  }
+
+  /** The Idx entries of an ops_ports.py subscript spec. */
+  private static dev.tcompile.Idx[] spec(Tensor[] x, JsonObject a) {
+    var entries = a.getAsJsonArray("spec");
+    dev.tcompile.Idx[] out = new dev.tcompile.Idx[entries.size()];
+    for (int k = 0; k < out.length; k++) {
+      JsonObject e = entries.get(k).getAsJsonObject();
+      out[k] = switch (e.get("k").getAsString()) {
+        case "int" -> dev.tcompile.Idx.at(l(e, "v"));
+        case "slice" -> dev.tcompile.Idx.slice(opt(e, "start"), opt(e, "stop"), opt(e, "step"));
+        case "none" -> dev.tcompile.Idx.none();
+        case "ellipsis" -> dev.tcompile.Idx.ellipsis();
+        case "tensor" -> dev.tcompile.Idx.tensor(x[i(e, "input")]);
+        case "list" -> {
+          long[] v = e.getAsJsonArray("v").asList().stream().mapToLong(j -> j.getAsLong()).toArray();
+          yield dev.tcompile.Idx.of(v);
+        }
+        default -> throw new IllegalArgumentException(e.toString());
+      };
+    }
+    return out;
+  }
+
+  private static Integer opt(JsonObject e, String k) { return e.has(k) && !e.get(k).isJsonNull() ? e.get(k).getAsInt() : null; }
+
   private static Tensor[] arr(java.util.List<Tensor> ts) { return ts.toArray(Tensor[]::new); }
 
   private static Tensor[] pair(Tensor.ValuesIndices r) { return new Tensor[]{r.values(), r.indices()}; }

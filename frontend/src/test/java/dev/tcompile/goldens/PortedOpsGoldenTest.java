@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
+import dev.tcompile.DType;
+import dev.tcompile.Idx;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
@@ -35,22 +37,37 @@ class PortedOpsGoldenTest {
 
   private static Tensor x(int... shape) { return Torch.randn(shape); }
 
-  private static final Map<String, Supplier<Object>> ERRORS = Map.of(
-      "chunk_zero", () -> x(5, 3).chunk(0),
-      "split_sizes_sum", () -> x(5, 3).split(new int[]{1, 2}, 0),
-      "split_zero", () -> x(5, 3).split(0),
-      "unbind_dim", () -> x(5, 3).unbind(2),
-      "tensor_split_zero", () -> x(5, 3).tensorSplit(0, 0),
-      "view_as_size", () -> x(5, 3).viewAs(x(4)),
-      "addcdiv_int", () -> Torch.ones(dev.tcompile.DType.INT64, 3).addcdiv(Torch.ones(dev.tcompile.DType.INT64, 3), Torch.ones(dev.tcompile.DType.INT64, 3)),
-      "add_alpha_int_float", () -> Torch.ones(dev.tcompile.DType.INT64, 3).add(Torch.ones(dev.tcompile.DType.INT64, 3), 0.5),
-      "exp_int64", () -> Torch.ones(dev.tcompile.DType.INT64, 3).exp_(),
-      "allclose_dtype", () -> x(3).allclose(Torch.ones(dev.tcompile.DType.INT64, 3)));
+  private static final Map<String, Supplier<Object>> ERRORS = new java.util.HashMap<>();
+
+  private static Tensor i64(long... v) { return Torch.tensor(v); }
+
+  static {
+    ERRORS.put("chunk_zero", () -> x(5, 3).chunk(0));
+    ERRORS.put("split_sizes_sum", () -> x(5, 3).split(new int[]{1, 2}, 0));
+    ERRORS.put("split_zero", () -> x(5, 3).split(0));
+    ERRORS.put("unbind_dim", () -> x(5, 3).unbind(2));
+    ERRORS.put("tensor_split_zero", () -> x(5, 3).tensorSplit(0, 0));
+    ERRORS.put("view_as_size", () -> x(5, 3).viewAs(x(4)));
+    ERRORS.put("addcdiv_int", () -> Torch.ones(DType.INT64, 3).addcdiv(Torch.ones(DType.INT64, 3), Torch.ones(DType.INT64, 3)));
+    ERRORS.put("add_alpha_int_float", () -> Torch.ones(DType.INT64, 3).add(Torch.ones(DType.INT64, 3), 0.5));
+    ERRORS.put("exp_int64", () -> Torch.ones(DType.INT64, 3).exp_());
+    ERRORS.put("allclose_dtype", () -> x(3).allclose(Torch.ones(DType.INT64, 3)));
+    ERRORS.put("index_out_of_range", () -> x(4, 3).index(Idx.at(5)));
+    ERRORS.put("index_too_many", () -> x(4, 3).index(Idx.at(0), Idx.at(0), Idx.at(0)));
+    ERRORS.put("index_tensor_out_of_range", () -> x(4, 3).index(i64(0, 7)));
+    ERRORS.put("index_broadcast", () -> x(4, 3).index(Idx.tensor(i64(0, 1)), Idx.tensor(i64(0, 1, 2))));
+    ERRORS.put("index_mask_shape", () -> x(4, 3).index(Torch.ones(DType.BOOL, 3)));
+    ERRORS.put("index_float_tensor", () -> x(4, 3).index(Torch.tensor(0.5f)));
+    ERRORS.put("index_negative_step", () -> x(4, 3).index(Idx.slice(null, null, -1)));
+    ERRORS.put("index_put_dtype", () -> x(4, 3).indexPut_(new Tensor[]{i64(0)}, Torch.ones(DType.INT64, 3), false));
+    ERRORS.put("index_put_shape", () -> x(4, 3).indexPut_(new Tensor[]{i64(0)}, Torch.ones(2), false));
+  }
 
   @TestFactory
   Stream<DynamicTest> errorsMatchPyTorch() {
     return GoldenFile.section(FILE, "errors").stream().map(e -> DynamicTest.dynamicTest(e.get("name").getAsString(), () -> {
       Supplier<Object> call = ERRORS.get(e.get("name").getAsString());
+      if (call == null) throw new AssertionError("no Java call for golden error " + e.get("name"));
       TorchException ex = assertThrows(TorchException.class, call::get);
       assertEquals(e.get("message").getAsString(), ex.getMessage());
     }));
