@@ -18,8 +18,12 @@ public abstract class GradFn {
   /** Where each input's gradient goes: one edge per forward input, null where no gradient is needed. */
   final Edge[] next;
 
-  /** Non-leaf tensors that asked for {@code retainGrad()}, by output slot. */
-  private Tensor[] retained;
+  /** Per output slot, in registration order: gradient hooks and retain_grad (PyTorch 1.13 runs them in one order). */
+  private List<PreHook>[] preHooks;
+
+  /** Sees (and may replace) the gradient arriving at one output slot before the node runs. */
+  @FunctionalInterface
+  interface PreHook { Tensor apply(Tensor grad, boolean createGraph); }
 
   GradFn(Edge[] next) { this.next = next; }
 
@@ -53,11 +57,26 @@ public abstract class GradFn {
   void release() {}
 
   void retainGradOf(int slot, Tensor t) {
-    if (retained == null) retained = new Tensor[numOutputs()];
-    retained[slot] = t;
+    addPreHook(slot, (g, createGraph) -> {
+      t.retainGradValue(g, createGraph);
+      return g;
+    });
   }
 
-  Tensor retainedAt(int slot) { return retained == null ? null : retained[slot]; }
+  @SuppressWarnings("unchecked")
+  Runnable addPreHook(int slot, PreHook h) {
+    if (preHooks == null) preHooks = new List[numOutputs()];
+    if (preHooks[slot] == null) preHooks[slot] = new ArrayList<>(1);
+    List<PreHook> list = preHooks[slot];
+    list.add(h);
+    return () -> list.remove(h);
+  }
+
+  Tensor runPreHooks(int slot, Tensor g, boolean createGraph) {
+    if (preHooks == null || preHooks[slot] == null) return g;
+    for (PreHook h : List.copyOf(preHooks[slot])) g = h.apply(g, createGraph);
+    return g;
+  }
 
   @Override public String toString() { return "<" + name() + " object>"; }
 

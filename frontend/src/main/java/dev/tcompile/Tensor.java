@@ -109,6 +109,26 @@ public class Tensor {
 
   public boolean retainsGrad() { return retainsGrad; }
 
+  /**
+   * {@code t.register_hook(fn)}: {@code hook} sees the gradient with respect to this tensor each backward pass and
+   * may return a replacement (null keeps it). On a leaf it runs before the gradient is accumulated into
+   * {@code grad()}; on a non-leaf before its node runs, in registration order with {@link #retainGrad()} (so
+   * retain_grad before a hook keeps the unmodified gradient, after it the modified one, as in PyTorch 1.13).
+   * {@code Autograd.grad} returns the gradient from before the hooks, as PyTorch does.
+   */
+  public RemovableHandle registerHook(java.util.function.UnaryOperator<Tensor> hook) {
+    if (!requiresGrad()) throw new TorchException("cannot register a hook on a tensor that doesn't require gradient");
+    GradFn.Edge e = gradEdge();
+    Runnable remove = e.fn().addPreHook(e.inputNr(), (g, createGraph) -> {
+      Tensor r = hook.apply(g);
+      if (r == null) return g;
+      if (!java.util.Arrays.equals(r.shapeArray(), g.shapeArray()))
+        throw new TorchException("hook '<lambda>' has changed the size of value");
+      return r;
+    });
+    return new RemovableHandle(remove);
+  }
+
   /** Backward from a one-element tensor. */
   public void backward() { backward(null, false, false); }
 
