@@ -173,6 +173,29 @@ public final class Torch {
 
   public static Tensor stack(int dim, Tensor... ts) { return Dispatcher.apply1(Indexing.STACK, Attrs.of("dim", dim), ts); }
 
+  /** {@code torch.chunk(x, chunks, dim)}. */
+  public static java.util.List<Tensor> chunk(Tensor x, int chunks, int dim) { return x.chunk(chunks, dim); }
+
+  /** {@code torch.split(x, splitSize, dim)}. */
+  public static java.util.List<Tensor> split(Tensor x, int splitSize, int dim) { return x.split(splitSize, dim); }
+
+  /** {@code torch.unbind(x, dim)}. */
+  public static java.util.List<Tensor> unbind(Tensor x, int dim) { return x.unbind(dim); }
+
+  /** {@code torch.rsub(x, other)}: {@code other - x} (RsubBackward0). */
+  public static Tensor rsub(Tensor x, Tensor other) { return x.rsub(other); }
+
+  /** {@code torch.rsub(x, 2.0)}, Python's {@code 2.0 - x} (RsubBackward1). */
+  public static Tensor rsub(Tensor x, double other) { return x.rsub(other); }
+
+  /** {@code torch.allclose(a, b)}. */
+  public static boolean allclose(Tensor a, Tensor b) { return a.allclose(b); }
+
+  public static boolean allclose(Tensor a, Tensor b, double rtol, double atol) { return a.allclose(b, rtol, atol, false); }
+
+  /** {@code torch.equal(a, b)}. */
+  public static boolean equal(Tensor a, Tensor b) { return a.equal(b); }
+
   /** {@code cond ? a : b} elementwise, broadcasting all three; cond must be bool. */
   public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Dispatcher.apply1(Elementwise.WHERE, Attrs.EMPTY, cond, a, b); }
 
