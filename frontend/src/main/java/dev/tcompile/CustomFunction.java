@@ -120,6 +120,9 @@ public abstract class CustomFunction {
 
     @Override public String name() { return fn.name(); }
 
+    /** Python prints a custom function's node with the module PyTorch creates its class in. */
+    @Override public String toString() { return "<torch.autograd.function." + name() + " object>"; }
+
     @Override int numOutputs() { return numOutputs; }
 
     @Override List<Tensor> apply(List<Tensor> gradOutputs, boolean[] needed) {

@@ -148,6 +148,9 @@ public final class Torch {
    */
   public static String pyRepr(double v) { return dev.tcompile.format.PyFloat.repr(v); }
 
+  /** Python's {@code f'{v:.Nf}'} (rounding the exact binary value half-even, as Python does). */
+  public static String pyFixed(double v, int digits) { return dev.tcompile.format.PyFloat.fixed(v, digits); }
+
   // ======================================== random ========================================
 
   /** Seeds the default generator: every later random call is reproducible. */
@@ -272,7 +275,9 @@ public final class Torch {
 
   /**
    * Python's {@code print(a, b, ...)}: values joined by spaces, null as {@code None}, booleans as
-   * {@code True}/{@code False} — so ported tutorials print what their Python originals print.
+   * {@code True}/{@code False}, doubles as Python's repr ({@link #pyRepr}), lists as tuples (split, chunk,
+   * nextEdges) — so ported tutorials print what their Python originals print. A Java float prints as NumPy prints
+   * a float32; print {@code item()} values, which Python reads as doubles, as {@code Torch.pyRepr(t.item())}.
    */
   public static void print(Object... values) {
     StringBuilder sb = new StringBuilder();
@@ -286,6 +291,12 @@ public final class Torch {
   static String pythonStr(Object o) {
     if (o == null) return "None";
     if (o instanceof Boolean b) return b ? "True" : "False";
+    if (o instanceof Double d) return pyRepr(d);
+    if (o instanceof java.util.List<?> l && !(o instanceof Size)) { // split/chunk/unbind/nextEdges: Python tuples
+      java.util.List<String> parts = new java.util.ArrayList<>(l.size());
+      for (Object e : l) parts.add(pythonStr(e));
+      return "(" + String.join(", ", parts) + (l.size() == 1 ? ",)" : ")");
+    }
     if (o instanceof int[] a) return "(" + String.join(", ", java.util.Arrays.stream(a).mapToObj(String::valueOf).toList())
         + (a.length == 1 ? ",)" : ")");
     return String.valueOf(o);

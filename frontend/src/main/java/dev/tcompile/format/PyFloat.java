@@ -13,7 +13,7 @@ public final class PyFloat {
   private PyFloat() {}
 
   /** {@code '{:.Nf}'.format(v)}. */
-  static String fixed(double v, int precision) {
+  public static String fixed(double v, int precision) {
     String special = special(v);
     if (special != null) return special;
     String digits = new BigDecimal(Math.abs(v)).setScale(precision, RoundingMode.HALF_EVEN).toPlainString();
