@@ -69,6 +69,7 @@ public abstract class CustomFunction {
     Set<Tensor> inputSet = identitySet(inputs);
     if (!any) {
       for (int i = 0; i < outs.length; i++) if (inputSet.contains(outs[i]) && !ctx.dirty.contains(outs[i])) outs[i] = outs[i].detach();
+      for (Tensor d : ctx.dirty) d.versionCounter().bump();
       ctx.freeze(outs, null);
       return outs;
     }
