@@ -56,6 +56,16 @@ class PortedOpsCompileTest {
   }
 
   @Test
+  void indexAndIndexPutGraphsPrintAndParseBack() {
+    Tensor x = Torch.randn(4, 3), v = Torch.randn(2, 3);
+    dev.tcompile.ir.Graph g = Torch.trace(xs -> xs[0].indexPut(new Tensor[]{xs[2]}, xs[1], true).index(Idx.all(), Idx.tensor(xs[2])),
+        x, v, i64(2, 1));
+    String text = dev.tcompile.ir.GraphPrinter.print(g);
+    assertTrue(text.contains("index_put(") && text.contains("accumulate=true"), text);
+    assertEquals(text, dev.tcompile.ir.GraphPrinter.print(dev.tcompile.ir.GraphParser.parse(text)));
+  }
+
+  @Test
   void indexPutThroughAViewIsAGraphBreakAndStillRight() {
     // the tracer does not follow writes through views: the signature runs eagerly (CopySlices), same values
     TensorFn fn = x -> { Tensor c = x[0].mul(1.0); c.indexPut_(new Idx[]{Idx.all(), Idx.of(1)}, x[1]); return c; };
