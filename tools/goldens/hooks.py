@@ -1,5 +1,5 @@
 """Writes frontend/src/test/resources/goldens/hooks.json: Tensor.register_hook in PyTorch 1.13 — leaf and non-leaf
-hooks, their order with retain_grad, removal, autograd.grad, fan-in and the errors.
+hooks, their order with retain_grad, removal, autograd.grad, fan-in and the errors — and module forward hooks.
 
 Run from the repository root:  /usr/bin/python3 tools/goldens/hooks.py
 """
@@ -67,6 +67,20 @@ def main():
         y.sum().backward()
     except RuntimeError as e:
         R["size_error"] = str(e)
+
+    # module forward pre-hooks and forward hooks (model(x) is Module.call in Java)
+    seq = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Tanh())
+    calls = []
+    h1 = seq[0].register_forward_pre_hook(lambda m, inp: (inp[0] * 2,))
+    h2 = seq[0].register_forward_hook(lambda m, inp, out: out + 1)
+    seq.register_forward_hook(lambda m, inp, out: calls.append([type(m).__name__, inp[0].tolist(), out.tolist()]))
+    seq[1].register_forward_pre_hook(lambda m, inp: calls.append([type(m).__name__, inp[0].tolist()]))
+    x = torch.tensor([-1.0, 0.5, 2.0])
+    y1 = seq(x)
+    h1.remove()
+    h2.remove()
+    y2 = seq(x)
+    R["module_hooks"] = {"y1": L(y1), "y2": L(y2), "calls": calls}
 
     with open(OUT, "w") as f:
         json.dump({"torch_version": torch.__version__, **R}, f, indent=1)

@@ -98,6 +98,32 @@ class TensorHookTest {
   }
 
   @Test
+  void moduleForwardHooksAndPreHooks() {
+    JsonObject c = G.getAsJsonObject("module_hooks");
+    List<String> calls = new ArrayList<>();
+    dev.tcompile.nn.Sequential seq = new dev.tcompile.nn.Sequential(new dev.tcompile.nn.ReLU(), new dev.tcompile.nn.Tanh());
+    RemovableHandle h1 = seq.get(0).registerForwardPreHook((m, in) -> new Tensor[]{in[0].mul(2L)});
+    RemovableHandle h2 = seq.get(0).registerForwardHook((m, in, out) -> out.add(1L));
+    seq.registerForwardHook((m, in, out) -> { calls.add("[Sequential, " + str(in[0]) + ", " + str(out) + "]"); return null; });
+    seq.get(1).registerForwardPreHook((m, in) -> { calls.add("[Tanh, " + str(in[0]) + "]"); return null; });
+    Tensor x = Torch.tensor(-1f, 0.5f, 2f);
+    Tensor y1 = seq.call(x);
+    h1.remove();
+    h2.remove();
+    Tensor y2 = seq.call(x);
+    assertEquals(py(c.get("y1")), str(y1));
+    assertEquals(py(c.get("y2")), str(y2));
+    List<String> want = new ArrayList<>();
+    for (JsonElement e : c.getAsJsonArray("calls")) {
+      var a = e.getAsJsonArray();
+      StringBuilder sb = new StringBuilder("[" + a.get(0).getAsString());
+      for (int i = 1; i < a.size(); i++) sb.append(", ").append(py(a.get(i)));
+      want.add(sb.append("]").toString());
+    }
+    assertEquals(want, calls);
+  }
+
+  @Test
   void errorsMatchPyTorch() {
     TorchException e = assertThrows(TorchException.class, () -> Torch.ones(2).registerHook(g -> g));
     assertEquals(G.get("no_grad_error").getAsString(), e.getMessage());
