@@ -12,6 +12,21 @@ public final class Autograd {
     Engine.run(roots, makeGrads(roots, gradients), retainGraph, createGraph, null, false);
   }
 
+  /** {@code torch.autograd.grad(output, inputs)}: a one-element output, the graph freed afterwards. */
+  public static Tensor[] grad(Tensor output, Tensor... inputs) { return grad(new Tensor[]{output}, inputs, null, false, false); }
+
+  /** {@code torch.autograd.grad(outputs, inputs)}. */
+  public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs) { return grad(outputs, inputs, null, false, false); }
+
+  /** {@code torch.autograd.grad(outputs, inputs, create_graph=...)}: retain_graph defaults to create_graph, as in PyTorch. */
+  public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, boolean createGraph) {
+    return grad(outputs, inputs, null, createGraph, createGraph);
+  }
+
+  public static java.util.List<Tensor> grad(java.util.List<Tensor> outputs, java.util.List<Tensor> inputs) {
+    return java.util.Arrays.asList(grad(outputs.toArray(Tensor[]::new), inputs.toArray(Tensor[]::new)));
+  }
+
   /** Gradients of {@code outputs} with respect to {@code inputs}; {@code .grad()} is left alone. */
   public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean retainGraph, boolean createGraph) {
     return grad(outputs, inputs, gradOutputs, retainGraph, createGraph, false);

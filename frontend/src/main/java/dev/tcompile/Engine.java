@@ -70,13 +70,11 @@ final class Engine {
         GradFn fn = ready.poll();
         Tensor[] buf = buffers.remove(fn);
         if (buf == null) buf = new Tensor[fn.numOutputs()];
-        for (int s = 0; s < buf.length; s++) {
-          Tensor keep = fn.retainedAt(s);
-          if (keep != null && buf[s] != null) keep.retainGradValue(buf[s], createGraph);
-        }
         List<int[]> caps = captures.get(fn);
         if (caps != null) for (int[] c : caps) captured[c[1]] = sum(captured[c[1]], buf[c[0]]);
         boolean execute = needed == null ? true : needed.contains(fn) && !(fn instanceof AccumulateGrad);
+        // tensor hooks and retain_grad run as the node's pre-hooks: after capture, only when it runs (as PyTorch's engine)
+        if (execute) for (int s = 0; s < buf.length; s++) if (buf[s] != null) buf[s] = fn.runPreHooks(s, buf[s], createGraph);
         List<Tensor> grads = null;
         if (execute && anyNonNull(buf)) {
           boolean[] want = new boolean[fn.next.length];

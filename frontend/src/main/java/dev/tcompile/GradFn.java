@@ -18,8 +18,12 @@ public abstract class GradFn {
   /** Where each input's gradient goes: one edge per forward input, null where no gradient is needed. */
   final Edge[] next;
 
-  /** Non-leaf tensors that asked for {@code retainGrad()}, by output slot. */
-  private Tensor[] retained;
+  /** Per output slot, in registration order: gradient hooks and retain_grad (PyTorch 1.13 runs them in one order). */
+  private List<PreHook>[] preHooks;
+
+  /** Sees (and may replace) the gradient arriving at one output slot before the node runs. */
+  @FunctionalInterface
+  interface PreHook { Tensor apply(Tensor grad, boolean createGraph); }
 
   GradFn(Edge[] next) { this.next = next; }
 
@@ -33,6 +37,16 @@ public abstract class GradFn {
     return Collections.unmodifiableList(out);
   }
 
+  /**
+   * PyTorch's {@code next_functions}: one (node, input number) pair per forward input, {@code (None, 0)} where
+   * that input needs no gradient.
+   */
+  public List<Edge> nextEdges() {
+    List<Edge> out = new ArrayList<>(next.length);
+    for (Edge e : next) out.add(e == null ? new Edge(null, 0) : e);
+    return Collections.unmodifiableList(out);
+  }
+
   /** Number of forward outputs (gradient slots this node receives). */
   abstract int numOutputs();
 
@@ -43,14 +57,31 @@ public abstract class GradFn {
   void release() {}
 
   void retainGradOf(int slot, Tensor t) {
-    if (retained == null) retained = new Tensor[numOutputs()];
-    retained[slot] = t;
+    addPreHook(slot, (g, createGraph) -> {
+      t.retainGradValue(g, createGraph);
+      return g;
+    });
   }
 
-  Tensor retainedAt(int slot) { return retained == null ? null : retained[slot]; }
+  @SuppressWarnings("unchecked")
+  Runnable addPreHook(int slot, PreHook h) {
+    if (preHooks == null) preHooks = new List[numOutputs()];
+    if (preHooks[slot] == null) preHooks[slot] = new ArrayList<>(1);
+    List<PreHook> list = preHooks[slot];
+    list.add(h);
+    return () -> list.remove(h);
+  }
+
+  Tensor runPreHooks(int slot, Tensor g, boolean createGraph) {
+    if (preHooks == null || preHooks[slot] == null) return g;
+    for (PreHook h : List.copyOf(preHooks[slot])) g = h.apply(g, createGraph);
+    return g;
+  }
 
   @Override public String toString() { return "<" + name() + " object>"; }
 
   /** An input of a node: the node that produces its gradient's destination and which of its slots. */
-  record Edge(GradFn fn, int inputNr) {}
+  public record Edge(GradFn fn, int inputNr) {
+    @Override public String toString() { return "(" + (fn == null ? "None" : fn.toString()) + ", " + inputNr + ")"; }
+  }
 }

@@ -109,6 +109,26 @@ public class Tensor {
 
   public boolean retainsGrad() { return retainsGrad; }
 
+  /**
+   * {@code t.register_hook(fn)}: {@code hook} sees the gradient with respect to this tensor each backward pass and
+   * may return a replacement (null keeps it). On a leaf it runs before the gradient is accumulated into
+   * {@code grad()}; on a non-leaf before its node runs, in registration order with {@link #retainGrad()} (so
+   * retain_grad before a hook keeps the unmodified gradient, after it the modified one, as in PyTorch 1.13).
+   * {@code Autograd.grad} returns the gradient from before the hooks, as PyTorch does.
+   */
+  public RemovableHandle registerHook(java.util.function.UnaryOperator<Tensor> hook) {
+    if (!requiresGrad()) throw new TorchException("cannot register a hook on a tensor that doesn't require gradient");
+    GradFn.Edge e = gradEdge();
+    Runnable remove = e.fn().addPreHook(e.inputNr(), (g, createGraph) -> {
+      Tensor r = hook.apply(g);
+      if (r == null) return g;
+      if (!java.util.Arrays.equals(r.shapeArray(), g.shapeArray()))
+        throw new TorchException("hook '<lambda>' has changed the size of value");
+      return r;
+    });
+    return new RemovableHandle(remove);
+  }
+
   /** Backward from a one-element tensor. */
   public void backward() { backward(null, false, false); }
 
@@ -147,6 +167,9 @@ public class Tensor {
   }
 
   public Tensor clone() { return Dispatcher.apply1(Views.CLONE, Attrs.EMPTY, this); }
+
+  /** {@code t._version}: how many in-place writes the storage (shared with views and detached aliases) has seen. */
+  public int version() { return version.get(); }
 
   // ---- internals for the engine and dispatcher ----
 
@@ -346,6 +369,60 @@ public class Tensor {
   /** {@code where(mask, value, self)}: elements where {@code mask} is true become {@code value}. */
   public Tensor maskedFill(Tensor mask, double value) { return Torch.where(mask, scalarOperand(value).to(dtype()), this); }
 
+  /** {@code self + alpha * other} (AddBackward0), PyTorch's {@code add(other, alpha=...)}. */
+  public Tensor add(Tensor o, double alpha) { return alpha == 1 ? add(o) : Dispatcher.apply1(Elementwise.ADD, Attrs.of("alpha", alpha), this, o); }
+  /** {@code self - alpha * other} (SubBackward0). */
+  public Tensor sub(Tensor o, double alpha) { return alpha == 1 ? sub(o) : Dispatcher.apply1(Elementwise.SUB, Attrs.of("alpha", alpha), this, o); }
+  /** {@code other - self} (RsubBackward0), {@code torch.rsub(self, other)}. */
+  public Tensor rsub(Tensor o) { return Dispatcher.apply1("RsubBackward0", Elementwise.SUB, Attrs.EMPTY, o, this); }
+  /** {@code v - self} (RsubBackward1): Python's {@code 1 - x}. */
+  public Tensor rsub(double v) { return Dispatcher.apply1("RsubBackward1", Elementwise.SUB, Attrs.EMPTY, scalarOperand(v), this); }
+  public Tensor rsub(long v) { return Dispatcher.apply1("RsubBackward1", Elementwise.SUB, Attrs.EMPTY, scalarOperand(v), this); }
+  /** {@code v / self}: Python's {@code 2 / x} (ReciprocalBackward0 then MulBackward0, as PyTorch records it). */
+  public Tensor rdiv(double v) { return reciprocal().mul(v); }
+  /** {@code self + value * t1 * t2} (AddcmulBackward0). */
+  public Tensor addcmul(Tensor t1, Tensor t2, double value) { return Dispatcher.apply1(dev.tcompile.ir.ops.Addc.ADDCMUL, Attrs.of("value", value), this, t1, t2); }
+  public Tensor addcmul(Tensor t1, Tensor t2) { return addcmul(t1, t2, 1.0); }
+  /** {@code self + value * t1 / t2} (AddcdivBackward0). */
+  public Tensor addcdiv(Tensor t1, Tensor t2, double value) { return Dispatcher.apply1(dev.tcompile.ir.ops.Addc.ADDCDIV, Attrs.of("value", value), this, t1, t2); }
+  public Tensor addcdiv(Tensor t1, Tensor t2) { return addcdiv(t1, t2, 1.0); }
+
+  /**
+   * {@code torch.allclose}: {@code |self - other| <= atol + rtol * |other|} everywhere (after broadcasting), NaN
+   * never close. Reads values on the host, so inside {@code Torch.compile} it is a graph break.
+   */
+  public boolean allclose(Tensor other) { return allclose(other, 1e-5, 1e-8, false); }
+
+  public boolean allclose(Tensor other, double rtol, double atol, boolean equalNan) {
+    if (dtype() != other.dtype())
+      throw new TorchException(dtype().legacyName() + " did not match " + other.dtype().legacyName());
+    Tracing.graphBreak(this, "allclose()");
+    Tracing.graphBreak(other, "allclose()");
+    int[] shape = Shapes.broadcast(data.shape(), other.data.shape());
+    NDArray a = data.view(shape, Shapes.broadcastStrides(data.shape(), data.strides(), shape), data.offset()).contiguous();
+    NDArray b = other.data.view(shape, Shapes.broadcastStrides(other.data.shape(), other.data.strides(), shape), other.data.offset()).contiguous();
+    for (long i = 0, n = a.numel(); i < n; i++) {
+      double x = a.getDouble((int) i), y = b.getDouble((int) i);
+      if (x == y) continue;
+      if (Double.isNaN(x) || Double.isNaN(y)) { if (equalNan && Double.isNaN(x) && Double.isNaN(y)) continue; return false; }
+      if (dtype() == DType.FLOAT32) {
+        float err = Math.abs((float) x - (float) y), allowed = (float) atol + Math.abs((float) rtol * (float) y);
+        if (!(Float.isFinite(err) && err <= allowed)) return false;
+      } else if (!(Math.abs(x - y) <= atol + Math.abs(rtol * y))) return false;
+    }
+    return true;
+  }
+
+  /** {@code torch.equal}: same shape and the same values (NaN is not equal to itself). A graph break when traced. */
+  public boolean equal(Tensor other) {
+    Tracing.graphBreak(this, "equal()");
+    Tracing.graphBreak(other, "equal()");
+    if (!java.util.Arrays.equals(data.shape(), other.data.shape())) return false;
+    NDArray a = data.contiguous(), b = other.data.contiguous();
+    for (int i = 0, n = (int) a.numel(); i < n; i++) if (!(a.getDouble(i) == b.getDouble(i))) return false;
+    return true;
+  }
+
   // ======================================== reductions ========================================
 
   private Tensor reduce(OpDef op, String name, Attrs a) { return Dispatcher.apply1(name, op, a, this); }
@@ -529,6 +606,141 @@ public class Tensor {
 
   public Tensor gather(int dim, Tensor index) { return Dispatcher.apply1(Indexing.GATHER, Attrs.of("dim", dim), this, index); }
 
+  /** {@code view(other.shape)} (ViewBackward0). */
+  public Tensor viewAs(Tensor other) { return view(other.shapeArray()); }
+
+  /**
+   * {@code torch.split(x, splitSize, dim)}: pieces of {@code splitSize} along {@code dim} (the last may be
+   * smaller), views of this tensor (SplitBackward0). Unlike PyTorch, writing in place into a piece is allowed.
+   */
+  public List<Tensor> split(int splitSize, int dim) {
+    int d = Shapes.wrapDim(dim, dim());
+    if (dim() == 0) throw new TorchException("split expects at least a 1-dimensional tensor");
+    int size = data.shape()[d];
+    if (splitSize < 0) throw new TorchException("split expects split_size be non-negative, but got split_size=" + splitSize);
+    if (splitSize == 0 && size != 0)
+      throw new TorchException("split_size can only be 0 if dimension size is 0, but got dimension size of " + size);
+    int n = splitSize == 0 ? 1 : Math.max((size + splitSize - 1) / splitSize, 1);
+    List<Tensor> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int start = i * splitSize, end = Math.min(size, start + splitSize);
+      out.add(piece("SplitBackward0", d, start, end));
+    }
+    return out;
+  }
+
+  public List<Tensor> split(int splitSize) { return split(splitSize, 0); }
+
+  /** {@code torch.split(x, [sizes], dim)} (SplitWithSizesBackward0). */
+  public List<Tensor> split(int[] sizes, int dim) {
+    int d = Shapes.wrapDim(dim, dim());
+    if (dim() == 0) throw new TorchException("split expects at least a 1-dimensional tensor");
+    int size = data.shape()[d], sum = 0;
+    for (int s : sizes) {
+      if (s < 0) throw new TorchException("split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=" + Shapes.str(sizes));
+      sum += s;
+    }
+    if (sum != size)
+      throw new TorchException("split_with_sizes expects split_sizes to sum exactly to " + size + " (input tensor's size at dimension "
+          + d + "), but got split_sizes=" + Shapes.str(sizes));
+    List<Tensor> out = new ArrayList<>(sizes.length);
+    for (int i = 0, at = 0; i < sizes.length; at += sizes[i++]) out.add(piece("SplitWithSizesBackward0", d, at, at + sizes[i]));
+    return out;
+  }
+
+  /** {@code x.chunk(chunks, dim)}: split into pieces of {@code ceil(size / chunks)} (SplitBackward0). */
+  public List<Tensor> chunk(int chunks, int dim) {
+    if (dim() == 0) throw new TorchException("chunk expects at least a 1-dimensional tensor");
+    if (chunks <= 0) throw new TorchException("chunk expects `chunks` to be greater than 0, got: " + chunks);
+    int size = data.shape()[Shapes.wrapDim(dim, dim())];
+    int splitSize = (size + chunks - 1) / chunks;
+    if (splitSize == 0 && size == 0) {
+      List<Tensor> out = new ArrayList<>(chunks);
+      for (int i = 0; i < chunks; i++) out.add(piece("SplitBackward0", Shapes.wrapDim(dim, dim()), 0, 0));
+      return out;
+    }
+    return split(splitSize, dim);
+  }
+
+  public List<Tensor> chunk(int chunks) { return chunk(chunks, 0); }
+
+  /** {@code x.unbind(dim)}: the slices along {@code dim}, that dim removed (UnbindBackward0). */
+  public List<Tensor> unbind(int dim) {
+    if (dim() == 0) throw new TorchException("Dimension specified as 0 but tensor has no dimensions");
+    int d = Shapes.wrapDim(dim, dim());
+    int n = data.shape()[d];
+    List<Tensor> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) out.add(Dispatcher.apply1("UnbindBackward0", Views.SELECT, Attrs.of("dim", d, "index", i), this));
+    return out;
+  }
+
+  public List<Tensor> unbind() { return unbind(0); }
+
+  /** {@code torch.tensor_split(x, sections, dim)}: the first {@code size % sections} pieces one longer (SliceBackward0). */
+  public List<Tensor> tensorSplit(int sections, int dim) {
+    if (dim() == 0) throw new TorchException("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims");
+    if (sections <= 0) throw new TorchException("number of sections must be larger than 0, got " + sections);
+    int d = Shapes.wrapDim(dim, dim());
+    int size = data.shape()[d], min = size / sections, extra = size % sections;
+    List<Tensor> out = new ArrayList<>(sections);
+    for (int i = 0, at = 0; i < sections; i++) {
+      int len = min + (i < extra ? 1 : 0);
+      out.add(piece(null, d, at, at + len));
+      at += len;
+    }
+    return out;
+  }
+
+  /** {@code torch.tensor_split(x, indices, dim)}: pieces {@code [0, i0), [i0, i1), ..., [ik, size)} (SliceBackward0). */
+  public List<Tensor> tensorSplit(int[] indices, int dim) {
+    if (dim() == 0) throw new TorchException("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims");
+    int d = Shapes.wrapDim(dim, dim());
+    List<Tensor> out = new ArrayList<>(indices.length + 1);
+    int prev = 0;
+    for (int i = 0; i <= indices.length; i++) {
+      int end = i < indices.length ? indices[i] : data.shape()[d];
+      out.add(slice(d, prev, end, 1));
+      prev = end;
+    }
+    return out;
+  }
+
+  private Tensor piece(String gradName, int d, int start, int end) {
+    return Dispatcher.apply1(gradName, Views.SLICE, Attrs.of("dim", d, "start", start, "end", end, "step", 1), this);
+  }
+
+  /**
+   * Python's subscript {@code x[...]}: integers, slices, None and the ellipsis make views (SelectBackward0,
+   * SliceBackward0, UnsqueezeBackward0); int64 index tensors and bool masks index as PyTorch's advanced indexing
+   * does (IndexBackward0). See {@link Idx} for the spelling of each entry.
+   */
+  public Tensor index(Idx... indices) { return Indexer.index(this, indices); }
+
+  /** {@code x[indices]} with one int64 index tensor or bool mask. */
+  public Tensor index(Tensor indices) { return index(Idx.tensor(indices)); }
+
+  /**
+   * Python's {@code x[...] = values}: the basic entries pick a view, then index tensors write through
+   * {@code index_put_} (IndexPutBackward0; CopySlices when the view is not this tensor), or, without index tensors,
+   * {@code copy_} broadcasts {@code values} into the view. Returns this tensor.
+   */
+  public Tensor indexPut_(Idx[] indices, Tensor values) { return Indexer.indexPut(this, indices, values); }
+
+  /** {@code x[...] = 2.5}: a Python number, converted to this tensor's dtype. */
+  public Tensor indexPut_(Idx[] indices, double value) {
+    return indexPut_(indices, new Tensor(NDArray.scalar(dtype(), value)));
+  }
+
+  /** {@code x.index_put_(indices, values, accumulate)}: one index tensor per leading dim; accumulate adds repeats up. */
+  public Tensor indexPut_(Tensor[] indices, Tensor values, boolean accumulate) {
+    return Indexer.indexPutTensors(this, indices, values, accumulate, true);
+  }
+
+  /** The out-of-place {@code x.index_put(indices, values, accumulate)}. */
+  public Tensor indexPut(Tensor[] indices, Tensor values, boolean accumulate) {
+    return Indexer.indexPutTensors(this, indices, values, accumulate, false);
+  }
+
   // ======================================== matrix products ========================================
 
   public Tensor mm(Tensor o) { return call(dev.tcompile.ir.ops.LinearAlgebra.MM, this, o); }
@@ -553,6 +765,37 @@ public class Tensor {
   public Tensor div_(Tensor o) { return InPlace.apply(this, Elementwise.DIV, Attrs.EMPTY, o); }
   public Tensor div_(double v) { return div_(scalarOperand(v)); }
   public Tensor div_(long v) { return div_(scalarOperand(v)); }
+  /** {@code self += alpha * other} (AddBackward0). */
+  public Tensor add_(Tensor o, double alpha) { return alpha == 1 ? add_(o) : InPlace.apply(this, Elementwise.ADD, Attrs.of("alpha", alpha), o); }
+  /** {@code self -= alpha * other} (SubBackward0). */
+  public Tensor sub_(Tensor o, double alpha) { return alpha == 1 ? sub_(o) : InPlace.apply(this, Elementwise.SUB, Attrs.of("alpha", alpha), o); }
+  /** {@code self += value * t1 * t2} (AddcmulBackward0). */
+  public Tensor addcmul_(Tensor t1, Tensor t2, double value) { return InPlace.apply(this, dev.tcompile.ir.ops.Addc.ADDCMUL, Attrs.of("value", value), t1, t2); }
+  public Tensor addcmul_(Tensor t1, Tensor t2) { return addcmul_(t1, t2, 1.0); }
+  /** {@code self += value * t1 / t2} (AddcdivBackward0). */
+  public Tensor addcdiv_(Tensor t1, Tensor t2, double value) { return InPlace.apply(this, dev.tcompile.ir.ops.Addc.ADDCDIV, Attrs.of("value", value), t1, t2); }
+  public Tensor addcdiv_(Tensor t1, Tensor t2) { return addcdiv_(t1, t2, 1.0); }
+  private Tensor unary_(UnaryOp k) { return InPlace.apply(this, Elementwise.unary(k), Attrs.EMPTY); }
+  public Tensor neg_() { return unary_(UnaryOp.NEG); }
+  public Tensor abs_() { return unary_(UnaryOp.ABS); }
+  public Tensor exp_() { return unary_(UnaryOp.EXP); }
+  public Tensor log_() { return unary_(UnaryOp.LOG); }
+  public Tensor log1p_() { return unary_(UnaryOp.LOG1P); }
+  public Tensor expm1_() { return unary_(UnaryOp.EXPM1); }
+  public Tensor sqrt_() { return unary_(UnaryOp.SQRT); }
+  public Tensor rsqrt_() { return unary_(UnaryOp.RSQRT); }
+  public Tensor sin_() { return unary_(UnaryOp.SIN); }
+  public Tensor cos_() { return unary_(UnaryOp.COS); }
+  public Tensor tanh_() { return unary_(UnaryOp.TANH); }
+  public Tensor sigmoid_() { return unary_(UnaryOp.SIGMOID); }
+  public Tensor erf_() { return unary_(UnaryOp.ERF); }
+  public Tensor reciprocal_() { return unary_(UnaryOp.RECIPROCAL); }
+  public Tensor sign_() { return unary_(UnaryOp.SIGN); }
+  public Tensor floor_() { return unary_(UnaryOp.FLOOR); }
+  public Tensor ceil_() { return unary_(UnaryOp.CEIL); }
+  public Tensor round_() { return unary_(UnaryOp.ROUND); }
+  /** In-place {@code x * x}, recorded as {@code pow_(2)} (PowBackward0). */
+  public Tensor square_() { return InPlace.apply(this, Elementwise.POW_SCALAR, Attrs.of("exponent", 2L)); }
   public Tensor pow_(double p) { return InPlace.apply(this, Elementwise.POW_SCALAR, Attrs.of("exponent", p)); }
   public Tensor clamp_(double min, double max) { return InPlace.apply(this, Elementwise.CLAMP, Attrs.of("min", min, "max", max)); }
   public Tensor relu_() { return InPlace.apply(this, Elementwise.unary(UnaryOp.RELU), Attrs.EMPTY); }

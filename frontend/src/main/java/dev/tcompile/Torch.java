@@ -130,14 +130,39 @@ public final class Torch {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
+  /**
+   * {@code torch.linspace} with PyTorch's float32 CPU kernel: the step is computed in float32, the first half
+   * counts up from {@code start} and the second half down from {@code end}; full vector blocks (8 lanes, AVX2)
+   * start from their first index's value and add {@code j * step}, the remainder is computed element by element.
+   * Bit-exact up to 32768 steps (beyond, PyTorch splits the range across threads).
+   */
   public static Tensor linspace(double start, double end, int steps) {
     if (steps < 0) throw new TorchException("number of steps must be non-negative");
     float[] d = new float[steps];
-    double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-    int half = steps / 2;
-    for (int i = 0; i < steps; i++) d[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+    float s = (float) start, e = (float) end;
+    if (steps == 1) d[0] = s;
+    if (steps > 1) {
+      float step = (e - s) / (steps - 1);
+      int half = steps / 2, lanes = 8, vectorEnd = steps / (2 * lanes) * (2 * lanes); // ATen stores two vectors per round
+      // ATen's compiled kernel fuses start + step * i and end - step * k into one rounding (FMA); the lanes of a
+      // vector block are base + j * step with two roundings (matched against PyTorch 1.13 on an AVX2 build)
+      for (int i = 0; i < vectorEnd; i += lanes) {
+        float base = i < half ? Math.fma(step, (float) i, s) : Math.fma(-step, (float) (steps - i - 1), e);
+        for (int j = 0; j < lanes; j++) d[i + j] = base + j * step;
+      }
+      for (int i = vectorEnd; i < steps; i++) d[i] = i < half ? Math.fma(step, (float) i, s) : Math.fma(-step, (float) (steps - i - 1), e);
+    }
     return Tensor.wrap(NDArray.wrap(d, steps));
   }
+
+  /**
+   * Python's {@code repr(float)}: what {@code print(t.item())} shows for a value read as a double, e.g.
+   * {@code 209.95835876464844} (the shortest digits that round-trip, with Python's exponent spelling).
+   */
+  public static String pyRepr(double v) { return dev.tcompile.format.PyFloat.repr(v); }
+
+  /** Python's {@code f'{v:.Nf}'} (rounding the exact binary value half-even, as Python does). */
+  public static String pyFixed(double v, int digits) { return dev.tcompile.format.PyFloat.fixed(v, digits); }
 
   // ======================================== random ========================================
 
@@ -163,6 +188,29 @@ public final class Torch {
   public static Tensor cat(java.util.List<Tensor> ts, int dim) { return cat(dim, ts.toArray(new Tensor[0])); }
 
   public static Tensor stack(int dim, Tensor... ts) { return Dispatcher.apply1(Indexing.STACK, Attrs.of("dim", dim), ts); }
+
+  /** {@code torch.chunk(x, chunks, dim)}. */
+  public static java.util.List<Tensor> chunk(Tensor x, int chunks, int dim) { return x.chunk(chunks, dim); }
+
+  /** {@code torch.split(x, splitSize, dim)}. */
+  public static java.util.List<Tensor> split(Tensor x, int splitSize, int dim) { return x.split(splitSize, dim); }
+
+  /** {@code torch.unbind(x, dim)}. */
+  public static java.util.List<Tensor> unbind(Tensor x, int dim) { return x.unbind(dim); }
+
+  /** {@code torch.rsub(x, other)}: {@code other - x} (RsubBackward0). */
+  public static Tensor rsub(Tensor x, Tensor other) { return x.rsub(other); }
+
+  /** {@code torch.rsub(x, 2.0)}, Python's {@code 2.0 - x} (RsubBackward1). */
+  public static Tensor rsub(Tensor x, double other) { return x.rsub(other); }
+
+  /** {@code torch.allclose(a, b)}. */
+  public static boolean allclose(Tensor a, Tensor b) { return a.allclose(b); }
+
+  public static boolean allclose(Tensor a, Tensor b, double rtol, double atol) { return a.allclose(b, rtol, atol, false); }
+
+  /** {@code torch.equal(a, b)}. */
+  public static boolean equal(Tensor a, Tensor b) { return a.equal(b); }
 
   /** {@code cond ? a : b} elementwise, broadcasting all three; cond must be bool. */
   public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Dispatcher.apply1(Elementwise.WHERE, Attrs.EMPTY, cond, a, b); }
@@ -231,7 +279,9 @@ public final class Torch {
 
   /**
    * Python's {@code print(a, b, ...)}: values joined by spaces, null as {@code None}, booleans as
-   * {@code True}/{@code False} — so ported tutorials print what their Python originals print.
+   * {@code True}/{@code False}, doubles as Python's repr ({@link #pyRepr}), lists as tuples (split, chunk,
+   * nextEdges) — so ported tutorials print what their Python originals print. A Java float prints as NumPy prints
+   * a float32; print {@code item()} values, which Python reads as doubles, as {@code Torch.pyRepr(t.item())}.
    */
   public static void print(Object... values) {
     StringBuilder sb = new StringBuilder();
@@ -245,6 +295,12 @@ public final class Torch {
   static String pythonStr(Object o) {
     if (o == null) return "None";
     if (o instanceof Boolean b) return b ? "True" : "False";
+    if (o instanceof Double d) return pyRepr(d);
+    if (o instanceof java.util.List<?> l && !(o instanceof Size)) { // split/chunk/unbind/nextEdges: Python tuples
+      java.util.List<String> parts = new java.util.ArrayList<>(l.size());
+      for (Object e : l) parts.add(pythonStr(e));
+      return "(" + String.join(", ", parts) + (l.size() == 1 ? ",)" : ")");
+    }
     if (o instanceof int[] a) return "(" + String.join(", ", java.util.Arrays.stream(a).mapToObj(String::valueOf).toList())
         + (a.length == 1 ? ",)" : ")");
     return String.valueOf(o);

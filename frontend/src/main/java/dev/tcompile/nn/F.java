@@ -279,6 +279,22 @@ public final class F {
 
   public static Tensor nllLoss(Tensor input, Tensor target) { return Losses.nllLoss(input, target, null, -100, "mean"); }
 
+  /** {@code F.nll_loss(input, target, reduction="sum")}. */
+  public static Tensor nllLoss(Tensor input, Tensor target, String reduction) { return Losses.nllLoss(input, target, null, -100, reduction); }
+
+  /** {@code F.cross_entropy(input, target, reduction="sum")}. */
+  public static Tensor crossEntropy(Tensor input, Tensor target, String reduction) {
+    return Losses.crossEntropy(input, target, null, -100, reduction, 0);
+  }
+
+  public static Tensor binaryCrossEntropy(Tensor input, Tensor target, String reduction) {
+    return Losses.binaryCrossEntropy(input, target, null, reduction);
+  }
+
+  public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, String reduction) {
+    return Losses.binaryCrossEntropyWithLogits(input, target, null, reduction, null);
+  }
+
   public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, long ignoreIndex, String reduction) {
     return Losses.nllLoss(input, target, weight, ignoreIndex, reduction);
   }

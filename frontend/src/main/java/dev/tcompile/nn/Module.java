@@ -40,6 +40,20 @@ public abstract class Module {
     return forward(inputs[0]);
   }
 
+  private final ModuleHooks hooks = ModuleHooks.create();
+
+  /**
+   * {@code module(x)}: the forward pre-hooks (which may replace the inputs), {@link #forward(Tensor...)}, then the
+   * forward hooks (which may replace the output). {@code forward} called directly runs no hooks, as in PyTorch.
+   */
+  public final Tensor call(Tensor... inputs) { return hooks.call(this, inputs); }
+
+  /** {@code register_forward_pre_hook}: {@code hook(module, inputs)} returns new inputs or null. */
+  public dev.tcompile.RemovableHandle registerForwardPreHook(ModuleHooks.ForwardPreHook hook) { return hooks.addPre(hook); }
+
+  /** {@code register_forward_hook}: {@code hook(module, inputs, output)} returns a new output or null. */
+  public dev.tcompile.RemovableHandle registerForwardHook(ModuleHooks.ForwardHook hook) { return hooks.addPost(hook); }
+
   /** Fails as Python would when a module that takes {@code n} inputs gets another number. */
   protected final void expectInputs(Tensor[] inputs, int n) {
     if (inputs.length != n)

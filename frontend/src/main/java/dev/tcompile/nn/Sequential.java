@@ -30,7 +30,7 @@ public class Sequential extends Module {
   public int size() { return layers.size(); }
 
   @Override public Tensor forward(Tensor x) {
-    for (Module m : layers) x = m.forward(x);
+    for (Module m : layers) x = m.call(x); // module(x): the layers' hooks run
     return x;
   }
 }

@@ -14,18 +14,24 @@ import java.util.List;
 final class GoldenFile {
   private GoldenFile() {}
 
-  private static JsonObject ops;
+  private static final java.util.Map<String, JsonObject> FILES = new java.util.HashMap<>();
 
-  static synchronized JsonObject ops() {
-    if (ops == null) {
-      try (InputStream in = GoldenFile.class.getResourceAsStream("/goldens/ops.json")) {
-        if (in == null) throw new IllegalStateException("goldens/ops.json missing from test resources");
-        ops = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+  static JsonObject ops() { return file("ops.json"); }
+
+  /** goldens/ports.json-style files in the same format (tools/goldens/ops_ports.py writes ops_ports.json). */
+  static synchronized JsonObject file(String name) {
+    return FILES.computeIfAbsent(name, n -> {
+      try (InputStream in = GoldenFile.class.getResourceAsStream("/goldens/" + n)) {
+        if (in == null) throw new IllegalStateException("goldens/" + n + " missing from test resources");
+        return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-    return ops;
+    });
+  }
+
+  static List<JsonObject> section(String file, String name) {
+    return file(file).getAsJsonArray(name).asList().stream().map(JsonElement::getAsJsonObject).toList();
   }
 
   /** The objects of one top-level array: "cases", "errors" or "double_backward". */

@@ -148,5 +148,80 @@ final class OpCalls {
     put("clamp_", (x, a) -> x[0].clone().clamp_(d(a, "min"), d(a, "max")));
   }
 
+  static {
+    put("chunk", (x, a) -> arr(x[0].chunk(i(a, "chunks"), i(a, "dim"))));
+    put("split", (x, a) -> arr(x[0].split(i(a, "size"), i(a, "dim"))));
+    put("split_sizes", (x, a) -> arr(x[0].split(ints(a, "sizes"), i(a, "dim"))));
+    put("unbind", (x, a) -> arr(x[0].unbind(i(a, "dim"))));
+    put("tensor_split", (x, a) -> arr(x[0].tensorSplit(i(a, "sections"), i(a, "dim"))));
+    put("tensor_split_indices", (x, a) -> arr(x[0].tensorSplit(ints(a, "indices"), i(a, "dim"))));
+    put("view_as", (x, a) -> x[0].viewAs(x[1]));
+    put("add_alpha", (x, a) -> x[0].add(x[1], d(a, "alpha")));
+    put("sub_alpha", (x, a) -> x[0].sub(x[1], d(a, "alpha")));
+    put("add_alpha_", (x, a) -> x[0].clone().add_(x[1], d(a, "alpha")));
+    put("sub_alpha_", (x, a) -> x[0].clone().sub_(x[1], d(a, "alpha")));
+    put("rsub", (x, a) -> x[0].rsub(x[1]));
+    put("rsub_scalar", (x, a) -> x[0].rsub(d(a, "value")));
+    put("addcmul", (x, a) -> x[0].addcmul(x[1], x[2], d(a, "value")));
+    put("addcdiv", (x, a) -> x[0].addcdiv(x[1], x[2], d(a, "value")));
+    put("addcmul_", (x, a) -> x[0].clone().addcmul_(x[1], x[2], d(a, "value")));
+    put("addcdiv_", (x, a) -> x[0].clone().addcdiv_(x[1], x[2], d(a, "value")));
+    put("neg_", (x, a) -> x[0].clone().neg_());
+    put("abs_", (x, a) -> x[0].clone().abs_());
+    put("exp_", (x, a) -> x[0].clone().exp_());
+    put("log_", (x, a) -> x[0].clone().log_());
+    put("log1p_", (x, a) -> x[0].clone().log1p_());
+    put("expm1_", (x, a) -> x[0].clone().expm1_());
+    put("sqrt_", (x, a) -> x[0].clone().sqrt_());
+    put("rsqrt_", (x, a) -> x[0].clone().rsqrt_());
+    put("sin_", (x, a) -> x[0].clone().sin_());
+    put("cos_", (x, a) -> x[0].clone().cos_());
+    put("tanh_", (x, a) -> x[0].clone().tanh_());
+    put("sigmoid_", (x, a) -> x[0].clone().sigmoid_());
+    put("erf_", (x, a) -> x[0].clone().erf_());
+    put("reciprocal_", (x, a) -> x[0].clone().reciprocal_());
+    put("sign_", (x, a) -> x[0].clone().sign_());
+    put("floor_", (x, a) -> x[0].clone().floor_());
+    put("ceil_", (x, a) -> x[0].clone().ceil_());
+    put("round_", (x, a) -> x[0].clone().round_());
+    put("square_", (x, a) -> x[0].clone().square_());
+    put("relu_", (x, a) -> x[0].clone().relu_());
+  }
+
+  static {
+    put("index", (x, a) -> x[0].index(spec(x, a)));
+    put("index_put", (x, a) -> {
+      Tensor c = x[0].clone();
+      return a.has("value") && !a.get("value").isJsonNull() ? c.indexPut_(spec(x, a), d(a, "value")) : c.indexPut_(spec(x, a), x[1]);
+    });
+    put("index_put_accumulate", (x, a) -> x[0].clone().indexPut_(java.util.Arrays.copyOfRange(x, 2, x.length), x[1], true));
+  }
+
+  /** The Idx entries of an ops_ports.py subscript spec. */
+  private static dev.tcompile.Idx[] spec(Tensor[] x, JsonObject a) {
+    var entries = a.getAsJsonArray("spec");
+    dev.tcompile.Idx[] out = new dev.tcompile.Idx[entries.size()];
+    for (int k = 0; k < out.length; k++) {
+      JsonObject e = entries.get(k).getAsJsonObject();
+      out[k] = switch (e.get("k").getAsString()) {
+        case "int" -> dev.tcompile.Idx.at(l(e, "v"));
+        case "slice" -> dev.tcompile.Idx.slice(opt(e, "start"), opt(e, "stop"), opt(e, "step"));
+        case "none" -> dev.tcompile.Idx.none();
+        case "ellipsis" -> dev.tcompile.Idx.ellipsis();
+        case "tensor" -> dev.tcompile.Idx.tensor(x[i(e, "input")]);
+        case "list" -> {
+          long[] v = e.getAsJsonArray("v").asList().stream().mapToLong(j -> j.getAsLong()).toArray();
+          yield dev.tcompile.Idx.of(v);
+        }
+        default -> throw new IllegalArgumentException(e.toString());
+      };
+    }
+    return out;
+  }
+
+  private static Integer opt(JsonObject e, String k) { return e.has(k) && !e.get(k).isJsonNull() ? e.get(k).getAsInt() : null; }
+
+  private static Tensor[] arr(java.util.List<Tensor> ts) { return ts.toArray(Tensor[]::new); }
+
   private static Tensor[] pair(Tensor.ValuesIndices r) { return new Tensor[]{r.values(), r.indices()}; }
 }

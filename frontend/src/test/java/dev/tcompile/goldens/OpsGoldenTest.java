@@ -34,7 +34,7 @@ class OpsGoldenTest {
     }));
   }
 
-  private static void check(JsonObject c) {
+  static void check(JsonObject c) {
     String name = c.get("name").getAsString();
     List<Tensor> leaves = new ArrayList<>();
     List<Tensor> inputs = new ArrayList<>();

@@ -2,6 +2,8 @@ package dev.tcompile.ir;
 
 import dev.tcompile.TorchException;
 import dev.tcompile.ir.ops.Activations;
+import dev.tcompile.ir.ops.Addc;
+import dev.tcompile.ir.ops.AdvancedIndexing;
 import dev.tcompile.ir.ops.Convolution;
 import dev.tcompile.ir.ops.Creation;
 import dev.tcompile.ir.ops.Elementwise;
@@ -34,7 +36,7 @@ public final class OpRegistry {
   /** Holders of {@code public static final OpDef} fields; later op families add their class here. */
   private static final Class<?>[] FAMILIES = {
     Elementwise.class, Reductions.class, Views.class, LinearAlgebra.class, Indexing.class, Creation.class, Activations.class,
-    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, Normalization.class, Embedding.class, Sampling.class, GeluTanh.class,
+    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, Normalization.class, Embedding.class, Sampling.class, GeluTanh.class, Addc.class, AdvancedIndexing.class,
   };
 
   static {

@@ -79,6 +79,7 @@ public final class Elementwise {
 
     @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && isFloat(in[0]); }
     @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) { return ops.unary(k, in.get(0)); }
+    @Override public String gradFnName(Attrs a) { return k == UnaryOp.LOG1P ? "Log1PBackward0" : super.gradFnName(a); }
 
     @Override public boolean savesInput(Attrs a, int i) {
       return switch (k) { case ABS, LOG, SIN, COS, GELU, ERF, LOG1P -> true; default -> false; };
@@ -149,12 +150,18 @@ public final class Elementwise {
         throw new TorchException("Subtraction, the `-` operator, with a bool tensor is not supported. "
             + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
       if (k == BinaryOp.POW && bool0 && bool1) throw new TorchException("\"pow\" not implemented for 'Bool'");
+      if (a.has("alpha") && c != DType.FLOAT32 && a.getDouble("alpha") != Math.rint(a.getDouble("alpha")))
+        throw new TorchException("For integral input tensors, argument alpha must not be a floating point number.");
       boolean pred = k.isComparison() || k.isLogical();
       return one(TensorType.of(pred ? DType.BOOL : c, shape));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return one(Pointwise.binary(k, in[0], in[1], computeType(k, in[0].dtype(), in[1].dtype())));
+      DType c = computeType(k, in[0].dtype(), in[1].dtype());
+      NDArray other = in[1];
+      // add/sub with alpha: other * alpha first (in the compute dtype), then the op
+      if (a.has("alpha")) other = Pointwise.binary(BinaryOp.MUL, other, NDArray.scalar(c, a.getDouble("alpha")), c);
+      return one(Pointwise.binary(k, in[0], other, c));
     }
 
     @Override public boolean hasBody(Attrs a, TensorType... in) {
@@ -163,10 +170,16 @@ public final class Elementwise {
       return computeType(k, in[0].dtype(), in[1].dtype()) == DType.FLOAT32;
     }
 
+    /** As the kernel: with {@code alpha}, the other operand is multiplied by it first, in float32. */
     @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
       DType c = k.isLogical() ? DType.BOOL : DType.FLOAT32;
-      return ops.binary(k, ops.castTo(in.get(0), c), ops.castTo(in.get(1), c));
+      E other = ops.castTo(in.get(1), c);
+      if (a.has("alpha")) other = ops.mul(other, ops.f32(a.getDouble("alpha")));
+      return ops.binary(k, ops.castTo(in.get(0), c), other);
     }
+
+    /** The alpha of {@code add(other, alpha=...)}; 1 when absent. */
+    static double alpha(Attrs a) { return a.getDouble("alpha", 1.0); }
 
     @Override public boolean savesInput(Attrs a, int i) {
       return switch (k) { case MUL, DIV, POW, MAXIMUM, MINIMUM -> true; default -> false; };
@@ -186,8 +199,14 @@ public final class Elementwise {
       T g = v.gradOut(0);
       int[] s0 = v.inShape(0), s1 = v.inShape(1);
       switch (k) {
-        case ADD -> { v.setGrad(0, A.sumTo(g, s0)); v.setGrad(1, A.sumTo(g, s1)); }
-        case SUB -> { v.setGrad(0, A.sumTo(g, s0)); if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.neg(g), s1)); }
+        case ADD -> {
+          v.setGrad(0, A.sumTo(g, s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(alpha(v.attrs()) == 1 ? g : A.mul(g, alpha(v.attrs())), s1));
+        }
+        case SUB -> {
+          v.setGrad(0, A.sumTo(g, s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(alpha(v.attrs()) == 1 ? A.neg(g) : A.mul(g, -alpha(v.attrs())), s1));
+        }
         case MUL -> {
           if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.mul(g, v.input(1)), s0));
           if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.mul(g, v.input(0)), s1));
