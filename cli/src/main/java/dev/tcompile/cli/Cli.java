@@ -27,6 +27,7 @@ public final class Cli {
     String name = e.getCommandLine().getCommandName();
     String where = "tcompile".equals(name) ? "tcompile" : "tcompile " + name;
     System.err.println(where + ": " + e.getMessage() + " (see '" + where + " --help')");
+    if (verbose(e.getCommandLine().getParseResult()) || java.util.Arrays.asList(args).contains("--verbose")) e.printStackTrace();
     return USAGE;
   }
 

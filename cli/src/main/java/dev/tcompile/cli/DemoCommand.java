@@ -48,8 +48,6 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--figures", defaultValue = "figures", description = "Where to write the PNG figures (default: ${DEFAULT-VALUE}).")
   Path figures;
 
-  @Option(names = "--verbose", description = "Print the stack trace of an error, not only its message.")
-  boolean verbose;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
