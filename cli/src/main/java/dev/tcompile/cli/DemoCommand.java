@@ -15,6 +15,8 @@ import dev.tcompile.vision.Transforms;
 import dev.tcompile.vision.models.MnistNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,8 +57,16 @@ final class DemoCommand implements Callable<Integer> {
       + "(the default when the output is not a terminal).")
   boolean noProgress;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on Apache Spark instead "
+      + "(local[N] or spark://host:port): runs distributed/spark-demo, which keeps Spark out of this command's class path.")
+  String spark;
+
+  @Option(names = "--replicas", description = "With --spark: replicas (barrier tasks), one per slot (default: N of local[N], else 2).")
+  Integer replicas;
+
   @Override public Integer call() throws Exception {
     checkOptions();
+    if (spark != null) return runOnSpark();
     Path root = data != null ? data : Home.path().resolve("data");
     Torch.manualSeed(seed);
     var transform = Transforms.compose(Transforms.toTensor(), Transforms.normalize(new double[]{0.1307}, new double[]{0.3081}));
@@ -89,6 +99,28 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The Spark demo in its own JVM ({@code distributed/spark-demo}, which builds the module on first use and sets
+   * the JVM flags Spark needs): the same model, data and optimiser, the global batch split over the replicas.
+   */
+  private int runOnSpark() throws Exception {
+    Path script = Home.path().resolve("distributed").resolve("spark-demo");
+    if (!Files.isRegularFile(script)) throw new IllegalStateException("--spark needs the distributed module: " + script + " is missing");
+    int n = replicas != null ? replicas : sparkSlots(spark);
+    List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "--master", spark, "--replicas", Integer.toString(n),
+        "--batch", Integer.toString(batchSize), "--epochs", Integer.toString(epochs), "--lr", Double.toString(lr),
+        "--momentum", Double.toString(momentum)));
+    if (data != null) { cmd.add("--data"); cmd.add(data.toString()); }
+    Process p = new ProcessBuilder(cmd).directory(Home.path().toFile()).inheritIO().start();
+    return p.waitFor();
+  }
+
+  /** N of local[N], 2 otherwise (a cluster's slots are not known here). */
+  static int sparkSlots(String master) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)(,\\d+)?]").matcher(master);
+    return m.matches() ? Integer.parseInt(m.group(1)) : 2;
+  }
+
   /** Every option is checked before any data is read or any step trained: a mistake costs no training time. */
   private void checkOptions() {
     if (batchSize < 1) throw invalid("--batch-size", "must be a positive integer, got " + batchSize);
@@ -96,6 +128,10 @@ final class DemoCommand implements Callable<Integer> {
     if (!(lr >= 0) || Double.isInfinite(lr)) throw invalid("--lr", "must be a non-negative number, got " + lr);
     if (!(momentum >= 0) || Double.isInfinite(momentum)) throw invalid("--momentum", "must be a non-negative number, got " + momentum);
     if (data != null && !Files.isDirectory(data)) throw invalid("--data", "no such folder: " + data.toAbsolutePath());
+    if (spark != null && !spark.matches("local(\\[(\\d+|\\*)(,\\d+)?])?|(spark|yarn|k8s)(://.+)?"))
+      throw invalid("--spark", "expected local[N] or a master URL such as spark://host:7077, got " + spark);
+    if (spark != null && eager) throw invalid("--spark", "cannot be combined with --eager");
+    if (replicas != null && replicas < 1) throw invalid("--replicas", "must be a positive integer, got " + replicas);
     try {
       Files.createDirectories(figures);
       Files.delete(Files.createTempFile(figures, ".write-check", ".tmp"));

@@ -29,7 +29,8 @@ class CliTest {
         {"--data=" + dir.resolve("missing"), "tcompile demo: Invalid value for option '--data': no such folder: " + dir.resolve("missing")
             + " (see 'tcompile demo --help')"},
         {"--figures=" + readOnly.resolve("sub"), "tcompile demo: Invalid value for option '--figures': cannot write figures to "
-            + readOnly.resolve("sub")}};
+            + readOnly.resolve("sub")},
+        {"--spark=nowhere", "tcompile demo: Invalid value for option '--spark': expected local[N] or a master URL such as spark://host:7077, got nowhere"}};
     for (String[] c : cases) {
       Result r = run("demo", c[0]);
       assertEquals(2, r.code(), c[0]);
@@ -39,6 +40,15 @@ class CliTest {
     }
     Result verbose = run("demo", "--batch-size=0", "--verbose");
     assertTrue(verbose.err().contains("\tat "), "--verbose adds the stack trace: " + verbose.err());
+  }
+
+  @Test void sparkDemoReplicasDefaultToTheLocalSlots() {
+    assertEquals(4, DemoCommand.sparkSlots("local[4]"));
+    assertEquals(3, DemoCommand.sparkSlots("local[3,2]"));
+    assertEquals(2, DemoCommand.sparkSlots("spark://host:7077"));
+    Result r = run("demo", "--spark", "local[2]", "--eager");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("tcompile demo: Invalid value for option '--spark': cannot be combined with --eager"), r.err());
   }
 
   @Test void aFailureInsideACommandIsOneLine(@TempDir Path empty) {
