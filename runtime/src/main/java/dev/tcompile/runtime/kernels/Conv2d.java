@@ -179,7 +179,7 @@ public final class Conv2d {
     while (n - i >= vl) {
       int end = Math.min(n - vl, i + 256 * vl);
       for (; i <= end; i += vl) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-      s += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      s += Lanes.sum(acc);
       acc = FloatVector.zero(S);
     }
     for (; i < n; i++) s += a[off + i];

@@ -66,11 +66,12 @@ public final class Softmax {
     FloatVector maxv = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
     i = 0;
     for (int e = n - VL; i <= e; i += VL) {
-      FloatVector ev = FloatVector.fromArray(S, a, b + i).sub(maxv).lanewise(VectorOperators.EXP);
+      FloatVector ev = FloatVector.fromArray(S, a, b + i).sub(maxv);
+      ev = VectorFns.expf(ev);
       acc = acc.add(ev);
       if (!log) ev.intoArray(o, b + i);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = Lanes.sum(acc);
     for (; i < n; i++) {
       float ev = (float) Math.exp(a[b + i] - max);
       sum += ev;
@@ -127,14 +128,14 @@ public final class Softmax {
       FloatVector gv = FloatVector.fromArray(S, ga, b + i);
       acc = log ? acc.add(gv) : gv.fma(FloatVector.fromArray(S, ya, b + i), acc);
     }
-    double dot = acc.reduceLanes(VectorOperators.ADD);
+    double dot = Lanes.sum(acc);
     for (; i < n; i++) dot += log ? ga[b + i] : ga[b + i] * ya[b + i];
     float d = (float) dot;
     FloatVector dv = FloatVector.broadcast(S, d);
     i = 0;
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
-        FloatVector ey = FloatVector.fromArray(S, ya, b + i).lanewise(VectorOperators.EXP);
+        FloatVector ey = VectorFns.expf(FloatVector.fromArray(S, ya, b + i));
         FloatVector.fromArray(S, ga, b + i).sub(ey.mul(dv)).intoArray(o, b + i);
       }
       for (; i < n; i++) o[b + i] = ga[b + i] - (float) Math.exp(ya[b + i]) * d;

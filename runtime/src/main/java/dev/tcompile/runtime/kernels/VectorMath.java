@@ -10,11 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Vectorised elementwise float functions over dense runs {@code d[dO..dO+n) = f(x[xo..xo+n))} (in place allowed
  * when {@code d == x && dO == xo}). {@link FloatLoops#unary} sends dense float arrays here.
  *
- * <p>Choice of implementation (measured on this project's 2-core AMD EPYC, JDK 25, 1M floats, see
- * {@code bench/RESULTS-kernels.md}): C2 intrinsifies {@code lanewise(EXP/LOG/TANH/...)} with the JDK's SVML
- * stubs; {@code EXP} takes 0.30 ms against 0.70 ms for a Cephes-style degree-6 polynomial with two-step
- * scaling (both within 1 ulp), so exp, log and tanh use the intrinsics, and sigmoid is {@code 1/(1+exp(-x))}
- * on top. GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
+ * <p>exp, log and tanh come from {@link VectorFns} (IEEE-exact lane operations only), not from the JDK's
+ * {@code lanewise(EXP/LOG/TANH)}: those are SVML calls once C2 compiles the loop but {@code java.lang.Math} per
+ * lane before, and the two differ in the last bit, so a training run would depend on when the JIT kicked in.
+ * sigmoid is {@code 1/(1+exp(-x))} on top of the float exp. GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
  * approximations, using erfc for negative inputs so the tail keeps full relative accuracy; the result is rounded
  * once to float. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a sweep of
  * float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp.
@@ -52,19 +51,19 @@ public final class VectorMath {
 
   public static void exp(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(d, dO + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.expf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
     for (; i < n; i++) d[dO + i] = UnaryOp.EXP.apply(x[xo + i]);
   }
 
   public static void log(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(d, dO + i);
+    for (int e = n - DL; i <= e; i += DL) toFloat(VectorFns.logD(toDouble(x, xo + i))).intoArray(d, dO + i);
     for (; i < n; i++) d[dO + i] = UnaryOp.LOG.apply(x[xo + i]);
   }
 
   public static void tanh(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(d, dO + i);
+    for (int e = n - DL; i <= e; i += DL) toFloat(VectorFns.tanhD(toDouble(x, xo + i))).intoArray(d, dO + i);
     for (; i < n; i++) d[dO + i] = UnaryOp.TANH.apply(x[xo + i]);
   }
 
@@ -80,7 +79,7 @@ public final class VectorMath {
     int i = 0;
     for (int e = n - VL; i <= e; i += VL) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      FloatVector t = v.abs().neg().lanewise(VectorOperators.EXP);        // exp(-|x|) in (0, 1]
+      FloatVector t = VectorFns.expf(v.abs().neg());        // exp(-|x|) in (0, 1]
       FloatVector num = one.blend(t, v.lt(0f));
       num.div(one.add(t)).intoArray(d, dO + i);
     }
@@ -116,13 +115,19 @@ public final class VectorMath {
           .fma(zc, DoubleVector.broadcast(D, 4362.61909014324715820))
           .fma(zc, DoubleVector.broadcast(D, 3439.36767414372163696))
           .fma(zc, DoubleVector.broadcast(D, 1230.33935480374942043));
-      DoubleVector half = z.mul(z).neg().lanewise(VectorOperators.EXP).mul(pm.div(qm)).mul(0.5);   // erfc(|z|)/2
+      DoubleVector half = VectorFns.expD(z.mul(z).neg()).mul(pm.div(qm)).mul(0.5);   // erfc(|z|)/2
       DoubleVector phi = half.neg().add(1.0).blend(half, x.compare(VectorOperators.LT, 0.0));
       DoubleVector g = x.mul(phi);
       ((FloatVector) g.convertShape(VectorOperators.D2F, FH, 0)).intoArray(d, dO + i);
     }
     for (; i < n; i++) d[dO + i] = UnaryOp.GELU.apply(xa[xo + i]);
   }
+
+  private static DoubleVector toDouble(float[] x, int at) {
+    return (DoubleVector) FloatVector.fromArray(FH, x, at).convertShape(VectorOperators.F2D, D, 0);
+  }
+
+  private static FloatVector toFloat(DoubleVector v) { return (FloatVector) v.convertShape(VectorOperators.D2F, FH, 0); }
 
   private static final double RSQRT2 = 0.70710678118654752440;
 }
