@@ -20,6 +20,9 @@ public final class Softmax {
   private static int outer(int[] s, int d) { int n = 1; for (int i = 0; i < d; i++) n *= s[i]; return n; }
   private static int inner(int[] s, int d) { int n = 1; for (int i = d + 1; i < s.length; i++) n *= s[i]; return n; }
 
+  /** Rows per parallel task: at least 32K elements each (rows are independent, so any split gives the same bits). */
+  private static int rowsPerTask(int size) { return Math.max(1, (1 << 15) / Math.max(1, size)); }
+
   public static NDArray forward(NDArray x, int dim, boolean log) {
     NDArray xd = x.to(DType.FLOAT32).dense();
     int[] s = xd.shape();
@@ -28,7 +31,10 @@ public final class Softmax {
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] a = xd.floats(), o = out.floats();
     if (inner == 1) {
-      for (int p = 0; p < outer; p++) rowForward(a, o, p * size, size, log);
+      final int n = size;
+      dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
+        for (int p = p0; p < p1; p++) rowForward(a, o, p * n, n, log);
+      });
       return out;
     }
     for (int p = 0; p < outer; p++) {
@@ -100,7 +106,10 @@ public final class Softmax {
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] ga = gd.floats(), ya = yd.floats(), o = out.floats();
     if (inner == 1) {
-      for (int p = 0; p < outer; p++) rowBackward(ga, ya, o, p * size, size, log);
+      final int n = size;
+      dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
+        for (int p = p0; p < p1; p++) rowBackward(ga, ya, o, p * n, n, log);
+      });
       return out;
     }
     for (int p = 0; p < outer; p++) {
