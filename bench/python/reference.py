@@ -116,7 +116,10 @@ def main():
             y = torch.empty(n)
             fns = {"copy": lambda: y.copy_(x), "exp": lambda: torch.exp(x, out=y),
                    "tanh": lambda: torch.tanh(x, out=y), "gelu": lambda: torch._C._nn.gelu(x, out=y),
-                   "sigmoid": lambda: torch.sigmoid(x, out=y)}
+                   "sigmoid": lambda: torch.sigmoid(x, out=y),
+                   # eager-shaped rows: a fresh output per call, as the Java side's mulScalar/add/relu/sum
+                   "mulScalar": lambda: x.mul(0.5), "add": lambda: x.add(x), "relu": lambda: x.relu(),
+                   "sum": lambda: x.sum()}
             for op, fn in fns.items():
                 t, best = timeit(fn, args.rounds, max(args.reps, 50))
                 out["results"].append({"bench": "pointwise", "case": "1M", "op": op, "threads": th,

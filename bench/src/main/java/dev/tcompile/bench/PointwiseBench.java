@@ -1,6 +1,10 @@
 package dev.tcompile.bench;
 
+import dev.tcompile.DType;
+import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Parallel;
+import dev.tcompile.runtime.kernels.BinaryOp;
+import dev.tcompile.runtime.kernels.Reduce;
 import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.UnaryOp;
 import java.util.Random;
@@ -9,7 +13,8 @@ import org.openjdk.jmh.annotations.*;
 
 /**
  * exp / tanh / gelu over 1M floats (standard normal inputs) into a preallocated output, beside a plain copy of
- * the same size; GB/s counts 8 bytes (one read, one write) per element.
+ * the same size; GB/s counts 8 bytes (one read, one write) per element. The eager-shaped rows (mulScalar, add,
+ * relu, sum) go through the NDArray kernels as an eager op does, fresh output included.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -21,17 +26,26 @@ public class PointwiseBench {
   @Param({"1", "2"}) public int threads;
   static final int N = 1 << 20;
   float[] x, y;
+  NDArray xa, ya, half;
+  static final boolean[] ALL = {true};
 
   @Setup public void setup() {
     Parallel.setThreads(threads);
     Random r = new Random(42);
     x = new float[N]; y = new float[N];
     for (int i = 0; i < N; i++) x[i] = (float) r.nextGaussian();
+    xa = NDArray.wrap(x.clone(), N);
+    ya = NDArray.wrap(x.clone(), N);
+    half = NDArray.scalar(DType.FLOAT32, 0.5);
   }
 
   @Benchmark public float[] copy() { System.arraycopy(x, 0, y, 0, N); return y; }
   @Benchmark public float[] exp() { Pointwise.unaryDense(UnaryOp.EXP, x, y, N); return y; }
   @Benchmark public float[] tanh() { Pointwise.unaryDense(UnaryOp.TANH, x, y, N); return y; }
   @Benchmark public float[] gelu() { Pointwise.unaryDense(UnaryOp.GELU, x, y, N); return y; }
+  @Benchmark public NDArray mulScalar() { return Pointwise.binary(BinaryOp.MUL, xa, half, DType.FLOAT32); }
+  @Benchmark public NDArray add() { return Pointwise.binary(BinaryOp.ADD, xa, ya, DType.FLOAT32); }
+  @Benchmark public NDArray relu() { return Pointwise.unary(UnaryOp.RELU, xa); }
+  @Benchmark public NDArray sum() { return Reduce.reduce(Reduce.Kind.SUM, xa, ALL, false); }
   @Benchmark public float[] sigmoid() { Pointwise.unaryDense(UnaryOp.SIGMOID, x, y, N); return y; }
 }

@@ -127,6 +127,8 @@ public final class Parallel {
   /**
    * Splits {@code [0, n)} into chunks that are multiples of {@code grain} (except the last), a few per thread
    * for load balance, and runs them in parallel. Runs inline when {@code n <= grain} or one thread is set.
+   * The chunk bounds depend only on {@code n}, {@code grain} and {@link #threads()}, never on which thread claims
+   * which chunk: a kernel that combines per-chunk results in chunk order is deterministic for a fixed thread count.
    */
   public static void forRange(int n, int grain, Range body) {
     if (n <= 0) return;

@@ -160,14 +160,15 @@ public final class Conv2d {
     int n = gradOut.size(0), oc = gradOut.size(1), ohw = gradOut.size(2) * gradOut.size(3);
     float[] go = dense(gradOut);
     NDArray gb = NDArray.empty(DType.FLOAT32, oc);
-    for (int c = 0; c < oc; c++) {
-      double s = 0;
-      for (int i = 0; i < n; i++) {
-        int base = (i * oc + c) * ohw;
-        s += sum(go, base, ohw);
+    float[] out = gb.floats();
+    // one task per channel range; each channel is summed by one task in image order: the same bits at any thread count
+    dev.tcompile.runtime.Parallel.forRange(oc, Math.max(1, (1 << 15) / Math.max(1, n * ohw)), (c0, c1) -> {
+      for (int c = c0; c < c1; c++) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += sum(go, (i * oc + c) * ohw, ohw);
+        out[c] = (float) s;
       }
-      gb.floats()[c] = (float) s;
-    }
+    });
     return gb;
   }
 
@@ -179,7 +180,7 @@ public final class Conv2d {
     while (n - i >= vl) {
       int end = Math.min(n - vl, i + 256 * vl);
       for (; i <= end; i += vl) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-      s += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      s += Lanes.sum(acc);
       acc = FloatVector.zero(S);
     }
     for (; i < n; i++) s += a[off + i];

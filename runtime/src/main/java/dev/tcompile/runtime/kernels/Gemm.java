@@ -300,10 +300,10 @@ public final class Gemm {
       s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
     }
     float[] r = {
-        s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD), s02.reduceLanes(VectorOperators.ADD),
-        s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD), s12.reduceLanes(VectorOperators.ADD),
-        s20.reduceLanes(VectorOperators.ADD), s21.reduceLanes(VectorOperators.ADD), s22.reduceLanes(VectorOperators.ADD),
-        s30.reduceLanes(VectorOperators.ADD), s31.reduceLanes(VectorOperators.ADD), s32.reduceLanes(VectorOperators.ADD)};
+        Lanes.sum(s00), Lanes.sum(s01), Lanes.sum(s02),
+        Lanes.sum(s10), Lanes.sum(s11), Lanes.sum(s12),
+        Lanes.sum(s20), Lanes.sum(s21), Lanes.sum(s22),
+        Lanes.sum(s30), Lanes.sum(s31), Lanes.sum(s32)};
     for (; p < k; p++) {
       float y0 = b[bo + p], y1 = b[b1 + p], y2 = b[b2 + p];
       float x0 = a[ao + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
@@ -330,7 +330,7 @@ public final class Gemm {
     }
     for (int e = n - VL; i <= e; i += VL)
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
-    float s = s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    float s = Lanes.sum(s0.add(s1));
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }

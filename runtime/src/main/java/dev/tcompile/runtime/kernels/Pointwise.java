@@ -3,11 +3,11 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.DType;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
-import dev.tcompile.runtime.Strided;
 
 /**
- * Elementwise kernels over strided, broadcasting operands. Dense operands of equal shape take flat loops
- * ({@link FloatLoops}); everything else goes through {@link Strided#rows}.
+ * Elementwise kernels over strided, broadcasting operands. Operands are walked by {@link ParallelRows}, which
+ * merges dims wherever the layouts allow (dense operands of equal shape, or a tensor and a scalar, become one
+ * run) and splits long walks over the thread pool; runs go to the vectorised loops of {@link FloatLoops}.
  */
 public final class Pointwise {
   private Pointwise() {}
@@ -28,14 +28,22 @@ public final class Pointwise {
     if (outType == DType.FLOAT32) {
       NDArray xf = x.to(DType.FLOAT32);
       NDArray out = NDArray.empty(DType.FLOAT32, x.shape());
-      if (xf.isDense()) { FloatLoops.unary(op, xf.floats(), 0, out.floats(), 0, out.numel()); return out; }
-      return mapFloat(xf, op::apply, out);
+      if (xf.isDense()) { FloatLoops.unaryParallel(op, xf.floats(), 0, out.floats(), 0, out.numel()); return out; }
+      float[] src = xf.floats(), dst = out.floats();
+      ParallelRows.Layout l = ParallelRows.of(x.shape(), xf.strides(), out.strides());
+      int st = l.inner(0);
+      l.rows(new int[]{xf.offset(), 0}, (o, len) -> {
+        if (st == 1) FloatLoops.unary(op, src, o[0], dst, o[1], len);
+        else for (int i = 0; i < len; i++) dst[o[1] + i] = op.apply(src[o[0] + i * st]);
+      });
+      return out;
     }
     NDArray xl = x.to(DType.INT64);
     NDArray out = NDArray.empty(DType.INT64, x.shape());
     long[] src = xl.longs(), dst = out.longs();
-    int st = lastStride(xl);
-    Strided.rows(x.shape(), new int[][]{xl.strides(), out.strides()}, new int[]{xl.offset(), 0}, (o, len) -> {
+    ParallelRows.Layout l = ParallelRows.of(x.shape(), xl.strides(), out.strides());
+    int st = l.inner(0);
+    l.rows(new int[]{xl.offset(), 0}, (o, len) -> {
       for (int i = 0; i < len; i++) dst[o[1] + i] = op.apply(src[o[0] + i * st]);
     });
     return outType == DType.INT64 ? out : out.to(outType);
@@ -47,7 +55,7 @@ public final class Pointwise {
    * {@code out} may be {@code x} (in place). For callers that manage their own buffers (compiled code, benchmarks).
    */
   public static void unaryDense(UnaryOp op, float[] x, float[] out, int n) {
-    FloatLoops.unary(op, x, 0, out, 0, n);
+    FloatLoops.unaryParallel(op, x, 0, out, 0, n);
   }
 
   /** Applies a float function elementwise (parametrised ops: clamp, pow by scalar, leaky relu...). */
@@ -58,12 +66,9 @@ public final class Pointwise {
 
   private static NDArray mapFloat(NDArray x, FloatFn f, NDArray out) {
     float[] src = x.floats(), dst = out.floats();
-    if (x.isDense()) {
-      for (int i = 0, n = dst.length; i < n; i++) dst[i] = f.apply(src[i]);
-      return out;
-    }
-    int st = lastStride(x);
-    Strided.rows(x.shape(), new int[][]{x.strides(), out.strides()}, new int[]{x.offset(), 0}, (o, len) -> {
+    ParallelRows.Layout l = ParallelRows.of(x.shape(), x.strides(), out.strides());
+    int st = l.inner(0);
+    l.rows(new int[]{x.offset(), 0}, (o, len) -> {
       for (int i = 0; i < len; i++) dst[o[1] + i] = f.apply(src[o[0] + i * st]);
     });
     return out;
@@ -76,8 +81,9 @@ public final class Pointwise {
     NDArray out = NDArray.empty(DType.FLOAT32, shape);
     float[] x = af.floats(), y = bf.floats(), d = out.floats();
     int[] sa = Shapes.broadcastStrides(af.shape(), af.strides(), shape), sb = Shapes.broadcastStrides(bf.shape(), bf.strides(), shape);
-    int la = last(sa), lb = last(sb);
-    Strided.rows(shape, new int[][]{sa, sb, out.strides()}, new int[]{af.offset(), bf.offset(), 0}, (o, len) -> {
+    ParallelRows.Layout l = ParallelRows.of(shape, sa, sb, out.strides());
+    int la = l.inner(0), lb = l.inner(1);
+    l.rows(new int[]{af.offset(), bf.offset(), 0}, (o, len) -> {
       for (int i = 0; i < len; i++) d[o[2] + i] = f.apply(x[o[0] + i * la], y[o[1] + i * lb]);
     });
     return out;
@@ -93,39 +99,39 @@ public final class Pointwise {
     NDArray ac = a.to(compute), bc = b.to(compute);
     NDArray out = NDArray.empty(predicate ? DType.BOOL : compute, shape);
     int[] sa = Shapes.broadcastStrides(ac.shape(), ac.strides(), shape), sb = Shapes.broadcastStrides(bc.shape(), bc.strides(), shape);
-    int la = last(sa), lb = last(sb);
-    int[][] strides = {sa, sb, out.strides()};
+    ParallelRows.Layout l = ParallelRows.of(shape, sa, sb, out.strides());
+    int la = l.inner(0), lb = l.inner(1);
     int[] base = {ac.offset(), bc.offset(), 0};
     switch (compute) {
       case FLOAT32 -> {
         float[] x = ac.floats(), y = bc.floats();
         if (predicate) {
           boolean[] d = out.bools();
-          Strided.rows(shape, strides, base, (o, len) -> {
+          l.rows(base, (o, len) -> {
             for (int i = 0; i < len; i++) d[o[2] + i] = op.test(x[o[0] + i * la], y[o[1] + i * lb]);
           });
         } else {
           float[] d = out.floats();
-          Strided.rows(shape, strides, base, (o, len) -> FloatLoops.binary(op, x, o[0], la, y, o[1], lb, d, o[2], len));
+          l.rows(base, (o, len) -> FloatLoops.binary(op, x, o[0], la, y, o[1], lb, d, o[2], len));
         }
       }
       case INT64 -> {
         long[] x = ac.longs(), y = bc.longs();
         if (predicate) {
           boolean[] d = out.bools();
-          Strided.rows(shape, strides, base, (o, len) -> {
+          l.rows(base, (o, len) -> {
             for (int i = 0; i < len; i++) d[o[2] + i] = op.test(x[o[0] + i * la], y[o[1] + i * lb]);
           });
         } else {
           long[] d = out.longs();
-          Strided.rows(shape, strides, base, (o, len) -> {
+          l.rows(base, (o, len) -> {
             for (int i = 0; i < len; i++) d[o[2] + i] = op.apply(x[o[0] + i * la], y[o[1] + i * lb]);
           });
         }
       }
       case BOOL -> {
         boolean[] x = ac.bools(), y = bc.bools(), d = out.bools();
-        Strided.rows(shape, strides, base, (o, len) -> {
+        l.rows(base, (o, len) -> {
           for (int i = 0; i < len; i++) d[o[2] + i] = boolOp(op, x[o[0] + i * la], y[o[1] + i * lb]);
         });
       }
@@ -155,10 +161,11 @@ public final class Pointwise {
     int[] sc = Shapes.broadcastStrides(c.shape(), c.strides(), shape);
     int[] sa = Shapes.broadcastStrides(ac.shape(), ac.strides(), shape);
     int[] sb = Shapes.broadcastStrides(bc.shape(), bc.strides(), shape);
-    int lc = last(sc), la = last(sa), lb = last(sb);
+    ParallelRows.Layout l = ParallelRows.of(shape, sc, sa, sb, out.strides());
+    int lc = l.inner(0), la = l.inner(1), lb = l.inner(2);
     boolean[] cd = c.bools();
     Object ad = ac.data(), bd = bc.data(), od = out.data();
-    Strided.rows(shape, new int[][]{sc, sa, sb, out.strides()}, new int[]{c.offset(), ac.offset(), bc.offset(), 0}, (o, len) -> {
+    l.rows(new int[]{c.offset(), ac.offset(), bc.offset(), 0}, (o, len) -> {
       for (int i = 0; i < len; i++) {
         boolean t = cd[o[0] + i * lc];
         int ai = o[1] + i * la, bi = o[2] + i * lb, oi = o[3] + i;

@@ -5,8 +5,9 @@ import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
 
 /**
- * Reductions over a set of dims. The input is laid out (kept dims, reduced dims) so that every output
- * element reduces one contiguous block; float sums accumulate in double and round once.
+ * Reductions over a set of dims. Float sum/mean over adjacent dims of a contiguous array go to
+ * {@link FloatSums} (vectorised, fixed order, parallel); everything else lays the input out as (kept dims,
+ * reduced dims) so that every output element reduces one contiguous block, accumulating in double.
  */
 public final class Reduce {
   private Reduce() {}
@@ -54,6 +55,13 @@ public final class Reduce {
       }
       return out;
     }
+    if ((kind == Kind.SUM || kind == Kind.MEAN) && x.dtype() == DType.FLOAT32 && x.isContiguous() && nOut > 0) {
+      int[] prq = rangeOfDims(x.shape(), mask);
+      if (prq != null) {
+        FloatSums.sum(x.floats(), x.offset(), prq[0], prq[1], prq[2], kind == Kind.MEAN, out.floats());
+        return out;
+      }
+    }
     if (ot == DType.FLOAT32) {
       float[] src = blocks(x.to(DType.FLOAT32), mask).floats(), dst = out.floats();
       for (int o = 0; o < nOut; o++) dst[o] = reduceFloat(kind, src, o * r, r);
@@ -65,6 +73,24 @@ public final class Reduce {
       if (wide != out) out.copyFrom(wide);
     }
     return out;
+  }
+
+  /**
+   * (P, R, Q) when the reduced dims of size > 1 are adjacent (kept dims of size > 1 only before or after them),
+   * so that a contiguous array is P blocks of R x Q with sums over R; null otherwise.
+   */
+  private static int[] rangeOfDims(int[] shape, boolean[] mask) {
+    int first = -1, last = -1;
+    for (int d = 0; d < shape.length; d++) if (mask[d] && shape[d] != 1) { if (first < 0) first = d; last = d; }
+    if (first < 0) return null;
+    int p = 1, r = 1, q = 1;
+    for (int d = 0; d < shape.length; d++) {
+      if (d < first) p *= shape[d];
+      else if (d > last) q *= shape[d];
+      else if (mask[d] || shape[d] == 1) r *= shape[d];
+      else return null;
+    }
+    return new int[]{p, r, q};
   }
 
   private static float reduceFloat(Kind kind, float[] a, int from, int n) {

@@ -21,6 +21,9 @@ public final class Softmax {
   private static int outer(int[] s, int d) { int n = 1; for (int i = 0; i < d; i++) n *= s[i]; return n; }
   private static int inner(int[] s, int d) { int n = 1; for (int i = d + 1; i < s.length; i++) n *= s[i]; return n; }
 
+  /** Rows per parallel task: at least 32K elements each (rows are independent, so any split gives the same bits). */
+  private static int rowsPerTask(int size) { return Math.max(1, (1 << 15) / Math.max(1, size)); }
+
   public static NDArray forward(NDArray x, int dim, boolean log) {
     NDArray xd = x.to(DType.FLOAT32).dense();
     int[] s = xd.shape();
@@ -29,7 +32,10 @@ public final class Softmax {
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] a = xd.floats(), o = out.floats();
     if (inner == 1) {
-      for (int p = 0; p < outer; p++) rowForward(a, o, p * size, size, log);
+      final int n = size;
+      dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
+        for (int p = p0; p < p1; p++) rowForward(a, o, p * n, n, log);
+      });
       return out;
     }
     for (int p = 0; p < outer; p++) {
@@ -71,7 +77,7 @@ public final class Softmax {
     if (Float.isInfinite(max) && max < 0) max = 0;
     FloatVector maxv = FloatVector.broadcast(S, max);
     i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(maxv).lanewise(VectorOperators.EXP).intoArray(o, b + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.expf(FloatVector.fromArray(S, a, b + i).sub(maxv)).intoArray(o, b + i);
     for (; i < n; i++) o[b + i] = (float) Math.exp(a[b + i] - max);
     float sum = laneSum(o, null, b, n);
     i = 0;
@@ -128,7 +134,10 @@ public final class Softmax {
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] ga = gd.floats(), ya = yd.floats(), o = out.floats();
     if (inner == 1) {
-      for (int p = 0; p < outer; p++) rowBackward(ga, ya, o, p * size, size, log);
+      final int n = size;
+      dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
+        for (int p = p0; p < p1; p++) rowBackward(ga, ya, o, p * n, n, log);
+      });
       return out;
     }
     for (int p = 0; p < outer; p++) {
@@ -154,7 +163,7 @@ public final class Softmax {
     int i = 0;
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
-        FloatVector ey = FloatVector.fromArray(S, ya, b + i).lanewise(VectorOperators.EXP);
+        FloatVector ey = VectorFns.expf(FloatVector.fromArray(S, ya, b + i));
         FloatVector.fromArray(S, ga, b + i).sub(ey.mul(dv)).intoArray(o, b + i);
       }
       for (; i < n; i++) o[b + i] = ga[b + i] - (float) Math.exp(ya[b + i]) * d;

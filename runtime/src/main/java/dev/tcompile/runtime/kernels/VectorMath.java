@@ -2,6 +2,8 @@ package dev.tcompile.runtime.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,11 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Vectorised elementwise float functions over dense runs {@code d[dO..dO+n) = f(x[xo..xo+n))} (in place allowed
  * when {@code d == x && dO == xo}). {@link FloatLoops#unary} sends dense float arrays here.
  *
- * <p>Choice of implementation (measured on this project's 2-core AMD EPYC, JDK 25, 1M floats, see
- * {@code bench/RESULTS-kernels.md}): C2 intrinsifies {@code lanewise(EXP/LOG/TANH/...)} with the JDK's SVML
- * stubs; {@code EXP} takes 0.30 ms against 0.70 ms for a Cephes-style degree-6 polynomial with two-step
- * scaling (both within 1 ulp), so exp, log and tanh use the intrinsics, and sigmoid is {@code 1/(1+exp(-x))}
- * on top. GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
+ * <p>exp, log and tanh come from {@link VectorFns} (IEEE-exact lane operations only), not from the JDK's
+ * {@code lanewise(EXP/LOG/TANH)}: those are SVML calls once C2 compiles the loop but {@code java.lang.Math} per
+ * lane before, and the two differ in the last bit, so a training run would depend on when the JIT kicked in.
+ * sigmoid is {@code 1/(1+exp(-x))} on top of the float exp. GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
  * approximations, using erfc for negative inputs so the tail keeps full relative accuracy; the result is rounded
  * once to float. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a sweep of
  * float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp.
@@ -52,20 +53,66 @@ public final class VectorMath {
 
   public static void exp(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(d, dO + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.expf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
     for (; i < n; i++) d[dO + i] = UnaryOp.EXP.apply(x[xo + i]);
   }
 
-  public static void log(float[] x, int xo, float[] d, int dO, int n) {
+  /**
+   * tanh x in double lanes, rounded once to float: x itself below 2^-12 (keeps -0), else
+   * sign(x) (1 - 2 / (e^{2|x|} + 1)) with |x| held at 10 (tanh rounds to 1 from 9.01).
+   */
+  public static void tanh(float[] x, int xo, float[] d, int dO, int n) {
+    DoubleVector one = DoubleVector.broadcast(D, 1.0), two = DoubleVector.broadcast(D, 2.0);
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(d, dO + i);
-    for (; i < n; i++) d[dO + i] = UnaryOp.LOG.apply(x[xo + i]);
+    for (int end = n - DL; i <= end; i += DL) {
+      DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, xo + i).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a = v.abs().min(10.0), y = a.add(a);
+      // e^y, 0 <= y <= 20: y = k ln2 + r, |r| <= 0.347, Taylor to r^12/12! (7e-17), times 2^k from the bits of t
+      DoubleVector t = y.mul(LOG2E).add(RND), k = t.sub(RND);
+      DoubleVector r = y.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+      // Estrin's scheme: a short dependency chain (Horner's 24 dependent steps would bound the loop by latency)
+      DoubleVector r2 = r.mul(r), r4 = r2.mul(r2);
+      DoubleVector a0 = r.add(1.0).add(r2.mul(r.mul(1.0 / 6).add(0.5)));
+      DoubleVector a1 = r.mul(1.0 / 120).add(1.0 / 24).add(r2.mul(r.mul(1.0 / 5040).add(1.0 / 720)));
+      DoubleVector a2 = r.mul(1.0 / 362880).add(1.0 / 40320).add(r2.mul(r.mul(1.0 / 39916800).add(1.0 / 3628800)));
+      DoubleVector p = a0.add(r4.mul(a1)).add(r4.mul(r4).mul(a2.add(r4.mul(1.0 / 479001600))));
+      DoubleVector ey = p.mul((DoubleVector) ((LongVector) t.reinterpretAsLongs()).add(1023 - RND_BITS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+      DoubleVector th = one.sub(two.div(ey.add(1.0)));
+      th = th.blend(th.neg(), v.lt(0.0)).blend(v, v.abs().lt(0x1p-12));
+      ((FloatVector) th.convertShape(VectorOperators.D2F, FH, 0)).intoArray(d, dO + i);
+    }
+    for (; i < n; i++) d[dO + i] = UnaryOp.TANH.apply(x[xo + i]);
   }
 
-  public static void tanh(float[] x, int xo, float[] d, int dO, int n) {
+  /**
+   * log x in double lanes, rounded once to float: x = m 2^e with m in [sqrt(1/2), sqrt 2) (float subnormals are
+   * normal doubles), log m = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.172, series to s^19 (error 1e-16). The body is
+   * one method on purpose: a vector helper that C2 declines to inline boxes every vector it passes.
+   */
+  public static void log(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(d, dO + i);
-    for (; i < n; i++) d[dO + i] = UnaryOp.TANH.apply(x[xo + i]);
+    for (int end = n - DL; i <= end; i += DL) {
+      DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, xo + i).convertShape(VectorOperators.F2D, D, 0);
+      LongVector bits = (LongVector) v.reinterpretAsLongs();
+      DoubleVector m = (DoubleVector) bits.and(MANT).or(ONE_BITS).reinterpretAsDoubles();
+      // the biased exponent as a double without a long->double conversion: (2^52 + E) - 2^52
+      DoubleVector e = ((DoubleVector) bits.lanewise(VectorOperators.LSHR, 52).and(0x7FFL).or(TWO52_BITS).reinterpretAsDoubles())
+          .sub(TWO52 + 1023);
+      VectorMask<Double> big = m.compare(VectorOperators.GT, SQRT2);
+      m = m.blend(m.mul(0.5), big);
+      e = e.blend(e.add(1.0), big);
+      DoubleVector s = m.sub(1.0).div(m.add(1.0)), z = s.mul(s);
+      DoubleVector z2 = z.mul(z), z4 = z2.mul(z2);                        // Estrin's scheme, as in tanh
+      DoubleVector b0 = z.mul(1.0 / 3).add(1.0).add(z2.mul(z.mul(1.0 / 7).add(1.0 / 5)));
+      DoubleVector b1 = z.mul(1.0 / 11).add(1.0 / 9).add(z2.mul(z.mul(1.0 / 15).add(1.0 / 13)));
+      DoubleVector p = b0.add(z4.mul(b1)).add(z4.mul(z4).mul(z.mul(1.0 / 19).add(1.0 / 17)));
+      DoubleVector r = e.mul(LN2).add(s.add(s).mul(p));
+      r = r.blend(Double.NaN, v.lt(0.0));
+      r = r.blend(Double.NEGATIVE_INFINITY, v.eq(0.0));
+      r = r.blend(v, v.eq(Double.POSITIVE_INFINITY).or(v.test(VectorOperators.IS_NAN)));
+      ((FloatVector) r.convertShape(VectorOperators.D2F, FH, 0)).intoArray(d, dO + i);
+    }
+    for (; i < n; i++) d[dO + i] = UnaryOp.LOG.apply(x[xo + i]);
   }
 
   public static void sqrt(float[] x, int xo, float[] d, int dO, int n) {
@@ -80,7 +127,7 @@ public final class VectorMath {
     int i = 0;
     for (int e = n - VL; i <= e; i += VL) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      FloatVector t = v.abs().neg().lanewise(VectorOperators.EXP);        // exp(-|x|) in (0, 1]
+      FloatVector t = VectorFns.expf(v.abs().neg());        // exp(-|x|) in (0, 1]
       FloatVector num = one.blend(t, v.lt(0f));
       num.div(one.add(t)).intoArray(d, dO + i);
     }
@@ -116,13 +163,33 @@ public final class VectorMath {
           .fma(zc, DoubleVector.broadcast(D, 4362.61909014324715820))
           .fma(zc, DoubleVector.broadcast(D, 3439.36767414372163696))
           .fma(zc, DoubleVector.broadcast(D, 1230.33935480374942043));
-      DoubleVector half = z.mul(z).neg().lanewise(VectorOperators.EXP).mul(pm.div(qm)).mul(0.5);   // erfc(|z|)/2
+      // e^{-z^2} as in tanh, 0 past z^2 = 708 (so that gelu(-inf) = -inf * 0 = NaN, as x * Phi(x))
+      DoubleVector zz = z.mul(z), y = zz.min(708.0).neg(), t = y.mul(LOG2E).add(RND), k = t.sub(RND);
+      DoubleVector r = y.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+      // Estrin's scheme: a short dependency chain (Horner's 24 dependent steps would bound the loop by latency)
+      DoubleVector r2 = r.mul(r), r4 = r2.mul(r2);
+      DoubleVector a0 = r.add(1.0).add(r2.mul(r.mul(1.0 / 6).add(0.5)));
+      DoubleVector a1 = r.mul(1.0 / 120).add(1.0 / 24).add(r2.mul(r.mul(1.0 / 5040).add(1.0 / 720)));
+      DoubleVector a2 = r.mul(1.0 / 362880).add(1.0 / 40320).add(r2.mul(r.mul(1.0 / 39916800).add(1.0 / 3628800)));
+      DoubleVector p = a0.add(r4.mul(a1)).add(r4.mul(r4).mul(a2.add(r4.mul(1.0 / 479001600))));
+      DoubleVector ez = p.mul((DoubleVector) ((LongVector) t.reinterpretAsLongs()).add(1023 - RND_BITS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+      ez = ez.blend(0.0, zz.compare(VectorOperators.GT, 708.0));
+      DoubleVector half = ez.mul(pm.div(qm)).mul(0.5);   // erfc(|z|)/2
       DoubleVector phi = half.neg().add(1.0).blend(half, x.compare(VectorOperators.LT, 0.0));
       DoubleVector g = x.mul(phi);
       ((FloatVector) g.convertShape(VectorOperators.D2F, FH, 0)).intoArray(d, dO + i);
     }
     for (; i < n; i++) d[dO + i] = UnaryOp.GELU.apply(xa[xo + i]);
   }
+
+  private static final double LOG2E = 1.4426950408889634074;
+  /** ln 2 split so that k * LN2_HI is exact for |k| < 2^20 (fdlibm's split). */
+  private static final double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
+  /** 1.5 * 2^52: adding it rounds a double below 2^51 to an integer, left in the low mantissa bits. */
+  private static final double RND = 6755399441055744.0;
+  private static final long RND_BITS = Double.doubleToRawLongBits(RND);
+  private static final double SQRT2 = 1.41421356237309504880, LN2 = 0.69314718055994530942, TWO52 = 4503599627370496.0;
+  private static final long MANT = 0x000F_FFFF_FFFF_FFFFL, ONE_BITS = 0x3FF0_0000_0000_0000L, TWO52_BITS = 0x4330_0000_0000_0000L;
 
   private static final double RSQRT2 = 0.70710678118654752440;
 }

@@ -92,7 +92,7 @@ class VectorMathTest {
     float[] x = new float[n], y1 = new float[n], y2 = new float[n];
     for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i) * 10;
     VectorMath.apply(UnaryOp.TANH, x, 0, y1, 0, n);
-    FloatLoops.unary(UnaryOp.TANH, x, 0, y2, 0, n);
+    FloatLoops.unaryParallel(UnaryOp.TANH, x, 0, y2, 0, n);
     assertArrayEquals(y1, y2);
   }
 }

@@ -1,0 +1,29 @@
+package dev.tcompile.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Fixed-order combination of vector lanes. {@code reduceLanes(ADD)} leaves the order unspecified, and the JIT's
+ * intrinsic and the interpreter's fallback do add in different orders, so a result would change once C2 compiles
+ * the loop; these pairwise trees give the same bits on every tier and every run.
+ */
+final class Lanes {
+  private Lanes() {}
+
+  /** Sum of the lanes as a pairwise tree: ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)) for 8 lanes, and so on. */
+  static float sum(FloatVector v) {
+    switch (v.length()) {
+      case 4: return (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3));
+      case 8: return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+      default: return tree(v.toArray(), 0, v.length());
+    }
+  }
+
+  /** Pairwise sum of {@code a[from..from+n)}, halves split at {@code n/2}: the same order for the same n. */
+  static float tree(float[] a, int from, int n) {
+    if (n == 1) return a[from];
+    if (n == 2) return a[from] + a[from + 1];
+    int h = n / 2;
+    return tree(a, from, h) + tree(a, from + h, n - h);
+  }
+}
