@@ -10,7 +10,7 @@ public interface VectorKernel {
    * Computes whole vectors of elements [from, to) and returns where it stopped: the caller finishes the tail.
    * Input {@code i} is {@code fin[i]}/{@code bin[i]} at {@code off[i]} (float or bool), or {@code scalars[i]};
    * output {@code j} is {@code fout[j]} or {@code bout[j]}, except a sum's, whose input values go to
-   * {@code fout[j][i - from]}.
+   * {@code fout[j][i - from]}. {@code scratch} holds one vector: the runtime's vector functions take arrays.
    */
-  int run(float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout, int from, int to);
+  int run(float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout, float[] scratch, int from, int to);
 }

@@ -96,11 +96,12 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     return cw.toByteArray();
   }
 
-  // run(float[][] fin 1, boolean[][] bin 2, int[] off 3, float[] scalars 4, float[][] fout 5, boolean[][] bout 6, int from 7, int to 8)
+  // run(float[][] fin 1, boolean[][] bin 2, int[] off 3, float[] scalars 4, float[][] fout 5, boolean[][] bout 6,
+  //     float[] scratch 7, int from 8, int to 9)
   private void run(ClassWriter cw, Graph body, InputKind[] kinds) {
-    mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([[F[[Z[I[F[[F[[ZII)I", null, null);
+    mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([[F[[Z[I[F[[F[[Z[FII)I", null, null);
     mv.visitCode();
-    nextLocal = 9;
+    nextLocal = 10;
     List<Value> ins = body.inputs();
     int[] array = new int[ins.size()], offset = new int[ins.size()];
     Slot[] scalarSlot = new Slot[ins.size()];
@@ -140,9 +141,9 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     species();
     mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
     mv.visitVarInsn(ISTORE, vl);
-    mv.visitVarInsn(ILOAD, 7);
-    mv.visitVarInsn(ISTORE, i);
     mv.visitVarInsn(ILOAD, 8);
+    mv.visitVarInsn(ISTORE, i);
+    mv.visitVarInsn(ILOAD, 9);
     mv.visitVarInsn(ILOAD, vl);
     mv.visitInsn(ISUB);
     mv.visitVarInsn(ISTORE, end);
@@ -183,7 +184,7 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       mv.visitVarInsn(ILOAD, i);
       Node p = outs.get(j).producer();
       if (p != null && FusedOp.isReduction(p)) {   // a sum's input goes to a chunk-sized buffer the caller reduces
-        mv.visitVarInsn(ILOAD, 7);
+        mv.visitVarInsn(ILOAD, 8);
         mv.visitInsn(ISUB);
       }
       if (s.dtype() == DType.BOOL) mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "intoArray", "([ZI)V", false);
@@ -235,10 +236,31 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
 
   @Override public Slot unary(UnaryOp op, Slot x) {
     switch (op) {
-      case EXP, LOG, TANH, SQRT -> {
+      case SQRT -> {   // correctly rounded: the same bits on every JIT tier
         load(x);
         mv.visitFieldInsn(GETSTATIC, OPS, op.name(), "L" + OPS + "$Unary;");
         mv.visitMethodInsn(INVOKEVIRTUAL, FV, "lanewise", "(L" + OPS + "$Unary;)" + FV_D, false);
+      }
+      case EXP, LOG, TANH, SIGMOID, GELU -> {
+        // the runtime's own vector functions, as the interpreter runs them: the JDK's lanewise EXP/LOG/TANH give
+        // different bits in the interpreter and in C2 (SVML), which would break run-to-run determinism
+        load(x);
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
+        mv.visitFieldInsn(GETSTATIC, "dev/tcompile/runtime/kernels/UnaryOp", op.name(), "Ldev/tcompile/runtime/kernels/UnaryOp;");
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        species();
+        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/tcompile/runtime/kernels/VectorMath", "apply",
+            "(Ldev/tcompile/runtime/kernels/UnaryOp;[FI[FII)V", false);
+        species();
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI)" + FV_D, false);
       }
       case NEG, ABS -> {
         load(x);
@@ -254,23 +276,6 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       case RECIPROCAL -> {
         broadcast(1f);
         load(x);
-        binary("div");
-      }
-      case SIGMOID -> {   // t = exp(-|x|); (x < 0 ? t : 1) / (1 + t), as VectorMath.sigmoid
-        load(x);
-        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "abs", "()" + FV_D, false);
-        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "neg", "()" + FV_D, false);
-        mv.visitFieldInsn(GETSTATIC, OPS, "EXP", "L" + OPS + "$Unary;");
-        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "lanewise", "(L" + OPS + "$Unary;)" + FV_D, false);
-        Slot t = store(DType.FLOAT32);
-        Slot neg = compareWith(x, "LT", 0f);
-        broadcast(1f);
-        load(t);
-        load(neg);
-        blend();
-        broadcast(1f);
-        load(t);
-        binary("add");
         binary("div");
       }
       default -> throw new Unsupported(op.name().toLowerCase() + " is not generated yet");

@@ -23,6 +23,8 @@ final class BlockOps implements PointwiseOps<Block> {
   private static final int VL = S.length();
 
   final Scratch scratch = new Scratch();
+  /** One vector's worth of floats, for generated loops calling the runtime's array-based vector functions. */
+  final float[] vector = new float[VL];
   int len;
 
   @Override public DType dtype(Block x) { return x.dtype; }

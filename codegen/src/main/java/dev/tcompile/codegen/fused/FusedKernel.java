@@ -156,7 +156,7 @@ public final class FusedKernel {
         float[][] mine = sumInputs.get();
         for (int i = 0, r = 0; i < out.length; i++) if (outputIsSum[i]) fout[i] = mine[r++];
       }
-      int stop = g.kernel.run(g.fin, g.bin, g.off, g.scalars, fout, g.bout, from, to);
+      int stop = g.kernel.run(g.fin, g.bin, g.off, g.scalars, fout, g.bout, OPS.get().vector, from, to);
       // the sums' inputs, added block by block as the interpreter adds them (the same double sums)
       for (int k = 0; k < nodes.size(); k++) {
         if (reductionOf[k] < 0) continue;
