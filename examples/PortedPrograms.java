@@ -61,8 +61,8 @@ public class PortedPrograms {
         d.setGrad(null);
       }
     }
-    Torch.print("Result: y = " + Torch.pyFixed(a.item(), 4) + " + " + Torch.pyFixed(b.item(), 4) + " * P3("
-        + Torch.pyFixed(c.item(), 4) + " + " + Torch.pyFixed(d.item(), 4) + " x)");
+    // a and c converge to zero: the sign of what is left is float rounding noise, so it prints as 0.0000
+    Torch.print("Result: y = " + fixed(a.item()) + " + " + fixed(b.item()) + " * P3(" + fixed(c.item()) + " + " + fixed(d.item()) + " x)");
     Torch.print(yPred.gradFn(), yPred.gradFn().nextEdges().get(1).fn().nextEdges());
   }
 
@@ -107,4 +107,6 @@ public class PortedPrograms {
     x.mul(3L).sum().backward();
     Torch.print(x.grad());
   }
+
+  static String fixed(double v) { return Torch.pyFixed(Math.abs(v) < 5e-5 ? 0.0 : v, 4); }
 }

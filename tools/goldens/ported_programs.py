@@ -67,7 +67,10 @@ def polynomial():
             b.grad = None
             c.grad = None
             d.grad = None
-    print(f'Result: y = {a.item():.4f} + {b.item():.4f} * P3({c.item():.4f} + {d.item():.4f} x)')
+    # a and c converge to zero: the sign of what is left is float rounding noise, so it prints as 0.0000
+    def fixed(v):
+        return f'{(0.0 if abs(v) < 5e-5 else v):.4f}'
+    print(f'Result: y = {fixed(a.item())} + {fixed(b.item())} * P3({fixed(c.item())} + {fixed(d.item())} x)')
     print(y_pred.grad_fn, y_pred.grad_fn.next_functions[1][0].next_functions)
 
 

@@ -28,7 +28,7 @@ class BytecodeBackendTest {
     assertTrue(files.stream().anyMatch(p -> p.toString().endsWith(".class")), files.toString());
     Path listing = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
     String text = Files.readString(listing);
-    assertTrue(text.contains("jdk/incubator/vector/FloatVector.fromArray") && text.contains("VectorOperators.TANH"), text);
+    assertTrue(text.contains("jdk/incubator/vector/FloatVector.fromArray") && text.contains("dev/tcompile/runtime/kernels/UnaryOp.TANH"), text);
   }
 
   @Test void eightThreadsCallingOneCompiledFunctionGetTheSequentialResults() throws Exception {
