@@ -24,7 +24,8 @@ final class Partitioner {
 
   /**
    * With {@code remat}, saved values computed by pointwise ops are recomputed in backward from what they are
-   * made of (inputs, constants, results of matmul/conv/reductions/random ops, which are never recomputed)
+   * made of (inputs, constants, results of matmul/conv/reductions/random ops and of transcendental functions,
+   * which are never recomputed)
    * whenever that saves fewer bytes in total, as AOTAutograd's partitioner does for cheap ops. The recomputed
    * chains fuse with the backward kernels that read them.
    */
@@ -98,10 +99,27 @@ final class Partitioner {
     Node p = v.producer();
     if (p == null || !forwardValues.contains(v)) { leaves.add(v); return; }
     if (constantOf.containsKey(v)) { leafConstants.add(p); return; }
-    if (!Fusion.pointwise(p) || chain.size() >= MAX_RECOMPUTE) { leaves.add(v); return; }
+    if (!Fusion.pointwise(p) || EXPENSIVE.contains(p.op()) || chain.size() >= MAX_RECOMPUTE) { leaves.add(v); return; }
     if (!chain.add(p)) return;
     for (Value in : p.inputs()) collect(in, forwardValues, constantOf, chain, leaves, leafConstants);
   }
+
+  /**
+   * Pointwise ops that cost more to recompute than their output costs to save and read back (transcendental
+   * functions run tens of operations per element; a saved float is 8 bytes of traffic): their outputs are saved.
+   */
+  static final Set<dev.tcompile.ir.OpDef> EXPENSIVE = Set.of(
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.EXP),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.LOG),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.TANH),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.SIGMOID),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.GELU),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.ERF),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.SIN),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.COS),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.LOG1P),
+      dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.EXPM1),
+      dev.tcompile.ir.ops.Elementwise.POW, dev.tcompile.ir.ops.Elementwise.POW_SCALAR, dev.tcompile.ir.ops.GeluTanh.GELU_TANH);
 
   /** Recomputed nodes at most (a bound on backward's extra work). */
   static final int MAX_RECOMPUTE = 256;
