@@ -62,7 +62,8 @@ final class CompiledEntry {
     backward = p.backward();
   }
 
-  private static Backend backend(CompileOptions options) {
+  /** The codegen backend the options ask for (shared with {@link WholeTrainStep}). */
+  static Backend backend(CompileOptions options) {
     return switch (options.backend()) {
       case INTERPRETER -> Backend.INTERPRETER;
       case BYTECODE -> options.codeDumpDir() == null ? Backend.BYTECODE : Backend.bytecode(options.codeDumpDir());

@@ -1,6 +1,5 @@
 package dev.tcompile;
 
-import dev.tcompile.codegen.Backend;
 import dev.tcompile.codegen.Compiler;
 import dev.tcompile.codegen.Executable;
 import dev.tcompile.ir.Graph;
@@ -59,7 +58,7 @@ final class WholeTrainStep {
 
     Map<Tensor, ParamGroup> groupOf = new IdentityHashMap<>();
     for (ParamGroup g : opt.paramGroups()) for (Tensor p : g.params()) groupOf.put(p, g);
-    Compiler compiler = new Compiler(backend(options), options.disabled(), options.dumpDir());
+    Compiler compiler = new Compiler(CompiledEntry.backend(options), options.disabled(), options.dumpDir());
     Graph traced = compiler.graphLevel(t.graph);
     int n = traced.inputs().size();
     boolean[] wrt = new boolean[n];
@@ -107,13 +106,6 @@ final class WholeTrainStep {
     }
     step.program = compiler.program(j, "step");
     return step;
-  }
-
-  private static Backend backend(CompileOptions options) {
-    return switch (options.backend()) {
-      case INTERPRETER -> Backend.INTERPRETER;
-      case BYTECODE -> options.codeDumpDir() == null ? Backend.BYTECODE : Backend.bytecode(options.codeDumpDir());
-    };
   }
 
   /** Null when the captured tensors still have the types the program was built for, else why not. */

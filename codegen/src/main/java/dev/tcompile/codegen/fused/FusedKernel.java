@@ -227,15 +227,8 @@ public final class FusedKernel {
 
   /** Adds elements [start, start+len) of the space into their places in a sum's output, a row run at a time. */
   private void accumulate(Block v, int start, int len, double[] acc, int[] ost) {
-    int nd = space.length;
-    if (nd == 0) { acc[0] += v.floatAt(0); return; }
-    int last = nd - 1;
-    int[] idx = new int[nd];
-    int o = 0, rem = start;
-    for (int d = last; d >= 0; d--) { idx[d] = rem % space[d]; rem /= space[d]; o += idx[d] * ost[d]; }
-    int inner = space[last], st = ost[last];
-    for (int i = 0; i < len; ) {
-      int run = Math.min(inner - idx[last], len - i);
+    if (space.length == 0) { acc[0] += v.floatAt(0); return; }
+    RowRuns.walk(space, ost, 0, start, len, (i, o, run, st) -> {
       if (st == 0) {
         double s = 0;
         if (v.scalar) s = (double) v.fs * run;
@@ -244,21 +237,7 @@ public final class FusedKernel {
       } else {
         for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
       }
-      i += run;
-      o += run * st;
-      idx[last] += run;
-      if (idx[last] == inner) {
-        o -= inner * st;
-        idx[last] = 0;
-        for (int d = last - 1; d >= 0; d--) {
-          idx[d]++;
-          o += ost[d];
-          if (idx[d] < space[d]) break;
-          o -= space[d] * ost[d];
-          idx[d] = 0;
-        }
-      }
-    }
+    });
   }
 
   private static void store(Block v, NDArray out, int start, int len) {
@@ -306,13 +285,7 @@ public final class FusedKernel {
 
     /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
     private void gather(float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
-      int nd = shape.length, last = nd - 1;
-      int[] idx = new int[nd];
-      int off = a.offset(), rem = start;
-      for (int d = last; d >= 0; d--) { idx[d] = rem % shape[d]; rem /= shape[d]; off += idx[d] * strides[d]; }
-      int inner = shape[last], st = strides[last];
-      for (int i = 0; i < len; ) {
-        int run = Math.min(inner - idx[last], len - i);
+      RowRuns.walk(shape, strides, a.offset(), start, len, (i, off, run, st) -> {
         if (sf != null) {
           if (st == 1) System.arraycopy(sf, off, df, i, run);
           else if (st == 0) Arrays.fill(df, i, i + run, sf[off]);
@@ -320,21 +293,7 @@ public final class FusedKernel {
         } else {
           for (int j = 0; j < run; j++) db[i + j] = sb[off + j * st];
         }
-        i += run;
-        off += run * st;
-        idx[last] += run;
-        if (idx[last] == inner) {
-          off -= inner * st;
-          idx[last] = 0;
-          for (int d = last - 1; d >= 0; d--) {
-            idx[d]++;
-            off += strides[d];
-            if (idx[d] < shape[d]) break;
-            off -= shape[d] * strides[d];
-            idx[d] = 0;
-          }
-        }
-      }
+      });
     }
   }
 }
