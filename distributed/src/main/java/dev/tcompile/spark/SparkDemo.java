@@ -55,8 +55,10 @@ public final class SparkDemo {
       Sample s = train.get(i);
       rows.add(new Example(s.image().contiguous().toFloatArray(), s.label()));
     }
-    try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(master).setAppName("tcompile-spark-demo")
-        .setIfMissing("spark.ui.enabled", "false"))) {
+    SparkConf conf = new SparkConf().setMaster(master).setAppName("tcompile-spark-demo").setIfMissing("spark.ui.enabled", "false");
+    // in local mode every replica is on this machine: keep the driver and the gradient ring on the loopback
+    if (master.startsWith("local")) conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       sc.setLogLevel("WARN");
       if (replicas == 0) replicas = sc.defaultParallelism();
       double lrFinal = lr, momentumFinal = momentum;
