@@ -18,23 +18,9 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
 from reference import openblas  # noqa: E402  (OpenBLAS threads are not torch.set_num_threads's)
+from mnist_net import MnistNet  # noqa: E402
 
 PROFILES = {"full": (3.0, 5.0, 20, 2000), "quick": (1.0, 1.0, 5, 200)}  # warm-up s, measure s, min/max calls
-
-
-class MnistNet(nn.Module):  # the seed's CNN (dev.tcompile.vision.models.MnistNet)
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 20, 5, 1)
-        self.conv2 = nn.Conv2d(20, 50, 5, 1)
-        self.fc1 = nn.Linear(4 * 4 * 50, 500)
-        self.fc2 = nn.Linear(500, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2, 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2, 2)
-        x = F.relu(self.fc1(x.view(-1, 4 * 4 * 50)))
-        return F.log_softmax(self.fc2(x), dim=1)
 
 
 def train_step(model, loss_fn, x, y):

@@ -6,8 +6,9 @@ import gzip, struct, sys, time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+
+from mnist_net import MnistNet
 
 
 def idx(path):
@@ -18,18 +19,6 @@ def idx(path):
         rows, cols = struct.unpack(">II", data[8:16])
         return np.frombuffer(data, np.uint8, offset=16).reshape(n, 1, rows, cols)
     return np.frombuffer(data, np.uint8, offset=8)
-
-
-class MnistNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1, self.conv2 = nn.Conv2d(1, 20, 5, 1), nn.Conv2d(20, 50, 5, 1)
-        self.fc1, self.fc2 = nn.Linear(800, 500), nn.Linear(500, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2, 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2, 2)
-        return F.log_softmax(self.fc2(F.relu(self.fc1(x.view(-1, 800)))), dim=1)
 
 
 def main():
