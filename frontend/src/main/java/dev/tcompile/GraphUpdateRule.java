@@ -6,6 +6,7 @@ import dev.tcompile.optim.Adam;
 import dev.tcompile.optim.AdamW;
 import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.ParamGroup;
+import dev.tcompile.optim.RMSprop;
 import dev.tcompile.optim.SGD;
 import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.UnaryOp;
@@ -25,6 +26,7 @@ interface GraphUpdateRule {
   static GraphUpdateRule of(Optimizer opt) {
     if (opt.getClass() == SGD.class) return new SgdRule();
     if (opt.getClass() == Adam.class || opt.getClass() == AdamW.class) return new AdamRule(opt instanceof AdamW);
+    if (opt.getClass() == RMSprop.class) return new RmsPropRule();
     return null;
   }
 
@@ -113,6 +115,55 @@ interface GraphUpdateRule {
       Value denom = a.add(a.div(a.unary(UnaryOp.SQRT, second), s.get(1)), a.scalarLike(g.getDouble("eps"), p));
       List<Value> out = new ArrayList<>(List.of(a.add(p, a.div(a.mul(m, s.get(0)), denom)), m, v));
       if (max != null) out.add(max);
+      return out;
+    }
+  }
+
+  /** RMSprop (weight decay, momentum, centered): the per-step scalar is -lr; the step count advances as eagerly. */
+  final class RmsPropRule implements GraphUpdateRule {
+    @Override public List<Object> key(ParamGroup g) {
+      return List.of("rmsprop", g.getDouble("alpha"), g.getDouble("eps"), g.getDouble("weight_decay"), g.getDouble("momentum") > 0, g.getDouble("momentum"), g.getBool("centered"));
+    }
+
+    @Override public List<String> stateKeys(ParamGroup g) {
+      List<String> keys = new ArrayList<>(List.of("square_avg"));
+      if (g.getDouble("momentum") > 0) keys.add("momentum_buffer");
+      if (g.getBool("centered")) keys.add("grad_avg");
+      return keys;
+    }
+
+    @Override public int numScalars(ParamGroup g) { return 1; }
+
+    @Override public double[] scalars(ParamGroup g, Map<String, Tensor> state) {
+      Tensor stepT = state.computeIfAbsent("step", k -> Torch.scalar(0));
+      try (var guard = Torch.noGrad()) { stepT.add_(1.0); }
+      return new double[]{-g.lr()};
+    }
+
+    @Override public List<Value> emit(GraphAlgebra a, ParamGroup g, Value p, Value grad, List<Value> state, List<Value> s) {
+      double alpha = g.getDouble("alpha"), eps = g.getDouble("eps"), wd = g.getDouble("weight_decay"), momentum = g.getDouble("momentum");
+      boolean centered = g.getBool("centered");
+      if (wd != 0) grad = a.add(grad, a.mul(p, wd));
+      Value sq = a.add(a.mul(state.get(0), alpha), a.mul(a.mul(grad, 1 - alpha), grad));
+      int next = 1;
+      Value buf = momentum > 0 ? state.get(next++) : null, gavg = null, avg;
+      if (centered) {
+        gavg = a.add(a.mul(state.get(next), alpha), a.mul(grad, 1 - alpha));
+        avg = a.unary(UnaryOp.SQRT, a.add(sq, a.mul(a.mul(gavg, -1.0), gavg)));
+      } else {
+        avg = a.unary(UnaryOp.SQRT, sq);
+      }
+      avg = a.add(avg, a.scalarLike(eps, avg));
+      List<Value> out = new ArrayList<>();
+      if (buf != null) {
+        buf = a.add(a.mul(buf, momentum), a.div(grad, avg));
+        out.add(a.add(p, a.mul(buf, s.get(0))));
+      } else {
+        out.add(a.add(p, a.div(a.mul(grad, s.get(0)), avg)));
+      }
+      out.add(sq);
+      if (buf != null) out.add(buf);
+      if (gavg != null) out.add(gavg);
       return out;
     }
   }

@@ -6,7 +6,7 @@ import dev.tcompile.optim.ParamGroup;
 
 /**
  * One training step as a compiled program: {@code step(input, target)} zeroes the gradients, runs the model, the
- * loss, backward and the optimiser's update, and returns the loss. With {@code SGD}, {@code Adam} and {@code AdamW}
+ * loss, backward and the optimiser's update, and returns the loss. With {@code SGD}, {@code Adam}, {@code AdamW} and {@code RMSprop}
  * the whole step is one program ({@link WholeTrainStep}: the update is graph ops fused with the backward kernels;
  * learning rates and bias corrections are inputs, so schedulers do not recompile); each input signature compiles
  * once (the last, smaller batch of an epoch too). Other optimisers, and steps that write buffers or draw random

@@ -13,6 +13,7 @@ import dev.tcompile.optim.Adam;
 import dev.tcompile.optim.AdamW;
 import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.ParamGroup;
+import dev.tcompile.optim.RMSprop;
 import dev.tcompile.optim.SGD;
 import dev.tcompile.optim.StepLR;
 import dev.tcompile.vision.models.MnistNet;
@@ -90,6 +91,11 @@ class WholeTrainStepTest {
   @Test void mlpWithAdamWeightDecayAmsgradAdamWAndASchedule() {
     trainBoth(WholeTrainStepTest::mlp, m -> new Adam(m.parameters(), 1e-2, 0.8, 0.99, 1e-6, 1e-2, true), 7, 16, new int[]{16, 20}, 5, true);
     trainBoth(WholeTrainStepTest::mlp, m -> new AdamW(m.parameters(), 1e-2), 7, 16, new int[]{16, 20}, 5, true);
+  }
+
+  @Test void mlpWithRmspropPlainMomentumAndCentered() {
+    trainBoth(WholeTrainStepTest::mlp, m -> new RMSprop(m.parameters(), 1e-2), 6, 16, new int[]{16, 20}, 5, false);
+    trainBoth(WholeTrainStepTest::mlp, m -> new RMSprop(m.parameters(), 1e-2, 0.9, 1e-6, 1e-2, 0.5, true), 6, 16, new int[]{16, 20}, 5, true);
   }
 
   @Test void aStepThatDrawsRandomNumbersFallsBackWithTheReason() {
