@@ -144,6 +144,31 @@ class DataLoaderTest {
     assertNoWorkerThreads();
   }
 
+  /**
+   * A reachable iterator nobody takes batches from releases its threads by itself (no GC involved), and picks up
+   * where it left off, with the same batches, when it is used again.
+   */
+  @Test void idleWorkersEndWithoutAGcAndRestartWithTheSameBatches() throws Exception {
+    long before = Prefetcher.idleMillis;
+    Prefetcher.idleMillis = 200;
+    try {
+      DataLoader loader = new DataLoader(numbered(1_000), 16, true, 2, false, 5);
+      BatchIterator it = loader.iterator();
+      List<long[]> seen = new java.util.ArrayList<>();
+      seen.add(it.next().labels().toLongArray());
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (workerThreads() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+      assertEquals(0, workerThreads(), "idle workers ended while the iterator is still held");
+      while (it.hasNext()) seen.add(it.next().labels().toLongArray());
+      DataLoader again = new DataLoader(numbered(1_000), 16, true, 0, false, 5);
+      int k = 0;
+      for (Batch b : again) assertArrayEquals(b.labels().toLongArray(), seen.get(k++), "batch " + (k - 1));
+      assertEquals(seen.size(), k);
+    } finally {
+      Prefetcher.idleMillis = before;
+    }
+  }
+
   @Test void badArguments() {
     assertEquals("batch_size should be a positive integer value, but got batch_size=0",
         assertThrows(TorchException.class, () -> new DataLoader(numbered(3), 0)).getMessage());
