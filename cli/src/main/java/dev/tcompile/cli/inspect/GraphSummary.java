@@ -3,7 +3,11 @@ package dev.tcompile.cli.inspect;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.ir.Value;
-import dev.tcompile.passes.PassManager;
+import dev.tcompile.codegen.Backend;
+import dev.tcompile.codegen.Compiler;
+import dev.tcompile.codegen.Interpreter;
+import dev.tcompile.codegen.MemoryPlan;
+import dev.tcompile.ir.FusedOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +16,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What {@code tcompile inspect} prints about a graph, as titled sections of lines. Add a section (kernels,
- * planned memory, method sizes...) by adding a method and listing it in {@link #sections}.
+ * What {@code tcompile inspect} prints about a graph, as titled sections of lines: its signature, ops and
+ * constants, then the graph compiled as {@code Torch.compile} compiles it (passes and their times, kernels launched
+ * and generated, planned memory). Add a section by adding a method and listing it in {@link #sections}.
  */
 public final class GraphSummary {
   /** A titled block of indented lines. */
@@ -22,7 +27,8 @@ public final class GraphSummary {
   private GraphSummary() {}
 
   public static List<Section> sections(Graph g) {
-    return List.of(signature(g), nodes(g), constants(g), passes(g));
+    Compiled c = Compiled.of(g);
+    return List.of(signature(g), nodes(g), constants(g), passes(c), kernels(c), memory(c));
   }
 
   public static String render(String header, List<Section> sections) {
@@ -71,12 +77,61 @@ public final class GraphSummary {
         + (count > largest.size() ? " (largest " + largest.size() + ")" : ""), largest);
   }
 
-  /** The default pass pipeline run on the graph as the compiler runs it on a traced forward graph. */
-  static Section passes(Graph g) {
-    PassManager pm = new PassManager(PassManager.defaultPasses(), Set.of(), null);
-    Graph after = pm.run(g, "forward");
-    List<String> lines = new ArrayList<>(pm.timings());
-    return new Section("passes (default pipeline): " + g.nodes().size() + " -> " + after.nodes().size() + " nodes", lines);
+  /** The graph compiled as Torch.compile compiles it: with gradients for inputs marked requires_grad, else for inference. */
+  record Compiled(Graph source, Compiler.Program program, long millis) {
+    static Compiled of(Graph g) {
+      boolean[] wrt = new boolean[g.inputs().size()];
+      boolean any = false;
+      for (int i = 0; i < wrt.length; i++) any |= wrt[i] = g.inputAttrs(i).getBool("requires_grad", false);
+      long t0 = System.nanoTime();
+      Compiler.Program p = new Compiler(Backend.BYTECODE, Set.of(), null).compile(g, any ? wrt : null);
+      return new Compiled(g, p, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** (label, executable) for each program that runs: inference, or forward and backward. */
+    List<Map.Entry<String, Interpreter>> parts() {
+      if (!program.differentiable()) return List.of(Map.entry("inference", (Interpreter) program.inference()));
+      return List.of(Map.entry("forward", (Interpreter) program.forward()), Map.entry("backward", (Interpreter) program.backward()));
+    }
+  }
+
+  static Section passes(Compiled c) {
+    List<String> lines = new ArrayList<>(c.program().timings());
+    StringBuilder sizes = new StringBuilder();
+    for (var e : c.parts()) sizes.append(", ").append(e.getKey()).append(' ').append(e.getValue().graph().nodes().size());
+    return new Section("passes (the compiler's pipeline, " + c.millis() + " ms to compile): " + c.source().nodes().size()
+        + " nodes traced" + sizes + " nodes after", lines);
+  }
+
+  static Section kernels(Compiled c) {
+    List<String> lines = new ArrayList<>();
+    int total = 0;
+    for (var e : c.parts()) {
+      Interpreter x = e.getValue();
+      int launched = 0, fused = 0;
+      for (Node n : x.graph().nodes()) {
+        if (n.isConstant() || n.op().isView()) continue;
+        launched++;
+        if (n.op() instanceof FusedOp) fused++;
+      }
+      total += launched;
+      lines.add(String.format(Locale.ROOT, "%-9s %d launched, %d fused (%d generated as bytecode)", e.getKey(), launched, fused, x.generatedKernels()));
+      for (String why : x.kernelNotes()) lines.add("  " + why);
+    }
+    return new Section("kernels: " + total, lines);
+  }
+
+  static Section memory(Compiled c) {
+    List<String> lines = new ArrayList<>();
+    if (c.program().differentiable())
+      lines.add("saved for backward: " + bytes(c.program().split().savedBytes()) + " (" + bytes(c.program().split().savedBytesWithoutRemat())
+          + " without rematerialisation)");
+    for (var e : c.parts()) {
+      MemoryPlan p = e.getValue().plan();
+      lines.add(String.format(Locale.ROOT, "%-9s peak live %s, %d reused buffer(s) of %s for %s of kernel intermediates", e.getKey(),
+          bytes(p.peakLiveBytes()), p.buffers().size(), bytes(p.plannedBytes()), bytes(p.bytesWithoutReuse())));
+    }
+    return new Section("planned memory", lines);
   }
 
   static String bytes(long b) {
