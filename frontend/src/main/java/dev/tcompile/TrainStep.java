@@ -60,7 +60,8 @@ public final class TrainStep {
   /** The one-program step for this signature, built on first use; null when the step cannot be one program. */
   private synchronized WholeTrainStep wholeStep(Tensor input, Tensor target) {
     java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.trainingFlags()));
-    for (ParamGroup g : optimizer.paramGroups()) key.add(java.util.List.of(g.params().size(), rule.key(g)));
+    // which tensors each group holds (by identity) and the options that shape the update
+    for (ParamGroup g : optimizer.paramGroups()) key.add(java.util.List.of(java.util.List.copyOf(g.params()), rule.key(g)));
     Signature sig = Signature.of(new Tensor[]{input, target}, key, model.parameters().stream().map(p -> (Tensor) p).toList());
     Object w = whole.get(sig);
     ClosureState now = ClosureState.of(fn);

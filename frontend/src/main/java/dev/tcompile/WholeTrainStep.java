@@ -32,6 +32,8 @@ final class WholeTrainStep {
   private final GraphUpdateRule rule;
   private final List<Tracer.Source> sources = new ArrayList<>();
   private final List<TensorType> capturedTypes = new ArrayList<>();
+  /** Whether each captured tensor required grad when traced: which parameters get an update depends on it. */
+  private final List<Boolean> capturedRequiresGrad = new ArrayList<>();
   private final List<Updated> updated = new ArrayList<>();
   private Executable program;
 
@@ -69,7 +71,11 @@ final class WholeTrainStep {
     GraphAlgebra a = new GraphAlgebra(j);
     WholeTrainStep step = new WholeTrainStep(rule);
     step.sources.addAll(t.sources);
-    for (Tracer.Source s : t.sources) if (s instanceof Tracer.Captured c) step.capturedTypes.add(c.tensor().type());
+    for (Tracer.Source s : t.sources)
+      if (s instanceof Tracer.Captured c) {
+        step.capturedTypes.add(c.tensor().type());
+        step.capturedRequiresGrad.add(c.tensor().requiresGrad());
+      }
 
     // inputs after the traced ones and the loss's gradient: per updated parameter, its scalars then its state
     List<Value> grads = j.outputs().subList(1, j.outputs().size());
@@ -108,13 +114,16 @@ final class WholeTrainStep {
     return step;
   }
 
-  /** Null when the captured tensors still have the types the program was built for, else why not. */
+  /** Null when the captured tensors still have the types and requires_grad flags the program was built for, else why not. */
   String guardFailure() {
     int c = 0;
     for (Tracer.Source s : sources)
       if (s instanceof Tracer.Captured cap) {
-        TensorType was = capturedTypes.get(c++);
+        TensorType was = capturedTypes.get(c);
         if (!cap.tensor().type().equals(was)) return "captured tensor changed from " + was + " to " + cap.tensor().type();
+        if (cap.tensor().requiresGrad() != capturedRequiresGrad.get(c))
+          return "a captured tensor of type " + was + " changed requires_grad to " + cap.tensor().requiresGrad();
+        c++;
       }
     return null;
   }

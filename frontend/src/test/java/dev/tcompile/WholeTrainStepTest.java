@@ -1,5 +1,6 @@
 package dev.tcompile;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,5 +119,19 @@ class WholeTrainStepTest {
     w.weight = 3f;
     assertEquals(3 * first, step.step(x, y).item(), 1e-5 * Math.abs(first));
     assertTrue(step.notes().toString().contains("weight changed from 1.0 to 3.0"), step.notes().toString());
+  }
+
+  /** Freezing a parameter after the program was built rebuilds it: a frozen parameter is not updated, as eagerly. */
+  @Test void freezingAParameterRebuildsTheProgram() {
+    Module m = mlp();
+    TrainStep step = Torch.compileTrainStep(m, (out, t) -> F.crossEntropy(out, t), new SGD(m.parameters(), 0.1));
+    Tensor x = Torch.randn(4, 20), y = Torch.randint(0, 5, 4);
+    step.step(x, y);
+    Tensor first = m.parameters().get(0);
+    first.requiresGrad_(false);
+    float[] before = first.toFloatArray();
+    step.step(x, y);
+    assertArrayEquals(before, first.toFloatArray(), "a frozen parameter keeps its value");
+    assertTrue(step.notes().toString().contains("changed requires_grad to false"), step.notes().toString());
   }
 }
