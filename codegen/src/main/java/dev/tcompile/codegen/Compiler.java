@@ -77,12 +77,17 @@ public final class Compiler {
   public Graph graphLevel(Graph traced) {
     PassManager pm = new PassManager(graphPasses(), disabled, dumpDir);
     pm.dump(traced, "traced");
-    return pm.run(traced, "graph");
+    Graph g = pm.run(traced, "graph");
+    nextDump = pm.dumpCount();
+    return g;
   }
+
+  /** Where a later stage's dumps continue the numbering of {@link #graphLevel}'s. */
+  private int nextDump;
 
   /** A graph that needs no autodiff (it computes its own gradients): the kernel passes, then the backend. */
   public Executable program(Graph g, String stage) {
-    PassManager pm = new PassManager(kernelPasses(), disabled, dumpDir, 50);
+    PassManager pm = new PassManager(kernelPasses(), disabled, dumpDir, nextDump);
     pm.dump(g, stage);
     return backend.compile(pm.run(g, stage));
   }

@@ -33,11 +33,6 @@ public final class PassManager {
   /** How many dumps this manager has written (the next one's number). */
   public int dumpCount() { return dumpCounter; }
 
-  /** The default optimisation pipeline, in order. */
-  public static List<Pass> defaultPasses() {
-    return List.of(new CommonSubexpressionElimination(), new DeadCodeElimination());
-  }
-
   public Graph run(Graph g, String stage) {
     for (Pass p : passes) {
       if (disabled.contains(p.name())) continue;
