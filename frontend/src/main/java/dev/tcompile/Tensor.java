@@ -808,12 +808,28 @@ public class Tensor {
   /** Fills with N(mean, std^2) from the default generator. */
   public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normalLike(data, mean, std)); }
   /**
-   * Fills with ones (probability {@code p}) and zeros. One seed is drawn from the default generator and the
-   * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Sampling}).
+   * Fills with ones (probability {@code p}) and zeros, drawing from the default generator exactly as PyTorch
+   * 1.13's CPU {@code bernoulli_(p)} (non-MKL build): one 64-bit draw per element, in memory order. A
+   * contiguous tensor gets its mask from the {@code bernoulli} op fed with the generator's state, so a traced
+   * program replays it (see {@link Sampling}); any other layout is filled on the host.
    */
   public Tensor bernoulli_(double p) {
-    Tensor seed = new Tensor(NDArray.wrap(new long[]{Rng.nextSeed()}));
-    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p), seed);
+    if (!(p >= 0 && p <= 1)) throw new TorchException("bernoulli_ expects p to be in [0, 1], but got p=" + Rng.cDouble(p));
+    if (!data.isContiguous()) return InPlace.overwrite(this, "BernoulliBackward2", Rng.bernoulliLike(data, p));
+    Attrs a = Attrs.of("shape", data.shape().clone(), "p", p);
+    Tensor state = new Tensor(Rng.takeState(Sampling.draws32(a)));
+    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, a, state);
     return InPlace.apply(this, "BernoulliBackward2", Creation.COPY, Attrs.EMPTY, mask);
   }
+
+  /**
+   * {@code torch.bernoulli(self)}: ones with probability given by this float32 tensor's elements (in [0, 1]),
+   * one float draw per element from the default generator, as PyTorch's CPU kernel; the result does not
+   * require grad through the samples (its grad_fn, BernoulliBackward0, passes zeros).
+   */
+  public Tensor bernoulli() {
+    if (dtype() != DType.FLOAT32) throw new TorchException("\"bernoulli_tensor_cpu_p_\" not implemented for '" + dtype().legacyName() + "'");
+    return Dispatcher.apply(Creation.COPY, Attrs.EMPTY, "BernoulliBackward0", this, Tensor.wrap(Rng.bernoulliOf(data)))[0];
+  }
+
 }

@@ -1,0 +1,137 @@
+package dev.tcompile.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.tcompile.CompiledFn;
+import dev.tcompile.Tensor;
+import dev.tcompile.Torch;
+import dev.tcompile.TorchException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dropout and bernoulli draw PyTorch 1.13's exact masks from the default generator, and consume as many numbers
+ * as PyTorch does, so the torch.rand after them matches too (goldens/dropout.json from tools/goldens/dropout.py;
+ * all comparisons are bit for bit, -0.0 included).
+ */
+class DropoutGoldenTest {
+  private static final JsonObject G;
+
+  static {
+    try (var in = DropoutGoldenTest.class.getResourceAsStream("/goldens/dropout.json")) {
+      G = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static float[] floats(JsonElement e) {
+    JsonArray a = e.getAsJsonArray();
+    float[] v = new float[a.size()];
+    for (int i = 0; i < v.length; i++) v[i] = (float) a.get(i).getAsDouble();
+    return v;
+  }
+
+  private static int[] ints(JsonElement e) {
+    JsonArray a = e.getAsJsonArray();
+    int[] v = new int[a.size()];
+    for (int i = 0; i < v.length; i++) v[i] = a.get(i).getAsInt();
+    return v;
+  }
+
+  private static Tensor input(int[] shape) {
+    int n = 1;
+    for (int d : shape) n *= d;
+    return Torch.arange((double) n).mul(0.25).sub(1.0).reshape(shape).requiresGrad_(true);
+  }
+
+  @Test
+  void functionalDropoutMasksGradientsAndTheNextDraw() {
+    for (JsonElement e : G.getAsJsonArray("dropout")) {
+      JsonObject c = e.getAsJsonObject();
+      String what = "seed " + c.get("seed") + " shape " + c.get("shape") + " p " + c.get("p");
+      Torch.manualSeed(c.get("seed").getAsLong());
+      Tensor x = input(ints(c.get("shape")));
+      Tensor y = F.dropout(x, c.get("p").getAsDouble(), true);
+      y.sum().backward();
+      Tensor after = Torch.rand(5);
+      assertEquals(c.get("grad_fn").getAsString(), y.gradFn().name(), what);
+      assertArrayEquals(floats(c.get("y")), y.toFloatArray(), what);
+      assertArrayEquals(floats(c.get("grad")), x.grad().toFloatArray(), what);
+      assertArrayEquals(floats(c.get("after")), after.toFloatArray(), what);
+    }
+  }
+
+  @Test
+  void compiledDropoutDrawsPyTorchsMasksToo() {
+    CompiledFn f = Torch.compile(x -> F.dropout(x[0], 0.5, true).mul(3.0));
+    for (JsonElement e : G.getAsJsonArray("dropout")) {
+      JsonObject c = e.getAsJsonObject();
+      if (c.get("p").getAsDouble() != 0.5 || !c.get("shape").toString().equals("[17,13]")) continue;
+      Torch.manualSeed(c.get("seed").getAsLong());
+      Tensor y = f.apply(input(ints(c.get("shape"))).detach());
+      Tensor after = Torch.rand(5);
+      float[] want = floats(c.get("y"));
+      for (int i = 0; i < want.length; i++) want[i] *= 3f;
+      assertArrayEquals(want, y.toFloatArray());
+      assertArrayEquals(floats(c.get("after")), after.toFloatArray());
+    }
+  }
+
+  @Test
+  void moduleDropoutTwiceThenRandn() {
+    JsonObject c = G.getAsJsonObject("module");
+    Torch.manualSeed(42);
+    Dropout d = new Dropout(0.3);
+    Tensor a = d.forward(Torch.ones(4, 9)), b = d.forward(Torch.ones(11));
+    Tensor n = Torch.randn(3);
+    assertArrayEquals(floats(c.get("a")), a.toFloatArray());
+    assertArrayEquals(floats(c.get("b")), b.toFloatArray());
+    assertArrayEquals(floats(c.get("randn")), n.toFloatArray());
+    assertEquals(c.get("repr").getAsString(), d.toString());
+  }
+
+  @Test
+  void bernoulliInPlaceOnContiguousAndTransposedTensors() {
+    for (JsonElement e : G.getAsJsonArray("bernoulli_")) {
+      JsonObject c = e.getAsJsonObject();
+      Torch.manualSeed(7);
+      Tensor t = Torch.zeros(ints(c.get("shape")));
+      if (c.get("transpose").getAsBoolean()) t = t.t();
+      t.bernoulli_(c.get("p").getAsDouble());
+      Tensor after = Torch.rand(3);
+      assertArrayEquals(floats(c.get("v")), t.contiguous().toFloatArray(), c.toString());
+      assertArrayEquals(floats(c.get("after")), after.toFloatArray(), c.toString());
+    }
+  }
+
+  @Test
+  void bernoulliOfProbabilities() {
+    JsonObject c = G.getAsJsonObject("probs");
+    Torch.manualSeed(9);
+    Tensor probs = Torch.linspace(0, 1, 23).reshape(1, 23).requiresGrad_(true);
+    Tensor s = probs.bernoulli();
+    s.sum().backward();
+    Tensor after = Torch.rand(3);
+    assertEquals(c.get("grad_fn").getAsString(), s.gradFn().name());
+    assertArrayEquals(floats(c.get("v")), s.toFloatArray());
+    assertArrayEquals(floats(c.get("grad")), probs.grad().toFloatArray());
+    assertArrayEquals(floats(c.get("after")), after.toFloatArray());
+  }
+
+  @Test
+  void outOfRangeProbabilitiesAreRefusedAsPyTorchDoes() {
+    JsonObject errs = G.getAsJsonObject("errors");
+    for (String p : errs.keySet()) {
+      TorchException ex = org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
+          () -> Torch.zeros(3).bernoulli_(Double.parseDouble(p)));
+      assertEquals(errs.get(p).getAsString(), ex.getMessage());
+    }
+  }
+}
