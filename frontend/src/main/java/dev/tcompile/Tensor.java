@@ -231,21 +231,30 @@ public class Tensor {
     return new GradFn.Edge(accumulator, 0);
   }
 
-  /** AccumulateGrad's work: first gradient is copied in, later ones added (in place unless building a graph). */
-  /** Synchronized, as PyTorch's AccumulateGrad locks the variable: threads sharing a parameter never see a torn grad. */
-  synchronized void accumulateGrad(Tensor g, boolean createGraph) {
-    if (grad == null) grad = createGraph ? g : new Tensor(g.data.copy());
-    else if (createGraph || grad.requiresGrad) grad = grad.add(g);
-    else {
+  /**
+   * AccumulateGrad's work, as PyTorch 1.13's {@code AccumulateGrad::accumulateGrad}: the first gradient is copied
+   * in — under grad mode (create_graph) through {@code copy_} into a fresh tensor, so it shows CopyBackwards
+   * (CloneBackward0 for a leaf that is not dense); later ones are added out of place under grad mode
+   * (AddBackward0), otherwise in place, which keeps the gradient's history. Synchronized, as PyTorch's
+   * AccumulateGrad locks the variable: threads sharing a parameter never see a torn grad.
+   */
+  synchronized void accumulateGrad(Tensor g, boolean gradMode) {
+    if (grad == null) {
+      if (!gradMode) grad = new Tensor(g.data.copy());
+      else if (!data.isDense()) grad = g.clone();
+      else grad = new Tensor(NDArray.empty(g.dtype(), data.shape())).copy_(g);
+    } else if (gradMode) {
+      grad = grad.add(g);
+    } else {
       NDArray sum = Elementwise.ADD.eval(Attrs.EMPTY, grad.data, g.data)[0];
       grad.data.copyFrom(sum);
       grad.version.bump();
     }
   }
 
+  /** {@code retain_grad}'s hook: the first gradient cloned (CloneBackward0 under create_graph), later ones added. */
   synchronized void retainGradValue(Tensor g, boolean createGraph) {
-    Tensor v = createGraph ? g : new Tensor(g.data.copy());
-    grad = grad == null ? v : grad.add(v);
+    grad = grad == null ? g.clone() : grad.add(g);
   }
 
   // ======================================== reading ========================================
