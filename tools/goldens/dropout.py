@@ -6,6 +6,7 @@ Run from the repository root:  /usr/bin/python3 tools/goldens/dropout.py
 """
 import json
 import os
+import warnings
 
 import torch
 
@@ -52,6 +53,41 @@ def main():
     s = torch.bernoulli(probs)
     s.sum().backward()
     R["probs"] = {"v": L(s), "grad_fn": type(s.grad_fn).__name__, "grad": L(probs.grad), "after": L(torch.rand(3))}
+    # channel dropout: the noise is (N, C, 1, ...); in place; p == 1
+    feats = []
+    for name, fn, shape in [("dropout1d", torch.nn.functional.dropout1d, [2, 3, 5]), ("dropout1d", torch.nn.functional.dropout1d, [3, 5]),
+                            ("dropout2d", torch.nn.functional.dropout2d, [2, 3, 4, 4]), ("dropout2d", torch.nn.functional.dropout2d, [3, 4, 5]),
+                            ("dropout3d", torch.nn.functional.dropout3d, [2, 2, 2, 3, 3]), ("dropout3d", torch.nn.functional.dropout3d, [2, 2, 3, 3])]:
+        torch.manual_seed(17)
+        n = 1
+        for d in shape:
+            n *= d
+        x = (torch.arange(n, dtype=torch.float32) * 0.5 - 2).reshape(shape).requires_grad_(True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = fn(x, 0.4, True)
+        y.sum().backward()
+        feats.append({"fn": name, "shape": shape, "y": L(y), "grad": L(x.grad), "grad_fn": type(y.grad_fn).__name__,
+                      "after": L(torch.rand(3))})
+    R["feature"] = feats
+    torch.manual_seed(5)
+    leaf = torch.arange(6, dtype=torch.float32).requires_grad_(True)
+    x = leaf * 1.0
+    y = torch.nn.functional.dropout(x, 0.5, True, inplace=True)
+    R["inplace"] = {"same": y is x, "grad_fn": type(x.grad_fn).__name__, "v": L(x), "version": x._version}
+    x = leaf * 1.0
+    torch.nn.functional.dropout(x, 1.0, True, inplace=True)
+    R["inplace_p1"] = {"grad_fn": type(x.grad_fn).__name__, "v": L(x)}
+    R["reprs"] = [repr(torch.nn.Dropout(0.2, inplace=True)), repr(torch.nn.Dropout1d()), repr(torch.nn.Dropout2d(0.3)),
+                  repr(torch.nn.Dropout3d(p=0.1, inplace=True))]
+    try:
+        torch.nn.functional.dropout1d(torch.zeros(2, 2, 2, 2), 0.5, True)
+    except RuntimeError as e:
+        R["dropout1d_error"] = str(e)
+    try:
+        torch.nn.functional.dropout2d(torch.zeros(4), 0.5, True)
+    except RuntimeError as e:
+        R["feature_error"] = str(e)
     errors = {}
     for p in [1.5, -0.1, 2.0]:
         try:

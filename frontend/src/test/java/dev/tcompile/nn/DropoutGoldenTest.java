@@ -134,4 +134,58 @@ class DropoutGoldenTest {
       assertEquals(errs.get(p).getAsString(), ex.getMessage());
     }
   }
+
+  @Test
+  void channelDropoutZeroesWholeChannels() {
+    for (JsonElement e : G.getAsJsonArray("feature")) {
+      JsonObject c = e.getAsJsonObject();
+      int[] shape = ints(c.get("shape"));
+      int n = 1;
+      for (int d : shape) n *= d;
+      Torch.manualSeed(17);
+      Tensor x = Torch.arange((double) n).mul(0.5).sub(2.0).reshape(shape).requiresGrad_(true);
+      Tensor y = switch (c.get("fn").getAsString()) {
+        case "dropout1d" -> F.dropout1d(x, 0.4, true, false);
+        case "dropout2d" -> F.dropout2d(x, 0.4, true, false);
+        default -> F.dropout3d(x, 0.4, true, false);
+      };
+      y.sum().backward();
+      String what = c.get("fn") + " " + c.get("shape");
+      assertEquals(c.get("grad_fn").getAsString(), y.gradFn().name(), what);
+      assertArrayEquals(floats(c.get("y")), y.toFloatArray(), what);
+      assertArrayEquals(floats(c.get("grad")), x.grad().toFloatArray(), what);
+      assertArrayEquals(floats(c.get("after")), Torch.rand(3).toFloatArray(), what);
+    }
+  }
+
+  @Test
+  void inPlaceDropoutMultipliesTheInputItself() {
+    JsonObject c = G.getAsJsonObject("inplace");
+    Torch.manualSeed(5);
+    Tensor leaf = Torch.arange(6.0).requiresGrad_(true);
+    Tensor x = leaf.mul(1.0);
+    Tensor y = F.dropout(x, 0.5, true, true);
+    assertEquals(c.get("same").getAsBoolean(), y == x);
+    assertEquals(c.get("grad_fn").getAsString(), x.gradFn().name());
+    assertArrayEquals(floats(c.get("v")), x.toFloatArray());
+    assertEquals(c.get("version").getAsLong(), x.version());
+    JsonObject one = G.getAsJsonObject("inplace_p1");
+    Tensor z = leaf.mul(1.0);
+    F.dropout(z, 1.0, true, true);
+    assertEquals(one.get("grad_fn").getAsString(), z.gradFn().name());
+    assertArrayEquals(floats(one.get("v")), z.toFloatArray());
+  }
+
+  @Test
+  void dropoutModulesPrintAndCheckAsPyTorch() {
+    JsonArray r = G.getAsJsonArray("reprs");
+    assertEquals(r.get(0).getAsString(), new Dropout(0.2, true).toString());
+    assertEquals(r.get(1).getAsString(), new Dropout1d().toString());
+    assertEquals(r.get(2).getAsString(), new Dropout2d(0.3).toString());
+    assertEquals(r.get(3).getAsString(), new Dropout3d(0.1, true).toString());
+    assertEquals(G.get("dropout1d_error").getAsString(), org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
+        () -> F.dropout1d(Torch.zeros(2, 2, 2, 2), 0.5, true, false)).getMessage());
+    assertEquals(G.get("feature_error").getAsString(), org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
+        () -> F.dropout2d(Torch.zeros(4), 0.5, true, false)).getMessage());
+  }
 }
