@@ -88,6 +88,30 @@ def main():
         torch.nn.functional.dropout2d(torch.zeros(4), 0.5, True)
     except RuntimeError as e:
         R["feature_error"] = str(e)
+    # torch.bernoulli(x, p) and x.bernoulli_(probs)
+    torch.manual_seed(3)
+    a = torch.rand(4, 5, requires_grad=True)
+    b = torch.bernoulli(a, 0.3)
+    R["bernoulli_scalar"] = {"v": L(b), "grad_fn": None if b.grad_fn is None else type(b.grad_fn).__name__,
+                             "requires_grad": b.requires_grad, "after": L(torch.rand(3))}
+    probs = []
+    for transpose in [False, True]:
+        torch.manual_seed(4)
+        t = torch.zeros(5, 4).t() if transpose else torch.zeros(4, 5)
+        t.bernoulli_(torch.linspace(0.05, 0.95, 5))
+        probs.append({"transpose": transpose, "v": L(t.contiguous()), "after": L(torch.rand(3))})
+    R["bernoulli_probs"] = probs
+    x = torch.zeros(3, requires_grad=True).clone()
+    x.bernoulli_(torch.tensor([0.2, 0.4, 0.6]))
+    R["bernoulli_probs_grad_fn"] = type(x.grad_fn).__name__
+    try:
+        torch.zeros(3).bernoulli_(torch.tensor([0.2, 1.4, 0.6]))
+    except RuntimeError as e:
+        R["bernoulli_probs_error"] = str(e)
+    try:
+        torch.zeros(3).bernoulli_(torch.tensor([0.2, 0.4]))
+    except RuntimeError as e:
+        R["bernoulli_probs_shape_error"] = str(e)
     errors = {}
     for p in [1.5, -0.1, 2.0]:
         try:

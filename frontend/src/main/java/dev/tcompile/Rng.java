@@ -35,6 +35,12 @@ final class Rng {
     return Distributions.bernoulli(sameLayout(like), p);
   }
 
+  /** {@code like.bernoulli_(probs)}'s values: one float uniform per element, in TensorIterator's order over (like, probs). */
+  static NDArray bernoulliLike(NDArray like, NDArray probs) {
+    Tracing.randomDraw();
+    return Distributions.bernoulli(sameLayout(like), probs, null);
+  }
+
   /** {@code torch.bernoulli(probs)}: one float uniform per element, in TensorIterator's order over probs. */
   static NDArray bernoulliOf(NDArray probs) {
     Tracing.randomDraw();

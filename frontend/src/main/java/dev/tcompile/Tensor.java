@@ -832,6 +832,29 @@ public class Tensor {
   }
 
   /**
+   * {@code self.bernoulli_(p)} with a float32 probability tensor broadcast to this tensor's shape: one float
+   * draw per element from the default generator, as PyTorch's CPU kernel (BernoulliBackward1).
+   */
+  public Tensor bernoulli_(Tensor p) {
+    if (p.dtype() != DType.FLOAT32) throw new TorchException("\"bernoulli_tensor_cpu_p_\" not implemented for '" + p.dtype().legacyName() + "'");
+    Shapes.broadcastStrides(p.data.shape(), p.data.strides(), data.shape()); // PyTorch's expand_inplace check
+    return InPlace.overwrite(this, "BernoulliBackward1", Rng.bernoulliLike(data, p.data));
+  }
+
+  /**
+   * {@code torch.bernoulli(self, p)}: a new tensor of this shape with ones drawn with probability p (as
+   * {@code empty_like(self).bernoulli_(p)}); not differentiable.
+   */
+  public Tensor bernoulli(double p) {
+    if (!(p >= 0 && p <= 1)) throw new TorchException("bernoulli_ expects p to be in [0, 1], but got p=" + Rng.cDouble(p));
+    Tensor out = new Tensor(NDArray.empty(dtype(), data.shape()));
+    try (var g = Torch.noGrad()) {
+      out.bernoulli_(p);
+    }
+    return out;
+  }
+
+  /**
    * {@code torch.bernoulli(self)}: ones with probability given by this float32 tensor's elements (in [0, 1]),
    * one float draw per element from the default generator, as PyTorch's CPU kernel; the result does not
    * require grad through the samples (its grad_fn, BernoulliBackward0, passes zeros).

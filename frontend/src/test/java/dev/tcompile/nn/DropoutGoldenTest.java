@@ -188,4 +188,31 @@ class DropoutGoldenTest {
     assertEquals(G.get("feature_error").getAsString(), org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
         () -> F.dropout2d(Torch.zeros(4), 0.5, true, false)).getMessage());
   }
+
+  @Test
+  void bernoulliWithAScalarOrAProbabilityTensor() {
+    JsonObject c = G.getAsJsonObject("bernoulli_scalar");
+    Torch.manualSeed(3);
+    Tensor a = Torch.rand(4, 5).requiresGrad_(true);
+    Tensor b = a.bernoulli(0.3);
+    assertArrayEquals(floats(c.get("v")), b.toFloatArray());
+    assertEquals(c.get("requires_grad").getAsBoolean(), b.requiresGrad());
+    assertEquals(null, b.gradFn());
+    assertArrayEquals(floats(c.get("after")), Torch.rand(3).toFloatArray());
+    for (JsonElement e : G.getAsJsonArray("bernoulli_probs")) {
+      JsonObject p = e.getAsJsonObject();
+      Torch.manualSeed(4);
+      Tensor t = p.get("transpose").getAsBoolean() ? Torch.zeros(5, 4).t() : Torch.zeros(4, 5);
+      t.bernoulli_(Torch.linspace(0.05, 0.95, 5));
+      assertArrayEquals(floats(p.get("v")), t.contiguous().toFloatArray(), p.toString());
+      assertArrayEquals(floats(p.get("after")), Torch.rand(3).toFloatArray(), p.toString());
+    }
+    Tensor x = Torch.zeros(3).requiresGrad_(true).clone();
+    x.bernoulli_(Torch.tensor(0.2f, 0.4f, 0.6f));
+    assertEquals(G.get("bernoulli_probs_grad_fn").getAsString(), x.gradFn().name());
+    assertEquals(G.get("bernoulli_probs_error").getAsString(), org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
+        () -> Torch.zeros(3).bernoulli_(Torch.tensor(0.2f, 1.4f, 0.6f))).getMessage());
+    assertEquals(G.get("bernoulli_probs_shape_error").getAsString(), org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
+        () -> Torch.zeros(3).bernoulli_(Torch.tensor(0.2f, 0.4f))).getMessage());
+  }
 }
