@@ -58,6 +58,25 @@ def main():
     }
     R["grad"] = {k: rec(torch.autograd.grad(f(), x, create_graph=True)[0]) for k, f in cases.items()}
     R["grad_no_create"] = rec(torch.autograd.grad((x * x).sum(), x)[0])
+
+    # activations whose derivative is a dedicated kernel: first, second and third derivatives
+    acts = {}
+    for name, f in [("tanh", torch.tanh), ("sigmoid", torch.sigmoid), ("relu", torch.relu)]:
+        x = torch.tensor([0.5, -1.25, 2.0], requires_grad=True)
+        w = torch.tensor([1.0, 2.0, 3.0])
+        g1, = torch.autograd.grad((f(x) * w).sum(), x, create_graph=True)
+        nxt = [None if fn is None else type(fn).__name__ for fn, _ in g1.grad_fn.next_functions]
+        g2, = torch.autograd.grad((g1 * w).sum(), x, create_graph=True)
+        g3 = torch.autograd.grad(g2.sum(), x, allow_unused=True)[0] if g2.requires_grad else None
+        # the same through a non-leaf gradient seed that requires grad
+        seed = torch.tensor([1.0, -1.0, 0.5], requires_grad=True)
+        y = f(x)
+        gs, = torch.autograd.grad(y, x, grad_outputs=seed, create_graph=True)
+        dseed = torch.autograd.grad(gs.sum(), seed)[0]
+        acts[name] = {"g1": rec(g1), "next": nxt, "g2": rec(g2), "g3": None if g3 is None else g3.tolist(),
+                      "seeded": rec(gs), "seeded_next": [None if fn is None else type(fn).__name__ for fn, _ in gs.grad_fn.next_functions],
+                      "dseed": dseed.tolist()}
+    R["activations"] = acts
     with open(OUT, "w") as f:
         json.dump(R, f, indent=1)
 
