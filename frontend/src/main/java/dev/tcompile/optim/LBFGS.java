@@ -22,7 +22,6 @@ import java.util.function.Supplier;
  */
 public class LBFGS extends Optimizer {
   private final List<Tensor> params;
-  private int numel = -1;
   // PyTorch's state entries that are not tensors (kept across steps)
   private Tensor d, prevFlatGrad;
   private PyScalar t, hDiag;
@@ -59,14 +58,6 @@ public class LBFGS extends Optimizer {
 
   @Override public synchronized void loadStateDict(StateDict sd) {
     throw new TorchException("loading an LBFGS state dict is not supported by tcompile: its history is not in the state dict");
-  }
-
-  private int numel() {
-    if (numel < 0) {
-      numel = 0;
-      for (Tensor p : params) numel += (int) p.numel();
-    }
-    return numel;
   }
 
   private Tensor gatherFlatGrad() {
