@@ -160,7 +160,7 @@ public final class CompiledFn {
       inputs[i] = switch (e.sources.get(i)) {
         case Tracer.Argument a -> xs[a.index()];
         case Tracer.Captured c -> c.tensor();
-        case Tracer.Seed s -> Tensor.wrap(NDArray.wrap(new long[]{Rng.nextSeed()}));
+        case Tracer.Seed s -> Tensor.wrap(Rng.takeState(s.draws32()));
       };
     }
     NDArray[] arrays = new NDArray[inputs.length];
