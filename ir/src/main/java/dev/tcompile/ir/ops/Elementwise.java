@@ -14,6 +14,7 @@ import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.UnaryOp;
 import dev.tcompile.ir.PointwiseOps;
 import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -172,6 +173,14 @@ public final class Elementwise {
     private static NDArray fusedAlpha(NDArray self, NDArray other, float alpha) {
       int[] shape = Shapes.broadcast(self.shape(), other.shape());
       NDArray x = self.to(DType.FLOAT32), y = other.to(DType.FLOAT32);
+      if (x.isContiguous() && y.isContiguous() && Arrays.equals(x.shape(), shape) && Arrays.equals(y.shape(), shape)) {
+        // the common case (an optimiser's p.add_(d, alpha=-lr)): straight over the arrays
+        NDArray out = NDArray.empty(DType.FLOAT32, shape);
+        float[] o = out.floats(), xs = x.floats(), ys = y.floats();
+        int xo = x.offset(), yo = y.offset();
+        for (int i = 0; i < o.length; i++) o[i] = Math.fma(ys[yo + i], alpha, xs[xo + i]);
+        return out;
+      }
       x = x.view(shape, Shapes.broadcastStrides(x.shape(), x.strides(), shape), x.offset());
       y = y.view(shape, Shapes.broadcastStrides(y.shape(), y.strides(), shape), y.offset());
       NDArray out = NDArray.empty(DType.FLOAT32, shape);
