@@ -3,7 +3,9 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.TorchException;
 import dev.tcompile.runtime.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +36,8 @@ public final class Gemm {
   static final int KC = 256;
   /** Width of a packed block of B (kept in L2): KC * NC floats. */
   static final int NC = Math.max(NR, (512 / NR) * NR);
+  /** Rows of C up to which untransposed B is read in place rather than packed (see {@link #blocked}). */
+  static final int IN_PLACE_B_MAX_M = 2 * MR;
   /** m*n*k below which packing is skipped. */
   static final long SMALL_FLOP = 32L * 32 * 32;
   /** m*n up to which A B^T (both contiguous in k) uses {@link #dotBlocked} instead of packing. */
@@ -67,6 +71,10 @@ public final class Gemm {
       // small C, long contiguous rows on both sides (conv weight gradients, Linear with few outputs):
       // register-blocked dot products need no packing, which would cost as much as the arithmetic here
       dotBlocked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    if (!transA && transB && GemmTransposedB.applies(m, n, k)) {
+      GemmTransposedB.sgemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     int threads = Parallel.threads();
@@ -114,10 +122,20 @@ public final class Gemm {
                       float beta, float[] c, int cOff, int ldc) {
     Buffers buf = BUF.get();
     float[] bp = buf.b;
+    // B rows contiguous in n and few A panels to share a packed B block: packing B would copy as many floats
+    // as the kernels load, so they read B in place
+    boolean inPlaceB = !transB && m <= IN_PLACE_B_MAX_M;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
+        if (inPlaceB) {
+          float bt = pc == 0 ? beta : 1f;
+          for (int ic = 0; ic < m; ic += MR)
+            rowPanelInPlaceB(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc, kc, b, bOff + pc * ldb + jc, ldb,
+                nc, c, cOff + jc, ldc, bt, buf);
+          continue;
+        }
         packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0);
         float bt = pc == 0 ? beta : 1f;
         for (int ic = 0; ic < m; ic += MR)
@@ -165,21 +183,56 @@ public final class Gemm {
   }
 
   /**
+   * As {@link #rowPanel}, with the kc x nc block of (untransposed) B read in place at b[bo], row stride ldb; only a
+   * last panel narrower than NR is packed (the kernels load whole NR-wide rows).
+   */
+  private static void rowPanelInPlaceB(boolean transA, float[] a, int aOff, int lda, float alpha, int mr, int ic, int pc,
+                                       int kc, float[] b, int bo, int ldb, int nc, float[] c, int cOff, int ldc, float bt,
+                                       Buffers buf) {
+    float[] ap = buf.a, tile = buf.tile;
+    int h = panelHeight(mr), full = nc - nc % NR;
+    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, 0, h);
+    for (int jr = 0; jr < full; jr += NR)
+      microTile(h, mr, NR, kc, ap, 0, b, bo + jr, ldb, c, cOff + ic * ldc + jr, ldc, bt, tile);
+    if (full < nc) {
+      packB(false, b, bo, ldb, 0, full, kc, nc - full, buf.b, 0);
+      microTile(h, mr, nc - full, kc, ap, 0, buf.b, 0, c, cOff + ic * ldc + full, ldc, bt, tile);
+    }
+  }
+
+  /**
    * C[mr x nr] (at c[co], row stride ldc) = packed A panel of {@code h >= mr} rows (at ap[ao]) * packed B panel
    * (at bp[bo]) + bt * C; a partial tile (mr < h or nr < NR) goes through {@code tile} (MR x NR floats), so
    * nothing outside the mr x nr block of C is touched.
    */
   static void microTile(int h, int mr, int nr, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
                         float bt, float[] tile) {
+    microTile(h, mr, nr, kc, ap, ao, bp, bo, NR, c, co, ldc, bt, tile);
+  }
+
+  /**
+   * As above with the B panel's rows {@code ldbp} apart (B read in place); a B panel narrower than NR must then
+   * still have NR readable floats per row.
+   */
+  static void microTile(int h, int mr, int nr, int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co,
+                        int ldc, float bt, float[] tile) {
     if (mr == h && nr == NR) {
-      microKernel(h, kc, ap, ao, bp, bo, c, co, ldc, bt);
+      microKernel(h, kc, ap, ao, bp, bo, ldbp, c, co, ldc, bt);
       return;
     }
-    microKernel(h, kc, ap, ao, bp, bo, tile, 0, NR, 0f);
+    microKernel(h, kc, ap, ao, bp, bo, ldbp, tile, 0, NR, 0f);
+    // masked vector copy of the mr x nr corner (a scalar copy cost as much as the kernel for a 10-row product)
+    VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(VL, nr);
+    FloatVector bv = FloatVector.broadcast(S, bt);
     for (int r = 0; r < mr; r++) {
       int cr = co + r * ldc, tr = r * NR;
-      if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
-      else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
+      FloatVector t0 = FloatVector.fromArray(S, tile, tr), t1 = FloatVector.fromArray(S, tile, tr + VL);
+      if (bt != 0f) {
+        t0 = FloatVector.fromArray(S, c, cr, m0).fma(bv, t0);
+        t1 = FloatVector.fromArray(S, c, cr + VL, m1).fma(bv, t1);
+      }
+      t0.intoArray(c, cr, m0);
+      t1.intoArray(c, cr + VL, m1);
     }
   }
 
@@ -191,12 +244,17 @@ public final class Gemm {
 
   /** C[h x NR] = A panel (kc x h at ap[ao]) * B panel (kc x NR at bp[bo]) + beta * C. */
   static void microKernel(int h, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+    microKernel(h, kc, ap, ao, bp, bo, NR, c, co, ldc, beta);
+  }
+
+  /** As above with the B panel's rows {@code ldbp} apart: NR when packed, ldb when B is read in place. */
+  static void microKernel(int h, int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
     switch (h) {
-      case 12 -> kernel12(kc, ap, ao, bp, bo, c, co, ldc, beta);
-      case 11 -> kernel11(kc, ap, ao, bp, bo, c, co, ldc, beta);
-      case 8 -> kernel8(kc, ap, ao, bp, bo, c, co, ldc, beta);
-      case 4 -> kernel4(kc, ap, ao, bp, bo, c, co, ldc, beta);
-      default -> kernel6(kc, ap, ao, bp, bo, c, co, ldc, beta);
+      case 12 -> kernel12(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
+      case 11 -> kernel11(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
+      case 8 -> kernel8(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
+      case 4 -> kernel4(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
+      default -> kernel6(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
     }
   }
 
@@ -300,10 +358,10 @@ public final class Gemm {
       s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
     }
     float[] r = {
-        Lanes.sum(s00), Lanes.sum(s01), Lanes.sum(s02),
-        Lanes.sum(s10), Lanes.sum(s11), Lanes.sum(s12),
-        Lanes.sum(s20), Lanes.sum(s21), Lanes.sum(s22),
-        Lanes.sum(s30), Lanes.sum(s31), Lanes.sum(s32)};
+        hsum(s00), hsum(s01), hsum(s02),
+        hsum(s10), hsum(s11), hsum(s12),
+        hsum(s20), hsum(s21), hsum(s22),
+        hsum(s30), hsum(s31), hsum(s32)};
     for (; p < k; p++) {
       float y0 = b[bo + p], y1 = b[b1 + p], y2 = b[b2 + p];
       float x0 = a[ao + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
@@ -318,6 +376,24 @@ public final class Gemm {
         float v = alpha * r[i * 3 + j];
         c[ci] = beta == 0f ? v : v + beta * c[ci];
       }
+  }
+
+  /** Lane i takes lane i ^ h: adding it folds the upper h lanes of each 2h-lane block onto the lower ones. */
+  private static final VectorShuffle<Float> F8 = fold(8), F4 = fold(4), F2 = fold(2), F1 = fold(1);
+
+  private static VectorShuffle<Float> fold(int h) { return VectorShuffle.fromOp(S, i -> h < VL ? i ^ h : i); }
+
+  /**
+   * Sum of the lanes in a fixed order (halves added lane-wise, log2(VL) times): the same bits on every JIT tier,
+   * unlike reduceLanes(ADD), and a few shuffles and adds instead of {@link Lanes#sum}'s trip through an array.
+   */
+  static float hsum(FloatVector v) {
+    if (VL > 16) return Lanes.sum(v);
+    if (VL == 16) v = v.add(v.rearrange(F8));
+    if (VL >= 8) v = v.add(v.rearrange(F4));
+    if (VL >= 4) v = v.add(v.rearrange(F2));
+    if (VL >= 2) v = v.add(v.rearrange(F1));
+    return v.lane(0);
   }
 
   /** Vector dot product of x[xo..xo+n) and y[yo..yo+n). */
@@ -359,7 +435,7 @@ public final class Gemm {
   }
 
   /** 6 x NR micro-kernel: C[6 x NR] = packed A panel (kc x 6) * packed B panel (kc x NR) + beta * C. */
-  static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
     FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
     FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
     FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -367,7 +443,7 @@ public final class Gemm {
     FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
     FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
-      int ai = ao + p * 6, bi = bo + p * NR;
+      int ai = ao + p * 6, bi = bo + p * ldbp;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
@@ -395,7 +471,7 @@ public final class Gemm {
   }
 
   /** 12 x NR micro-kernel: C[12 x NR] = packed A panel (kc x 12) * packed B panel (kc x NR) + beta * C. */
-  static void kernel12(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  static void kernel12(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
     FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
     FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
     FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -409,7 +485,7 @@ public final class Gemm {
     FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
     FloatVector c11a = FloatVector.zero(S), c11b = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
-      int ai = ao + p * 12, bi = bo + p * NR;
+      int ai = ao + p * 12, bi = bo + p * ldbp;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
@@ -455,7 +531,7 @@ public final class Gemm {
   }
 
   /** 11 x NR micro-kernel (three panels cover 33 rows, a common channel count): C[11 x NR] = packed A panel (kc x 11) * packed B panel (kc x NR) + beta * C. */
-  static void kernel11(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  static void kernel11(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
     FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
     FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
     FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -468,7 +544,7 @@ public final class Gemm {
     FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
     FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
-      int ai = ao + p * 11, bi = bo + p * NR;
+      int ai = ao + p * 11, bi = bo + p * ldbp;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
@@ -511,13 +587,13 @@ public final class Gemm {
   }
 
   /** 4 x NR micro-kernel: C[4 x NR] = packed A panel (kc x 4) * packed B panel (kc x NR) + beta * C. */
-  static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
     FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
     FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
     FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
     FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
-      int ai = ao + p * 4, bi = bo + p * NR;
+      int ai = ao + p * 4, bi = bo + p * ldbp;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
@@ -539,7 +615,7 @@ public final class Gemm {
   }
 
   /** 8 x NR micro-kernel: C[8 x NR] = packed A panel (kc x 8) * packed B panel (kc x NR) + beta * C. */
-  static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float beta) {
+  static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
     FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
     FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
     FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -549,7 +625,7 @@ public final class Gemm {
     FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
     FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
-      int ai = ao + p * 8, bi = bo + p * NR;
+      int ai = ao + p * 8, bi = bo + p * ldbp;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
       { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
