@@ -327,9 +327,10 @@ public final class Gemm {
   static void dotBlocked(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
     int m4 = m - m % 4, n3 = n - n % 3;
+    float[] t = BUF.get().tile;   // 12 vectors of partial sums
     for (int i = 0; i < m4; i += 4)
       for (int j = 0; j < n3; j += 3)
-        dot4x3(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc);
+        dot4x3(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc, t);
     for (int i = 0; i < m; i++) {
       int j0 = i < m4 ? n3 : 0;
       for (int j = j0; j < n; j++) {
@@ -341,7 +342,7 @@ public final class Gemm {
   }
 
   private static void dot4x3(int k, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                             float beta, float[] c, int co, int ldc) {
+                             float beta, float[] c, int co, int ldc, float[] t) {
     FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
     FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
     int a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = bo + ldb, b2 = b1 + ldb;
@@ -357,11 +358,14 @@ public final class Gemm {
       x = FloatVector.fromArray(S, a, a3 + p);
       s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
     }
-    float[] r = {
-        hsum(s00), hsum(s01), hsum(s02),
-        hsum(s10), hsum(s11), hsum(s12),
-        hsum(s20), hsum(s21), hsum(s22),
-        hsum(s30), hsum(s31), hsum(s32)};
+    // the twelve lane sums go through memory and one loop: twelve inlined hsum calls exceed C2's node budget,
+    // and a call it leaves out of line receives its vector boxed (measured 2x slower for conv weight gradients)
+    s00.intoArray(t, 0); s01.intoArray(t, VL); s02.intoArray(t, 2 * VL);
+    s10.intoArray(t, 3 * VL); s11.intoArray(t, 4 * VL); s12.intoArray(t, 5 * VL);
+    s20.intoArray(t, 6 * VL); s21.intoArray(t, 7 * VL); s22.intoArray(t, 8 * VL);
+    s30.intoArray(t, 9 * VL); s31.intoArray(t, 10 * VL); s32.intoArray(t, 11 * VL);
+    float[] r = new float[12];
+    for (int q = 0; q < 12; q++) r[q] = hsum(FloatVector.fromArray(S, t, q * VL));
     for (; p < k; p++) {
       float y0 = b[bo + p], y1 = b[b1 + p], y2 = b[b2 + p];
       float x0 = a[ao + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
@@ -406,7 +410,7 @@ public final class Gemm {
     }
     for (int e = n - VL; i <= e; i += VL)
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
-    float s = Lanes.sum(s0.add(s1));
+    float s = hsum(s0.add(s1));
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }
