@@ -92,6 +92,11 @@ public final class Pool2d {
 
   private static void maxPlane(float[] x, int xo, Geo g, Params p, float[] out, long[] idx, int oo) {
     int h = g.h(), w = g.w();
+    if (p.kH() == 2 && p.kW() == 2 && p.sH() == 2 && p.sW() == 2 && p.pH() == 0 && p.pW() == 0 && p.dH() == 1
+        && p.dW() == 1 && 2 * g.oh() <= h && 2 * g.ow() <= w) {
+      max2x2(x, xo, w, g.oh(), g.ow(), out, idx, oo);
+      return;
+    }
     for (int oh = 0; oh < g.oh(); oh++) {
       int ih0 = oh * p.sH() - p.pH(), ih1 = Math.min(ih0 + (p.kH() - 1) * p.dH() + 1, h);
       while (ih0 < 0) ih0 += p.dH();
@@ -109,6 +114,29 @@ public final class Pool2d {
         }
         out[oo + oh * g.ow() + ow] = max;
         idx[oo + oh * g.ow() + ow] = best;
+      }
+    }
+  }
+
+  /**
+   * The common 2x2 window with stride 2 and no padding (every window inside the plane), unrolled: the same
+   * comparisons in the same order (row by row, left to right) as the general loop, so the same winner.
+   */
+  private static void max2x2(float[] x, int xo, int w, int oh, int ow, float[] out, long[] idx, int oo) {
+    for (int r = 0; r < oh; r++) {
+      int row0 = 2 * r * w, row1 = row0 + w, o = oo + r * ow;
+      for (int q = 0; q < ow; q++) {
+        int i0 = row0 + 2 * q, i2 = row1 + 2 * q;
+        float max = x[xo + i0];
+        int best = i0;
+        float v = x[xo + i0 + 1];
+        if (v > max || v != v) { max = v; best = i0 + 1; }
+        v = x[xo + i2];
+        if (v > max || v != v) { max = v; best = i2; }
+        v = x[xo + i2 + 1];
+        if (v > max || v != v) { max = v; best = i2 + 1; }
+        out[o + q] = max;
+        idx[o + q] = best;
       }
     }
   }
