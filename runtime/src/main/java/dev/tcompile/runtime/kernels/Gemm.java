@@ -410,7 +410,7 @@ public final class Gemm {
     }
     for (int e = n - VL; i <= e; i += VL)
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
-    float s = hsum(s0.add(s1));
+    float s = Lanes.sum(s0.add(s1));   // (not hsum: matrix-vector results keep their bits, printed in golden tests)
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }
