@@ -29,11 +29,19 @@ final class GemmTransposedB {
   private static int roundUp(int v, int r) { return (v + r - 1) / r * r; }
 
   private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+  /** The caller's packed A^T, reused call after call (its own, not a {@link Scratch} slot a caller may hold). */
+  private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[1][]);
+
+  private static float[] packed(int size) {
+    float[][] slot = PACKED.get();
+    if (slot[0] == null || slot[0].length < size) slot[0] = new float[size];
+    return slot[0];
+  }
 
   static void sgemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                     float beta, float[] c, int cOff, int ldc) {
     int iPanels = (m + NR - 1) / NR, jPanels = (n + MR - 1) / MR;
-    float[] xp = Scratch.floats(Scratch.WEIGHTS, iPanels * NR * k);
+    float[] xp = packed(iPanels * NR * k);
     boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= Gemm.PARALLEL_MIN_FLOP && !Parallel.inParallelRegion();
     // A^T panels: panel q holds k rows of NR floats (columns i of A^T, zero past m)
     Parallel.run(parallel ? iPanels : 1, (t, cnt) -> {
