@@ -21,7 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * stays in L2. Packing buffers are per thread and reused. Problems of at least {@link #PARALLEL_MIN_FLOP}
  * multiply-adds use {@link Parallel#threads()} threads: B blocks are packed once and shared, A panels are
  * claimed by the threads ({@link #blockedShared}); C with few rows is split by columns instead. Small problems
- * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead.
+ * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead. Two shapes of the training
+ * steps skip a packing copy: {@code A B^T} with few rows of A (a Linear layer's {@code x W^T}) runs as
+ * {@code (B A^T)^T} in {@link GemmTransposedB}; untransposed B against at most two A panels is read in place.
+ * No path splits k across threads: one and two threads give the same bits.
  */
 public final class Gemm {
   private Gemm() {}
