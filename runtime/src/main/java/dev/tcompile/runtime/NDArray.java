@@ -16,7 +16,7 @@ public final class NDArray {
   private final int offset;
   private final Object data;
 
-  // the first array of a JVM starts compiling the Vector API kernels in the background (tcompile.warmup=false: off)
+  // with -Dtcompile.warmup=true, the first array of a JVM starts compiling the Vector API kernels in the background
   static { Warmup.startInBackground(); }
 
   private NDArray(DType dtype, int[] shape, int[] strides, int offset, Object data) {

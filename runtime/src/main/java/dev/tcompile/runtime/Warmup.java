@@ -15,11 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * own time, which the user's first calls would otherwise spend), so a large call made after that finds compiled
  * code: a 1024x1024 matmul made 3 s after start took 0.1-1.2 s instead of 2.5-3.1 s there.
  *
+ * <p>Off unless {@code -Dtcompile.warmup=true}: on that 2-core machine its CPU time was added to the first epoch of
+ * {@code tcompile demo} (whose compiled train step runs generated kernels the warm-up cannot know), 8.5-11.1 s
+ * against 5.7-8.9 s without; it pays off where a program has idle cores and time before its first large call.
+ *
  * <p>It cannot change a result: the kernels are pure functions of their inputs, every buffer the warm-up
  * touches is its own (Gemm's and Scratch's buffers are per thread), its kernel calls never take the shared
  * thread pool ({@link Parallel#runOnThisThread}), and compiled and interpreted code give bit-identical results
- * (no FMA contraction or reassociation in Java). The system property {@code tcompile.warmup=false} turns it off;
- * {@code tcompile.warmup.rounds} sets the number of rounds (default {@link #DEFAULT_ROUNDS}).
+ * (no FMA contraction or reassociation in Java). {@code tcompile.warmup.rounds} sets the number of rounds
+ * (default {@link #DEFAULT_ROUNDS}).
  */
 public final class Warmup {
   private Warmup() {}
@@ -32,10 +36,10 @@ public final class Warmup {
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 
-  /** False when {@code -Dtcompile.warmup=false} (or {@code off}, {@code 0}). */
+  /** True when {@code -Dtcompile.warmup=true} (or {@code on}, {@code 1}). */
   public static boolean enabled() {
-    String v = System.getProperty(PROPERTY, "true").trim().toLowerCase(java.util.Locale.ROOT);
-    return !(v.equals("false") || v.equals("off") || v.equals("0"));
+    String v = System.getProperty(PROPERTY, "false").trim().toLowerCase(java.util.Locale.ROOT);
+    return v.equals("true") || v.equals("on") || v.equals("1");
   }
 
   /** Starts the background warm-up once per JVM, when enabled; returns its thread, or null when not started. */

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The background warm-up changes no result: a fresh JVM without it digests the outputs of the kernels it warms
  * (cold: interpreter and C1), and this JVM digests the same while a warm-up runs on another thread and again
- * after it; and {@code -Dtcompile.warmup=false} keeps it from starting.
+ * after it; and it starts with the first array only when {@code -Dtcompile.warmup=true}.
  */
 class WarmupTest {
   @Test void resultsAreTheSameWithAndWithoutTheWarmup() throws Exception {
-    List<String> child = runChild("-Dtcompile.warmup=false");
+    List<String> child = runChild();
     assertEquals("started false", child.get(0));
     String cold = child.get(1).replace("digest ", "");
     Thread w = new Thread(() -> Warmup.run(Warmup.DEFAULT_ROUNDS), "test-warmup");
@@ -37,17 +37,22 @@ class WarmupTest {
     for (String d : during) assertEquals(cold, d);
   }
 
-  @Test void startsWithTheFirstArrayUnlessTurnedOff() throws Exception {
-    assertEquals("started true", runChild().get(0));
-    assertTrue(Warmup.enabled() || "false".equals(System.getProperty(Warmup.PROPERTY)));
+  @Test void startsWithTheFirstArrayOnlyWhenAskedFor() throws Exception {
+    List<String> on = runChild("-Dtcompile.warmup=true");
+    assertEquals("started true", on.get(0));
+    assertEquals(runChild().get(1), on.get(1));                          // and the same bits as without it
     String old = System.getProperty(Warmup.PROPERTY);
     try {
-      for (String off : new String[]{"false", "OFF", "0"}) {
-        System.setProperty(Warmup.PROPERTY, off);
-        assertFalse(Warmup.enabled(), off);
+      for (String yes : new String[]{"true", "ON", "1"}) {
+        System.setProperty(Warmup.PROPERTY, yes);
+        assertTrue(Warmup.enabled(), yes);
       }
-      System.setProperty(Warmup.PROPERTY, "true");
-      assertTrue(Warmup.enabled());
+      for (String no : new String[]{"false", "off", "0", "maybe"}) {
+        System.setProperty(Warmup.PROPERTY, no);
+        assertFalse(Warmup.enabled(), no);
+      }
+      System.clearProperty(Warmup.PROPERTY);
+      assertFalse(Warmup.enabled());
     } finally {
       if (old == null) System.clearProperty(Warmup.PROPERTY);
       else System.setProperty(Warmup.PROPERTY, old);
