@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * height, conv2d forward and backward, exp/log/tanh/sigmoid/gelu/sqrt, softmax) on small inputs of its own often
  * enough for C2 to compile them (about 1 s of one core on the loaded 2-core build machine, plus the compiler's
  * own time, which the user's first calls would otherwise spend), so a large call made after that finds compiled
- * code: a 1024x1024 matmul made 3 s after start took 0.1-1.2 s instead of 2.5-3.1 s there.
+ * code: a 1024x1024 matmul made 3 s after start took 0.13-1.2 s instead of 2.2-3.1 s there.
  *
- * <p>Off unless {@code -Dtcompile.warmup=true}: on that 2-core machine its CPU time was added to the first epoch of
- * {@code tcompile demo} (whose compiled train step runs generated kernels the warm-up cannot know), 8.5-11.1 s
- * against 5.7-8.9 s without; it pays off where a program has idle cores and time before its first large call.
+ * <p>Off unless {@code -Dtcompile.warmup=true}: on that 2-core machine it did not shorten the first epoch of
+ * {@code tcompile demo} (whose compiled train step runs generated kernels the warm-up cannot know; 12.7 s on
+ * average over six runs against 11.2 s without, inside the noise), and a large call made at once got slower
+ * (it competes for the cores); it pays off where a program has idle cores and time before its first large call.
  *
  * <p>It cannot change a result: the kernels are pure functions of their inputs, every buffer the warm-up
  * touches is its own (Gemm's and Scratch's buffers are per thread), its kernel calls never take the shared
