@@ -16,6 +16,9 @@ public final class NDArray {
   private final int offset;
   private final Object data;
 
+  // with -Dtcompile.warmup=true, the first array of a JVM starts compiling the Vector API kernels in the background
+  static { Warmup.startInBackground(); }
+
   private NDArray(DType dtype, int[] shape, int[] strides, int offset, Object data) {
     this.dtype = dtype;
     this.shape = shape;

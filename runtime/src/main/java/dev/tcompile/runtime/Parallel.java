@@ -85,6 +85,20 @@ public final class Parallel {
     threads = n;
   }
 
+  /**
+   * Runs {@code body} on the calling thread with every kernel call inside it kept on this thread (as a nested
+   * call would be): it never takes the pool, so it never makes another thread's parallel call wait.
+   */
+  public static void runOnThisThread(Runnable body) {
+    boolean was = INSIDE.get();
+    INSIDE.set(Boolean.TRUE);
+    try {
+      body.run();
+    } finally {
+      INSIDE.set(was);
+    }
+  }
+
   /** True on a pool worker, or on a caller while it runs its own share of a parallel call. */
   public static boolean inParallelRegion() { return INSIDE.get(); }
 
