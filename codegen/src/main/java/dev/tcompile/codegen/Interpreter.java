@@ -2,7 +2,7 @@ package dev.tcompile.codegen;
 
 import dev.tcompile.TorchException;
 import dev.tcompile.codegen.bytecode.KernelLoader;
-import dev.tcompile.codegen.bytecode.VectorKernel;
+import dev.tcompile.runtime.compiled.VectorKernel;
 import dev.tcompile.codegen.bytecode.VectorKernelEmitter;
 import dev.tcompile.codegen.fused.FusedKernel;
 import dev.tcompile.ir.FusedOp;

@@ -1,6 +1,7 @@
 package dev.tcompile.codegen.bytecode;
 
 import dev.tcompile.ir.FusedOp;
+import dev.tcompile.runtime.compiled.VectorKernel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 

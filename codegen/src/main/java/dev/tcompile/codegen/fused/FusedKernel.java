@@ -1,299 +1,32 @@
 package dev.tcompile.codegen.fused;
 
-import dev.tcompile.DType;
 import dev.tcompile.ir.FusedOp;
-import dev.tcompile.ir.Graph;
-import dev.tcompile.ir.Node;
-import dev.tcompile.ir.Value;
-import dev.tcompile.ir.ops.Reductions;
-import dev.tcompile.codegen.bytecode.VectorKernel;
 import dev.tcompile.runtime.NDArray;
-import dev.tcompile.runtime.Parallel;
-import dev.tcompile.runtime.Shapes;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.tcompile.runtime.compiled.FusedLoop;
+import dev.tcompile.runtime.compiled.VectorKernel;
 
 /**
- * The interpreter's fused loop: runs a {@link FusedOp}'s body over its iteration space a block at a time, every
- * op of the body as one vector loop over the block ({@link BlockOps}), reading each input and writing each output
- * once. Inputs are read in place when dense and of the space's shape, as one scalar when they have one element,
- * and gathered through their (broadcast) strides otherwise. Sum epilogues accumulate in double per fixed chunk of
- * the space and are added up in chunk order; chunks run in parallel, and results do not depend on the thread count.
+ * A fused node's loop: its body recorded as a {@link dev.tcompile.runtime.compiled.PointwiseProgram} and run by the
+ * runtime's {@link FusedLoop} (blocked vector loops, fixed chunks, sums added in chunk order), optionally with the
+ * node's generated vector loop for whole vectors.
  */
 public final class FusedKernel {
-  /** Elements per block: the intermediates of a long body still fit in L2. */
-  static final int BLOCK = 512;
-  /**
-   * Elements per chunk, the unit of work split over {@link Parallel}: fixed, so results (sums included) are the
-   * same for every thread count.
-   */
-  static final int CHUNK = 1 << 15;
-
-  private static final ThreadLocal<BlockOps> OPS = ThreadLocal.withInitial(BlockOps::new);
-
   private final FusedOp op;
-  private final VectorKernel generated;
-  private final int[] space;
-  private final int numel;
-  private final List<Node> nodes;
-  private final int[][] nodeIn;
-  private final int[] nodeOut, inputIds, outputIds;
-  private final int numValues;
-  private final Block[] constants;
-  /** For each body node, which sum epilogue it is (-1: none); per sum, each space dim's stride into its output. */
-  private final int[] reductionOf;
-  private final int[][] reducedStrides;
-  private final int[] reducedNumel;
-  private final boolean[] outputIsSum;
+  private final FusedLoop loop;
 
   public FusedKernel(FusedOp op) { this(op, null); }
 
-  /**
-   * With {@code generated}, the kernel's bytecode loop (inputs dense or scalar, no sums) runs each chunk's whole
-   * vectors whenever the inputs are laid out as it expects, and the blocked interpreter finishes the tail.
-   */
   public FusedKernel(FusedOp op, VectorKernel generated) {
     this.op = op;
-    this.generated = generated;
-    Graph body = op.body();
-    space = op.iterationSpace();
-    numel = (int) Shapes.numel(space);
-    Map<Value, Integer> id = new IdentityHashMap<>();
-    for (Value v : body.inputs()) id.put(v, id.size());
-    nodes = body.nodes();
-    nodeIn = new int[nodes.size()][];
-    nodeOut = new int[nodes.size()];
-    constants = new Block[nodes.size()];
-    for (int k = 0; k < nodes.size(); k++) {
-      Node n = nodes.get(k);
-      nodeIn[k] = n.inputs().stream().mapToInt(id::get).toArray();
-      id.put(n.output(), id.size());
-      nodeOut[k] = id.get(n.output());
-      if (n.isConstant()) {
-        NDArray c = n.payload();
-        constants[k] = c.dtype() == DType.BOOL ? Block.scalar(c.getDouble(0) != 0) : Block.scalar((float) c.getDouble(0));
-      }
-    }
-    numValues = id.size();
-    inputIds = body.inputs().stream().mapToInt(id::get).toArray();
-    outputIds = body.outputs().stream().mapToInt(id::get).toArray();
-    reductionOf = new int[nodes.size()];
-    List<int[]> strides = new ArrayList<>();
-    List<Integer> sizes = new ArrayList<>();
-    for (int k = 0; k < nodes.size(); k++) {
-      reductionOf[k] = -1;
-      Node n = nodes.get(k);
-      if (n.isConstant() || !FusedOp.isReduction(n)) continue;
-      reductionOf[k] = strides.size();
-      boolean[] reduced = Reductions.reducedDims(n.attrs(), space.length);
-      int[] st = new int[space.length];
-      int step = 1;
-      for (int d = space.length - 1; d >= 0; d--) { st[d] = reduced[d] ? 0 : step; if (!reduced[d]) step *= space[d]; }
-      strides.add(st);
-      sizes.add(step);
-    }
-    reducedStrides = strides.toArray(int[][]::new);
-    reducedNumel = sizes.stream().mapToInt(Integer::intValue).toArray();
-    outputIsSum = new boolean[outputIds.length];
-    for (int i = 0; i < outputIds.length; i++) {
-      Node p = body.outputs().get(i).producer();
-      outputIsSum[i] = p != null && FusedOp.isReduction(p);
-    }
-    int sums = reducedNumel.length;
-    sumInputs = ThreadLocal.withInitial(() -> {
-      float[][] a = new float[sums][];
-      for (int r = 0; r < a.length; r++) a[r] = new float[CHUNK];
-      return a;
-    });
+    this.loop = new FusedLoop(PointwisePrograms.of(op), generated);
   }
 
   public FusedOp op() { return op; }
 
-  public NDArray[] run(NDArray... in) { return run(new NDArray[outputIds.length], in); }
+  public FusedLoop loop() { return loop; }
 
-  /**
-   * Runs into {@code into}: dense arrays of the outputs' types (a memory plan's buffers, which must not be among
-   * the inputs), or null entries for fresh arrays.
-   */
-  public NDArray[] run(NDArray[] into, NDArray... in) {
-    Input[] inputs = new Input[in.length];
-    for (int i = 0; i < in.length; i++) inputs[i] = new Input(in[i], space);
-    NDArray[] out = new NDArray[outputIds.length];
-    List<Value> outs = op.body().outputs();
-    for (int i = 0; i < out.length; i++)
-      out[i] = into[i] != null ? into[i] : NDArray.empty(outs.get(i).type().dtype(), outs.get(i).type().shape());
-    Generated g = generated == null ? null : Generated.of(generated, inputs, out);
-    // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
-    int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
-    double[][][] partial = new double[chunks][reducedNumel.length][];
-    for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
-    if (chunks > 1 && Parallel.threads() > 1)
-      Parallel.run(chunks, (t, c) -> chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]));
-    else
-      for (int t = 0; t < chunks; t++) chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]);
-    int r = 0;
-    for (int i = 0; i < out.length; i++) {
-      if (!outputIsSum[i]) continue;
-      float[] d = out[i].floats();
-      for (int o = 0; o < reducedNumel[r]; o++) {
-        double sum = 0;
-        for (double[][] p : partial) sum += p[r][o];
-        d[out[i].offset() + o] = (float) sum;
-      }
-      r++;
-    }
-    return out;
-  }
+  public NDArray[] run(NDArray... in) { return loop.run(in); }
 
-  private void chunk(Generated g, Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
-    if (g != null) {
-      float[][] fout = g.fout;
-      if (reducedNumel.length > 0) {
-        fout = fout.clone();
-        float[][] mine = sumInputs.get();
-        for (int i = 0, r = 0; i < out.length; i++) if (outputIsSum[i]) fout[i] = mine[r++];
-      }
-      int stop = g.kernel.run(g.fin, g.bin, g.off, g.scalars, fout, g.bout, OPS.get().vector, from, to);
-      // the sums' inputs, added block by block as the interpreter adds them (the same double sums)
-      for (int k = 0; k < nodes.size(); k++) {
-        if (reductionOf[k] < 0) continue;
-        float[] values = fout[outputOf(k)];
-        for (int b = from; b < stop; b += BLOCK)
-          accumulate(Block.of(values, b - from), b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
-      }
-      from = stop;
-    }
-    range(inputs, out, from, to, partial);
-  }
-
-  /** Per thread, one chunk-sized buffer per sum: where a generated loop leaves the values each sum adds up. */
-  private final ThreadLocal<float[][]> sumInputs;
-
-  /** Which body output node k's value is. */
-  private int outputOf(int k) {
-    for (int i = 0; i < outputIds.length; i++) if (outputIds[i] == nodeOut[k]) return i;
-    throw new IllegalStateException("a sum that is not an output");
-  }
-
-  /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
-  private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
-    static Generated of(VectorKernel k, Input[] inputs, NDArray[] out) {
-      int n = inputs.length;
-      float[][] fin = new float[n][];
-      boolean[][] bin = new boolean[n][];
-      int[] off = new int[n];
-      float[] scalars = new float[n];
-      for (int i = 0; i < n; i++) {
-        Input in = inputs[i];
-        if (in.scalar) { if (in.a.dtype() != DType.FLOAT32) return null; scalars[i] = in.one.fs; continue; }
-        if (!in.dense) return null;
-        if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
-        off[i] = in.a.offset();
-      }
-      float[][] fout = new float[out.length][];
-      boolean[][] bout = new boolean[out.length][];
-      for (int j = 0; j < out.length; j++) {
-        if (out[j].offset() != 0) return null;
-        if (out[j].dtype() == DType.FLOAT32) fout[j] = out[j].floats(); else bout[j] = out[j].bools();
-      }
-      return new Generated(k, fin, bin, off, scalars, fout, bout);
-    }
-  }
-
-  private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
-    BlockOps ops = OPS.get();
-    Block[] env = new Block[numValues];
-    List<Block> args = new ArrayList<>();
-    for (int start = from; start < to; start += BLOCK) {
-      int len = Math.min(BLOCK, to - start);
-      ops.len = len;
-      ops.scratch.reset();
-      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops.scratch);
-      for (int k = 0; k < nodes.size(); k++) {
-        if (constants[k] != null) { env[nodeOut[k]] = constants[k]; continue; }
-        int r = reductionOf[k];
-        if (r >= 0) { accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]); continue; }
-        Node n = nodes.get(k);
-        args.clear();
-        for (int a : nodeIn[k]) args.add(env[a]);
-        env[nodeOut[k]] = n.op().body(ops, n.attrs(), args);
-      }
-      for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
-    }
-  }
-
-  /** Adds elements [start, start+len) of the space into their places in a sum's output, a row run at a time. */
-  private void accumulate(Block v, int start, int len, double[] acc, int[] ost) {
-    if (space.length == 0) { acc[0] += v.floatAt(0); return; }
-    RowRuns.walk(space, ost, 0, start, len, (i, o, run, st) -> {
-      if (st == 0) {
-        double s = 0;
-        if (v.scalar) s = (double) v.fs * run;
-        else for (int j = 0, b = v.off + i; j < run; j++) s += v.f[b + j];
-        acc[o] += s;
-      } else {
-        for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
-      }
-    });
-  }
-
-  private static void store(Block v, NDArray out, int start, int len) {
-    if (out.dtype() == DType.FLOAT32) {
-      float[] d = out.floats();
-      if (v.scalar) Arrays.fill(d, start, start + len, v.fs);
-      else System.arraycopy(v.f, v.off, d, start, len);
-    } else {
-      boolean[] d = out.bools();
-      if (v.scalar) Arrays.fill(d, start, start + len, v.bs);
-      else System.arraycopy(v.b, v.off, d, start, len);
-    }
-  }
-
-  /** How one input is read: in place, as a scalar, or gathered through strides broadcast to the space. */
-  private static final class Input {
-    final NDArray a;
-    final boolean dense, scalar;
-    final int[] shape, strides;
-    final Block one;
-
-    Input(NDArray a, int[] space) {
-      this.a = a;
-      shape = space;
-      scalar = a.numel() == 1;
-      dense = !scalar && Arrays.equals(a.shape(), space) && a.isContiguous();
-      strides = Shapes.broadcastStrides(a.shape(), a.strides(), space);
-      if (scalar) one = a.dtype() == DType.BOOL ? Block.scalar(a.getDouble(0) != 0) : Block.scalar((float) a.getDouble(0));
-      else one = null;
-    }
-
-    Block block(int start, int len, Scratch scratch) {
-      if (scalar) return one;
-      if (a.dtype() == DType.FLOAT32) {
-        if (dense) return Block.of(a.floats(), a.offset() + start);
-        float[] d = scratch.floats();
-        gather(a.floats(), null, d, null, start, len);
-        return Block.of(d, 0);
-      }
-      if (dense) return Block.of(a.bools(), a.offset() + start);
-      boolean[] d = scratch.bools();
-      gather(null, a.bools(), null, d, start, len);
-      return Block.of(d, 0);
-    }
-
-    /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
-    private void gather(float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
-      RowRuns.walk(shape, strides, a.offset(), start, len, (i, off, run, st) -> {
-        if (sf != null) {
-          if (st == 1) System.arraycopy(sf, off, df, i, run);
-          else if (st == 0) Arrays.fill(df, i, i + run, sf[off]);
-          else for (int j = 0; j < run; j++) df[i + j] = sf[off + j * st];
-        } else {
-          for (int j = 0; j < run; j++) db[i + j] = sb[off + j * st];
-        }
-      });
-    }
-  }
+  /** Runs into {@code into}: planned buffers of the outputs' types (not among the inputs), or null entries for fresh arrays. */
+  public NDArray[] run(NDArray[] into, NDArray... in) { return loop.run(into, in); }
 }

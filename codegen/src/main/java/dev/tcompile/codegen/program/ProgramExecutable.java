@@ -4,7 +4,7 @@ import dev.tcompile.TorchException;
 import dev.tcompile.codegen.CompiledGraph;
 import dev.tcompile.codegen.MemoryPlan;
 import dev.tcompile.codegen.bytecode.KernelLoader;
-import dev.tcompile.codegen.bytecode.VectorKernel;
+import dev.tcompile.runtime.compiled.VectorKernel;
 import dev.tcompile.codegen.bytecode.VectorKernelEmitter;
 import dev.tcompile.codegen.fused.FusedKernel;
 import dev.tcompile.ir.FusedOp;
