@@ -73,6 +73,17 @@ public final class Compiler {
     return new Program(null, done, backend.compile(f), backend.compile(b), timings(graphLevel, kernelLevel));
   }
 
+  /**
+   * The inference graph as the backend would receive it (graph passes, then kernel passes), for writers that
+   * generate code for it elsewhere ({@link dev.tcompile.codegen.aot.ArtifactWriter}).
+   */
+  public Graph inferenceGraph(Graph traced) {
+    PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
+    graphLevel.dump(traced, "traced");
+    Graph g = graphLevel.run(traced, "graph");
+    return new PassManager(kernelPasses(), disabled, dumpDir, graphLevel.dumpCount()).run(g, "inference");
+  }
+
   /** The graph passes alone, on a traced graph (for programs that build more around it, such as a whole train step). */
   public Graph graphLevel(Graph traced) {
     PassManager pm = new PassManager(graphPasses(), disabled, dumpDir);

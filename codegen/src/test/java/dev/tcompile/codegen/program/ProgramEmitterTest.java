@@ -31,15 +31,15 @@ import org.objectweb.asm.util.CheckClassAdapter;
  * (inference and whole train steps, as the compiler's kernel passes leave them: resources/programs, dumped by
  * CompileOptions.dumpIr), plus the class checks: ASM's CheckClassAdapter and every method under the size budget.
  */
-class ProgramEmitterTest {
-  static Graph program(String name) throws IOException {
+public class ProgramEmitterTest {
+  public static Graph program(String name) throws IOException {
     try (InputStream in = ProgramEmitterTest.class.getResourceAsStream("/programs/" + name + ".tir")) {
       return GraphParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 
   /** Random floats; int64 inputs (class targets) in [0, 10). */
-  static NDArray[] inputs(Graph g, long seed) {
+  public static NDArray[] inputs(Graph g, long seed) {
     Random r = new Random(seed);
     List<Value> in = g.inputs();
     NDArray[] a = new NDArray[in.size()];
@@ -52,7 +52,7 @@ class ProgramEmitterTest {
     return a;
   }
 
-  static void assertSameBits(NDArray[] want, NDArray[] got) {
+  public static void assertSameBits(NDArray[] want, NDArray[] got) {
     assertEquals(want.length, got.length);
     for (int i = 0; i < want.length; i++) {
       assertEquals(want[i].dtype(), got[i].dtype());
@@ -63,7 +63,7 @@ class ProgramEmitterTest {
     }
   }
 
-  static void checkClass(byte[] bytes) {
+  public static void checkClass(byte[] bytes) {
     StringWriter problems = new StringWriter();
     CheckClassAdapter.verify(new ClassReader(bytes), ProgramEmitterTest.class.getClassLoader(), false, new PrintWriter(problems));
     assertEquals("", problems.toString());

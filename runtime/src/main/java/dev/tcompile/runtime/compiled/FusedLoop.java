@@ -124,8 +124,14 @@ public final class FusedLoop {
     NDArray[] out = new NDArray[outputIds.length];
     if (in.length != inputIds.length) throw new TorchException("fused kernel takes " + inputIds.length + " inputs, given " + in.length);
     List<PointwiseProgram.Output> outs = program.outputs();
-    for (int i = 0; i < out.length; i++)
-      out[i] = into[i] != null ? into[i] : NDArray.empty(outs.get(i).dtype(), outs.get(i).shape());
+    if (into.length != out.length) throw new TorchException("fused kernel writes " + out.length + " outputs, given " + into.length + " buffers");
+    for (int i = 0; i < out.length; i++) {
+      PointwiseProgram.Output o = outs.get(i);
+      if (into[i] != null && (into[i].dtype() != o.dtype() || !Arrays.equals(into[i].shape(), o.shape()) || !into[i].isDense()))
+        throw new TorchException("fused kernel output " + i + " is " + o.dtype() + Arrays.toString(o.shape()) + ", its buffer "
+            + into[i].dtype() + Arrays.toString(into[i].shape()));
+      out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
+    }
     Generated g = generated == null ? null : Generated.of(generated, inputs, out);
     // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
     int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
