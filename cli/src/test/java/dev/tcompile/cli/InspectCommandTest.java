@@ -45,7 +45,7 @@ class InspectCommandTest {
   @Test void badInputIsAOneLineError(@TempDir Path dir) throws Exception {
     CliRun.of("inspect", dir.resolve("nope.tir").toString()).failsWith(2, "tcompile inspect: no such file: ");
     Path text = Files.writeString(dir.resolve("model.txt"), "hello");
-    CliRun.of("inspect", text.toString()).failsWith(2, "tcompile inspect: expected a .tir graph, got ");
+    CliRun.of("inspect", text.toString()).failsWith(2, "tcompile inspect: expected a .tir graph or a compiled .jar, got ");
 
     Path bad = Files.writeString(dir.resolve("bad.tir"), "graph @g(%x: f32[2]) {\n  %y = frobnicate(%x) : f32[2]\n  return %y\n}\n");
     String err = CliRun.of("inspect", bad.toString()).failsWith(1, "tcompile inspect: 2:").err();

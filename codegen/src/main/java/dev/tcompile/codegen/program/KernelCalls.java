@@ -15,9 +15,11 @@ import dev.tcompile.runtime.compiled.ViewKernels;
 import dev.tcompile.runtime.kernels.Conv2d;
 import dev.tcompile.runtime.kernels.Losses;
 import dev.tcompile.runtime.kernels.Matmul;
+import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.Pool2d;
 import dev.tcompile.runtime.kernels.Reduce;
 import dev.tcompile.runtime.kernels.Softmax;
+import dev.tcompile.runtime.kernels.UnaryOp;
 import java.lang.reflect.Method;
 
 /**
@@ -32,7 +34,7 @@ public final class KernelCalls {
   /** The op names this class turns into direct calls (for documentation and tests). */
   public static final java.util.Set<String> COVERED = java.util.Set.of("conv2d", "conv2d_backward_input", "conv2d_backward_weight",
       "max_pool2d", "max_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax", "softmax", "log_softmax_backward",
-      "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin");
+      "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin", "(elementwise unary ops: relu, exp, tanh, ...)");
 
   private static final Class<NDArray> A = NDArray.class;
 
@@ -68,8 +70,15 @@ public final class KernelCalls {
       case "sum", "mean", "amax", "amin" -> floats(t, 0) ? call(Reduce.class, "reduce", new Class<?>[]{Reduce.Kind.class, A, boolean[].class, boolean.class},
           Reduce.Kind.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT)), in(0), Reductions.reducedDims(a, t[0].dim()),
           a.getBool("keepdim", false)) : null;
-      default -> null;
+      default -> unary(n);
     };
+  }
+
+  /** The elementwise unary ops (relu, exp, tanh, ...): their eval is Pointwise.unary of the op named alike. */
+  private static KernelCall unary(Node n) {
+    if (!n.op().getClass().getName().equals("dev.tcompile.ir.ops.Elementwise$Unary")) return null;
+    UnaryOp k = UnaryOp.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT));
+    return call(Pointwise.class, "unary", new Class<?>[]{UnaryOp.class, A}, k, in(0));
   }
 
   private static boolean floats(TensorType[] t, int... which) {

@@ -85,6 +85,23 @@ public class ProgramEmitterTest {
     }
   }
 
+  @Test void unfusedElementwiseUnaryOpsAreDirectCalls() {
+    Graph g = GraphParser.parse("""
+        graph @g(%x: f32[3, 40]) {
+          %0 = relu(%x) : f32[3, 40]
+          %1 = tanh(%0) : f32[3, 40]
+          %2 = exp(%1) : f32[3, 40]
+          return %2
+        }
+        """);
+    ProgramEmitter.Emitted e = ProgramEmitter.emit(g, new MemoryPlan(g), "dev/tcompile/codegen/program/Probe", (k, n, kind) -> null);
+    checkClass(e.bytes());
+    ProgramExecutable p = new ProgramExecutable(g, null);
+    assertEquals(List.of(), p.kernelNotes());
+    NDArray[] in = inputs(g, 5);
+    assertSameBits(new Interpreter(g).run(in), p.run(in));
+  }
+
   @Test void opsWithoutADirectCallRunThroughTheirEvalAndSaySo() {
     Graph g = GraphParser.parse("""
         graph @g(%x: f32[3, 4], %y: f32[3, 4]) {

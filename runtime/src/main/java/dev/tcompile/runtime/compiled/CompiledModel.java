@@ -274,6 +274,39 @@ public final class CompiledModel {
   /** The manifest's string entries ({@code tcompile} version, graph name, ...). */
   public String info(String key) { return manifest.get(key) instanceof String s ? s : null; }
 
+  /** The memory plan's buffers, allocated once per call in flight. */
+  public List<Spec> buffers() { return List.copyOf(buffers); }
+
+  /** The jar's generated classes (internal names). */
+  public List<String> classes() {
+    List<String> c = new ArrayList<>();
+    for (String e : object(manifest, "sha256").keySet()) if (e.endsWith(".class")) c.add(e.substring(0, e.length() - ".class".length()));
+    return c;
+  }
+
+  /** Each generated method's bytes of code, as the writer measured them ("Class.method"). */
+  public Map<String, Long> methodSizes() {
+    Map<String, Long> m = new java.util.LinkedHashMap<>();
+    if (manifest.get("method_sizes") instanceof Map<?, ?> sizes)
+      for (Map.Entry<?, ?> e : sizes.entrySet()) if (e.getValue() instanceof Long l) m.put(String.valueOf(e.getKey()), l);
+    return m;
+  }
+
+  /** Fused kernels: how many, and how many of them with a generated vector loop. */
+  public int[] fusedKernels() {
+    int fused = 0, generated = 0;
+    for (Object d : list(manifest, "data"))
+      if (d instanceof Map<?, ?> m && m.get("fused") != null) { fused++; if (m.get("kernel") instanceof String) generated++; }
+    return new int[]{fused, generated};
+  }
+
+  /** Bytes of the stored weights and constants. */
+  public long weightBytes() {
+    long b = 0;
+    for (NDArray w : bound) if (w != null) b += (long) w.numel() * w.dtype().itemSize();
+    return b;
+  }
+
   public NDArray[] run(NDArray... in) {
     if (in.length != inputs.size())
       throw new TorchException("compiled model " + path.getFileName() + " takes " + inputs.size() + " inputs but was given " + in.length);
