@@ -147,6 +147,26 @@ public class ProgramEmitterTest {
     assertEquals(1.5, p.run(NDArray.wrap(new float[]{1, 2}, 2))[0].getDouble(0));
   }
 
+  /** A program is a hidden class that is not STRONG: dropping the executable lets the class be unloaded. */
+  @Test void aDroppedProgramsClassIsCollected() throws Exception {
+    java.lang.ref.WeakReference<Class<?>> cls = programClass(program("mlp_inference"));
+    for (int i = 0; i < 50 && cls.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertTrue(cls.get() == null, "the program class is still reachable");
+  }
+
+  private static java.lang.ref.WeakReference<Class<?>> programClass(Graph g) throws Exception {
+    ProgramExecutable p = new ProgramExecutable(g, null);
+    java.lang.reflect.Field f = ProgramExecutable.class.getDeclaredField("program");
+    f.setAccessible(true);
+    Class<?> c = f.get(p).getClass();
+    assertTrue(c.isHidden(), c.getName());
+    p.run(inputs(g, 1));
+    return new java.lang.ref.WeakReference<>(c);
+  }
+
   @Test void theMemoryPlanIsTheInterpreters() throws IOException {
     Graph g = program("mlp_train_step");
     assertEquals(new MemoryPlan(g).toString(), new ProgramExecutable(g, null).plan().toString());
