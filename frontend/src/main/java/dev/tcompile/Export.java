@@ -32,10 +32,15 @@ public final class Export {
 
   /** Writes a kernel-level graph whose {@code weights} inputs are bound. */
   public static ArtifactWriter.Summary write(Graph kernelLevel, Map<Value, NDArray> weights, Path jar, String model, CompileOptions options) {
+    return ArtifactWriter.write(kernelLevel, weights, info(model, options), jar);
+  }
+
+  /** The manifest's descriptive entries: tcompile's version, the model's name, the passes left out. */
+  public static Map<String, String> info(String model, CompileOptions options) {
     Map<String, String> info = new LinkedHashMap<>();
     info.put("tcompile", version());
     info.put("model", model);
     info.put("disabled_passes", String.join(",", new java.util.TreeSet<>(options.disabled())));
-    return ArtifactWriter.write(kernelLevel, weights, info, jar);
+    return info;
   }
 }

@@ -4,6 +4,7 @@ import dev.tcompile.CompileOptions;
 import dev.tcompile.Export;
 import dev.tcompile.codegen.Compiler;
 import dev.tcompile.codegen.aot.ArtifactWriter;
+import dev.tcompile.codegen.aot.GradientArtifact;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.GraphFiles;
 import java.io.IOException;
@@ -36,7 +37,10 @@ final class CompileCommand implements Callable<Integer> {
       completionCandidates = PassNames.class)
   List<String> disable = new ArrayList<>();
 
-  @Option(names = "--grad", paramLabel = "PARAMS", split = ",", description = "Inputs to differentiate with respect to (not supported yet in jars).")
+  @Option(names = "--grad", paramLabel = "PARAMS", split = ",",
+      description = "Also compute the gradients of the outputs with respect to these inputs or constants (weights), "
+          + "comma-separated: the jar takes one more input per output, its gradient (1.0 for a scalar loss), and returns the "
+          + "gradients after the outputs.")
   List<String> grad = new ArrayList<>();
 
   static final class PassNames extends ArrayList<String> {
@@ -54,13 +58,14 @@ final class CompileCommand implements Callable<Integer> {
     if (dumpAfter != null && !dumpAfter.equals("all") && !Compiler.passNames().contains(dumpAfter))
       return Cli.usageError("compile", "unknown pass '" + dumpAfter + "' for --dump-after; passes: all, "
           + String.join(", ", new java.util.TreeSet<>(Compiler.passNames())));
-    if (!grad.isEmpty()) return Cli.usageError("compile", "--grad is not supported yet: jars hold inference programs only");
     Graph g = GraphFiles.load(model);
     Path dumps = dumpAfter == null ? null : Files.createTempDirectory("tcompile-dump");
     try {
-      Graph kernels = new Compiler(dev.tcompile.codegen.Backend.BYTECODE, java.util.Set.copyOf(disable), dumps).inferenceGraph(g);
+      Compiler compiler = new Compiler(dev.tcompile.codegen.Backend.BYTECODE, java.util.Set.copyOf(disable), dumps);
       CompileOptions options = new CompileOptions().disable(disable.toArray(String[]::new));
-      ArtifactWriter.Summary s = Export.write(kernels, Map.of(), out, g.name(), options);
+      ArtifactWriter.Summary s = grad.isEmpty()
+          ? Export.write(compiler.inferenceGraph(g), Map.of(), out, g.name(), options)
+          : GradientArtifact.write(g, Map.of(), new java.util.LinkedHashSet<>(grad), compiler, Export.info(g.name(), options), out);
       if (dumps != null) printDumps(dumps);
       long biggest = s.methodSizes().values().stream().mapToLong(Integer::longValue).max().orElse(0);
       System.out.println("wrote " + out + ": " + s.classes().size() + " classes (largest method " + biggest + " bytes), "

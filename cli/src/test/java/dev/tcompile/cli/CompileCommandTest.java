@@ -61,6 +61,39 @@ class CompileCommandTest {
     assertTrue(off.out().contains("\nwrote " + jar + ": 1 classes"), off.out());
   }
 
+  /**
+   * --grad: the gradients of a loss traced with nll_loss, with respect to the input and conv1's weight and bias (frozen
+   * constants), against the eager autograd's (the same kernels, so the same bits).
+   */
+  @Test void gradAddsTheGradientsOfTheNamedInputsAndWeights() {
+    Torch.manualSeed(0);
+    MnistNet net = new MnistNet();
+    net.eval();
+    dev.tcompile.Tensor x = Torch.randn(2, 1, 28, 28), y = Torch.fromArray(new long[]{3, 7}, 2);
+    var traced = TracedGraph.of(xs -> dev.tcompile.nn.F.nllLoss(net.forward(xs[0]), y), x);
+    Path tir = dir.resolve("loss.tir"), jar = dir.resolve("loss.jar");
+    GraphFiles.save(traced.frozen(t -> t == net.conv1().weight() ? "conv1.weight" : t == net.conv1().bias() ? "conv1.bias" : null), tir);
+    CliRun r = CliRun.of("compile", tir.toString(), "-o", jar.toString(), "--grad", "x0,conv1.weight,conv1.bias");
+    assertEquals(0, r.code(), r.err());
+    CompiledModel m = CompiledModel.load(jar);
+    assertEquals(2, m.inputs().size(), m.inputs().toString());   // x0 and the loss's gradient
+    NDArray[] out = m.run(x.array(), NDArray.scalar(dev.tcompile.DType.FLOAT32, 1));
+    assertEquals(4, out.length);
+    dev.tcompile.Tensor xr = x.detach().requiresGrad_(true);
+    dev.tcompile.Tensor loss = dev.tcompile.nn.F.nllLoss(net.forward(xr), y);
+    loss.backward();
+    assertClose(loss.array(), out[0]);
+    assertClose(xr.grad().array(), out[1]);
+    assertClose(net.conv1().weight().grad().array(), out[2]);   // then the weights, in the graph's order
+    assertClose(net.conv1().bias().grad().array(), out[3]);
+  }
+
+  private static void assertClose(NDArray want, NDArray got) {
+    assertEquals(java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()));
+    for (int i = 0; i < want.numel(); i++)
+      assertEquals(want.getDouble(i), got.getDouble(i), 1e-5 + 1e-4 * Math.abs(want.getDouble(i)), "element " + i);
+  }
+
   @Test void badInputIsAOneLineError() throws Exception {
     CliRun.of("compile", dir.resolve("nope.tir").toString()).failsWith(2, "tcompile compile: no such file: ");
     Path txt = Files.writeString(dir.resolve("m.txt"), "x");
@@ -72,7 +105,7 @@ class CompileCommandTest {
     CliRun.of("compile", tir.toString(), "-o", dir.resolve("m.zip").toString()).failsWith(2, "tcompile compile: the output should end in .jar");
     CliRun.of("compile", tir.toString(), "--disable", "nosuch").failsWith(2, "tcompile compile: unknown pass 'nosuch'; passes: ");
     CliRun.of("compile", tir.toString(), "--dump-after", "nosuch").failsWith(2, "tcompile compile: unknown pass 'nosuch' for --dump-after");
-    CliRun.of("compile", tir.toString(), "--grad", "x0").failsWith(2, "tcompile compile: --grad is not supported yet");
+    CliRun.of("compile", tir.toString(), "--grad", "nosuch").failsWith(1, "tcompile compile: --grad: no input or constant named nosuch; the graph has x0, ");
     CliRun.of("compile").failsWith(2, "tcompile compile: Missing required parameter: 'MODEL.tir'");
     // a graph with an op the program cannot call
     Path cat = Files.writeString(dir.resolve("cat.tir"), "graph @g(%x: f32[2]) {\n  %y = cat(%x, %x) {dim=0} : f32[4]\n  return %y\n}\n");
