@@ -45,10 +45,9 @@ public final class TrainStep {
   public synchronized Tensor step(Tensor input, Tensor target) {
     if (rule != null) {
       WholeTrainStep w = wholeStep(input, target);
-      if (w != null) {
-        optimizer.zeroGrad();
-        return w.run(optimizer, input, target);
-      }
+      // no zeroGrad: the program overwrites each updated parameter's gradient in place (PyTorch 1.13's
+      // zero_grad() then backward leaves the same tensors) and clears the others' itself
+      if (w != null) return w.run(optimizer, input, target);
     }
     optimizer.zeroGrad();
     Tensor loss = lossOfBatch.apply(input, target);

@@ -36,6 +36,7 @@ final class WholeTrainStep {
   private final List<Boolean> capturedRequiresGrad = new ArrayList<>();
   private final List<Updated> updated = new ArrayList<>();
   private Executable program;
+  private int numOutputs;
 
   private WholeTrainStep(GraphUpdateRule rule) { this.rule = rule; }
 
@@ -105,6 +106,7 @@ final class WholeTrainStep {
     outs.addAll(newParams);
     outs.addAll(newStates);
     j.setOutputs(outs);
+    step.numOutputs = outs.size();
     int k = params.size(), stateOut = 1 + 2 * k;
     for (int u = 0; u < k; u++) {
       step.updated.add(new Updated(params.get(u), groupOf.get(params.get(u)), 1 + u, 1 + k + u, stateOut));
@@ -128,8 +130,15 @@ final class WholeTrainStep {
     return null;
   }
 
-  /** One step: returns the loss; parameters, gradients and the optimiser's state are updated. */
+  /**
+   * One step: returns the loss; parameters, gradients and the optimiser's state are updated. An updated
+   * parameter's existing gradient tensor is overwritten in place (as zero_grad() then backward leaves it in
+   * PyTorch 1.13); the optimiser's other parameters end with no gradient, as after {@code zeroGrad()}.
+   */
   Tensor run(Optimizer opt, Tensor input, Tensor target) {
+    java.util.Set<Tensor> updatedParams = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Updated u : updated) updatedParams.add(u.param());
+    for (ParamGroup g : opt.paramGroups()) for (Tensor p : g.params()) if (!updatedParams.contains(p)) p.setGrad(null);
     List<NDArray> in = new ArrayList<>();
     for (Tracer.Source s : sources) {
       in.add(switch (s) {
@@ -139,29 +148,58 @@ final class WholeTrainStep {
       });
     }
     in.add(NDArray.scalar(DType.FLOAT32, 1));                       // d loss / d loss
+    // where each result goes: parameters, state and existing gradients are updated in their own arrays
+    // (donated: the program writes them in place where that is safe, else copies), so a step allocates no
+    // parameter-sized arrays
+    Destinations into = new Destinations(numOutputs);
     for (Updated u : updated) {
       Map<String, Tensor> state = opt.state(u.param());
       for (double s : rule.scalars(u.group(), state)) in.add(NDArray.scalar(DType.FLOAT32, s));
+      int o = u.firstStateOut();
       for (String key : rule.stateKeys(u.group())) {
         Tensor st = state.get(key);
-        in.add(st == null ? NDArray.empty(DType.FLOAT32, u.param().array().shape()) : st.array());
+        NDArray buffer = st == null ? NDArray.empty(DType.FLOAT32, u.param().array().shape()) : st.array();
+        in.add(buffer);
+        into.put(o++, buffer);
       }
+      into.put(u.paramOut(), u.param().array());
+      Tensor grad = u.param().grad();
+      if (grad != null && grad.type().equals(u.param().type()) && !grad.requiresGrad()) into.put(u.gradOut(), grad.array());
     }
-    NDArray[] out = program.run(in.toArray(NDArray[]::new));
+    NDArray[] out = program.run(in.toArray(NDArray[]::new), into.arrays());
     for (Updated u : updated) {
       Tensor p = u.param();
-      p.array().copyFrom(out[u.paramOut()]);
+      if (out[u.paramOut()] != p.array()) p.array().copyFrom(out[u.paramOut()]);
       p.versionCounter().bump();
-      p.setGrad(Tensor.wrap(out[u.gradOut()]));
+      Tensor grad = p.grad();
+      if (grad != null && grad.array() == out[u.gradOut()] && !grad.requiresGrad()) grad.versionCounter().bump();
+      else p.setGrad(Tensor.wrap(out[u.gradOut()]));
       Map<String, Tensor> state = opt.state(p);
       int o = u.firstStateOut();
       for (String key : rule.stateKeys(u.group())) {
         Tensor st = state.get(key);
         if (st == null) state.put(key, Tensor.wrap(out[o]));
-        else { st.array().copyFrom(out[o]); st.versionCounter().bump(); }
+        else {
+          if (out[o] != st.array()) st.array().copyFrom(out[o]);
+          st.versionCounter().bump();
+        }
         o++;
       }
     }
     return Tensor.wrap(out[0]);
+  }
+
+  /** Output buffers for one run: an array is given at most once (two outputs never share a destination). */
+  private static final class Destinations {
+    private final NDArray[] into;
+
+    Destinations(int n) { into = new NDArray[n]; }
+
+    void put(int output, NDArray a) {
+      for (NDArray d : into) if (d != null && d.sharesStorage(a)) return;
+      into[output] = a;
+    }
+
+    NDArray[] arrays() { return into; }
   }
 }

@@ -9,6 +9,7 @@ import dev.tcompile.passes.Fusion;
 import dev.tcompile.passes.Pass;
 import dev.tcompile.passes.PassManager;
 import dev.tcompile.passes.Simplify;
+import dev.tcompile.passes.TransposeFolding;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -27,12 +28,12 @@ public final class Compiler {
 
   /** On each graph that will run: forward, backward, or inference. */
   public static List<Pass> kernelPasses() {
-    return List.of(new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Epilogues(),
+    return List.of(new TransposeFolding(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Epilogues(),
         new Fusion(), new DeadCodeElimination());
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("simplify", "cse", "dce", "remat", "epilogue", "fuse"); }
+  public static Set<String> passNames() { return Set.of("simplify", "cse", "dce", "remat", "transpose", "epilogue", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;

@@ -30,6 +30,7 @@ public final class Interpreter implements CompiledGraph {
   /** The loop each fused node runs (null for other nodes). */
   private final FusedKernel[] kernels;
   private final MemoryPlan plan;
+  private final Donation donation;
   private final List<String> kernelNotes = new java.util.ArrayList<>();
   private int generatedCount;
   /** Sets of planned buffers, one per call in flight: concurrent calls never share one. */
@@ -69,6 +70,7 @@ public final class Interpreter implements CompiledGraph {
       kernels[k] = new FusedKernel(f, gen);
     }
     plan = new MemoryPlan(graph);
+    donation = new Donation(graph);
     nodeIn = new int[nodes.size()][];
     nodeOut = new int[nodes.size()][];
     int[] lastUse = new int[numSlots];
@@ -111,21 +113,32 @@ public final class Interpreter implements CompiledGraph {
    * The plan follows aliases through view ops only; a kernel that returned (a view of) a planned buffer from a
    * non-view op would let the buffer be overwritten while still read. Refuse loudly rather than compute wrongly.
    */
-  private static void checkNoHiddenAlias(Node n, NDArray[] outs, NDArray[] arena) {
-    for (NDArray o : outs)
+  private static void checkNoHiddenAlias(Node n, NDArray[] outs, NDArray[] given, NDArray[] arena) {
+    for (int i = 0; i < outs.length; i++)
       for (NDArray b : arena)
-        if (o.sharesStorage(b))
+        if (outs[i] != given[i] && outs[i].sharesStorage(b))
           throw new IllegalStateException(n.op().name() + " returned an alias of its input without being a view op; the memory plan cannot follow it");
   }
 
-  /** The planned buffers node {@code k} writes its outputs into (null entries: fresh arrays). */
-  private NDArray[] planned(int k, NDArray[] arena) {
+  /** The buffers node {@code k} writes its outputs into: the caller's, the plan's, or null (fresh arrays). */
+  private NDArray[] planned(int k, NDArray[] arena, NDArray[] direct) {
     NDArray[] out = new NDArray[nodeOut[k].length];
-    for (int o = 0; o < out.length; o++) { int b = plan.bufferOf(k, o); if (b >= 0) out[o] = arena[b]; }
+    for (int o = 0; o < out.length; o++) {
+      int b = plan.bufferOf(k, o);
+      if (direct != null && direct[o] != null) out[o] = direct[o];
+      else if (b >= 0) out[o] = arena[b];
+    }
     return out;
   }
 
-  @Override public NDArray[] run(NDArray... inputs) {
+  @Override public NDArray[] run(NDArray... inputs) { return run(inputs, null); }
+
+  /**
+   * Kernels that write into given buffers (fused loops, matrix products) write output {@code j} straight into
+   * {@code into[j]} when {@link Donation} finds it safe — an optimiser's new parameter into the parameter's own
+   * array — and the rest is copied there at the end.
+   */
+  @Override public NDArray[] run(NDArray[] inputs, NDArray[] into) {
     if (inputs.length != inputSlots.length)
       throw new TorchException("graph @" + graph.name() + " takes " + inputSlots.length + " inputs but was given " + inputs.length);
     NDArray[] reg = new NDArray[numSlots];
@@ -137,6 +150,9 @@ public final class Interpreter implements CompiledGraph {
       reg[inputSlots[i]] = inputs[i];
     }
     List<Node> nodes = graph.nodes();
+    if (into != null && into.length != outputSlots.length)
+      throw new TorchException("graph @" + graph.name() + " has " + outputSlots.length + " outputs but was given " + into.length + " output buffers");
+    NDArray[][] direct = into == null ? new NDArray[nodes.size()][] : donation.direct(inputs, into);
     NDArray[] arena = arena();
     try {
       for (int k = 0; k < nodes.size(); k++) {
@@ -147,8 +163,16 @@ public final class Interpreter implements CompiledGraph {
           int[] ins = nodeIn[k];
           NDArray[] args = new NDArray[ins.length];
           for (int i = 0; i < ins.length; i++) args[i] = reg[ins[i]];
-          NDArray[] outs = kernels[k] != null ? kernels[k].run(planned(k, arena), args) : n.op().eval(n.attrs(), args);
-          if (kernels[k] == null && !n.op().isView()) checkNoHiddenAlias(n, outs, arena);
+          NDArray[] outs;
+          if (kernels[k] != null) outs = kernels[k].run(planned(k, arena, direct[k]), args);
+          else if (n.op().writesInto()) {
+            NDArray[] given = planned(k, arena, direct[k]);
+            outs = n.op().evalInto(n.attrs(), given, args);
+            checkNoHiddenAlias(n, outs, given, arena);
+          } else {
+            outs = n.op().eval(n.attrs(), args);
+            if (!n.op().isView()) checkNoHiddenAlias(n, outs, new NDArray[outs.length], arena);
+          }
           for (int i = 0; i < outs.length; i++) reg[nodeOut[k][i]] = outs[i];
         }
         for (int s : freeAfter[k]) reg[s] = null;
@@ -162,6 +186,6 @@ public final class Interpreter implements CompiledGraph {
       // a constant's data belongs to the graph: hand out a copy the caller may write to
       out[i] = p != null && p.isConstant() ? reg[outputSlots[i]].copy() : reg[outputSlots[i]];
     }
-    return out;
+    return Donation.copyInto(out, into);
   }
 }

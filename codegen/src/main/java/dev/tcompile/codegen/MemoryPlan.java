@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Where a graph's intermediates live. Liveness over the node order (a value lives from its node to the last node
- * that reads it or any view of it); the outputs of fused kernels that never leave the graph get buffers that are
+ * that reads it or any view of it); the outputs of fused kernels and of ops that write into given buffers
+ * ({@code OpDef.writesInto}: matrix products) that never leave the graph get buffers that are
  * reused by later values of the same dtype and size once the earlier one is dead, and across calls. Values that
  * leave the graph (outputs, saved activations), and anything a view of them reaches, stay freshly allocated: the
  * caller owns them. Also reports the peak of live bytes over the node order.
@@ -56,7 +57,7 @@ public final class MemoryPlan {
         long bytes = bytes(v.type());
         live += bytes;
         if (last != Integer.MAX_VALUE) liveDelta[Math.min(last + 1, n)] += bytes;
-        if (!(node.op() instanceof FusedOp) || last == Integer.MAX_VALUE) continue;
+        if (!writesPlannedOutputs(node) || last == Integer.MAX_VALUE) continue;
         naive += bytes;
         int chosen = -1;
         for (int b = 0; b < buffers.size() && chosen < 0; b++)
@@ -70,6 +71,11 @@ public final class MemoryPlan {
     }
     peakLiveBytes = peak;
     bytesWithoutReuse = naive;
+  }
+
+  /** Fused kernels and ops whose kernel writes into given buffers ({@code OpDef.writesInto}). */
+  public static boolean writesPlannedOutputs(Node node) {
+    return !node.isConstant() && (node.op() instanceof FusedOp || node.op().writesInto());
   }
 
   private static Value rootOf(Map<Value, Value> root, Value v) { return root.getOrDefault(v, v); }

@@ -29,6 +29,18 @@ public abstract class OpDef {
   public abstract NDArray[] eval(Attrs attrs, NDArray... in);
 
   /**
+   * Whether {@link #evalInto} can write the outputs into buffers the caller gives (the memory plan then places
+   * them in reused buffers, and a compiled program can write them straight into a caller's tensors).
+   */
+  public boolean writesInto() { return false; }
+
+  /**
+   * {@link #eval}, writing output {@code o} into {@code out[o]} where that is non-null: a dense array (offset 0,
+   * contiguous) of the output's type that aliases no input. Returns the outputs ({@code out[o]} where given).
+   */
+  public NDArray[] evalInto(Attrs attrs, NDArray[] out, NDArray... in) { return eval(attrs, in); }
+
+  /**
    * The reverse-mode rule: calls {@code v.setGrad(i, g)} for each input whose {@code v.needsGrad(i)}.
    * Default: the op has no derivative (PyTorch's "not implemented" for that op).
    */

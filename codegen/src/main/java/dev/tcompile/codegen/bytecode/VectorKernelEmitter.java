@@ -60,7 +60,8 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     InputKind[] k = new InputKind[in.size()];
     for (int i = 0; i < k.length; i++) {
       int[] s = in.get(i).type().shape();
-      if (Shapes.numel(s) == 1 && in.get(i).type().dtype() == DType.FLOAT32) k[i] = InputKind.SCALAR;
+      DType dt = in.get(i).type().dtype();
+      if (Shapes.numel(s) == 1 && (dt == DType.FLOAT32 || dt == DType.BOOL)) k[i] = InputKind.SCALAR;
       else if (Arrays.equals(s, space)) k[i] = InputKind.DENSE;
       else throw new Unsupported("input %" + in.get(i).name() + " broadcasts along some dims");
     }
@@ -108,6 +109,28 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     Slot[] scalarSlot = new Slot[ins.size()];
     for (int i = 0; i < ins.size(); i++) {
       boolean bool = ins.get(i).type().dtype() == DType.BOOL;
+      if (kinds[i] == InputKind.SCALAR && bool) {
+        // scalars[i] is 1 or 0: a mask with every lane set or none (an optimiser's first-step flag)
+        mv.visitVarInsn(ALOAD, 4);
+        push(i);
+        mv.visitInsn(FALOAD);
+        mv.visitInsn(FCONST_0);
+        mv.visitInsn(FCMPL);
+        int flag = nextLocal++;
+        Label isFalse = new Label(), stored = new Label();
+        mv.visitJumpInsn(IFEQ, isFalse);
+        mv.visitInsn(ICONST_1);
+        mv.visitJumpInsn(GOTO, stored);
+        mv.visitLabel(isFalse);
+        mv.visitInsn(ICONST_0);
+        mv.visitLabel(stored);
+        mv.visitVarInsn(ISTORE, flag);
+        species();
+        mv.visitVarInsn(ILOAD, flag);
+        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "maskAll", "(Z)" + MASK_D, true);
+        scalarSlot[i] = store(DType.BOOL);
+        continue;
+      }
       if (kinds[i] == InputKind.SCALAR) {
         species();
         mv.visitVarInsn(ALOAD, 4);

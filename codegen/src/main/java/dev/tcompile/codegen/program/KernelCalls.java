@@ -1,6 +1,7 @@
 package dev.tcompile.codegen.program;
 
 import static dev.tcompile.codegen.program.KernelCall.in;
+import static dev.tcompile.codegen.program.KernelCall.out;
 
 import dev.tcompile.DType;
 import dev.tcompile.ir.Attrs;
@@ -57,8 +58,9 @@ public final class KernelCalls {
       case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{A, int[].class},
           in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
       case "permute" -> call(ViewKernels.class, "permute", new Class<?>[]{A, int[].class}, in(0), permutation(a, t[0].dim()));
-      case "addmm" -> floats(t, 0, 1, 2) ? call(Matmul.class, "addmm", new Class<?>[]{A, A, A}, in(0), in(1), in(2)) : null;
-      case "mm" -> floats(t, 0, 1) ? call(Matmul.class, "mm", new Class<?>[]{A, A}, in(0), in(1)) : null;
+      // the matrix products write into the memory plan's (or a caller's) buffer, as their evalInto does
+      case "addmm" -> floats(t, 0, 1, 2) ? call(Matmul.class, "addmm", new Class<?>[]{A, A, A, A}, in(0), in(1), in(2), out(0)) : null;
+      case "mm" -> floats(t, 0, 1) ? call(Matmul.class, "mm", new Class<?>[]{A, A, A}, in(0), in(1), out(0)) : null;
       case "log_softmax", "softmax" -> floats(t, 0) ? call(Softmax.class, "forward", new Class<?>[]{A, int.class, boolean.class},
           in(0), Shapes.wrapDim(a.getInt("dim"), t[0].dim()), n.op().name().startsWith("log")) : null;
       case "log_softmax_backward", "softmax_backward" -> floats(t, 0, 1) ? call(Softmax.class, "backward", new Class<?>[]{A, A, int.class, boolean.class},

@@ -37,7 +37,10 @@ public final class ProgramEmitter {
   private static final int MAX_INSN_BYTES = 6;
   private static final String NDARRAY = Type.getInternalName(NDArray.class), NDARRAY_D = Type.getDescriptor(NDArray.class);
   private static final String KERNEL = Type.getInternalName(Kernel.class);
-  private static final String PART_D = "([" + NDARRAY_D + "[" + NDARRAY_D + ")V";
+  private static final String PART_D = "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + ")V";
+  private static final String OUTPUTS_D = "([" + NDARRAY_D + "[" + NDARRAY_D + ")V";
+  private static final String SUPPORT = Type.getInternalName(dev.tcompile.runtime.compiled.ProgramSupport.class);
+  private static final String BUFFER_D = "([[" + NDARRAY_D + "II[" + NDARRAY_D + "I)" + NDARRAY_D;
 
   /** What a node needs besides bytecode: its handle, for {@link Kind#HANDLE} nodes. */
   public enum Kind { CONSTANT, CALL, FUSED, HANDLE }
@@ -105,24 +108,36 @@ public final class ProgramEmitter {
     List<MethodNode> parts = parts(handles);
     List<MethodNode> outputs = outputs();
     List<String> names = new ArrayList<>(List.of("<init>", "run"));
-    MethodVisitor run = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([" + NDARRAY_D + "[" + NDARRAY_D + ")[" + NDARRAY_D, null, null);
+    // run(NDArray[] inputs 1, NDArray[] arena 2, NDArray[][] direct 3): registers 4, outputs 5
+    MethodVisitor run = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + ")[" + NDARRAY_D, null, null);
     run.visitCode();
     // registers: inputs first, then every node's outputs
     ConstantEmitter.pushInt(run, slot.size());
     run.visitTypeInsn(ANEWARRAY, NDARRAY);
-    run.visitVarInsn(ASTORE, 3);
+    run.visitVarInsn(ASTORE, 4);
     run.visitVarInsn(ALOAD, 1);
     run.visitInsn(ICONST_0);
-    run.visitVarInsn(ALOAD, 3);
+    run.visitVarInsn(ALOAD, 4);
     run.visitInsn(ICONST_0);
     ConstantEmitter.pushInt(run, graph.inputs().size());
     run.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
-    for (MethodNode p : parts) callPart(run, p.name, 3, 2);
+    for (MethodNode p : parts) {
+      run.visitVarInsn(ALOAD, 0);
+      run.visitVarInsn(ALOAD, 4);
+      run.visitVarInsn(ALOAD, 2);
+      run.visitVarInsn(ALOAD, 3);
+      run.visitMethodInsn(INVOKEVIRTUAL, className, p.name, PART_D, false);
+    }
     ConstantEmitter.pushInt(run, graph.outputs().size());
     run.visitTypeInsn(ANEWARRAY, NDARRAY);
-    run.visitVarInsn(ASTORE, 4);
-    for (MethodNode p : outputs) callPart(run, p.name, 3, 4);
-    run.visitVarInsn(ALOAD, 4);
+    run.visitVarInsn(ASTORE, 5);
+    for (MethodNode p : outputs) {
+      run.visitVarInsn(ALOAD, 0);
+      run.visitVarInsn(ALOAD, 4);
+      run.visitVarInsn(ALOAD, 5);
+      run.visitMethodInsn(INVOKEVIRTUAL, className, p.name, OUTPUTS_D, false);
+    }
+    run.visitVarInsn(ALOAD, 5);
     run.visitInsn(ARETURN);
     run.visitMaxs(0, 0);
     run.visitEnd();
@@ -145,14 +160,10 @@ public final class ProgramEmitter {
     init.visitEnd();
   }
 
-  private void callPart(MethodVisitor mv, String name, int regLocal, int otherLocal) {
-    mv.visitVarInsn(ALOAD, 0);
-    mv.visitVarInsn(ALOAD, regLocal);
-    mv.visitVarInsn(ALOAD, otherLocal);
-    mv.visitMethodInsn(INVOKEVIRTUAL, className, name, PART_D, false);
-  }
-
-  /** The nodes, a method's worth at a time: part(NDArray[] registers 1, NDArray[] arena 2), local 3 for array results. */
+  /**
+   * The nodes, a method's worth at a time: part(NDArray[] registers 1, NDArray[] arena 2, NDArray[][] direct 3),
+   * local 4 for results.
+   */
   private List<MethodNode> parts(Handles handles) {
     List<MethodNode> methods = new ArrayList<>();
     MethodNode current = null;
@@ -162,7 +173,7 @@ public final class ProgramEmitter {
       node(one, k, nodes.get(k), handles);
       for (int s : freeAfter[k]) { reg(one, s); one.visitInsn(ACONST_NULL); one.visitInsn(AASTORE); }
       if (current == null || bound(current) + bound(one) > METHOD_BUDGET - 100) {
-        current = method("part" + methods.size());
+        current = method("part" + methods.size(), PART_D);
         methods.add(current);
       }
       one.instructions.accept(current);
@@ -178,7 +189,7 @@ public final class ProgramEmitter {
     List<Value> outs = graph.outputs();
     for (int i = 0; i < outs.size(); i++) {
       if (current == null || bound(current) > METHOD_BUDGET - 100) {
-        current = method("outputs" + methods.size());
+        current = method("outputs" + methods.size(), OUTPUTS_D);
         methods.add(current);
       }
       current.visitVarInsn(ALOAD, 2);
@@ -193,8 +204,8 @@ public final class ProgramEmitter {
     return methods;
   }
 
-  private static MethodNode method(String name) {
-    MethodNode m = new MethodNode(ACC_PRIVATE | ACC_FINAL, name, PART_D, null, null);
+  private static MethodNode method(String name, String desc) {
+    MethodNode m = new MethodNode(ACC_PRIVATE | ACC_FINAL, name, desc, null, null);
     m.visitCode();
     return m;
   }
@@ -217,9 +228,9 @@ public final class ProgramEmitter {
     }
     KernelCall call = n.op() instanceof FusedOp ? null : KernelCalls.of(n);
     if (call != null) {
-      directCall(mv, n, call);
+      directCall(mv, k, n, call);
       if (call.returnsArray()) spread(mv, outs);
-      else { mv.visitVarInsn(ASTORE, 3); reg(mv, outs[0]); mv.visitVarInsn(ALOAD, 3); mv.visitInsn(AASTORE); }
+      else { mv.visitVarInsn(ASTORE, 4); reg(mv, outs[0]); mv.visitVarInsn(ALOAD, 4); mv.visitInsn(AASTORE); }
       return;
     }
     Kind kind = n.op() instanceof FusedOp ? Kind.FUSED : Kind.HANDLE;
@@ -232,13 +243,9 @@ public final class ProgramEmitter {
       ConstantEmitter.pushInt(mv, outs.length);
       mv.visitTypeInsn(ANEWARRAY, NDARRAY);
       for (int o = 0; o < outs.length; o++) {
-        int b = plan.bufferOf(k, o);
-        if (b < 0) continue;
         mv.visitInsn(DUP);
         ConstantEmitter.pushInt(mv, o);
-        mv.visitVarInsn(ALOAD, 2);
-        ConstantEmitter.pushInt(mv, b);
-        mv.visitInsn(AALOAD);
+        buffer(mv, k, o);
         mv.visitInsn(AASTORE);
       }
     } else {
@@ -258,7 +265,17 @@ public final class ProgramEmitter {
     spread(mv, outs);
   }
 
-  private void directCall(MethodVisitor mv, Node n, KernelCall call) {
+  /** Pushes where output o of node k goes: ProgramSupport.buffer(direct, k, o, arena, planned buffer or -1). */
+  private void buffer(MethodVisitor mv, int k, int o) {
+    mv.visitVarInsn(ALOAD, 3);
+    ConstantEmitter.pushInt(mv, k);
+    ConstantEmitter.pushInt(mv, o);
+    mv.visitVarInsn(ALOAD, 2);
+    ConstantEmitter.pushInt(mv, plan.bufferOf(k, o));
+    mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "buffer", BUFFER_D, false);
+  }
+
+  private void directCall(MethodVisitor mv, int k, Node n, KernelCall call) {
     Class<?>[] params = call.method().getParameterTypes();
     Object[] args = call.args();
     if (params.length != args.length) throw new IllegalStateException(call.method() + " takes " + params.length + " arguments, given " + args.length);
@@ -266,6 +283,8 @@ public final class ProgramEmitter {
       if (args[i] instanceof KernelCall.Input in) {
         reg(mv, slot.get(n.inputs().get(in.index())));
         mv.visitInsn(AALOAD);
+      } else if (args[i] instanceof KernelCall.Output out) {
+        buffer(mv, k, out.index());
       } else {
         checkType(call, params[i], args[i]);
         ConstantEmitter.push(mv, args[i]);
@@ -284,10 +303,10 @@ public final class ProgramEmitter {
 
   /** Stores each element of the NDArray[] on the stack into the output registers. */
   private static void spread(MethodVisitor mv, int[] outs) {
-    mv.visitVarInsn(ASTORE, 3);
+    mv.visitVarInsn(ASTORE, 4);
     for (int o = 0; o < outs.length; o++) {
       reg(mv, outs[o]);
-      mv.visitVarInsn(ALOAD, 3);
+      mv.visitVarInsn(ALOAD, 4);
       ConstantEmitter.pushInt(mv, o);
       mv.visitInsn(AALOAD);
       mv.visitInsn(AASTORE);

@@ -2,6 +2,7 @@ package dev.tcompile.codegen.program;
 
 import dev.tcompile.TorchException;
 import dev.tcompile.codegen.CompiledGraph;
+import dev.tcompile.codegen.Donation;
 import dev.tcompile.codegen.MemoryPlan;
 import dev.tcompile.codegen.bytecode.KernelLoader;
 import dev.tcompile.runtime.compiled.VectorKernel;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class ProgramExecutable implements CompiledGraph {
   private final Graph graph;
   private final MemoryPlan plan;
+  private final Donation donation;
   private final TensorType[] inputTypes;
   private final CompiledProgram program;
   private final List<String> notes = new ArrayList<>();
@@ -41,6 +43,7 @@ public final class ProgramExecutable implements CompiledGraph {
   public ProgramExecutable(Graph graph, Path codeDump) {
     this.graph = graph;
     this.plan = new MemoryPlan(graph);
+    this.donation = new Donation(graph);
     this.inputTypes = graph.inputs().stream().map(Value::type).toArray(TensorType[]::new);
     Path dir = codeDump == null ? null : codeDump.resolve(graph.name());
     ProgramEmitter.Emitted e = ProgramEmitter.emit(graph, plan, ProgramLoader.CLASS_NAME, (k, n, kind) ->
@@ -98,7 +101,13 @@ public final class ProgramExecutable implements CompiledGraph {
     return a;
   }
 
-  @Override public NDArray[] run(NDArray... inputs) {
+  @Override public NDArray[] run(NDArray... inputs) { return run(inputs, null); }
+
+  /**
+   * Fused loops and matrix products write output {@code j} straight into {@code into[j]} when {@link Donation}
+   * finds it safe; the rest is copied there at the end (as the interpreter does).
+   */
+  @Override public NDArray[] run(NDArray[] inputs, NDArray[] into) {
     if (inputs.length != inputTypes.length)
       throw new TorchException("graph @" + graph.name() + " takes " + inputTypes.length + " inputs but was given " + inputs.length);
     for (int i = 0; i < inputs.length; i++) {
@@ -107,11 +116,15 @@ public final class ProgramExecutable implements CompiledGraph {
         throw new TorchException("input " + i + " of graph @" + graph.name() + " must be " + want + " but is "
             + TensorType.of(inputs[i].dtype(), inputs[i].shape()));
     }
-    NDArray[] arena = arena();
+    if (into != null && into.length != graph.outputs().size())
+      throw new TorchException("graph @" + graph.name() + " has " + graph.outputs().size() + " outputs but was given " + into.length + " output buffers");
+    NDArray[][] direct = into == null ? null : donation.direct(inputs, into);
+    NDArray[] arena = arena(), out;
     try {
-      return program.run(inputs, arena);
+      out = program.run(inputs, arena, direct);
     } finally {
       arenas.addFirst(arena);
     }
+    return Donation.copyInto(out, into);
   }
 }

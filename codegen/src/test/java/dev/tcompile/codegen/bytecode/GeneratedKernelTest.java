@@ -126,6 +126,30 @@ class GeneratedKernelTest {
     agree("bool input", new FusedOp(body2), 0, m, g);
   }
 
+  /** An optimiser's first-step flag: a bool scalar choosing between two values for every element. */
+  @Test void boolScalarMasksMatchTheInterpreter() {
+    Random r = new Random(9);
+    int n = 777;
+    NDArray buf = floats(r, n), g = floats(r, n);
+    Graph body = new Graph("momentum");
+    Value flag = body.addInput("first", TensorType.of(DType.BOOL));
+    Value bv = body.addInput("buf", TensorType.of(DType.FLOAT32, n));
+    Value gv = body.addInput("g", TensorType.of(DType.FLOAT32, n));
+    Value later = body.add1(Elementwise.binary(BinaryOp.ADD), Attrs.EMPTY,
+        body.add1(Elementwise.binary(BinaryOp.MUL), Attrs.EMPTY, bv, body.scalar(0.9, DType.FLOAT32)), gv);
+    Value next = body.add1(Elementwise.WHERE, Attrs.EMPTY, flag, gv, later);
+    body.setOutputs(List.of(next, body.add1(Elementwise.binary(BinaryOp.LOGICAL_AND), Attrs.EMPTY, flag,
+        body.add1(Elementwise.binary(BinaryOp.GT), Attrs.EMPTY, gv, body.scalar(0, DType.FLOAT32)))));
+    FusedOp f = new FusedOp(body);
+    assertEquals(VectorKernelEmitter.InputKind.SCALAR, VectorKernelEmitter.inputKinds(f)[0], "a bool scalar is read once, as a mask");
+    for (boolean first : new boolean[]{true, false}) {
+      NDArray flagValue = NDArray.scalar(DType.BOOL, first ? 1 : 0);
+      agree("first=" + first, f, 0, flagValue, buf, g);
+      float[] got = new FusedKernel(f, KernelLoader.load(f)).run(flagValue, buf, g)[0].toFloatArray();
+      assertEquals(first ? g.floats()[5] : buf.floats()[5] * 0.9f + g.floats()[5], got[5]);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 40})
   void sumEpiloguesOfGeneratedLoopsMatchTheInterpreter(int n) {

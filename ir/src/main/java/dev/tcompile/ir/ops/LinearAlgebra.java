@@ -54,6 +54,13 @@ public final class LinearAlgebra {
       return Elementwise.one(integral(in[0]) ? IntMatmul.mm(in[0], in[1]) : Matmul.mm(in[0], in[1]));
     }
 
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      if (out[0] == null || integral(in[0])) return eval(a, in);
+      return Elementwise.one(Matmul.mm(in[0], in[1], out[0]));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T g = v.gradOut(0);
@@ -155,6 +162,12 @@ public final class LinearAlgebra {
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return Elementwise.one(Matmul.addmm(in[0], in[1], in[2])); }
+
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return Elementwise.one(Matmul.addmm(in[0], in[1], in[2], out[0]));
+    }
 
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();

@@ -326,7 +326,12 @@ public final class CompiledModel {
     }
     NDArray[] out;
     try {
-      out = program.run(args, arena);
+      out = program.run(args, arena, null);
+    } catch (TorchException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // the digests rule out corruption: only a hand-edited manifest (buffers, kernels) can get here
+      throw new TorchException("compiled model " + path.getFileName() + " is inconsistent with its manifest: " + e, e);
     } finally {
       arenas.addFirst(arena);
     }

@@ -9,7 +9,8 @@ import dev.tcompile.runtime.NDArray;
 public interface CompiledProgram {
   /**
    * Runs the graph on {@code inputs} (already checked against the graph's types) with {@code arena}, the memory
-   * plan's buffers for this call (no other call in flight may hold the same arena).
+   * plan's buffers for this call (no other call in flight may hold the same arena). {@code direct} (null for none):
+   * per node and output, a caller's buffer to write that output into instead ({@link ProgramSupport#buffer}).
    */
-  NDArray[] run(NDArray[] inputs, NDArray[] arena);
+  NDArray[] run(NDArray[] inputs, NDArray[] arena, NDArray[][] direct);
 }

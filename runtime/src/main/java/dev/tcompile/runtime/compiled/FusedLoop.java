@@ -195,7 +195,12 @@ public final class FusedLoop {
       float[] scalars = new float[n];
       for (int i = 0; i < n; i++) {
         Input in = inputs[i];
-        if (in.scalar) { if (in.a.dtype() != DType.FLOAT32) return null; scalars[i] = in.one.fs; continue; }
+        if (in.scalar) {
+          if (in.a.dtype() == DType.FLOAT32) scalars[i] = in.one.fs;
+          else if (in.a.dtype() == DType.BOOL) scalars[i] = in.a.getDouble(0) != 0 ? 1f : 0f; // a mask of all-true or all-false
+          else return null;
+          continue;
+        }
         if (!in.dense) return null;
         if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
         off[i] = in.a.offset();

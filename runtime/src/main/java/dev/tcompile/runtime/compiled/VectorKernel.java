@@ -8,7 +8,8 @@ package dev.tcompile.runtime.compiled;
 public interface VectorKernel {
   /**
    * Computes whole vectors of elements [from, to) and returns where it stopped: the caller finishes the tail.
-   * Input {@code i} is {@code fin[i]}/{@code bin[i]} at {@code off[i]} (float or bool), or {@code scalars[i]};
+   * Input {@code i} is {@code fin[i]}/{@code bin[i]} at {@code off[i]} (float or bool), or {@code scalars[i]} (a bool
+   * scalar as 1 or 0);
    * output {@code j} is {@code fout[j]} or {@code bout[j]}, except a sum's, whose input values go to
    * {@code fout[j][i - from]}. {@code scratch} holds one vector: the runtime's vector functions take arrays.
    */

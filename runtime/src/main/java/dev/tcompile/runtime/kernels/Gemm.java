@@ -269,9 +269,10 @@ public final class Gemm {
   static void dotBlocked(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
     int m4 = m - m % 4, n3 = n - n % 3;
+    float[] lanes = BUF.get().tile;
     for (int i = 0; i < m4; i += 4)
       for (int j = 0; j < n3; j += 3)
-        dot4x3(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc);
+        dot4x3(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc, lanes);
     for (int i = 0; i < m; i++) {
       int j0 = i < m4 ? n3 : 0;
       for (int j = j0; j < n; j++) {
@@ -282,8 +283,9 @@ public final class Gemm {
     }
   }
 
+  /** {@code lanes}: scratch for 12 vectors (the accumulators are summed from memory: passing them to a call would box them). */
   private static void dot4x3(int k, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                             float beta, float[] c, int co, int ldc) {
+                             float beta, float[] c, int co, int ldc, float[] lanes) {
     FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
     FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
     int a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = bo + ldb, b2 = b1 + ldb;
@@ -299,25 +301,33 @@ public final class Gemm {
       x = FloatVector.fromArray(S, a, a3 + p);
       s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
     }
-    float[] r = {
-        Lanes.sum(s00), Lanes.sum(s01), Lanes.sum(s02),
-        Lanes.sum(s10), Lanes.sum(s11), Lanes.sum(s12),
-        Lanes.sum(s20), Lanes.sum(s21), Lanes.sum(s22),
-        Lanes.sum(s30), Lanes.sum(s31), Lanes.sum(s32)};
+    // twelve locals, not an array, and no vector handed to a method: either allocated on every call
+    s00.intoArray(lanes, 0); s01.intoArray(lanes, VL); s02.intoArray(lanes, 2 * VL);
+    s10.intoArray(lanes, 3 * VL); s11.intoArray(lanes, 4 * VL); s12.intoArray(lanes, 5 * VL);
+    s20.intoArray(lanes, 6 * VL); s21.intoArray(lanes, 7 * VL); s22.intoArray(lanes, 8 * VL);
+    s30.intoArray(lanes, 9 * VL); s31.intoArray(lanes, 10 * VL); s32.intoArray(lanes, 11 * VL);
+    float r0 = Lanes.tree(lanes, 0, VL), r1 = Lanes.tree(lanes, VL, VL), r2 = Lanes.tree(lanes, 2 * VL, VL);
+    float r3 = Lanes.tree(lanes, 3 * VL, VL), r4 = Lanes.tree(lanes, 4 * VL, VL), r5 = Lanes.tree(lanes, 5 * VL, VL);
+    float r6 = Lanes.tree(lanes, 6 * VL, VL), r7 = Lanes.tree(lanes, 7 * VL, VL), r8 = Lanes.tree(lanes, 8 * VL, VL);
+    float r9 = Lanes.tree(lanes, 9 * VL, VL), r10 = Lanes.tree(lanes, 10 * VL, VL), r11 = Lanes.tree(lanes, 11 * VL, VL);
     for (; p < k; p++) {
       float y0 = b[bo + p], y1 = b[b1 + p], y2 = b[b2 + p];
       float x0 = a[ao + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
-      r[0] += x0 * y0; r[1] += x0 * y1; r[2] += x0 * y2;
-      r[3] += x1 * y0; r[4] += x1 * y1; r[5] += x1 * y2;
-      r[6] += x2 * y0; r[7] += x2 * y1; r[8] += x2 * y2;
-      r[9] += x3 * y0; r[10] += x3 * y1; r[11] += x3 * y2;
+      r0 += x0 * y0; r1 += x0 * y1; r2 += x0 * y2;
+      r3 += x1 * y0; r4 += x1 * y1; r5 += x1 * y2;
+      r6 += x2 * y0; r7 += x2 * y1; r8 += x2 * y2;
+      r9 += x3 * y0; r10 += x3 * y1; r11 += x3 * y2;
     }
-    for (int i = 0; i < 4; i++)
-      for (int j = 0; j < 3; j++) {
-        int ci = co + i * ldc + j;
-        float v = alpha * r[i * 3 + j];
-        c[ci] = beta == 0f ? v : v + beta * c[ci];
-      }
+    store3(alpha, beta, c, co, r0, r1, r2);
+    store3(alpha, beta, c, co + ldc, r3, r4, r5);
+    store3(alpha, beta, c, co + 2 * ldc, r6, r7, r8);
+    store3(alpha, beta, c, co + 3 * ldc, r9, r10, r11);
+  }
+
+  private static void store3(float alpha, float beta, float[] c, int ci, float v0, float v1, float v2) {
+    c[ci] = beta == 0f ? alpha * v0 : alpha * v0 + beta * c[ci];
+    c[ci + 1] = beta == 0f ? alpha * v1 : alpha * v1 + beta * c[ci + 1];
+    c[ci + 2] = beta == 0f ? alpha * v2 : alpha * v2 + beta * c[ci + 2];
   }
 
   /** Vector dot product of x[xo..xo+n) and y[yo..yo+n). */

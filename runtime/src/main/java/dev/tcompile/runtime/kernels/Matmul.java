@@ -32,23 +32,36 @@ public final class Matmul {
 
   private static NDArray f32(NDArray x) { return x.to(DType.FLOAT32); }
 
-  public static NDArray mm(NDArray a, NDArray b) {
+  public static NDArray mm(NDArray a, NDArray b) { return mm(a, b, null); }
+
+  /** a @ b into {@code out} (dense m x n, aliasing neither operand), or into a new array when it is null. */
+  public static NDArray mm(NDArray a, NDArray b, NDArray out) {
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-    NDArray out = NDArray.empty(DType.FLOAT32, m, n);
-    if (k == 0) return out;
+    out = denseOut(out, m, n);
+    if (k == 0) { java.util.Arrays.fill(out.floats(), 0, m * n, 0f); return out; }
     gemm2d(a, a.offset(), a.strides()[0], a.strides()[1], b, b.offset(), b.strides()[0], b.strides()[1], m, k, n, 0f, out.floats(), 0);
     return out;
   }
 
   /** bias (broadcast to m x n) + a @ b. */
-  public static NDArray addmm(NDArray bias, NDArray a, NDArray b) {
+  public static NDArray addmm(NDArray bias, NDArray a, NDArray b) { return addmm(bias, a, b, null); }
+
+  /** bias (broadcast to m x n) + a @ b into {@code out} (dense m x n, aliasing no operand), or a new array. */
+  public static NDArray addmm(NDArray bias, NDArray a, NDArray b, NDArray out) {
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-    NDArray out = NDArray.empty(DType.FLOAT32, m, n);
+    out = denseOut(out, m, n);
     out.copyFrom(f32(bias));
     if (k == 0) return out;
     gemm2d(a, a.offset(), a.strides()[0], a.strides()[1], b, b.offset(), b.strides()[0], b.strides()[1], m, k, n, 1f, out.floats(), 0);
+    return out;
+  }
+
+  private static NDArray denseOut(NDArray out, int m, int n) {
+    if (out == null) return NDArray.empty(DType.FLOAT32, m, n);
+    if (out.dtype() != DType.FLOAT32 || out.offset() != 0 || !out.isContiguous() || out.dim() != 2 || out.shape()[0] != m || out.shape()[1] != n)
+      throw new IllegalArgumentException("matmul output buffer must be a dense float32 [" + m + ", " + n + "] array");
     return out;
   }
 

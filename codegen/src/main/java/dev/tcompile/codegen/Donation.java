@@ -1,0 +1,128 @@
+package dev.tcompile.codegen;
+
+import dev.tcompile.TorchException;
+import dev.tcompile.ir.Graph;
+import dev.tcompile.ir.Node;
+import dev.tcompile.ir.TensorType;
+import dev.tcompile.ir.Value;
+import dev.tcompile.runtime.NDArray;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which caller buffers ({@link Executable#run(NDArray[], NDArray[])}'s {@code into}) a graph's kernels may write
+ * their outputs into directly. A buffer may be one of the inputs' arrays (a parameter its update replaces): then
+ * every read of that input, through views too, must come before the writing node, or be the writing node's own
+ * element-aligned read of it (a fused kernel loads each element before it stores the same element). Anything
+ * else is written by copying at the end of the call: correct, only slower.
+ */
+public final class Donation {
+  private final Graph graph;
+  /** Per graph input: the last node reading it or a view of it (MAX_VALUE when it or a view leaves the graph). */
+  private final int[] lastRead;
+  /** Per graph input: whether its last reader reads the input value itself only, not a view of it. */
+  private final boolean[] lastReadDirect;
+  /** Per graph output: its producer's index and output position, or -1 when no node writes it into a buffer. */
+  private final int[] producer, position;
+
+  public Donation(Graph graph) {
+    this.graph = graph;
+    List<Node> nodes = graph.nodes();
+    Map<Value, Integer> rootInput = new IdentityHashMap<>();
+    for (int i = 0; i < graph.inputs().size(); i++) rootInput.put(graph.inputs().get(i), i);
+    lastRead = new int[graph.inputs().size()];
+    Arrays.fill(lastRead, -1);
+    lastReadDirect = new boolean[lastRead.length];
+    for (int k = 0; k < nodes.size(); k++) {
+      Node n = nodes.get(k);
+      for (Value in : n.inputs()) {
+        Integer r = rootInput.get(in);
+        if (r == null) continue;
+        boolean direct = in == graph.inputs().get(r);
+        if (lastRead[r] < k) { lastRead[r] = k; lastReadDirect[r] = direct; }
+        else lastReadDirect[r] &= direct;
+      }
+      if (n.op().isView() && !n.inputs().isEmpty() && rootInput.containsKey(n.inputs().get(0)))
+        for (Value v : n.outputs()) rootInput.put(v, rootInput.get(n.inputs().get(0)));
+    }
+    for (Value out : graph.outputs()) {
+      Integer r = rootInput.get(out);
+      if (r != null) lastRead[r] = Integer.MAX_VALUE;
+    }
+    producer = new int[graph.outputs().size()];
+    position = new int[producer.length];
+    Arrays.fill(producer, -1);
+    Map<Node, Integer> index = new IdentityHashMap<>();
+    for (int k = 0; k < nodes.size(); k++) index.put(nodes.get(k), k);
+    for (int j = 0; j < producer.length; j++) {
+      Value v = graph.outputs().get(j);
+      Node p = v.producer();
+      if (p == null || !MemoryPlan.writesPlannedOutputs(p)) continue;
+      producer[j] = index.get(p);
+      position[j] = p.outputs().indexOf(v);
+    }
+  }
+
+  /**
+   * For each node and output, the caller buffer it writes into this call (null: the memory plan's or a fresh
+   * array). {@code into} entries the kernels cannot write safely are left for {@link #copyInto}.
+   */
+  public NDArray[][] direct(NDArray[] inputs, NDArray[] into) {
+    List<Node> nodes = graph.nodes();
+    NDArray[][] direct = new NDArray[nodes.size()][];
+    NDArray[] chosen = new NDArray[into.length];
+    for (int j = 0; j < into.length; j++) {
+      NDArray d = into[j];
+      int k = producer[j];
+      if (d == null || k < 0 || !dense(d, graph.outputs().get(j).type())) continue;
+      if (direct[k] != null && direct[k][position[j]] != null) continue;       // the same value leaves twice
+      if (!safe(d, k, inputs, chosen)) continue;
+      if (direct[k] == null) direct[k] = new NDArray[nodes.get(k).outputs().size()];
+      direct[k][position[j]] = d;
+      chosen[j] = d;
+    }
+    return direct;
+  }
+
+  private boolean safe(NDArray d, int k, NDArray[] inputs, NDArray[] chosen) {
+    for (NDArray c : chosen) if (c != null && c.sharesStorage(d)) return false;
+    Node writer = graph.nodes().get(k);
+    for (int i = 0; i < inputs.length; i++) {
+      if (!inputs[i].sharesStorage(d) || lastRead[i] < k) continue;
+      if (lastRead[i] > k || !lastReadDirect[i] || !(writer.op() instanceof dev.tcompile.ir.FusedOp f)) return false;
+      // the writer reads this input itself: only element for element, at the same positions
+      if (inputs[i].offset() != 0 || !inputs[i].isContiguous() || !Arrays.equals(inputs[i].shape(), f.iterationSpace())
+          || !Arrays.equals(d.shape(), f.iterationSpace())) return false;
+    }
+    return true;
+  }
+
+  private static boolean dense(NDArray d, TensorType t) {
+    return d.dtype() == t.dtype() && Arrays.equals(d.shape(), t.shape()) && d.offset() == 0 && d.isContiguous();
+  }
+
+  /** Leaves each result in {@code into[j]} (copying unless it is already there) and returns the results. */
+  public static NDArray[] copyInto(NDArray[] out, NDArray[] into) {
+    if (into == null) return out;
+    if (into.length != out.length) throw new TorchException("run: " + into.length + " output buffers for " + out.length + " outputs");
+    for (int j = 0; j < into.length; j++)
+      for (int i = j + 1; i < into.length; i++)
+        if (into[i] != null && into[j] != null && into[i].sharesStorage(into[j]))
+          throw new TorchException("run: the buffers for outputs " + j + " and " + i + " share storage");
+    // a result that shares storage with another's destination must be read before that destination is written
+    for (int j = 0; j < out.length; j++)
+      for (int i = 0; i < into.length; i++)
+        if (i != j && into[i] != null && out[i] != into[i] && into[i].sharesStorage(out[j])) { out[j] = out[j].copy(); break; }
+    for (int j = 0; j < out.length; j++) {
+      if (into[j] == null || out[j] == into[j]) continue;
+      if (into[j].dtype() != out[j].dtype() || !Arrays.equals(into[j].shape(), out[j].shape()))
+        throw new TorchException("run: output " + j + " is " + TensorType.of(out[j].dtype(), out[j].shape()) + " but its buffer is "
+            + TensorType.of(into[j].dtype(), into[j].shape()));
+      into[j].copyFrom(out[j]);
+      out[j] = into[j];
+    }
+    return out;
+  }
+}

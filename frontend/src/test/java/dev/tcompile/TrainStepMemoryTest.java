@@ -1,0 +1,79 @@
+package dev.tcompile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcompile.nn.F;
+import dev.tcompile.nn.Linear;
+import dev.tcompile.nn.Module;
+import dev.tcompile.nn.ReLU;
+import dev.tcompile.nn.Sequential;
+import dev.tcompile.optim.Adam;
+import dev.tcompile.optim.Optimizer;
+import dev.tcompile.optim.SGD;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-program train step updates parameters, gradients and optimiser state in their own arrays (donated
+ * buffers): after the first step no parameter-sized array is allocated per step.
+ */
+class TrainStepMemoryTest {
+  private static Module mlp() {
+    Torch.manualSeed(0);
+    return new Sequential(new Linear(256, 256), new ReLU(), new Linear(256, 256), new ReLU(), new Linear(256, 10));
+  }
+
+  private static List<Object> arrays(Module m, Optimizer opt) {
+    List<Object> a = new ArrayList<>();
+    for (Tensor p : m.parameters()) {
+      a.add(p.array());
+      a.add(p.grad().array());
+      for (Map.Entry<String, Tensor> e : opt.state(p).entrySet()) if (e.getValue().numel() > 1) a.add(e.getValue().array());
+    }
+    return a;
+  }
+
+  @Test void parametersGradientsAndStateKeepTheirArrays() {
+    for (boolean adam : new boolean[]{false, true}) {
+      Module m = mlp();
+      Optimizer opt = adam ? new Adam(m.parameters(), 1e-3) : new SGD(m.parameters(), 0.01, 0.9);
+      TrainStep step = Torch.compileTrainStep(m, F::crossEntropy, opt);
+      Tensor x = Torch.randn(32, 256), y = Torch.randint(0, 10, 32);
+      step.step(x, y);
+      List<Object> first = arrays(m, opt);
+      Tensor w = m.parameters().get(0);
+      Tensor gradBefore = w.grad();
+      for (int i = 0; i < 3; i++) step.step(x, y);
+      List<Object> later = arrays(m, opt);
+      assertEquals(first.size(), later.size());
+      for (int i = 0; i < first.size(); i++) assertSame(first.get(i), later.get(i), (adam ? "Adam" : "SGD") + " array " + i + " was replaced");
+      assertSame(gradBefore, w.grad(), "the gradient tensor is overwritten in place, as zero_grad() and backward leave it");
+      assertEquals(List.of(), step.notes());
+    }
+  }
+
+  /** Heap allocated by all threads per step, after warm-up: a small fraction of one copy of the parameters. */
+  @Test void aStepAllocatesFarLessThanTheParameters() {
+    Module m = mlp();
+    Optimizer opt = new SGD(m.parameters(), 0.01, 0.9);
+    TrainStep step = Torch.compileTrainStep(m, F::crossEntropy, opt);
+    Tensor x = Torch.randn(32, 256), y = Torch.randint(0, 10, 32);
+    long paramBytes = 0;
+    for (Tensor p : m.parameters()) paramBytes += 4L * p.numel();
+    var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    // steady state: until the JIT has compiled the vector loops (interpreted, each vector is an object), rounds
+    // of 100 steps are measured; the allocation must fall under the bound within 40 rounds
+    long perStep = Long.MAX_VALUE;
+    for (int round = 0; round < 40 && perStep >= paramBytes / 4; round++) {
+      long before = mx.getTotalThreadAllocatedBytes();
+      for (int i = 0; i < 100; i++) step.step(x, y);
+      perStep = (mx.getTotalThreadAllocatedBytes() - before) / 100;
+    }
+    assertTrue(perStep < paramBytes / 4, "allocated " + perStep + " bytes per step; parameters take " + paramBytes);
+  }
+}
