@@ -39,6 +39,7 @@ class InspectCommandTest {
     // matmul, then bias add, relu and the broadcast sum as one fused kernel the emitter leaves to the interpreter
     assertTrue(out.contains("\nkernels: 3\n  inference 3 launched, 1 fused (0 generated as bytecode)\n"
         + "    %5 (fused0) runs in the interpreter's loop: input %fc.bias broadcasts along some dims\n"), out);
+    assertTrue(out.matches("(?s).*\n    program class: \\d+ methods, largest \\d+ B of code\n.*"), out);
     assertTrue(out.matches("(?s).*\nplanned memory\n  inference peak live \\d+ B, 0 reused buffer\\(s\\) of 0 B for 0 B of kernel intermediates\n"), out);
   }
 

@@ -117,6 +117,11 @@ public final class GraphSummary {
       total += launched;
       lines.add(String.format(Locale.ROOT, "%-9s %d launched, %d fused (%d generated as bytecode)", e.getKey(), launched, fused, x.generatedKernels()));
       for (String why : x.kernelNotes()) lines.add("  " + why);
+      if (x instanceof dev.tcompile.codegen.program.ProgramExecutable p) {
+        var sizes = dev.tcompile.codegen.program.ProgramSizes.of(p.classFile());
+        lines.add(String.format(Locale.ROOT, "  program class: %d methods, largest %d B of code", sizes.size(),
+            sizes.values().stream().mapToInt(Integer::intValue).max().orElse(0)));
+      }
     }
     return new Section("kernels: " + total, lines);
   }

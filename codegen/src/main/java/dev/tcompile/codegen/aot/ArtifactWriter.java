@@ -4,6 +4,7 @@ import dev.tcompile.TorchException;
 import dev.tcompile.codegen.MemoryPlan;
 import dev.tcompile.codegen.bytecode.VectorKernelEmitter;
 import dev.tcompile.codegen.fused.PointwisePrograms;
+import dev.tcompile.codegen.program.GeneratedCodeCheck;
 import dev.tcompile.codegen.program.ProgramEmitter;
 import dev.tcompile.codegen.program.ProgramSizes;
 import dev.tcompile.ir.FusedOp;
@@ -76,6 +77,7 @@ public final class ArtifactWriter {
     Map<String, byte[]> all = new LinkedHashMap<>();
     all.put(Artifact.PROGRAM, e.bytes());
     all.putAll(classes);
+    for (Map.Entry<String, byte[]> c : all.entrySet()) GeneratedCodeCheck.verify(c.getValue(), c.getKey());
 
     // the stored tensors: weights by input name, then constants
     Map<String, NDArray> tensors = new LinkedHashMap<>();

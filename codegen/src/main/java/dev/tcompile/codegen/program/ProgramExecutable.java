@@ -49,6 +49,7 @@ public final class ProgramExecutable implements CompiledGraph {
     ProgramEmitter.Emitted e = ProgramEmitter.emit(graph, plan, ProgramLoader.CLASS_NAME, (k, n, kind) ->
         kind == ProgramEmitter.Kind.FUSED ? fused(n, dir) : evalHandle(n));
     if (dir != null) ProgramLoader.dump(e.bytes(), dir, "Program");
+    if (GeneratedCodeCheck.ENABLED) GeneratedCodeCheck.verify(e.bytes(), "program of @" + graph.name());
     classFile = e.bytes();
     program = ProgramLoader.define(e);
   }
