@@ -40,7 +40,7 @@ class InspectCommandTest {
     assertTrue(out.contains("\nkernels: 3\n  inference 3 launched, 1 fused (0 generated as bytecode)\n"
         + "    %5 (fused0) runs in the interpreter's loop: input %fc.bias broadcasts along some dims\n"), out);
     assertTrue(out.matches("(?s).*\n    program class: \\d+ methods, largest \\d+ B of code\n.*"), out);
-    assertTrue(out.matches("(?s).*\nplanned memory\n  inference peak live \\d+ B, 0 reused buffer\\(s\\) of 0 B for 0 B of kernel intermediates\n"), out);
+    assertTrue(out.matches("(?s).*\nplanned memory\n  inference peak live \\d+ B, 1 reused buffer\\(s\\) of 96 B for 96 B of kernel intermediates\n"), out);
   }
 
   @Test void badInputIsAOneLineError(@TempDir Path dir) throws Exception {
