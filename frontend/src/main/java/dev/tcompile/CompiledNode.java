@@ -65,9 +65,18 @@ final class CompiledNode extends GradFn {
     int k = 0;
     for (int i = 0; i < inputs.length; i++) {
       boolean has = entry.wrt[i] && entry.split.inputHasGrad()[i];
-      out.add(has ? Tensor.wrap(grads[k++]) : null);
+      Tensor g = has ? Tensor.wrap(grads[k]) : null;
+      if (has) g.exclusiveGrad = exclusive(grads, k++, in);
+      out.add(g);
     }
     return out;
+  }
+
+  /** Whether result {@code k} shares its array with no other result and no input of the backward program. */
+  private static boolean exclusive(NDArray[] grads, int k, List<NDArray> inputs) {
+    for (int j = 0; j < grads.length; j++) if (j != k && grads[j].sharesStorage(grads[k])) return false;
+    for (NDArray a : inputs) if (a.sharesStorage(grads[k])) return false;
+    return true;
   }
 
   @Override void release() { saved = null; }

@@ -233,7 +233,20 @@ public class Tensor {
 
   /** AccumulateGrad's work: first gradient is copied in, later ones added (in place unless building a graph). */
   /** Synchronized, as PyTorch's AccumulateGrad locks the variable: threads sharing a parameter never see a torn grad. */
+  /**
+   * Set on a gradient whose array nothing else references (a compiled backward's fresh output): the first
+   * accumulation into a leaf takes the array instead of copying it, as PyTorch's AccumulateGrad steals a
+   * gradient no one else holds.
+   */
+  boolean exclusiveGrad;
+
   synchronized void accumulateGrad(Tensor g, boolean createGraph) {
+    if (grad == null && !createGraph && g.exclusiveGrad && g.data.offset() == 0 && g.data.isContiguous()
+        && g.data.dtype() == data.dtype()) {
+      grad = new Tensor(g.data);
+      g.exclusiveGrad = false;   // taken once
+      return;
+    }
     if (grad == null) grad = createGraph ? g : new Tensor(g.data.copy());
     else if (createGraph || grad.requiresGrad) grad = grad.add(g);
     else {

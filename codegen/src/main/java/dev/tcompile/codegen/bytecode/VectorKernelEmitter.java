@@ -34,6 +34,9 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
   /** A value of the body: the local holding it, and its dtype (float32: FloatVector; bool: VectorMask). */
   public record Slot(int local, DType dtype) {}
 
+  /** The value of each local holding a broadcast constant (pow's exponent picks its code by it). */
+  private final Map<Integer, Float> constantValue = new java.util.HashMap<>();
+
   /** The body needs something this emitter does not generate. */
   public static final class Unsupported extends RuntimeException {
     Unsupported(String why) { super(why, null, false, false); }
@@ -255,6 +258,43 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
   @Override public Slot constant(double value, DType dtype) {
     if (dtype != DType.FLOAT32) throw new Unsupported("bool constants");
     broadcast((float) value);
+    Slot c = store(DType.FLOAT32);
+    constantValue.put(c.local(), (float) value);
+    return c;
+  }
+
+  /**
+   * {@code a ** b} for the constant exponents {@code BinaryOp.pow} computes without {@code Math.pow}, by the same
+   * operations in the same order (the same bits): 1, 2, 3, 0.5, -1, -2.
+   */
+  private Slot powConstant(Slot a, Slot b) {
+    Float e = constantValue.get(b.local());
+    if (e == null) throw new Unsupported("pow with a non-constant exponent is not generated yet");
+    float f = e;
+    if (f == 1f) return a;
+    if (f == 2f || f == 3f || f == -2f) {
+      load(a);
+      load(a);
+      binary("mul");
+      if (f == 3f) { load(a); binary("mul"); }
+      Slot sq = store(DType.FLOAT32);
+      if (f != -2f) return sq;
+      return reciprocal(sq);
+    }
+    if (f == -1f) return reciprocal(a);
+    if (f == 0.5f) {   // correctly rounded, as (float) Math.sqrt(a)
+      load(a);
+      mv.visitFieldInsn(GETSTATIC, OPS, "SQRT", "L" + OPS + "$Unary;");
+      mv.visitMethodInsn(INVOKEVIRTUAL, FV, "lanewise", "(L" + OPS + "$Unary;)" + FV_D, false);
+      return store(DType.FLOAT32);
+    }
+    throw new Unsupported("pow with exponent " + f + " is not generated yet");
+  }
+
+  private Slot reciprocal(Slot x) {
+    broadcast(1f);
+    load(x);
+    binary("div");
     return store(DType.FLOAT32);
   }
 
@@ -337,6 +377,7 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       mv.visitMethodInsn(INVOKEVIRTUAL, FV, "compare", "(L" + OPS + "$Comparison;" + VECTOR_D + ")" + MASK_D, false);
       return store(DType.BOOL);
     }
+    if (op == BinaryOp.POW) return powConstant(a, b);
     String m = switch (op) {
       case ADD -> "add";
       case SUB -> "sub";

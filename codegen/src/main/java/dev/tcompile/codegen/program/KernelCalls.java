@@ -52,9 +52,11 @@ public final class KernelCalls {
           in(0), in(1), a.getInts("input_shape"), Convolution.params(a)) : null;
       case "conv2d_backward_weight" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardWeight", new Class<?>[]{A, A, int[].class, Conv2d.Params.class},
           in(0), in(1), a.getInts("weight_shape"), Convolution.params(a)) : null;
-      case "max_pool2d" -> floats(t, 0) ? call(Pool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class}, in(0), Pooling.params(a)) : null;
-      case "max_pool2d_backward" -> floats(t, 0) ? call(Pool2d.class, "maxBackward", new Class<?>[]{A, A, int[].class},
-          in(0), in(1), a.getInts("input_shape")) : null;
+      // pooling writes into the memory plan's (or a caller's) buffers, as its evalInto does
+      case "max_pool2d" -> floats(t, 0) ? call(Pool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class, A, A},
+          in(0), Pooling.params(a), out(0), out(1)) : null;
+      case "max_pool2d_backward" -> floats(t, 0) ? call(Pool2d.class, "maxBackward", new Class<?>[]{A, A, int[].class, A},
+          in(0), in(1), a.getInts("input_shape"), out(0)) : null;
       case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{A, int[].class},
           in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
       case "permute" -> call(ViewKernels.class, "permute", new Class<?>[]{A, int[].class}, in(0), permutation(a, t[0].dim()));

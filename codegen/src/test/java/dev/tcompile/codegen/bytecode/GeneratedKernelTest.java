@@ -102,6 +102,8 @@ class GeneratedKernelTest {
     agree("clamp", single(Elementwise.CLAMP, Attrs.of("min", -0.5, "max", 2.0), a), 0, a);
     agree("leaky_relu", single(Elementwise.LEAKY_RELU, Attrs.of("negative_slope", 0.1), a), 0, a);
     agree("gelu_tanh", single(GeluTanh.GELU_TANH, Attrs.EMPTY, a), 0, a);
+    for (double e : new double[]{1, 2, 3, 0.5, -1, -2})
+      agree("pow " + e, single(Elementwise.POW_SCALAR, Attrs.of("exponent", e), a), 0, a);
   }
 
   @Test void boolInputsOutputsAndWhereMatchTheInterpreter() {
@@ -193,5 +195,7 @@ class GeneratedKernelTest {
     NDArray a = floats(new Random(1), 8);
     var e = assertThrows(VectorKernelEmitter.Unsupported.class, () -> KernelLoader.load(single(Elementwise.unary(UnaryOp.ERF), Attrs.EMPTY, a)));
     assertTrue(e.getMessage().contains("erf"), e.getMessage());
+    var p = assertThrows(VectorKernelEmitter.Unsupported.class, () -> KernelLoader.load(single(Elementwise.POW_SCALAR, Attrs.of("exponent", 2.5), a)));
+    assertTrue(p.getMessage().contains("2.5"), p.getMessage());
   }
 }

@@ -109,6 +109,10 @@ public final class Pooling {
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) { return Pool2d.maxForward(in[0], params(a)); }
 
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) { return Pool2d.maxForward(in[0], params(a), out[0], out[1]); }
+
     @Override public <T> void vjp(Vjp<T> v) {
       v.setGrad(0, v.alg().op(MAX_POOL2D_BACKWARD, v.attrs().with("input_shape", v.inShape(0)), v.gradOut(0), v.output(1)));
     }
@@ -132,6 +136,12 @@ public final class Pooling {
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       return Elementwise.one(Pool2d.maxBackward(in[0], in[1], a.getInts("input_shape")));
+    }
+
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return Elementwise.one(Pool2d.maxBackward(in[0], in[1], a.getInts("input_shape"), out[0]));
     }
 
     /** The adjoint of a scatter by plane-flat indices: gather the incoming gradient at the same indices. */

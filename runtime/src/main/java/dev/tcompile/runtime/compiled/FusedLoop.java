@@ -248,12 +248,27 @@ public final class FusedLoop {
       if (st == 0) {
         double s = 0;
         if (v.scalar) s = (double) v.fs * run;
-        else for (int j = 0, b = v.off + i; j < run; j++) s += v.f[b + j];
+        else s = sumRun(v.f, v.off + i, run);
         acc[o] += s;
       } else {
         for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
       }
     });
+  }
+
+  /**
+   * The double sum of {@code n} floats from {@code b}: eight interleaved partial sums combined as a fixed tree, so
+   * the adds do not wait on each other (one running sum is bound by the add's latency) and the order is fixed.
+   */
+  static double sumRun(float[] f, int b, int n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 += f[b + j]; s1 += f[b + j + 1]; s2 += f[b + j + 2]; s3 += f[b + j + 3];
+      s4 += f[b + j + 4]; s5 += f[b + j + 5]; s6 += f[b + j + 6]; s7 += f[b + j + 7];
+    }
+    for (; j < n; j++) s0 += f[b + j];
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   private static void store(Block v, NDArray out, int start, int len) {

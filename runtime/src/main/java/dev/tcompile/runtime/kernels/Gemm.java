@@ -306,10 +306,10 @@ public final class Gemm {
     s10.intoArray(lanes, 3 * VL); s11.intoArray(lanes, 4 * VL); s12.intoArray(lanes, 5 * VL);
     s20.intoArray(lanes, 6 * VL); s21.intoArray(lanes, 7 * VL); s22.intoArray(lanes, 8 * VL);
     s30.intoArray(lanes, 9 * VL); s31.intoArray(lanes, 10 * VL); s32.intoArray(lanes, 11 * VL);
-    float r0 = Lanes.tree(lanes, 0, VL), r1 = Lanes.tree(lanes, VL, VL), r2 = Lanes.tree(lanes, 2 * VL, VL);
-    float r3 = Lanes.tree(lanes, 3 * VL, VL), r4 = Lanes.tree(lanes, 4 * VL, VL), r5 = Lanes.tree(lanes, 5 * VL, VL);
-    float r6 = Lanes.tree(lanes, 6 * VL, VL), r7 = Lanes.tree(lanes, 7 * VL, VL), r8 = Lanes.tree(lanes, 8 * VL, VL);
-    float r9 = Lanes.tree(lanes, 9 * VL, VL), r10 = Lanes.tree(lanes, 10 * VL, VL), r11 = Lanes.tree(lanes, 11 * VL, VL);
+    float r0 = Lanes.treeOfVector(lanes, 0, VL), r1 = Lanes.treeOfVector(lanes, VL, VL), r2 = Lanes.treeOfVector(lanes, 2 * VL, VL);
+    float r3 = Lanes.treeOfVector(lanes, 3 * VL, VL), r4 = Lanes.treeOfVector(lanes, 4 * VL, VL), r5 = Lanes.treeOfVector(lanes, 5 * VL, VL);
+    float r6 = Lanes.treeOfVector(lanes, 6 * VL, VL), r7 = Lanes.treeOfVector(lanes, 7 * VL, VL), r8 = Lanes.treeOfVector(lanes, 8 * VL, VL);
+    float r9 = Lanes.treeOfVector(lanes, 9 * VL, VL), r10 = Lanes.treeOfVector(lanes, 10 * VL, VL), r11 = Lanes.treeOfVector(lanes, 11 * VL, VL);
     for (; p < k; p++) {
       float y0 = b[bo + p], y1 = b[b1 + p], y2 = b[b2 + p];
       float x0 = a[ao + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];

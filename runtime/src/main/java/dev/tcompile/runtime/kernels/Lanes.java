@@ -19,6 +19,20 @@ final class Lanes {
     }
   }
 
+  /**
+   * {@link #tree}{@code (a, from, n)} written out for the vector lengths there are (4, 8, 16 floats): the
+   * recursive form is not inlined by the JIT, and hot loops sum a vector's lanes from memory on every call.
+   */
+  static float treeOfVector(float[] a, int o, int n) {
+    return switch (n) {
+      case 4 -> (a[o] + a[o + 1]) + (a[o + 2] + a[o + 3]);
+      case 8 -> ((a[o] + a[o + 1]) + (a[o + 2] + a[o + 3])) + ((a[o + 4] + a[o + 5]) + (a[o + 6] + a[o + 7]));
+      case 16 -> (((a[o] + a[o + 1]) + (a[o + 2] + a[o + 3])) + ((a[o + 4] + a[o + 5]) + (a[o + 6] + a[o + 7])))
+          + (((a[o + 8] + a[o + 9]) + (a[o + 10] + a[o + 11])) + ((a[o + 12] + a[o + 13]) + (a[o + 14] + a[o + 15])));
+      default -> tree(a, o, n);
+    };
+  }
+
   /** Pairwise sum of {@code a[from..from+n)}, halves split at {@code n/2}: the same order for the same n. */
   static float tree(float[] a, int from, int n) {
     if (n == 1) return a[from];

@@ -71,6 +71,14 @@ public final class Pool2d {
     return new Geo(out, planes, h, w, oh, ow);
   }
 
+  /** A new array, or the caller's buffer checked to be a dense array of that type (a compiled program's planned memory). */
+  private static NDArray given(NDArray buffer, DType dtype, int[] shape) {
+    if (buffer == null) return NDArray.empty(dtype, shape);
+    if (buffer.dtype() != dtype || !Shapes.equal(buffer.shape(), shape) || buffer.offset() != 0 || !buffer.isContiguous())
+      throw new IllegalArgumentException("pooling output buffer must be a dense " + dtype + " " + Shapes.str(shape) + " array");
+    return buffer;
+  }
+
   private static float[] dense(NDArray a) { return a.to(DType.FLOAT32).dense().floats(); }
 
   /**
@@ -78,9 +86,12 @@ public final class Pool2d {
    * inside each input plane, as PyTorch returns them. NaN wins over every number (the last NaN of the window, as PyTorch's CPU kernel picks it), and a
    * window of -inf values reports its first in-bounds position.
    */
-  public static NDArray[] maxForward(NDArray x, Params p) {
+  public static NDArray[] maxForward(NDArray x, Params p) { return maxForward(x, p, null, null); }
+
+  /** {@link #maxForward} into given dense buffers (either may be null: a new array). */
+  public static NDArray[] maxForward(NDArray x, Params p, NDArray outOrNull, NDArray idxOrNull) {
     Geo g = geometry("max_pool2d", x.shape(), p);
-    NDArray out = NDArray.empty(DType.FLOAT32, g.outShape()), idx = NDArray.empty(DType.INT64, g.outShape());
+    NDArray out = given(outOrNull, DType.FLOAT32, g.outShape()), idx = given(idxOrNull, DType.INT64, g.outShape());
     float[] xd = dense(x), od = out.floats();
     long[] id = idx.longs();
     int hw = g.h() * g.w(), ohw = g.oh() * g.ow();
@@ -91,6 +102,11 @@ public final class Pool2d {
   }
 
   private static void maxPlane(float[] x, int xo, Geo g, Params p, float[] out, long[] idx, int oo) {
+    if (p.kH() == 2 && p.kW() == 2 && p.sH() == 2 && p.sW() == 2 && p.pH() == 0 && p.pW() == 0 && p.dH() == 1 && p.dW() == 1
+        && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w()) {   // every window inside (ceil_mode can add a partial one)
+      maxPlane2x2(x, xo, g.w(), g.oh(), g.ow(), out, idx, oo);
+      return;
+    }
     int h = g.h(), w = g.w();
     for (int oh = 0; oh < g.oh(); oh++) {
       int ih0 = oh * p.sH() - p.pH(), ih1 = Math.min(ih0 + (p.kH() - 1) * p.dH() + 1, h);
@@ -114,17 +130,45 @@ public final class Pool2d {
   }
 
   /**
+   * The LeNet/MNIST case (2x2 windows, stride 2, no padding): the general loop unrolled, with its exact choice
+   * rule — windows scanned row by row, a value replacing the maximum when greater or NaN (so the last NaN wins).
+   */
+  private static void maxPlane2x2(float[] x, int xo, int w, int ohs, int ows, float[] out, long[] idx, int oo) {
+    for (int oh = 0; oh < ohs; oh++) {
+      int r0 = 2 * oh * w, r1 = r0 + w, o = oo + oh * ows;
+      for (int ow = 0; ow < ows; ow++) {
+        int i0 = r0 + 2 * ow, i2 = r1 + 2 * ow;
+        float v0 = x[xo + i0], v1 = x[xo + i0 + 1], v2 = x[xo + i2], v3 = x[xo + i2 + 1];
+        float max = Float.NEGATIVE_INFINITY;
+        int best = i0;
+        if (v0 > max || v0 != v0) { max = v0; best = i0; }
+        if (v1 > max || v1 != v1) { max = v1; best = i0 + 1; }
+        if (v2 > max || v2 != v2) { max = v2; best = i2; }
+        if (v3 > max || v3 != v3) { max = v3; best = i2 + 1; }
+        out[o + ow] = max;
+        idx[o + ow] = best;
+      }
+    }
+  }
+
+  /**
    * Gradient of max pooling: each {@code gradOut} element is added at its recorded index of its plane; the
    * result has {@code inputShape} (3-d or 4-d, matching gradOut's rank).
    */
   public static NDArray maxBackward(NDArray gradOut, NDArray indices, int[] inputShape) {
+    return maxBackward(gradOut, indices, inputShape, null);
+  }
+
+  /** {@link #maxBackward} into a given dense buffer (null: a new array). */
+  public static NDArray maxBackward(NDArray gradOut, NDArray indices, int[] inputShape, NDArray outOrNull) {
     if (!Shapes.equal(gradOut.shape(), indices.shape()))
       throw new TorchException("max_pool2d backward: gradOut " + Shapes.str(gradOut.shape()) + " and indices "
           + Shapes.str(indices.shape()) + " must have the same size");
     int nd = inputShape.length;
     if (nd != gradOut.dim() || (nd != 3 && nd != 4))
       throw new TorchException("max_pool2d backward: input shape " + Shapes.str(inputShape) + " does not match gradOut " + Shapes.str(gradOut.shape()));
-    NDArray gi = NDArray.empty(DType.FLOAT32, inputShape);
+    NDArray gi = given(outOrNull, DType.FLOAT32, inputShape);
+    if (outOrNull != null) java.util.Arrays.fill(gi.floats(), 0, gi.numel(), 0f);   // gradients are added into it
     float[] go = dense(gradOut), gd = gi.floats();
     long[] id = indices.to(DType.INT64).dense().longs();
     int hw = inputShape[nd - 2] * inputShape[nd - 1];

@@ -137,6 +137,39 @@ class Pool2dTest {
     assertArrayEquals(new long[]{0, 1, 4, 5}, m[1].longs());
   }
 
+  /** PyTorch's rule in every window (the 2x2 stride-2 path is unrolled): greater or NaN replaces, so the last NaN wins. */
+  @Test void nanWinsAndTheLastNanIsReported() {
+    float nan = Float.NaN;
+    NDArray x = NDArray.wrap(new float[]{
+        1, nan, 5, 6,
+        2, nan, 7, 7,
+        -1, -2, nan, 0,
+        -3, -4, 3, 9}, 1, 1, 4, 4);
+    NDArray[] m = Pool2d.maxForward(x, Pool2d.Params.of(2, 2, 0, false));
+    assertArrayEquals(new long[]{5, 6, 8, 10}, m[1].longs());   // PyTorch 1.13 gives these
+    assertTrue(Float.isNaN(m[0].floats()[0]));
+    assertEquals(7f, m[0].floats()[1]);
+    assertEquals(-1f, m[0].floats()[2]);
+    assertTrue(Float.isNaN(m[0].floats()[3]));
+  }
+
+  /** Into given buffers (stale contents included) exactly as into new ones. */
+  @Test void intoGivenBuffersEqualsNewOnes() {
+    Random r = new Random(77);
+    NDArray x = Conv2dTest.rand(r, new int[]{3, 4, 10, 12});
+    Pool2d.Params p = Pool2d.Params.of(2, 2, 0, false);
+    NDArray[] want = Pool2d.maxForward(x, p);
+    NDArray out = NDArray.full(DType.FLOAT32, 7, 3, 4, 5, 6), idx = NDArray.full(DType.INT64, 3, 3, 4, 5, 6);
+    NDArray[] got = Pool2d.maxForward(x, p, out, idx);
+    assertSame(out, got[0]);
+    assertArrayEquals(want[0].toFloatArray(), out.toFloatArray());
+    assertArrayEquals(want[1].longs(), idx.longs());
+    NDArray g = Conv2dTest.rand(r, want[0].shape());
+    NDArray gi = NDArray.full(DType.FLOAT32, 1, 3, 4, 10, 12);
+    assertSame(gi, Pool2d.maxBackward(g, idx, x.shape(), gi));
+    assertArrayEquals(Pool2d.maxBackward(g, idx, x.shape()).toFloatArray(), gi.toFloatArray());
+  }
+
   @Test void errors() {
     assertThrows(TorchException.class, () -> Pool2d.Params.of(2, 2, 2, false)); // pad > k/2
     assertThrows(TorchException.class, () -> Pool2d.maxForward(NDArray.empty(DType.FLOAT32, 1, 1, 1, 1), Pool2d.Params.of(3, 1, 0, false)));
