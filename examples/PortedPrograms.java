@@ -7,6 +7,8 @@
 //    of 2000 floats can differ from PyTorch's in the last bits, so repr's 17 digits would not match.
 // 2. Indexing: out[range(n), target], assignment through an index, masks.
 // 3. Tensor hooks and retain_grad.
+// 4. Dropout on the seeded random stream (and a draw after it), LBFGS with the strong-Wolfe line search on the
+//    Rosenbrock function, and a module's full backward hook.
 
 import dev.tcompile.CustomFunction;
 import dev.tcompile.FunctionCtx;
@@ -14,12 +16,18 @@ import dev.tcompile.GradGuard;
 import dev.tcompile.Idx;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
+import dev.tcompile.nn.Dropout;
+import dev.tcompile.nn.Linear;
+import dev.tcompile.optim.LBFGS;
+import java.util.List;
+import java.util.function.Supplier;
 
 public class PortedPrograms {
   public static void main(String[] args) {
     polynomial();
     indexing();
     hooks();
+    randomOptimModuleHooks();
   }
 
   static class LegendrePolynomial3 extends CustomFunction {
@@ -106,6 +114,42 @@ public class PortedPrograms {
     x.registerHook(g -> { Torch.print("x grad", g); return null; });
     x.mul(3L).sum().backward();
     Torch.print(x.grad());
+  }
+
+  static Tensor rosenbrock(Tensor p) {
+    Tensor p0 = p.select(0, 0), p1 = p.select(0, 1);
+    return p1.sub(p0.pow(2L)).pow(2L).mul(100L).add(p0.rsub(1L).pow(2L));
+  }
+
+  static void randomOptimModuleHooks() {
+    Torch.manualSeed(0);
+    Dropout drop = new Dropout(0.5);
+    Torch.print(drop.call(Torch.ones(2, 8)));
+    Torch.print(Torch.rand(3));
+    Tensor p = Torch.tensor(-1.5f, 2.0f).requiresGrad_(true);
+    LBFGS opt = new LBFGS(List.of(p), 1, 20, null, 1e-7, 1e-9, 100, "strong_wolfe");
+    Supplier<Tensor> closure = () -> {
+      opt.zeroGrad();
+      Tensor loss = rosenbrock(p);
+      loss.backward();
+      return loss;
+    };
+    for (int i = 0; i < 3; i++) {
+      Tensor loss = opt.step(closure);
+      float[] v = p.toFloatArray();
+      Torch.print(i, Torch.pyRepr(loss.item()), "[" + Torch.pyRepr(v[0]) + ", " + Torch.pyRepr(v[1]) + "]");
+    }
+    Torch.print(opt);
+    Torch.manualSeed(1);
+    Linear lin = new Linear(3, 2);
+    lin.registerFullBackwardHook((m, gradInput, gradOutput) -> {
+      Torch.print("backward hook", gradInput[0], gradOutput[0]);
+      return null;
+    });
+    Tensor x = Torch.ones(1, 3).requiresGrad_(true);
+    Tensor y = lin.call(x);
+    Torch.print(y.gradFn());
+    y.sum().backward();
   }
 
   static String fixed(double v) { return Torch.pyFixed(Math.abs(v) < 5e-5 ? 0.0 : v, 4); }

@@ -11,6 +11,8 @@ Run from the repository root:  /usr/bin/python3 tools/goldens/ported_programs.py
 2. Indexing as ported programs use it: nll loss through out[range(n), target], assignment through an index,
    masks, and the same through autograd.
 3. Tensor hooks and retain_grad, as in the autograd mechanics notes.
+4. Dropout on the seeded random stream (and a draw after it), LBFGS with the strong-Wolfe line search on the
+   Rosenbrock function, and a module's full backward hook.
 Grad_fn objects print without their memory address (<AddBackward0 object>), since Java has none.
 """
 import builtins
@@ -113,10 +115,41 @@ def hooks():
     print(x.grad)
 
 
+def rosenbrock(p):
+    return 100 * (p[1] - p[0] ** 2) ** 2 + (1 - p[0]) ** 2
+
+
+def random_optim_module_hooks():
+    torch.manual_seed(0)
+    drop = torch.nn.Dropout(0.5)
+    print(drop(torch.ones(2, 8)))
+    print(torch.rand(3))
+    p = torch.tensor([-1.5, 2.0], requires_grad=True)
+    opt = torch.optim.LBFGS([p], line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = rosenbrock(p)
+        loss.backward()
+        return loss
+    for i in range(3):
+        loss = opt.step(closure)
+        print(i, loss.item(), p.tolist())
+    print(opt)
+    torch.manual_seed(1)
+    lin = torch.nn.Linear(3, 2)
+    lin.register_full_backward_hook(lambda m, grad_input, grad_output: print("backward hook", grad_input[0], grad_output[0]))
+    x = torch.ones(1, 3, requires_grad=True)
+    y = lin(x)
+    print(y.grad_fn)
+    y.sum().backward()
+
+
 def main():
     polynomial()
     indexing()
     hooks()
+    random_optim_module_hooks()
     with open(OUT, "w") as f:
         f.write("\n".join(LINES) + "\n")
     builtins.print(f"wrote {OUT}: {len(LINES)} lines")

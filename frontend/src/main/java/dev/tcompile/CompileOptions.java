@@ -21,6 +21,7 @@ public final class CompileOptions {
   private Path dumpDir, codeDir;
   private final Set<String> disabled = new LinkedHashSet<>();
   private int recompileLimit = 8;
+  private boolean freezeWeights = true;
 
   public CompileOptions backend(Backend b) { backend = b; return this; }
 
@@ -37,6 +38,16 @@ public final class CompileOptions {
 
   /** How many input signatures one function may compile before new ones run eagerly (with a warning). */
   public CompileOptions recompileLimit(int n) { recompileLimit = n; return this; }
+
+  /**
+   * For {@code Torch.compile(module)} in eval mode under no-grad: the module's parameters and buffers become
+   * constants of the compiled program (frozen), so what depends on weights alone is computed once at compile time
+   * (pre-transposed Linear weights...). A parameter changed in place afterwards (its version counter moves)
+   * recompiles; writing its array directly, bypassing tensor ops, is not seen. On by default.
+   */
+  public CompileOptions freezeWeights(boolean freeze) { freezeWeights = freeze; return this; }
+
+  public boolean freezesWeights() { return freezeWeights; }
 
   public Backend backend() { return backend; }
   public Path dumpDir() { return dumpDir; }

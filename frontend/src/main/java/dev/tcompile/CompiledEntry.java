@@ -32,22 +32,47 @@ final class CompiledEntry {
   final Autodiff.Split split;
   final Executable forward, backward;
 
+  /** Captured tensors compiled in as constants (frozen weights), and their versions then. */
+  final List<Tensor> frozen = new ArrayList<>();
+  private final List<Integer> frozenVersions = new ArrayList<>();
+
   CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, java.nio.file.Path dumpDir, ClosureState closure) {
+    this(t, numResults, needGrad, options, dumpDir, closure, java.util.Set.of());
+  }
+
+  /**
+   * {@code freeze}: captured tensors to compile in as constants (only without gradients, and never one the
+   * function writes in place); their version counters are guarded.
+   */
+  CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, java.nio.file.Path dumpDir, ClosureState closure,
+                java.util.Set<Tensor> freeze) {
     this.numResults = numResults;
     this.closure = closure;
     fingerprint = TraceFingerprint.of(t);
-    sources = List.copyOf(t.sources);
+    mutationSources = List.copyOf(t.mutationSources());
+    java.util.Set<Tensor> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Tracer.Source m : mutationSources) if (m instanceof Tracer.Captured c) written.add(c.tensor());
+    dev.tcompile.runtime.NDArray[] constants = new dev.tcompile.runtime.NDArray[t.sources.size()];
+    List<Tracer.Source> kept = new ArrayList<>();
+    for (int i = 0; i < t.sources.size(); i++) {
+      Tracer.Source s = t.sources.get(i);
+      if (!needGrad && s instanceof Tracer.Captured c && freeze.contains(c.tensor()) && !written.contains(c.tensor())) {
+        constants[i] = c.tensor().array();
+        frozen.add(c.tensor());
+        frozenVersions.add(c.tensor().versionCounter().get());
+      } else kept.add(s);
+    }
+    sources = List.copyOf(kept);
     captured = new ArrayList<>();
     capturedTypes = new ArrayList<>();
     capturedRequiresGrad = new ArrayList<>();
-    for (Tracer.Source s : sources) {
+    for (Tracer.Source s : t.sources) {
       if (!(s instanceof Tracer.Captured c)) continue;
       captured.add(c.tensor());
       capturedTypes.add(c.tensor().type());
       capturedRequiresGrad.add(c.tensor().requiresGrad());
     }
-    mutationSources = List.copyOf(t.mutationSources());
-    Graph traced = t.graph;
+    Graph traced = frozen.isEmpty() ? t.graph : dev.tcompile.passes.InputsAsConstants.apply(t.graph, constants);
     int nIn = traced.inputs().size();
     wrt = new boolean[nIn];
     boolean any = false;
@@ -68,6 +93,16 @@ final class CompiledEntry {
       case INTERPRETER -> Backend.INTERPRETER;
       case BYTECODE -> options.codeDumpDir() == null ? Backend.BYTECODE : Backend.bytecode(options.codeDumpDir());
     };
+  }
+
+  /** Null when no frozen weight was changed in place since compiling, else which one and how. */
+  String frozenWeightChanged() {
+    for (int i = 0; i < frozen.size(); i++) {
+      int now = frozen.get(i).versionCounter().get();
+      if (now != frozenVersions.get(i))
+        return "a frozen weight " + frozen.get(i).type() + " was modified in place (version " + frozenVersions.get(i) + " -> " + now + ")";
+    }
+    return null;
   }
 
   /** Null when the captured tensors still look as they did when traced, else why not. */

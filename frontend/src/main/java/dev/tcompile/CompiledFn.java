@@ -20,6 +20,7 @@ public final class CompiledFn {
   private final CompileOptions options;
   private final String name;
   private final Supplier<Object> modeKey;
+  private Supplier<? extends java.util.Collection<? extends Tensor>> weights;
   private final Map<Signature, Object> cache = new LinkedHashMap<>();
   private final List<String> recompileReasons = new ArrayList<>();
   private int traces;
@@ -77,6 +78,15 @@ public final class CompiledFn {
   private Object revalidate(CompiledEntry e, Tensor[] xs, Signature sig, ClosureState state) {
     String why = e.guardFailure();
     if (why == null) why = state.changedSince(e.closure, fn);
+    if (why == null && (why = e.frozenWeightChanged()) != null) {
+      // new weights: compiled again with them as constants (not counted against the limit: evaluating after each
+      // epoch of training is the normal use)
+      recompileReasons.add(why);
+      Object fresh = trace(xs, state);
+      Object rebuilt = fresh instanceof Tracer t ? build(t, sig, state) : fresh;
+      cache.put(sig, rebuilt);
+      return rebuilt;
+    }
     if (why == null) { staleStreak = 0; return e; }
     Object fresh = trace(xs, state);
     if (fresh instanceof Tracer t && TraceFingerprint.of(t).sameProgram(e.fingerprint) && e.guardFailure() == null) {
@@ -129,7 +139,19 @@ public final class CompiledFn {
 
   private CompiledEntry build(Tracer t, Signature sig, ClosureState state) {
     java.nio.file.Path dump = options.dumpDir() == null ? null : options.dumpDir().resolve("signature-" + traces);
-    return new CompiledEntry(t, 1, sig.gradMode(), options, dump, state);
+    java.util.Set<Tensor> freeze = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    if (weights != null && !sig.gradMode() && options.freezesWeights()) freeze.addAll(weights.get());
+    return new CompiledEntry(t, 1, sig.gradMode(), options, dump, state, freeze);
+  }
+
+  /**
+   * Tensors that may be compiled in as constants when the function runs without gradients ({@code
+   * Torch.compile(module)} passes the module's parameters and buffers while it is in eval mode): see
+   * {@link CompileOptions#freezeWeights}. Returns this function.
+   */
+  public CompiledFn freezing(Supplier<? extends java.util.Collection<? extends Tensor>> weights) {
+    this.weights = weights;
+    return this;
   }
 
   private Tensor[] run(CompiledEntry e, Tensor[] xs) {
@@ -138,7 +160,7 @@ public final class CompiledFn {
       inputs[i] = switch (e.sources.get(i)) {
         case Tracer.Argument a -> xs[a.index()];
         case Tracer.Captured c -> c.tensor();
-        case Tracer.Seed s -> Tensor.wrap(NDArray.wrap(new long[]{Rng.nextSeed()}));
+        case Tracer.Seed s -> Tensor.wrap(Rng.takeState(s.draws32()));
       };
     }
     NDArray[] arrays = new NDArray[inputs.length];

@@ -86,8 +86,9 @@ public abstract class CustomFunction {
     for (int i = 0; i < outs.length; i++) {
       Tensor o = outs[i];
       boolean dirty = ctx.dirty.contains(o);
+      boolean markedNonDifferentiable = ctx.nonDifferentiable.contains(o); // before an input is replaced by its alias
       if (inputSet.contains(o) && !dirty) o = outs[i] = o.detach(); // an input returned as is: an alias with new history
-      boolean differentiable = o.dtype().isFloatingPoint() && !ctx.nonDifferentiable.contains(o);
+      boolean differentiable = o.dtype().isFloatingPoint() && !markedNonDifferentiable;
       if (differentiable) o.setHistory(node, i);
       else node.nonDifferentiable[i] = true;
     }

@@ -36,6 +36,12 @@ final class OpNode extends GradFn {
   @Override int numOutputs() { return outTypes.length; }
 
   @Override List<Tensor> apply(List<Tensor> gradOutputs, boolean[] needed) {
+    ActivationBackward.Kind kind = GradMode.isEnabled() ? ActivationBackward.kindOf(op) : null;
+    if (kind != null && savedOut[0] != null) {
+      // under create_graph: one node named as PyTorch's (TanhBackwardBackward0, ...), not the rule's composite
+      Tensor g = gradOutputs.get(0);
+      return java.util.Collections.singletonList(g == null || !needed[0] ? null : ActivationBackward.apply(kind, g, savedOut[0].unpack()));
+    }
     Vjp<Tensor> v = new Vjp<>(EagerAlgebra.INSTANCE, op, attrs, inTypes, outTypes,
         i -> savedIn[i].unpack(), i -> savedOut[i].unpack(), gradOutputs, needed);
     op.vjp(v);

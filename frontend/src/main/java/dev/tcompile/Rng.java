@@ -14,10 +14,38 @@ final class Rng {
   static void manualSeed(long seed) { Generator.defaultGenerator().manualSeed(seed); }
 
   /**
-   * A seed for an op that samples from its own seeded generator (bernoulli): one 64-bit draw, as PyTorch draws
-   * a seed for its MKL bernoulli stream.
+   * The input of a random IR op (bernoulli): the default generator's engine state, after which the generator
+   * skips the {@code draws32} draws the op makes from that state, so the next op draws what it would in PyTorch.
    */
-  static long nextSeed() { return Generator.defaultGenerator().random64(); }
+  static NDArray takeState(long draws32) {
+    Generator g = Generator.defaultGenerator();
+    g.mutex().lock();
+    try {
+      long[] s = g.engineState();
+      g.discard(draws32);
+      return NDArray.wrap(s, s.length);
+    } finally {
+      g.mutex().unlock();
+    }
+  }
+
+  /** {@code like.bernoulli_(p)}'s values, drawn in {@code like}'s memory order (any layout). */
+  static NDArray bernoulliLike(NDArray like, double p) {
+    Tracing.randomDraw();
+    return Distributions.bernoulli(sameLayout(like), p);
+  }
+
+  /** {@code like.bernoulli_(probs)}'s values: one float uniform per element, in TensorIterator's order over (like, probs). */
+  static NDArray bernoulliLike(NDArray like, NDArray probs) {
+    Tracing.randomDraw();
+    return Distributions.bernoulli(sameLayout(like), probs, null);
+  }
+
+  /** {@code torch.bernoulli(probs)}: one float uniform per element, in TensorIterator's order over probs. */
+  static NDArray bernoulliOf(NDArray probs) {
+    Tracing.randomDraw();
+    return Distributions.bernoulli(probs);
+  }
 
   static NDArray uniform(int[] shape, double from, double to) {
     Tracing.randomDraw();
@@ -55,5 +83,12 @@ final class Rng {
     Tracing.randomDraw();
     if (n < 0) throw new TorchException("n must be non-negative, got" + n);
     return Distributions.randperm(n);
+  }
+
+  /** A double as C++'s {@code operator<<} prints it in PyTorch's messages (6 significant digits, no trailing zeros). */
+  static String cDouble(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e6) return Long.toString((long) v);
+    String s = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    return s;
   }
 }

@@ -231,34 +231,41 @@ public class Tensor {
     return new GradFn.Edge(accumulator, 0);
   }
 
-  /** AccumulateGrad's work: first gradient is copied in, later ones added (in place unless building a graph). */
-  /** Synchronized, as PyTorch's AccumulateGrad locks the variable: threads sharing a parameter never see a torn grad. */
   /**
    * Set on a gradient whose array nothing else references (a compiled backward's fresh output): the first
-   * accumulation into a leaf takes the array instead of copying it, as PyTorch's AccumulateGrad steals a
-   * gradient no one else holds.
+   * accumulation into a leaf outside grad mode takes the array instead of copying it, as PyTorch's AccumulateGrad
+   * steals a gradient no one else holds.
    */
   boolean exclusiveGrad;
 
-  synchronized void accumulateGrad(Tensor g, boolean createGraph) {
-    if (grad == null && !createGraph && g.exclusiveGrad && g.data.offset() == 0 && g.data.isContiguous()
-        && g.data.dtype() == data.dtype()) {
-      grad = new Tensor(g.data);
-      g.exclusiveGrad = false;   // taken once
-      return;
-    }
-    if (grad == null) grad = createGraph ? g : new Tensor(g.data.copy());
-    else if (createGraph || grad.requiresGrad) grad = grad.add(g);
-    else {
+  /**
+   * AccumulateGrad's work, as PyTorch 1.13's {@code AccumulateGrad::accumulateGrad}: the first gradient is copied
+   * in (or taken, when {@link #exclusiveGrad}) — under grad mode (create_graph) through {@code copy_} into a fresh
+   * tensor, so it shows CopyBackwards (CloneBackward0 for a leaf that is not dense); later ones are added out of
+   * place under grad mode (AddBackward0), otherwise in place, which keeps the gradient's history. Synchronized, as
+   * PyTorch's AccumulateGrad locks the variable: threads sharing a parameter never see a torn grad.
+   */
+  synchronized void accumulateGrad(Tensor g, boolean gradMode) {
+    if (grad == null) {
+      if (!gradMode && g.exclusiveGrad && g.data.offset() == 0 && g.data.isContiguous() && g.data.dtype() == data.dtype()
+          && java.util.Arrays.equals(g.data.shape(), data.shape())) {
+        grad = new Tensor(g.data);
+        g.exclusiveGrad = false;   // taken once
+      } else if (!gradMode) grad = new Tensor(g.data.copy());
+      else if (!data.isDense()) grad = g.clone();
+      else grad = new Tensor(NDArray.empty(g.dtype(), data.shape())).copy_(g);
+    } else if (gradMode) {
+      grad = grad.add(g);
+    } else {
       NDArray sum = Elementwise.ADD.eval(Attrs.EMPTY, grad.data, g.data)[0];
       grad.data.copyFrom(sum);
       grad.version.bump();
     }
   }
 
+  /** {@code retain_grad}'s hook: the first gradient cloned (CloneBackward0 under create_graph), later ones added. */
   synchronized void retainGradValue(Tensor g, boolean createGraph) {
-    Tensor v = createGraph ? g : new Tensor(g.data.copy());
-    grad = grad == null ? v : grad.add(v);
+    grad = grad == null ? g.clone() : grad.add(g);
   }
 
   // ======================================== reading ========================================
@@ -821,12 +828,51 @@ public class Tensor {
   /** Fills with N(mean, std^2) from the default generator. */
   public Tensor normal_(double mean, double std) { return InPlace.overwrite(this, "NormalBackward0", Rng.normalLike(data, mean, std)); }
   /**
-   * Fills with ones (probability {@code p}) and zeros. One seed is drawn from the default generator and the
-   * mask comes from the seeded {@code bernoulli} op, so a traced program replays it (see {@link Sampling}).
+   * Fills with ones (probability {@code p}) and zeros, drawing from the default generator exactly as PyTorch
+   * 1.13's CPU {@code bernoulli_(p)} (non-MKL build): one 64-bit draw per element, in memory order. A
+   * contiguous tensor gets its mask from the {@code bernoulli} op fed with the generator's state, so a traced
+   * program replays it (see {@link Sampling}); any other layout is filled on the host.
    */
   public Tensor bernoulli_(double p) {
-    Tensor seed = new Tensor(NDArray.wrap(new long[]{Rng.nextSeed()}));
-    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, Attrs.of("shape", data.shape().clone(), "p", p), seed);
+    if (!(p >= 0 && p <= 1)) throw new TorchException("bernoulli_ expects p to be in [0, 1], but got p=" + Rng.cDouble(p));
+    if (!data.isContiguous()) return InPlace.overwrite(this, "BernoulliBackward2", Rng.bernoulliLike(data, p));
+    Attrs a = Attrs.of("shape", data.shape().clone(), "p", p);
+    Tensor state = new Tensor(Rng.takeState(Sampling.draws32(a)));
+    Tensor mask = Dispatcher.apply1(Sampling.BERNOULLI, a, state);
     return InPlace.apply(this, "BernoulliBackward2", Creation.COPY, Attrs.EMPTY, mask);
   }
+
+  /**
+   * {@code self.bernoulli_(p)} with a float32 probability tensor broadcast to this tensor's shape: one float
+   * draw per element from the default generator, as PyTorch's CPU kernel (BernoulliBackward1).
+   */
+  public Tensor bernoulli_(Tensor p) {
+    if (p.dtype() != DType.FLOAT32) throw new TorchException("\"bernoulli_tensor_cpu_p_\" not implemented for '" + p.dtype().legacyName() + "'");
+    Shapes.broadcastStrides(p.data.shape(), p.data.strides(), data.shape()); // PyTorch's expand_inplace check
+    return InPlace.overwrite(this, "BernoulliBackward1", Rng.bernoulliLike(data, p.data));
+  }
+
+  /**
+   * {@code torch.bernoulli(self, p)}: a new tensor of this shape with ones drawn with probability p (as
+   * {@code empty_like(self).bernoulli_(p)}); not differentiable.
+   */
+  public Tensor bernoulli(double p) {
+    if (!(p >= 0 && p <= 1)) throw new TorchException("bernoulli_ expects p to be in [0, 1], but got p=" + Rng.cDouble(p));
+    Tensor out = new Tensor(NDArray.empty(dtype(), data.shape()));
+    try (var g = Torch.noGrad()) {
+      out.bernoulli_(p);
+    }
+    return out;
+  }
+
+  /**
+   * {@code torch.bernoulli(self)}: ones with probability given by this float32 tensor's elements (in [0, 1]),
+   * one float draw per element from the default generator, as PyTorch's CPU kernel; the result does not
+   * require grad through the samples (its grad_fn, BernoulliBackward0, passes zeros).
+   */
+  public Tensor bernoulli() {
+    if (dtype() != DType.FLOAT32) throw new TorchException("\"bernoulli_tensor_cpu_p_\" not implemented for '" + dtype().legacyName() + "'");
+    return Dispatcher.apply(Creation.COPY, Attrs.EMPTY, "BernoulliBackward0", this, Tensor.wrap(Rng.bernoulliOf(data)))[0];
+  }
+
 }

@@ -4,6 +4,7 @@ import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.OpDef;
 import dev.tcompile.ir.Value;
+import dev.tcompile.ir.ops.Sampling;
 import dev.tcompile.ir.ops.Views;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.random.Generator;
@@ -20,15 +21,19 @@ import java.util.Set;
  * inputs' IR values. A tensor without a value is either a constant (created during the trace) or a captured
  * input (created before, of any rank: module parameters and buffers, closed-over tensors), which
  * becomes a graph input bound to that tensor object so later calls read its current value. Random ops take
- * their seed as a graph input, drawn afresh per call. In-place writes to arguments or captured tensors become
+ * the default generator's state as a graph input, read afresh per call (the generator then skips the draws
+ * the op makes, as in eager mode). In-place writes to arguments or captured tensors become
  * extra outputs the caller copies back. Tracing leaves no side effects: writes and generator draws are undone.
  */
 final class Tracer implements TraceHook {
-  /** What feeds one graph input: an argument of the call, a captured tensor, or a fresh random seed. */
+  /**
+   * What feeds one graph input: an argument of the call, a captured tensor, or the default generator's state
+   * for a random op that takes {@code draws32} 32-bit draws from it.
+   */
   sealed interface Source permits Argument, Captured, Seed {}
   record Argument(int index) implements Source {}
   record Captured(Tensor tensor) implements Source {}
-  record Seed() implements Source {}
+  record Seed(long draws32) implements Source {}
 
   final Graph graph;
   /** One source per graph input, in graph-input order. */
@@ -120,7 +125,7 @@ final class Tracer implements TraceHook {
     for (int i = 0; i < in.length; i++) {
       if (op.isRandom() && i == 0 && !values.containsKey(inputs[0])) {
         in[0] = graph.addInput("seed" + sources.stream().filter(s -> s instanceof Seed).count(), inputs[0].type(), Attrs.of("seed", true));
-        sources.add(new Seed());
+        sources.add(new Seed(Sampling.draws32(attrs)));
         bind(inputs[0], in[0]);
       } else {
         in[i] = valueOf(inputs[i]);

@@ -3,6 +3,7 @@ package dev.tcompile.codegen;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.passes.Autodiff;
 import dev.tcompile.passes.CommonSubexpressionElimination;
+import dev.tcompile.passes.ConstantFolding;
 import dev.tcompile.passes.DeadCodeElimination;
 import dev.tcompile.passes.Epilogues;
 import dev.tcompile.passes.Fusion;
@@ -23,7 +24,7 @@ import java.util.Set;
 public final class Compiler {
   /** On the traced graph, before autodiff (they keep every op differentiable). */
   public static List<Pass> graphPasses() {
-    return List.of(new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination());
+    return List.of(new ConstantFolding(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination());
   }
 
   /** On each graph that will run: forward, backward, or inference. */
@@ -33,7 +34,7 @@ public final class Compiler {
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("simplify", "cse", "dce", "remat", "transpose", "epilogue", "fuse"); }
+  public static Set<String> passNames() { return Set.of("fold", "simplify", "cse", "dce", "remat", "transpose", "epilogue", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;

@@ -24,6 +24,8 @@ public final class MemoryPlan {
   private final int[][] buffer;
   private final List<TensorType> buffers = new ArrayList<>();
   private final long peakLiveBytes, bytesWithoutReuse;
+  /** Outputs written over an input that dies at their kernel. */
+  private int inPlace;
 
   public MemoryPlan(Graph g) {
     List<Node> nodes = g.nodes();
@@ -44,6 +46,7 @@ public final class MemoryPlan {
 
     buffer = new int[n][];
     List<Integer> busyUntil = new ArrayList<>();
+    List<Value> occupant = new ArrayList<>();    // the value each buffer holds last
     long live = 0, peak = 0, naive = 0;
     long[] liveDelta = new long[n + 1];
     for (int k = 0; k < n; k++) {
@@ -62,8 +65,10 @@ public final class MemoryPlan {
         int chosen = -1;
         for (int b = 0; b < buffers.size() && chosen < 0; b++)
           if (busyUntil.get(b) < k && buffers.get(b).equals(v.type())) chosen = b;
-        if (chosen < 0) { chosen = buffers.size(); buffers.add(v.type()); busyUntil.add(last); }
-        else busyUntil.set(chosen, last);
+        for (int b = 0; b < buffers.size() && chosen < 0; b++)
+          if (busyUntil.get(b) == k && buffers.get(b).equals(v.type()) && inPlace(node, occupant.get(b), v, root)) { chosen = b; inPlace++; }
+        if (chosen < 0) { chosen = buffers.size(); buffers.add(v.type()); busyUntil.add(last); occupant.add(v); }
+        else { busyUntil.set(chosen, last); occupant.set(chosen, v); }
         buffer[k][o] = chosen;
       }
       peak = Math.max(peak, live);
@@ -71,6 +76,17 @@ public final class MemoryPlan {
     }
     peakLiveBytes = peak;
     bytesWithoutReuse = naive;
+  }
+
+  /**
+   * Whether fused {@code node} may write {@code out} over {@code in}, which dies at this node: the kernel reads
+   * each element of {@code in} (itself, not through a view) before it stores the same element of {@code out}.
+   */
+  private static boolean inPlace(Node node, Value in, Value out, Map<Value, Value> root) {
+    if (!(node.op() instanceof FusedOp f) || in == null || !node.inputs().contains(in)) return false;
+    if (!Arrays.equals(out.type().shape(), f.iterationSpace())) return false;   // a sum's output is not element-aligned
+    for (Value x : node.inputs()) if (x != in && rootOf(root, x) == in) return false;
+    return true;
   }
 
   /** Fused kernels and ops whose kernel writes into given buffers ({@code OpDef.writesInto}). */
@@ -87,6 +103,9 @@ public final class MemoryPlan {
 
   public List<TensorType> buffers() { return List.copyOf(buffers); }
 
+  /** How many kernel outputs are written in place over an input that dies at the kernel. */
+  public int inPlaceOutputs() { return inPlace; }
+
   /** Bytes of the reused buffers. */
   public long plannedBytes() {
     long b = 0;
@@ -102,6 +121,7 @@ public final class MemoryPlan {
 
   @Override public String toString() {
     return "memory plan: " + buffers.size() + " reused buffer" + (buffers.size() == 1 ? "" : "s") + " of " + plannedBytes()
-        + " bytes for " + bytesWithoutReuse + " bytes of kernel intermediates; peak live " + peakLiveBytes + " bytes";
+        + " bytes for " + bytesWithoutReuse + " bytes of kernel intermediates (" + inPlace + " written in place over a dying input); peak live "
+        + peakLiveBytes + " bytes";
   }
 }

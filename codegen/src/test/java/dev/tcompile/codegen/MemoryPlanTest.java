@@ -64,4 +64,31 @@ class MemoryPlanTest {
       assertNotSame(got[1], planned.run(x, y)[1], "outputs are fresh arrays every call");
     }
   }
+
+  /** A pointwise kernel whose input dies there writes its output over it. */
+  @Test void aKernelWritesOverAnInputThatDiesAtIt() {
+    String text = """
+        graph @g(%a: f32[33, 17], %b: f32[17, 17]) {
+          %0 = mm(%a, %b) : f32[33, 17]
+          %1 = relu(%0) : f32[33, 17]
+          %2 = mm(%1, %b) : f32[33, 17]
+          %3 = tanh(%2) : f32[33, 17]
+          %4 = sum(%3) {dims=[0, 1], keepdim=false} : f32[]
+          return %4
+        }
+        """;
+    Graph g = fused(text);
+    MemoryPlan plan = new MemoryPlan(g);
+    assertEquals(1, plan.inPlaceOutputs(), "relu writes over the product it consumes: " + plan);
+    assertEquals(2, plan.buffers().size(), "the second product cannot: mm reads its operand while it writes");
+    Random r = new Random(2);
+    NDArray a = NDArray.empty(DType.FLOAT32, 33, 17), b = NDArray.empty(DType.FLOAT32, 17, 17);
+    for (int i = 0; i < a.numel(); i++) a.floats()[i] = (float) r.nextGaussian();
+    for (int i = 0; i < b.numel(); i++) b.floats()[i] = (float) r.nextGaussian() * 0.3f;
+    float want = new Interpreter(GraphParser.parse(text)).run(a, b)[0].floats()[0];
+    for (boolean generate : new boolean[]{false, true}) {
+      Interpreter planned = new Interpreter(g, generate);
+      for (int call = 0; call < 2; call++) assertEquals(want, planned.run(a, b)[0].floats()[0], 1e-4f * Math.abs(want));
+    }
+  }
 }

@@ -161,17 +161,79 @@ public final class F {
 
   /**
    * {@code F.dropout}: in training, zeroes elements with probability p and scales the rest by 1/(1-p), with a
-   * mask from {@link Tensor#bernoulli_} (the default generator); otherwise returns {@code x} itself.
+   * mask from {@link Tensor#bernoulli_} (the default generator, PyTorch's numbers); otherwise returns {@code x}.
    */
-  public static Tensor dropout(Tensor x, double p, boolean training) {
+  public static Tensor dropout(Tensor x, double p, boolean training) { return dropout(x, p, training, false); }
+
+  /** {@code F.dropout(x, p, training, inplace)}: in place, x itself is multiplied by the noise (MulBackward0). */
+  public static Tensor dropout(Tensor x, double p, boolean training, boolean inplace) {
+    checkDropoutP(p);
+    return dropoutImpl(x, p, training, inplace, false);
+  }
+
+  /**
+   * {@code torch.feature_dropout}: whole channels (dims 0 and 1 index them) are zeroed together: the noise has
+   * shape (N, C, 1, ...) and broadcasts over the rest.
+   */
+  public static Tensor featureDropout(Tensor x, double p, boolean training, boolean inplace) {
+    checkDropoutP(p);
+    return dropoutImpl(x, p, training, inplace, true);
+  }
+
+  /** {@code F.dropout1d}: (N, C, L) or unbatched (C, L) input, channels zeroed together. */
+  public static Tensor dropout1d(Tensor x, double p, boolean training, boolean inplace) {
+    checkDropoutP(p);
+    if (x.dim() != 2 && x.dim() != 3)
+      throw new TorchException("dropout1d: Expected 2D or 3D input, but received a " + x.dim() + "D input. Note that dropout1d "
+          + "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
+          + "batch dimension (i.e. 2D or 3D inputs).");
+    return unbatchedFeatureDropout(x, p, training, inplace, x.dim() == 3, "dropout1d");
+  }
+
+  /**
+   * {@code F.dropout2d}: as PyTorch 1.13, any input goes to feature dropout as it is (a 3-D input is taken as
+   * (N, C, L), PyTorch's historical behaviour, where it warns).
+   */
+  public static Tensor dropout2d(Tensor x, double p, boolean training, boolean inplace) {
+    checkDropoutP(p);
+    return dropoutImpl(x, p, training, inplace, true);
+  }
+
+  /** {@code F.dropout3d}: (N, C, D, H, W) or unbatched (C, D, H, W) input. */
+  public static Tensor dropout3d(Tensor x, double p, boolean training, boolean inplace) {
+    checkDropoutP(p);
+    return unbatchedFeatureDropout(x, p, training, inplace, x.dim() == 5, "dropout3d");
+  }
+
+  private static Tensor unbatchedFeatureDropout(Tensor x, double p, boolean training, boolean inplace, boolean batched, String op) {
+    if (batched) return dropoutImpl(x, p, training, inplace, true);
+    // PyTorch unsqueezes and squeezes the input itself in place; that changes x's shape and history, which tcompile does not
+    if (inplace) throw new TorchException(op + " with inplace=True on an unbatched input is not supported by tcompile");
+    return dropoutImpl(x.unsqueeze(0), p, training, false, true).squeeze(0);
+  }
+
+  static void checkDropoutP(double p) {
     if (p < 0 || p > 1) throw new TorchException("dropout probability has to be between 0 and 1, but got " + PyRepr.of(p));
+  }
+
+  /** ATen's {@code _dropout_impl}: the noise is {@code bernoulli_(1 - p)} then {@code div_(1 - p)}; then x times it. */
+  private static Tensor dropoutImpl(Tensor x, double p, boolean training, boolean inplace, boolean feature) {
     if (p == 0 || !training || x.numel() == 0) return x;
-    if (p == 1) return x.mul(Torch.zeros());
-    Tensor noise = Torch.zeros(x.shapeArray());
+    if (p == 1) return inplace ? x.mul_(Torch.zeros()) : x.mul(Torch.zeros());
+    int[] shape = x.shapeArray();
+    if (feature) {
+      if (x.dim() < 2) throw new TorchException("Feature dropout requires at least 2 dimensions in the input");
+      int[] noiseShape = new int[shape.length];
+      java.util.Arrays.fill(noiseShape, 1);
+      noiseShape[0] = shape[0];
+      noiseShape[1] = shape[1];
+      shape = noiseShape;
+    }
+    Tensor noise = Torch.zeros(shape);
     try (var g = Torch.noGrad()) {
       noise.bernoulli_(1 - p).div_(1 - p);
     }
-    return x.mul(noise);
+    return inplace ? x.mul_(noise) : x.mul(noise);
   }
 
   // ======================================== padding ========================================

@@ -51,6 +51,12 @@ public abstract class Module {
   /** {@code register_forward_pre_hook}: {@code hook(module, inputs)} returns new inputs or null. */
   public dev.tcompile.RemovableHandle registerForwardPreHook(ModuleHooks.ForwardPreHook hook) { return hooks.addPre(hook); }
 
+  /**
+   * {@code register_full_backward_hook}: {@code hook(module, gradInput, gradOutput)} runs when the gradients
+   * w.r.t. the module's inputs are computed, and returns replacement gradInput or null.
+   */
+  public dev.tcompile.RemovableHandle registerFullBackwardHook(ModuleHooks.FullBackwardHook hook) { return hooks.addFullBackward(hook); }
+
   /** {@code register_forward_hook}: {@code hook(module, inputs, output)} returns a new output or null. */
   public dev.tcompile.RemovableHandle registerForwardHook(ModuleHooks.ForwardHook hook) { return hooks.addPost(hook); }
 

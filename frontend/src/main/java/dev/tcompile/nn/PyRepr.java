@@ -3,11 +3,11 @@ package dev.tcompile.nn;
 import java.math.BigDecimal;
 
 /** Python's {@code repr} of the values modules print in their {@code extra_repr}. */
-final class PyRepr {
+public final class PyRepr {
   private PyRepr() {}
 
   /** {@code repr(float)}: the shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-  static String of(double v) {
+  public static String of(double v) {
     if (Double.isNaN(v)) return "nan";
     if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
     if (v == 0) return 1 / v < 0 ? "-0.0" : "0.0";
@@ -23,7 +23,7 @@ final class PyRepr {
     return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
   }
 
-  static String of(boolean b) { return b ? "True" : "False"; }
+  public static String of(boolean b) { return b ? "True" : "False"; }
 
   /** A Python tuple of ints: {@code (3, 5)}, {@code (8,)}. */
   static String tuple(int... v) {

@@ -20,7 +20,16 @@ public class Adam extends Optimizer {
   }
 
   public Adam(List<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
-    super(groups, Map.of("lr", lr, "betas", List.of(beta1, beta2), "eps", eps, "weight_decay", weightDecay, "amsgrad", amsgrad));
+    this(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, false);
+  }
+
+  /** AdamW passes {@code decoupled}: its PyTorch 1.13 groups have no {@code differentiable} and {@code fused} options. */
+  Adam(List<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad, boolean decoupled) {
+    super(groups, decoupled
+        ? options("lr", lr, "betas", List.of(beta1, beta2), "eps", eps, "weight_decay", intDefault(weightDecay), "amsgrad", amsgrad,
+            "foreach", null, "maximize", false, "capturable", false)
+        : options("lr", lr, "betas", List.of(beta1, beta2), "eps", eps, "weight_decay", intDefault(weightDecay), "amsgrad", amsgrad,
+            "foreach", null, "maximize", false, "capturable", false, "differentiable", false, "fused", false));
     if (lr < 0) throw new TorchException("Invalid learning rate: " + lr);
     if (eps < 0) throw new TorchException("Invalid epsilon value: " + eps);
     if (beta1 < 0 || beta1 >= 1) throw new TorchException("Invalid beta parameter at index 0: " + beta1);

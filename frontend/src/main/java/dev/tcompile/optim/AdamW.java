@@ -15,11 +15,11 @@ public class AdamW extends Adam {
   }
 
   public AdamW(Iterable<? extends Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
-    super(params, lr, beta1, beta2, eps, weightDecay, amsgrad);
+    super(single(params), lr, beta1, beta2, eps, weightDecay, amsgrad, true);
   }
 
   public AdamW(List<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
-    super(groups, lr, beta1, beta2, eps, weightDecay, amsgrad);
+    super(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, true);
   }
 
   @Override boolean decoupled() { return true; }

@@ -53,12 +53,38 @@ public abstract class Optimizer {
    */
   public synchronized void step() {
     try (var guard = Torch.noGrad()) {
+      for (ParamGroup g : groups) checkFlags(g);
       for (ParamGroup g : groups)
         for (Tensor p : g.params()) {
           Tensor grad = p.grad();
           if (grad != null) update(p, grad, state(p), g);
         }
     }
+  }
+
+  /**
+   * PyTorch options this class implements when True; the others among {@code maximize}, {@code differentiable},
+   * {@code capturable}, {@code fused} are refused when set True, rather than ignored.
+   */
+  protected java.util.Set<String> supportedFlags() { return java.util.Set.of(); }
+
+  private void checkFlags(ParamGroup g) {
+    for (String flag : new String[]{"maximize", "differentiable", "capturable", "fused"})
+      if (Boolean.TRUE.equals(g.options().get(flag)) && !supportedFlags().contains(flag))
+        throw new TorchException(getClass().getSimpleName() + ": " + flag + "=True is not supported by tcompile");
+  }
+
+  /**
+   * {@code optimizer.step(closure)}: calls the closure (which recomputes the loss and its gradients) with
+   * gradients enabled, then steps; returns the closure's loss.
+   */
+  public synchronized Tensor step(java.util.function.Supplier<Tensor> closure) {
+    Tensor loss;
+    try (var g = Torch.enableGrad()) {
+      loss = closure.get();
+    }
+    step();
+    return loss;
   }
 
   /** The update rule for one parameter. */
@@ -70,6 +96,47 @@ public abstract class Optimizer {
     step.add_(1.0);
     return step.item();
   }
+
+  /**
+   * PyTorch's {@code repr(optimizer)}: the class name, then per group its options sorted by name, each printed
+   * as Python's {@code str} prints it ({@code 1e-06}, {@code None}, {@code (0.9, 0.999)}).
+   */
+  @Override public synchronized String toString() {
+    StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append(" (");
+    for (int i = 0; i < groups.size(); i++) {
+      sb.append("\nParameter Group ").append(i).append('\n');
+      for (String key : new java.util.TreeSet<>(groups.get(i).options().keySet()))
+        if (!key.equals("params")) sb.append("    ").append(key).append(": ").append(pyStr(groups.get(i).options().get(key))).append('\n');
+    }
+    return sb.append(')').toString();
+  }
+
+  /** Python's {@code str} of an option value. */
+  static String pyStr(Object v) {
+    if (v == null) return "None";
+    if (v instanceof Boolean b) return b ? "True" : "False";
+    if (v instanceof Double || v instanceof Float) return dev.tcompile.nn.PyRepr.of(((Number) v).doubleValue());
+    if (v instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      for (Object o : l) parts.add(pyStr(o));
+      return "(" + String.join(", ", parts) + (parts.size() == 1 ? ",)" : ")");
+    }
+    return String.valueOf(v);
+  }
+
+  /** Options in PyTorch's order, allowing None (null) values. */
+  protected static Map<String, Object> options(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    return m;
+  }
+
+  /**
+   * An option whose PyTorch default is an int ({@code weight_decay=0}): integral values are kept as a Long so
+   * they print as Python prints the int ({@code 0}, not {@code 0.0}). Java cannot tell {@code 0} from
+   * {@code 0.0} as an argument, so an integral float given in Python prints differently here.
+   */
+  protected static Number intDefault(double v) { return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Number) (long) v : (Number) v; }
 
   /**
    * PyTorch's optimizer state dict: per-parameter state keyed by the parameter's index across groups, and

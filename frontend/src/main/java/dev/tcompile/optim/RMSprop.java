@@ -20,7 +20,8 @@ public class RMSprop extends Optimizer {
   }
 
   public RMSprop(List<ParamGroup> groups, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-    super(groups, Map.of("lr", lr, "alpha", alpha, "eps", eps, "weight_decay", weightDecay, "momentum", momentum, "centered", centered));
+    super(groups, options("lr", lr, "momentum", intDefault(momentum), "alpha", alpha, "eps", eps, "centered", centered,
+        "weight_decay", intDefault(weightDecay), "foreach", null, "maximize", false, "differentiable", false));
     if (lr < 0) throw new TorchException("Invalid learning rate: " + lr);
     if (eps < 0) throw new TorchException("Invalid epsilon value: " + eps);
     if (momentum < 0) throw new TorchException("Invalid momentum value: " + momentum);

@@ -21,7 +21,8 @@ public class SGD extends Optimizer {
 
   /** Several parameter groups, each of which may override these defaults. */
   public SGD(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-    super(groups, Map.of("lr", lr, "momentum", momentum, "dampening", dampening, "weight_decay", weightDecay, "nesterov", nesterov));
+    super(groups, options("lr", lr, "momentum", intDefault(momentum), "dampening", intDefault(dampening), "weight_decay", intDefault(weightDecay),
+        "nesterov", nesterov, "maximize", false, "foreach", null, "differentiable", false));
     if (lr < 0) throw new TorchException("Invalid learning rate: " + lr);
     if (momentum < 0) throw new TorchException("Invalid momentum value: " + momentum);
     if (weightDecay < 0) throw new TorchException("Invalid weight_decay value: " + weightDecay);

@@ -3,16 +3,19 @@ package dev.tcompile.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.ops.Sampling;
+import dev.tcompile.TorchException;
 import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.random.Generator;
 import org.junit.jupiter.api.Test;
 
-/** Dropout: PyTorch's scaling and node, masks reproducible from the default generator's seed, and replayable from the op. */
+/** Dropout: PyTorch's scaling and node, masks reproducible from the default generator's seed, and replayable from the op's state input. */
 class DropoutTest {
   @Test
   void zeroesAboutPAndScalesTheRest() {
@@ -40,15 +43,18 @@ class DropoutTest {
   }
 
   @Test
-  void theBernoulliOpReplaysFromItsSeed() {
+  void theBernoulliOpReplaysFromAGeneratorState() {
     Attrs a = Attrs.of("shape", new int[]{4, 8}, "p", 0.6);
-    NDArray seed = NDArray.wrap(new long[]{1234L});
-    NDArray first = Sampling.BERNOULLI.eval(a, seed)[0], again = Sampling.BERNOULLI.eval(a, seed)[0];
+    NDArray state = NDArray.wrap(new Generator(5).engineState(), Generator.ENGINE_STATE_LENGTH);
+    NDArray first = Sampling.BERNOULLI.eval(a, state)[0], again = Sampling.BERNOULLI.eval(a, state)[0];
     assertArrayEquals(first.toFloatArray(), again.toFloatArray());
     Tensor t = Torch.zeros(4, 8);
     Torch.manualSeed(5);
     t.bernoulli_(0.6);
-    for (float f : t.toFloatArray()) assertTrue(f == 0 || f == 1);
+    assertArrayEquals(first.toFloatArray(), t.toFloatArray(), "the op from seed 5's state is eager bernoulli_ after manualSeed(5)");
+    assertEquals(64, Sampling.draws32(a));
+    TorchException e = assertThrows(TorchException.class, () -> Sampling.BERNOULLI.infer(a, dev.tcompile.ir.TensorType.of(dev.tcompile.DType.INT64)));
+    assertEquals("bernoulli expects a generator state (int64[628]), got i64[]", e.getMessage());
   }
 
   @Test

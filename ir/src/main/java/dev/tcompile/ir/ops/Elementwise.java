@@ -14,6 +14,7 @@ import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.UnaryOp;
 import dev.tcompile.ir.PointwiseOps;
 import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -159,18 +160,43 @@ public final class Elementwise {
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       DType c = computeType(k, in[0].dtype(), in[1].dtype());
       NDArray other = in[1];
-      // add/sub with alpha: other * alpha first (in the compute dtype), then the op
+      if (a.has("alpha") && c == DType.FLOAT32) return one(fusedAlpha(in[0], in[1], (float) (k == BinaryOp.SUB ? -a.getDouble("alpha") : a.getDouble("alpha"))));
+      // integral add/sub with alpha: other * alpha first (in the compute dtype), then the op
       if (a.has("alpha")) other = Pointwise.binary(BinaryOp.MUL, other, NDArray.scalar(c, a.getDouble("alpha")), c);
       return one(Pointwise.binary(k, in[0], other, c));
     }
 
+    /**
+     * float32 {@code self + alpha * other} (sub: {@code -alpha}) rounded once, as PyTorch's CPU add kernel
+     * ({@code vec::fmadd(other, alpha, self)}, and its scalar tail contracted into the same FMA).
+     */
+    private static NDArray fusedAlpha(NDArray self, NDArray other, float alpha) {
+      int[] shape = Shapes.broadcast(self.shape(), other.shape());
+      NDArray x = self.to(DType.FLOAT32), y = other.to(DType.FLOAT32);
+      if (x.isContiguous() && y.isContiguous() && Arrays.equals(x.shape(), shape) && Arrays.equals(y.shape(), shape)) {
+        // the common case (an optimiser's p.add_(d, alpha=-lr)): straight over the arrays
+        NDArray out = NDArray.empty(DType.FLOAT32, shape);
+        float[] o = out.floats(), xs = x.floats(), ys = y.floats();
+        int xo = x.offset(), yo = y.offset();
+        for (int i = 0; i < o.length; i++) o[i] = Math.fma(ys[yo + i], alpha, xs[xo + i]);
+        return out;
+      }
+      x = x.view(shape, Shapes.broadcastStrides(x.shape(), x.strides(), shape), x.offset());
+      y = y.view(shape, Shapes.broadcastStrides(y.shape(), y.strides(), shape), y.offset());
+      NDArray out = NDArray.empty(DType.FLOAT32, shape);
+      float[] o = out.floats();
+      for (int i = 0; i < o.length; i++) o[i] = Math.fma((float) y.getDouble(i), alpha, (float) x.getDouble(i));
+      return out;
+    }
+
     @Override public boolean hasBody(Attrs a, TensorType... in) {
       if (in.length != 2 || !floatOrBool(in)) return false;
+      if (a.has("alpha")) return false; // the fused multiply-add runs in eval, so compiled code rounds as eager does
       if (k.isLogical()) return in[0].dtype() == DType.BOOL && in[1].dtype() == DType.BOOL;
       return computeType(k, in[0].dtype(), in[1].dtype()) == DType.FLOAT32;
     }
 
-    /** As the kernel: with {@code alpha}, the other operand is multiplied by it first, in float32. */
+    /** As the kernel (never called with {@code alpha}: see {@link #hasBody}). */
     @Override public <E> E body(PointwiseOps<E> ops, Attrs a, List<E> in) {
       DType c = k.isLogical() ? DType.BOOL : DType.FLOAT32;
       E other = ops.castTo(in.get(1), c);

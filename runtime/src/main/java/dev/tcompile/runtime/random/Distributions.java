@@ -285,7 +285,8 @@ public final class Distributions {
     try {
       for (int i = 0; i < n; i++) {
         float pv = pd[pOrd == null ? pb + i : pOrd[i]];
-        if (!(pv >= 0 && pv <= 1)) throw new TorchException("Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+        if (!(pv >= 0 && pv <= 1)) throw new TorchException("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
+            + "(Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
         write(out, oOrd == null ? ob + i : oOrd[i], g.nextFloat01() < pv);
       }
     } finally {

@@ -248,6 +248,53 @@ public final class Generator {
     }
   }
 
+  /** Length of {@link #engineState()}: seed, left, seeded, next index, then the 624 state words. */
+  public static final int ENGINE_STATE_LENGTH = 4 + MT19937.N;
+
+  /**
+   * The engine's state as {@value #ENGINE_STATE_LENGTH} longs (seed, left, seeded, next index, words as
+   * unsigned values): what a random IR op takes as its input so it can replay the draws of the default
+   * generator from this point. The normal-sample caches are not included (no op that reads it uses them).
+   */
+  public long[] engineState() {
+    mutex.lock();
+    try {
+      long[] v = new long[ENGINE_STATE_LENGTH];
+      v[0] = engine.seed();
+      v[1] = engine.left();
+      v[2] = engine.seeded() ? 1 : 0;
+      v[3] = engine.nextIndex();
+      int[] w = engine.stateWords();
+      for (int i = 0; i < MT19937.N; i++) v[4 + i] = Integer.toUnsignedLong(w[i]);
+      return v;
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** A new generator whose engine is {@code v} (from {@link #engineState()}) and whose caches are empty. */
+  public static Generator fromEngineState(long[] v) {
+    if (v.length != ENGINE_STATE_LENGTH)
+      throw new TorchException("a generator state needs " + ENGINE_STATE_LENGTH + " values, got " + v.length);
+    int left = (int) v[1], next = (int) v[3];
+    if (v[2] != 1 || left <= 0 || left > MT19937.N || next < 0 || next > MT19937.N) throw new TorchException("Invalid mt19937 state");
+    int[] w = new int[MT19937.N];
+    for (int i = 0; i < MT19937.N; i++) w[i] = (int) v[4 + i];
+    Generator g = new Generator(0);
+    g.engine = MT19937.fromData(v[0], left, true, next, w);
+    return g;
+  }
+
+  /** Advances the engine by {@code n} 32-bit draws without producing them (as {@code n} calls of {@link #random()}). */
+  public void discard(long n) {
+    mutex.lock();
+    try {
+      engine.discard(n);
+    } finally {
+      mutex.unlock();
+    }
+  }
+
   /** An immutable Java-side copy of the whole generator state, cheaper than {@link #getState()}. */
   public static final class Snapshot {
     private final MT19937 engine;

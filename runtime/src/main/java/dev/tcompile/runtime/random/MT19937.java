@@ -56,6 +56,28 @@ public final class MT19937 {
     return y;
   }
 
+  /**
+   * Skips {@code n} outputs, leaving the engine where {@code n} calls of {@link #nextInt()} would: the state is
+   * regenerated at the same points, only the tempering of the skipped words is not computed.
+   */
+  public void discard(long n) {
+    if (n < 0) throw new IllegalArgumentException("cannot discard a negative count: " + n);
+    while (n > 0) {
+      long free = left - 1; // draws before the next one regenerates the state
+      if (free >= n) {
+        left -= (int) n;
+        next += (int) n;
+        return;
+      }
+      left = 1;
+      next += (int) free;
+      n -= free;
+      nextState(); // the draw that regenerates, then takes word 0
+      next++;
+      n--;
+    }
+  }
+
   private static int twist(int u, int v) {
     int mixed = (u & UMASK) | (v & LMASK);
     return (mixed >>> 1) ^ ((v & 1) != 0 ? MATRIX_A : 0);

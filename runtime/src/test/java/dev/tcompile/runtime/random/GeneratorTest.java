@@ -21,6 +21,32 @@ import org.junit.jupiter.api.Test;
 class GeneratorTest {
 
   @Test
+  void discardLandsWhereDrawingWould() {
+    for (long n : new long[]{0, 1, 622, 623, 624, 625, 1247, 1248, 5000}) {
+      for (int warm : new int[]{0, 1, 300, 623}) {
+        Generator drawn = new Generator(17), skipped = new Generator(17);
+        for (int i = 0; i < warm; i++) { drawn.random(); skipped.random(); }
+        for (long i = 0; i < n; i++) drawn.random();
+        skipped.discard(n);
+        assertArrayEquals(drawn.getState(), skipped.getState(), "n=" + n + " warm=" + warm);
+        assertEquals(drawn.random(), skipped.random());
+      }
+    }
+  }
+
+  @Test
+  void engineStateRoundTripsAndRefusesBadInput() {
+    Generator g = new Generator(3);
+    for (int i = 0; i < 700; i++) g.random();
+    Generator h = Generator.fromEngineState(g.engineState());
+    for (int i = 0; i < 1000; i++) assertEquals(g.random(), h.random());
+    assertThrows(TorchException.class, () -> Generator.fromEngineState(new long[3]));
+    long[] bad = g.engineState();
+    bad[1] = 0;
+    assertEquals("Invalid mt19937 state", assertThrows(TorchException.class, () -> Generator.fromEngineState(bad)).getMessage());
+  }
+
+  @Test
   void engineMatchesTheStandardMt19937() {
     // C++ [rand.predef]: the 10000th output of a default-constructed std::mt19937 (seed 5489) is 4123659995
     MT19937 e = new MT19937(5489);
