@@ -20,9 +20,20 @@ public final class Export {
     return v != null ? v : "dev";
   }
 
-  /** Writes {@code t} (captured tensors stored as weights, their current values) as a jar at {@code jar}. */
-  public static ArtifactWriter.Summary write(TracedGraph t, Path jar, CompileOptions options, String model) {
-    Graph g = new Compiler(CompiledEntry.backend(options), options.disabled(), options.dumpDir()).inferenceGraph(t.graph());
+  /**
+   * Writes {@code t} as a jar at {@code jar}, the captured tensors' current values stored: with {@code freeze} (a
+   * module in eval mode) and {@link CompileOptions#freezeWeights} (the default), as constants the compiler folds, as
+   * Torch.compile freezes such a module's weights; else as bound inputs.
+   */
+  public static ArtifactWriter.Summary write(TracedGraph t, Path jar, CompileOptions options, String model, boolean freeze) {
+    Compiler compiler = new Compiler(CompiledEntry.backend(options), options.disabled(), options.dumpDir());
+    if (freeze && options.freezesWeights()) {
+      // as Torch.compile compiles a module for inference: the weights become constants, folded where they can be
+      NDArray[] values = new NDArray[t.graph().inputs().size()];
+      for (Map.Entry<Value, Tensor> e : t.captured().entrySet()) values[t.graph().inputs().indexOf(e.getKey())] = e.getValue().array();
+      return write(compiler.inferenceGraph(dev.tcompile.passes.InputsAsConstants.apply(t.graph(), values)), Map.of(), jar, model, options);
+    }
+    Graph g = compiler.inferenceGraph(t.graph());
     // passes keep the graph's inputs, in order: a captured input is bound by its position
     Map<Value, NDArray> weights = new IdentityHashMap<>();
     for (Map.Entry<Value, Tensor> e : t.captured().entrySet())

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcompile.CompileOptions;
 import dev.tcompile.GradGuard;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
@@ -92,6 +93,23 @@ class ExportTest {
     assertEquals(0, p.exitValue(), log);
     assertTrue(log.contains("runtime only") && log.contains("ran MnistNet: [x0: float32[8, 1, 28, 28]] -> [14: float32[8, 10]]"), log);
     assertSameBits(compiled(net, x), SafetensorsFile.read(out).tensors().get("output0"));
+  }
+
+  /** With frozen weights off, the parameters are the jar's bound inputs and the numbers are Torch.compile's with the same option. */
+  @Test void unfrozenWeightsAreBoundInputs() {
+    Torch.manualSeed(4);
+    Module mlp = new Sequential(new Linear(30, 20), new ReLU(), new Linear(20, 5));
+    Tensor x = Torch.randn(6, 30);
+    Path jar = dir.resolve("mlp.jar");
+    CompileOptions keep = new CompileOptions().freezeWeights(false);
+    Torch.export(mlp, jar, keep, x);
+    CompiledModel m = CompiledModel.load(jar);
+    assertEquals(4 * (30 * 20 + 20 + 20 * 5 + 5), m.weightBytes());
+    NDArray want;
+    try (GradGuard g = Torch.noGrad()) {
+      want = Torch.compile(mlp, keep).forward(x).array();
+    }
+    assertSameBits(want, m.run(x.array())[0]);
   }
 
   @Test void aModelWithAnOpTheProgramCannotCallIsRefusedByName() {
