@@ -23,8 +23,8 @@ from mnist_net import MnistNet  # noqa: E402
 PROFILES = {"full": (3.0, 5.0, 20, 2000), "quick": (1.0, 1.0, 5, 200)}  # warm-up s, measure s, min/max calls
 
 
-def train_step(model, loss_fn, x, y):
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
+def train_step(model, loss_fn, x, y, adam=False):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3) if adam else torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
 
     def step():
         opt.zero_grad()
@@ -72,10 +72,14 @@ def sgemm(n):
 WORKLOADS = {
     "mnist_train_b32": lambda: train_step(MnistNet(), F.nll_loss, torch.randn(32, 1, 28, 28), torch.randint(0, 10, (32,))),
     "mnist_train_b64": lambda: train_step(MnistNet(), F.nll_loss, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))),
+    "mnist_train_b64_adam": lambda: train_step(MnistNet(), F.nll_loss, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,)), adam=True),
     "mnist_infer_b64": lambda: inference(MnistNet(), torch.randn(64, 1, 28, 28)),
     "mlp_train_b64": lambda: train_step(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
                                                       nn.Linear(512, 10)), F.cross_entropy,
                                         torch.randn(64, 784), torch.randint(0, 10, (64,))),
+    "mlp_train_b64_adam": lambda: train_step(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                                                           nn.Linear(512, 10)), F.cross_entropy,
+                                             torch.randn(64, 784), torch.randint(0, 10, (64,)), adam=True),
     "gelu_tanh_1m": gelu_tanh,
     "conv_3x3_s2": conv(kernel_size=3, stride=2),
     "conv_3x5_s21_p42": conv(kernel_size=(3, 5), stride=(2, 1), padding=(4, 2)),

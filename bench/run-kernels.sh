@@ -2,7 +2,7 @@
 # Runs the kernel benchmarks (JMH) and the PyTorch reference in one go and prints one side-by-side table.
 #   bench/run-kernels.sh                      # everything: 3 JMH forks / 3 PyTorch rounds
 #   FORKS=5 bench/run-kernels.sh              # more forks and rounds
-#   PARTS="gemm" bench/run-kernels.sh         # a subset: any of gemm conv pointwise
+#   PARTS="gemm" bench/run-kernels.sh         # a subset: any of gemm shapes conv pointwise
 # Each part runs JMH then PyTorch back to back, so both see the same machine state (this matters on a
 # shared 2-core VM); the load average before and after each part is printed with the table.
 set -euo pipefail
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 FORKS="${FORKS:-3}"
-PARTS="${PARTS:-gemm conv pointwise}"
+PARTS="${PARTS:-gemm shapes conv pointwise}"
 JMH_OPTS="${JMH_OPTS:--wi 3 -w 500ms -i 5 -r 500ms}"   # per fork: 3 warm-up + 5 measured iterations
 OUT=bench/target/kernels
 mkdir -p "$OUT"
@@ -20,6 +20,7 @@ mkdir -p "$OUT"
 for part in $PARTS; do
   case "$part" in
     gemm) cls=GemmBench ;;
+    shapes) cls=GemmShapesBench ;;
     conv) cls=ConvBench ;;
     pointwise) cls=PointwiseBench ;;
     *) echo "unknown part $part" >&2; exit 2 ;;

@@ -53,6 +53,12 @@ CONV_CASES = {
 }
 
 
+# the training steps' matrix products (GemmShapesBench): <op(A)><op(B)>_<m>x<n>x<k>
+GEMM_SHAPES = ["NT_64x512x784", "NT_64x512x512", "NT_64x10x512", "NN_64x784x512", "NN_64x512x512", "NN_64x512x10",
+               "TN_512x784x64", "TN_512x512x64", "TN_10x512x64", "NT_64x500x800", "NN_64x800x500", "TN_500x800x64",
+               "NT_32x500x800", "NN_32x800x500", "TN_500x800x32"]
+
+
 def conv_backend(x, w, s, p, d):
     with torch.autograd.profiler.profile() as prof:
         F.conv2d(x, w, None, s, p, d)
@@ -69,7 +75,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--only", default="gemm,conv,pointwise", help="comma-separated parts")
+    ap.add_argument("--only", default="gemm,shapes,conv,pointwise", help="comma-separated parts")
     args = ap.parse_args()
     only = set(args.only.split(","))
     blas = openblas()
@@ -88,6 +94,18 @@ def main():
                 t, best = timeit(lambda: torch.mm(a, b, out=c), args.rounds, min(reps, 400))
                 out["results"].append({"bench": "sgemm", "case": str(n), "op": "sgemm", "threads": th,
                                        "seconds": t, "best": best, "gflops": 2 * n ** 3 / t / 1e9})
+        if "shapes" in only:
+            for case in GEMM_SHAPES:
+                ops, dims = case.split("_")
+                m, n, k = (int(v) for v in dims.split("x"))
+                # op(A) = A^T: A stored k x m and viewed transposed (torch.mm hands OpenBLAS the transpose flag)
+                a = (torch.rand(k, m) - 0.5).t() if ops[0] == "T" else torch.rand(m, k) - 0.5
+                b = (torch.rand(n, k) - 0.5).t() if ops[1] == "T" else torch.rand(k, n) - 0.5
+                c = torch.empty(m, n)
+                reps = max(args.reps, int(0.5 / (2 * m * n * k / 100e9)))
+                t, best = timeit(lambda: torch.mm(a, b, out=c), args.rounds, min(reps, 2000))
+                out["results"].append({"bench": "shape", "case": case, "op": "sgemm", "threads": th,
+                                       "seconds": t, "best": best, "gflops": 2 * m * n * k / t / 1e9})
         if "conv" in only:
             for name, (xs, ws, s, p, d) in CONV_CASES.items():
                 x = (torch.rand(*xs) - 0.5).requires_grad_()

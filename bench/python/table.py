@@ -11,7 +11,7 @@ fastest call (PyTorch), which are what is left when other load on the machine is
 import json, statistics, sys
 
 UNIT = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
-ORDER = {"sgemm": 0, "conv2d": 1, "pointwise": 2}
+ORDER = {"sgemm": 0, "shape": 1, "conv2d": 2, "pointwise": 3}
 
 
 def jmh_rows(path):
@@ -24,6 +24,8 @@ def jmh_rows(path):
         sec = statistics.median(raw) * scale
         if cls == "GemmBench":
             key = ("sgemm", p["n"], "sgemm", int(p["threads"]))
+        elif cls == "GemmShapesBench":
+            key = ("shape", p["shape"], "sgemm", int(p["threads"]))
         elif cls == "ConvBench":
             key = ("conv2d", p["shape"], method, int(p["threads"]))
         else:
@@ -54,6 +56,10 @@ def main():
             n = int(case)
             f = lambda s: f"{2 * n ** 3 / s / 1e9:.1f} GFLOPS" if s else "-"
             label, name = f"n={n}", "sgemm"
+        elif bench == "shape":
+            m, n, k = (int(v) for v in case.split("_")[1].split("x"))
+            f = lambda s, fl=2 * m * n * k: f"{s * 1e6:.1f} us ({fl / s / 1e9:.0f} GFLOPS)" if s else "-"
+            label, name = case, "sgemm"
         elif bench == "pointwise":
             f = lambda s: f"{8 * (1 << 20) / s / 1e9:.1f} GB/s" if s else "-"
             label, name = "1M floats", op

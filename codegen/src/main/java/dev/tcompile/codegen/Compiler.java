@@ -7,9 +7,11 @@ import dev.tcompile.passes.ConstantFolding;
 import dev.tcompile.passes.DeadCodeElimination;
 import dev.tcompile.passes.Epilogues;
 import dev.tcompile.passes.Fusion;
+import dev.tcompile.passes.LossFusion;
 import dev.tcompile.passes.Pass;
 import dev.tcompile.passes.PassManager;
 import dev.tcompile.passes.Simplify;
+import dev.tcompile.passes.SumOfBroadcast;
 import dev.tcompile.passes.TransposeFolding;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,12 +31,12 @@ public final class Compiler {
 
   /** On each graph that will run: forward, backward, or inference. */
   public static List<Pass> kernelPasses() {
-    return List.of(new TransposeFolding(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Epilogues(),
+    return List.of(new TransposeFolding(), new SumOfBroadcast(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Epilogues(), new LossFusion(),
         new Fusion(), new DeadCodeElimination());
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("fold", "simplify", "cse", "dce", "remat", "transpose", "epilogue", "fuse"); }
+  public static Set<String> passNames() { return Set.of("fold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;

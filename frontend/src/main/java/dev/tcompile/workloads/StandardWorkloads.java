@@ -13,6 +13,7 @@ import dev.tcompile.nn.Linear;
 import dev.tcompile.nn.Module;
 import dev.tcompile.nn.ReLU;
 import dev.tcompile.nn.Sequential;
+import dev.tcompile.optim.Adam;
 import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.SGD;
 import dev.tcompile.vision.models.MnistNet;
@@ -31,9 +32,11 @@ public final class StandardWorkloads {
   public static List<Workload> all() {
     List<Workload> all = new ArrayList<>();
     for (int batch : new int[]{32, 64})
-      all.add(new Workload("mnist_train_b" + batch, "MNIST CNN train step (SGD), batch " + batch, c -> mnistTrain(batch, c)));
+      all.add(new Workload("mnist_train_b" + batch, "MNIST CNN train step (SGD), batch " + batch, c -> mnistTrain(batch, c, false)));
+    all.add(new Workload("mnist_train_b64_adam", "MNIST CNN train step (Adam), batch 64", c -> mnistTrain(64, c, true)));
     all.add(new Workload("mnist_infer_b64", "MNIST CNN inference, batch 64", StandardWorkloads::mnistInfer));
-    all.add(new Workload("mlp_train_b64", "MLP 784-512-512-10 train step (SGD), batch 64", StandardWorkloads::mlpTrain));
+    all.add(new Workload("mlp_train_b64", "MLP 784-512-512-10 train step (SGD), batch 64", c -> mlpTrain(c, false)));
+    all.add(new Workload("mlp_train_b64_adam", "MLP 784-512-512-10 train step (Adam), batch 64", c -> mlpTrain(c, true)));
     all.add(new Workload("gelu_tanh_1m", "tanh-GELU from primitives, forward + backward, 1M floats", StandardWorkloads::geluTanh));
     all.add(new Workload("conv_3x3_s2", "Conv2d(16,33,3,stride=2) forward on [20,16,50,100]",
         c -> convForward(Conv2d.options(16, 33, 3).stride(2), c)));
@@ -60,9 +63,9 @@ public final class StandardWorkloads {
     return chosen;
   }
 
-  private static Supplier<Object> mnistTrain(int batch, boolean compiled) {
+  private static Supplier<Object> mnistTrain(int batch, boolean compiled, boolean adam) {
     MnistNet net = new MnistNet();
-    return trainStep(net, F::nllLoss, new SGD(net.parameters(), 0.01, 0.5),
+    return trainStep(net, F::nllLoss, optimizer(net, adam),
         Torch.randn(batch, 1, 28, 28), Torch.randint(0, 10, batch), compiled);
   }
 
@@ -72,10 +75,15 @@ public final class StandardWorkloads {
     return inference(compiled ? Torch.compile(net) : net, Torch.randn(64, 1, 28, 28));
   }
 
-  private static Supplier<Object> mlpTrain(boolean compiled) {
+  private static Supplier<Object> mlpTrain(boolean compiled, boolean adam) {
     Module mlp = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10));
-    return trainStep(mlp, F::crossEntropy, new SGD(mlp.parameters(), 0.01, 0.5),
+    return trainStep(mlp, F::crossEntropy, optimizer(mlp, adam),
         Torch.randn(64, 784), Torch.randint(0, 10, 64), compiled);
+  }
+
+  /** SGD with momentum 0.5 at lr 0.01, or Adam at lr 1e-3: the same settings as bench/compare_pytorch.py. */
+  private static Optimizer optimizer(Module m, boolean adam) {
+    return adam ? new Adam(m.parameters(), 1e-3) : new SGD(m.parameters(), 0.01, 0.5);
   }
 
   /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), summed, then backward to x. */

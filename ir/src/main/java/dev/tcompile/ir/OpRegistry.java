@@ -8,6 +8,7 @@ import dev.tcompile.ir.ops.Convolution;
 import dev.tcompile.ir.ops.Creation;
 import dev.tcompile.ir.ops.Elementwise;
 import dev.tcompile.ir.ops.Embedding;
+import dev.tcompile.ir.ops.FusedLosses;
 import dev.tcompile.ir.ops.GeluTanh;
 import dev.tcompile.ir.ops.Indexing;
 import dev.tcompile.ir.ops.LinearAlgebra;
@@ -36,7 +37,7 @@ public final class OpRegistry {
   /** Holders of {@code public static final OpDef} fields; later op families add their class here. */
   private static final Class<?>[] FAMILIES = {
     Elementwise.class, Reductions.class, Views.class, LinearAlgebra.class, Indexing.class, Creation.class, Activations.class,
-    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, Normalization.class, Embedding.class, Sampling.class, GeluTanh.class, Addc.class, AdvancedIndexing.class,
+    Convolution.class, Pooling.class, Padding.class, LossFunctions.class, FusedLosses.class, Normalization.class, Embedding.class, Sampling.class, GeluTanh.class, Addc.class, AdvancedIndexing.class,
   };
 
   static {

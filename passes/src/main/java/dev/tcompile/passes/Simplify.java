@@ -19,7 +19,7 @@ import java.util.List;
  * computes exactly what the traced one did: {@code x*1}, {@code 1*x}, {@code x/1}, {@code x-0} and {@code x+(-0)}
  * are {@code x} ({@code x+0} is not: it turns -0 into +0); a reshape or expand to the value's own shape, a permute
  * by the identity and a cast to the value's own dtype are the value; a permute of a permute is one permute; a
- * reshape of a reshape is one reshape.
+ * reshape of a reshape is one reshape; a cast of a cast of a bool is one cast.
  */
 public final class Simplify implements Pass {
   private final List<String> notes = new ArrayList<>();
@@ -36,6 +36,14 @@ public final class Simplify implements Pass {
       if (same != null) {
         c.map.put(n.output(), c.get(same));
         notes.add("%" + n.output().name() + " = " + n.op().name() + "(...) is %" + same.name());
+        continue;
+      }
+      Node boolCast = n.isConstant() ? null : castOfBoolCast(n);
+      if (boolCast != null) {
+        Value in = c.get(boolCast.inputs().get(0));
+        c.map.put(n.output(), sameType(in, n.output()) ? in
+            : c.target.add(n.op(), n.attrs(), List.of(in), List.of(n.output().name()), null)[0]);
+        notes.add("%" + n.output().name() + ": a cast of a cast of a bool is one cast");
         continue;
       }
       Node folded = n.isConstant() ? null : composedView(n);
@@ -69,6 +77,16 @@ public final class Simplify implements Pass {
     if (op == Elementwise.SUB && isScalar(in.get(1), 0.0) && sameType(in.get(0), out)) return in.get(0);
     if (op == Elementwise.binary(BinaryOp.ADD) && isNegativeZero(in.get(1)) && sameType(in.get(0), out)) return in.get(0);
     return null;
+  }
+
+  /**
+   * For {@code cast(cast(b, A), B)} with {@code b} bool: the inner cast (a bool becomes exactly 0 or 1 in any
+   * dtype, so the middle step changes nothing); else null. Other casts of casts round or truncate in between.
+   */
+  private static Node castOfBoolCast(Node n) {
+    if (n.op() != Elementwise.CAST) return null;
+    Node p = n.inputs().get(0).producer();
+    return p != null && !p.isConstant() && p.op() == Elementwise.CAST && p.inputs().get(0).type().dtype() == DType.BOOL ? p : null;
   }
 
   /** For {@code permute(permute(x))} and {@code reshape(reshape(x))}: the inner node; else null. */

@@ -59,4 +59,27 @@ class SimplifyTest {
         """;
     assertEquals(after, simplify(before));
   }
+
+  @Test void aCastOfACastOfABoolIsOneCastAndOtherCastChainsStay() {
+    String before = """
+        graph @g(%m: bool[4], %x: f32[4]) {
+          %0 = cast(%m) {dtype=f32} : f32[4]
+          %1 = cast(%0) {dtype=i64} : i64[4]
+          %2 = cast(%0) {dtype=bool} : bool[4]
+          %3 = cast(%x) {dtype=i64} : i64[4]
+          %4 = cast(%3) {dtype=f32} : f32[4]
+          return %1, %2, %4
+        }
+        """;
+    // f32 -> i64 -> f32 truncates on the way: it stays
+    String after = """
+        graph @g(%m: bool[4], %x: f32[4]) {
+          %1 = cast(%m) {dtype=i64} : i64[4]
+          %3 = cast(%x) {dtype=i64} : i64[4]
+          %4 = cast(%3) {dtype=f32} : f32[4]
+          return %1, %m, %4
+        }
+        """;
+    assertEquals(after, simplify(before));
+  }
 }

@@ -16,6 +16,7 @@ import dev.tcompile.runtime.compiled.ViewKernels;
 import dev.tcompile.runtime.kernels.Conv2d;
 import dev.tcompile.runtime.kernels.Losses;
 import dev.tcompile.runtime.kernels.Matmul;
+import dev.tcompile.runtime.kernels.NllLogSoftmaxBackward;
 import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.Pool2d;
 import dev.tcompile.runtime.kernels.Reduce;
@@ -35,7 +36,7 @@ public final class KernelCalls {
   /** The op names this class turns into direct calls (for documentation and tests). */
   public static final java.util.Set<String> COVERED = java.util.Set.of("conv2d", "conv2d_backward_input", "conv2d_backward_weight",
       "max_pool2d", "max_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax", "softmax", "log_softmax_backward",
-      "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin", "(elementwise unary ops: relu, exp, tanh, ...)");
+      "softmax_backward", "nll_loss", "nll_loss_backward", "nll_log_softmax_backward", "sum", "mean", "amax", "amin", "(elementwise unary ops: relu, exp, tanh, ...)");
 
   private static final Class<NDArray> A = NDArray.class;
 
@@ -71,6 +72,9 @@ public final class KernelCalls {
           in(0), in(1), ni == 3 ? in(2) : null, Losses.Reduction.of(a.getString("reduction")), a.getLong("ignore_index")) : null;
       case "nll_loss_backward" -> floats(t, 0) ? call(Losses.class, "nllBackward", new Class<?>[]{A, A, A, Losses.Reduction.class, long.class, int[].class},
           in(0), in(1), ni == 3 ? in(2) : null, Losses.Reduction.of(a.getString("reduction")), a.getLong("ignore_index"), a.getInts("input_shape")) : null;
+      case "nll_log_softmax_backward" -> floats(t, 0, 2) ? call(NllLogSoftmaxBackward.class, "run",
+          new Class<?>[]{A, A, A, Losses.Reduction.class, long.class, A}, in(0), in(1), in(2), Losses.Reduction.of(a.getString("reduction")),
+          a.getLong("ignore_index"), out(0)) : null;
       case "sum", "mean", "amax", "amin" -> floats(t, 0) ? call(Reduce.class, "reduce", new Class<?>[]{Reduce.Kind.class, A, boolean[].class, boolean.class},
           Reduce.Kind.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT)), in(0), Reductions.reducedDims(a, t[0].dim()),
           a.getBool("keepdim", false)) : null;

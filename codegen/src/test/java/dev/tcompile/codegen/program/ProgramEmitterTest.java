@@ -102,6 +102,22 @@ public class ProgramEmitterTest {
     assertSameBits(new Interpreter(g).run(in), p.run(in));
   }
 
+  /** The loss pass's fused classification-loss backward is a direct call too, into its planned buffer. */
+  @Test void theFusedLossBackwardIsADirectCall() {
+    Graph g = GraphParser.parse("""
+        graph @g(%gy: f32[], %t: i64[4], %x: f32[4, 10]) {
+          %0 = log_softmax(%x) {dim=1} : f32[4, 10]
+          %1 = nll_log_softmax_backward(%gy, %t, %0) {reduction="mean", ignore_index=-100L} : f32[4, 10]
+          %2 = exp(%1) : f32[4, 10]
+          return %2
+        }
+        """);
+    ProgramExecutable p = new ProgramExecutable(g, null);
+    assertEquals(List.of(), p.kernelNotes());
+    NDArray[] in = inputs(g, 6);
+    assertSameBits(new Interpreter(g).run(in), p.run(in));
+  }
+
   @Test void opsWithoutADirectCallRunThroughTheirEvalAndSaySo() {
     Graph g = GraphParser.parse("""
         graph @g(%x: f32[3, 4], %y: f32[3, 4]) {

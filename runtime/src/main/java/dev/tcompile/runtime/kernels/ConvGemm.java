@@ -137,7 +137,10 @@ final class ConvGemm {
   /** gw = conv2d's weight gradient, summed over the batch. */
   static void backwardWeight(ConvGeometry g, float[] go, float[] x, float[] gw) {
     int n = g.n(), imgs = Math.max(1, PIXELS / Math.max(1, g.ohw())), chunks = (n + imgs - 1) / imgs;
-    int parts = Parallel.inParallelRegion() ? 1 : Math.max(1, Math.min(Parallel.threads(), chunks));
+    // a few parts per thread, claimed dynamically (a thread the OS runs late takes fewer); the part bounds and the
+    // order their sums are added in depend only on the thread count, so the bits do too
+    int threads = Parallel.inParallelRegion() ? 1 : Parallel.threads();
+    int parts = threads == 1 ? 1 : Math.max(1, Math.min(4 * threads, chunks));
     // one accumulator per part (not per thread: with dynamic claiming one thread may run several parts)
     float[][] acc = new float[parts][];
     acc[0] = gw;

@@ -3,7 +3,9 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.TorchException;
 import dev.tcompile.runtime.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,7 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * stays in L2. Packing buffers are per thread and reused. Problems of at least {@link #PARALLEL_MIN_FLOP}
  * multiply-adds use {@link Parallel#threads()} threads: B blocks are packed once and shared, A panels are
  * claimed by the threads ({@link #blockedShared}); C with few rows is split by columns instead. Small problems
- * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead.
+ * and matrix-vector shapes (m == 1 or n == 1) take unpacked vector loops instead. Two shapes of the training
+ * steps skip a packing copy: {@code A B^T} with few rows of A (a Linear layer's {@code x W^T}) runs as
+ * {@code (B A^T)^T} in {@link GemmTransposedB}; untransposed B against at most two A panels is read in place.
+ * No path splits k across threads: one and two threads give the same bits.
  */
 public final class Gemm {
   private Gemm() {}
@@ -34,6 +39,8 @@ public final class Gemm {
   static final int KC = 256;
   /** Width of a packed block of B (kept in L2): KC * NC floats. */
   static final int NC = Math.max(NR, (512 / NR) * NR);
+  /** Rows of C up to which untransposed B is read in place rather than packed (see {@link #blocked}). */
+  static final int IN_PLACE_B_MAX_M = 2 * MR;
   /** m*n*k below which packing is skipped. */
   static final long SMALL_FLOP = 32L * 32 * 32;
   /** m*n up to which A B^T (both contiguous in k) uses {@link #dotBlocked} instead of packing. */
@@ -67,6 +74,10 @@ public final class Gemm {
       // small C, long contiguous rows on both sides (conv weight gradients, Linear with few outputs):
       // register-blocked dot products need no packing, which would cost as much as the arithmetic here
       dotBlocked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    if (!transA && transB && GemmTransposedB.applies(m, n, k)) {
+      GemmTransposedB.sgemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     int threads = Parallel.threads();
@@ -114,10 +125,20 @@ public final class Gemm {
                       float beta, float[] c, int cOff, int ldc) {
     Buffers buf = BUF.get();
     float[] bp = buf.b;
+    // B rows contiguous in n and few A panels to share a packed B block: packing B would copy as many floats
+    // as the kernels load, so they read B in place
+    boolean inPlaceB = !transB && m <= IN_PLACE_B_MAX_M;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
+        if (inPlaceB) {
+          float bt = pc == 0 ? beta : 1f;
+          for (int ic = 0; ic < m; ic += MR)
+            rowPanelInPlaceB(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc, kc, b, bOff + pc * ldb + jc, ldb,
+                nc, c, cOff + jc, ldc, bt, buf);
+          continue;
+        }
         packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0);
         float bt = pc == 0 ? beta : 1f;
         for (int ic = 0; ic < m; ic += MR)
@@ -165,21 +186,56 @@ public final class Gemm {
   }
 
   /**
+   * As {@link #rowPanel}, with the kc x nc block of (untransposed) B read in place at b[bo], row stride ldb; only a
+   * last panel narrower than NR is packed (the kernels load whole NR-wide rows).
+   */
+  private static void rowPanelInPlaceB(boolean transA, float[] a, int aOff, int lda, float alpha, int mr, int ic, int pc,
+                                       int kc, float[] b, int bo, int ldb, int nc, float[] c, int cOff, int ldc, float bt,
+                                       Buffers buf) {
+    float[] ap = buf.a, tile = buf.tile;
+    int h = MR, full = nc - nc % NR;   // the in-place kernels exist for full-height panels only
+    packA(transA, a, aOff, lda, ic, pc, mr, kc, alpha, ap, 0, h);
+    for (int jr = 0; jr < full; jr += NR)
+      microTile(h, mr, NR, kc, ap, 0, b, bo + jr, ldb, c, cOff + ic * ldc + jr, ldc, bt, tile);
+    if (full < nc) {
+      packB(false, b, bo, ldb, 0, full, kc, nc - full, buf.b, 0);
+      microTile(h, mr, nc - full, kc, ap, 0, buf.b, 0, c, cOff + ic * ldc + full, ldc, bt, tile);
+    }
+  }
+
+  /**
    * C[mr x nr] (at c[co], row stride ldc) = packed A panel of {@code h >= mr} rows (at ap[ao]) * packed B panel
    * (at bp[bo]) + bt * C; a partial tile (mr < h or nr < NR) goes through {@code tile} (MR x NR floats), so
    * nothing outside the mr x nr block of C is touched.
    */
   static void microTile(int h, int mr, int nr, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
                         float bt, float[] tile) {
+    microTile(h, mr, nr, kc, ap, ao, bp, bo, NR, c, co, ldc, bt, tile);
+  }
+
+  /**
+   * As above with the B panel's rows {@code ldbp} apart (B read in place); a B panel narrower than NR must then
+   * still have NR readable floats per row.
+   */
+  static void microTile(int h, int mr, int nr, int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co,
+                        int ldc, float bt, float[] tile) {
     if (mr == h && nr == NR) {
-      microKernel(h, kc, ap, ao, bp, bo, c, co, ldc, bt);
+      microKernel(h, kc, ap, ao, bp, bo, ldbp, c, co, ldc, bt);
       return;
     }
-    microKernel(h, kc, ap, ao, bp, bo, tile, 0, NR, 0f);
+    microKernel(h, kc, ap, ao, bp, bo, ldbp, tile, 0, NR, 0f);
+    // masked vector copy of the mr x nr corner (a scalar copy cost as much as the kernel for a 10-row product)
+    VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(VL, nr);
+    FloatVector bv = FloatVector.broadcast(S, bt);
     for (int r = 0; r < mr; r++) {
       int cr = co + r * ldc, tr = r * NR;
-      if (bt == 0f) for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j];
-      else for (int j = 0; j < nr; j++) c[cr + j] = tile[tr + j] + bt * c[cr + j];
+      FloatVector t0 = FloatVector.fromArray(S, tile, tr), t1 = FloatVector.fromArray(S, tile, tr + VL);
+      if (bt != 0f) {
+        t0 = FloatVector.fromArray(S, c, cr, m0).fma(bv, t0);
+        t1 = FloatVector.fromArray(S, c, cr + VL, m1).fma(bv, t1);
+      }
+      t0.intoArray(c, cr, m0);
+      t1.intoArray(c, cr + VL, m1);
     }
   }
 
@@ -198,6 +254,17 @@ public final class Gemm {
       case 4 -> kernel4(kc, ap, ao, bp, bo, c, co, ldc, beta);
       default -> kernel6(kc, ap, ao, bp, bo, c, co, ldc, beta);
     }
+  }
+
+  /**
+   * As above with the B panel's rows {@code ldbp} apart: NR when packed; otherwise B is read in place and h must
+   * be MR. The packed kernels keep the constant stride NR (with a variable stride C2 keeps a range check per B
+   * load: measured 6% slower on 1024^3).
+   */
+  static void microKernel(int h, int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
+    if (ldbp == NR) microKernel(h, kc, ap, ao, bp, bo, c, co, ldc, beta);
+    else if (MR == 12) kernel12s(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
+    else kernel6s(kc, ap, ao, bp, bo, ldbp, c, co, ldc, beta);
   }
 
   /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into NR-column panels at bp[bpOff..]: panel q holds kc rows of NR floats. */
@@ -330,6 +397,24 @@ public final class Gemm {
     c[ci + 2] = beta == 0f ? alpha * v2 : alpha * v2 + beta * c[ci + 2];
   }
 
+  /** Lane i takes lane i ^ h: adding it folds the upper h lanes of each 2h-lane block onto the lower ones. */
+  private static final VectorShuffle<Float> F8 = fold(8), F4 = fold(4), F2 = fold(2), F1 = fold(1);
+
+  private static VectorShuffle<Float> fold(int h) { return VectorShuffle.fromOp(S, i -> h < VL ? i ^ h : i); }
+
+  /**
+   * Sum of the lanes in a fixed order (halves added lane-wise, log2(VL) times): the same bits on every JIT tier,
+   * unlike reduceLanes(ADD), and a few shuffles and adds instead of {@link Lanes#sum}'s trip through an array.
+   */
+  static float hsum(FloatVector v) {
+    if (VL > 16) return Lanes.sum(v);
+    if (VL == 16) v = v.add(v.rearrange(F8));
+    if (VL >= 8) v = v.add(v.rearrange(F4));
+    if (VL >= 4) v = v.add(v.rearrange(F2));
+    if (VL >= 2) v = v.add(v.rearrange(F1));
+    return v.lane(0);
+  }
+
   /** Vector dot product of x[xo..xo+n) and y[yo..yo+n). */
   static float dot(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
@@ -340,7 +425,7 @@ public final class Gemm {
     }
     for (int e = n - VL; i <= e; i += VL)
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
-    float s = Lanes.sum(s0.add(s1));
+    float s = Lanes.sum(s0.add(s1));   // (not hsum: matrix-vector results keep their bits, printed in golden tests)
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }
@@ -592,4 +677,100 @@ public final class Gemm {
     }
   }
 
+
+  /** kernel12 with B's rows ldbp apart (read in place): C[12 x NR] = packed A panel (kc x 12) * packed B panel (kc x NR) + beta * C. */
+  static void kernel12s(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+    FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+    FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
+    FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
+    FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
+    FloatVector c11a = FloatVector.zero(S), c11b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 12, bi = bo + p * ldbp;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 6]); c6a = x.fma(b0, c6a); c6b = x.fma(b1, c6b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 7]); c7a = x.fma(b0, c7a); c7b = x.fma(b1, c7b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 8]); c8a = x.fma(b0, c8a); c8b = x.fma(b1, c8b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 9]); c9a = x.fma(b0, c9a); c9b = x.fma(b1, c9b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 10]); c10a = x.fma(b0, c10a); c10b = x.fma(b1, c10b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 11]); c11a = x.fma(b0, c11a); c11b = x.fma(b1, c11b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+      c6a.intoArray(c, co + 6 * ldc); c6b.intoArray(c, co + 6 * ldc + VL);
+      c7a.intoArray(c, co + 7 * ldc); c7b.intoArray(c, co + 7 * ldc + VL);
+      c8a.intoArray(c, co + 8 * ldc); c8b.intoArray(c, co + 8 * ldc + VL);
+      c9a.intoArray(c, co + 9 * ldc); c9b.intoArray(c, co + 9 * ldc + VL);
+      c10a.intoArray(c, co + 10 * ldc); c10b.intoArray(c, co + 10 * ldc + VL);
+      c11a.intoArray(c, co + 11 * ldc); c11b.intoArray(c, co + 11 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 6 * ldc).fma(bv, c6a).intoArray(c, co + 6 * ldc); FloatVector.fromArray(S, c, co + 6 * ldc + VL).fma(bv, c6b).intoArray(c, co + 6 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 7 * ldc).fma(bv, c7a).intoArray(c, co + 7 * ldc); FloatVector.fromArray(S, c, co + 7 * ldc + VL).fma(bv, c7b).intoArray(c, co + 7 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 8 * ldc).fma(bv, c8a).intoArray(c, co + 8 * ldc); FloatVector.fromArray(S, c, co + 8 * ldc + VL).fma(bv, c8b).intoArray(c, co + 8 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 9 * ldc).fma(bv, c9a).intoArray(c, co + 9 * ldc); FloatVector.fromArray(S, c, co + 9 * ldc + VL).fma(bv, c9b).intoArray(c, co + 9 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 10 * ldc).fma(bv, c10a).intoArray(c, co + 10 * ldc); FloatVector.fromArray(S, c, co + 10 * ldc + VL).fma(bv, c10b).intoArray(c, co + 10 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 11 * ldc).fma(bv, c11a).intoArray(c, co + 11 * ldc); FloatVector.fromArray(S, c, co + 11 * ldc + VL).fma(bv, c11b).intoArray(c, co + 11 * ldc + VL);
+    }
+  }
+
+  /** kernel6 with B's rows ldbp apart (read in place): C[6 x NR] = packed A panel (kc x 6) * packed B panel (kc x NR) + beta * C. */
+  static void kernel6s(int kc, float[] ap, int ao, float[] bp, int bo, int ldbp, float[] c, int co, int ldc, float beta) {
+    FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+    FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+    FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+    FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+    FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+    FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * 6, bi = bo + p * ldbp;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 0]); c0a = x.fma(b0, c0a); c0b = x.fma(b1, c0b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 1]); c1a = x.fma(b0, c1a); c1b = x.fma(b1, c1b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 2]); c2a = x.fma(b0, c2a); c2b = x.fma(b1, c2b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 3]); c3a = x.fma(b0, c3a); c3b = x.fma(b1, c3b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 4]); c4a = x.fma(b0, c4a); c4b = x.fma(b1, c4b); }
+      { FloatVector x = FloatVector.broadcast(S, ap[ai + 5]); c5a = x.fma(b0, c5a); c5b = x.fma(b1, c5b); }
+    }
+    if (beta == 0f) {
+      c0a.intoArray(c, co); c0b.intoArray(c, co + VL);
+      c1a.intoArray(c, co + 1 * ldc); c1b.intoArray(c, co + 1 * ldc + VL);
+      c2a.intoArray(c, co + 2 * ldc); c2b.intoArray(c, co + 2 * ldc + VL);
+      c3a.intoArray(c, co + 3 * ldc); c3b.intoArray(c, co + 3 * ldc + VL);
+      c4a.intoArray(c, co + 4 * ldc); c4b.intoArray(c, co + 4 * ldc + VL);
+      c5a.intoArray(c, co + 5 * ldc); c5b.intoArray(c, co + 5 * ldc + VL);
+    } else {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      FloatVector.fromArray(S, c, co).fma(bv, c0a).intoArray(c, co); FloatVector.fromArray(S, c, co + VL).fma(bv, c0b).intoArray(c, co + VL);
+      FloatVector.fromArray(S, c, co + 1 * ldc).fma(bv, c1a).intoArray(c, co + 1 * ldc); FloatVector.fromArray(S, c, co + 1 * ldc + VL).fma(bv, c1b).intoArray(c, co + 1 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 2 * ldc).fma(bv, c2a).intoArray(c, co + 2 * ldc); FloatVector.fromArray(S, c, co + 2 * ldc + VL).fma(bv, c2b).intoArray(c, co + 2 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 3 * ldc).fma(bv, c3a).intoArray(c, co + 3 * ldc); FloatVector.fromArray(S, c, co + 3 * ldc + VL).fma(bv, c3b).intoArray(c, co + 3 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 4 * ldc).fma(bv, c4a).intoArray(c, co + 4 * ldc); FloatVector.fromArray(S, c, co + 4 * ldc + VL).fma(bv, c4b).intoArray(c, co + 4 * ldc + VL);
+      FloatVector.fromArray(S, c, co + 5 * ldc).fma(bv, c5a).intoArray(c, co + 5 * ldc); FloatVector.fromArray(S, c, co + 5 * ldc + VL).fma(bv, c5b).intoArray(c, co + 5 * ldc + VL);
+    }
+  }
 }

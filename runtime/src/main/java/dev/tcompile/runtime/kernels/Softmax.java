@@ -136,7 +136,7 @@ public final class Softmax {
     if (inner == 1) {
       final int n = size;
       dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
-        for (int p = p0; p < p1; p++) rowBackward(ga, ya, o, p * n, n, log);
+        for (int p = p0; p < p1; p++) rowBackward(ga, p * n, ya, o, p * n, n, log);
       });
       return out;
     }
@@ -157,16 +157,18 @@ public final class Softmax {
     return out;
   }
 
-  static void rowBackward(float[] ga, float[] ya, float[] o, int b, int n, boolean log) {
-    float d = laneSum(ga, log ? null : ya, b, n);
+  /** One row: the gradient from {@code ga[gb..gb+n)}, output and forward result at {@code b}. */
+  static void rowBackward(float[] ga, int gb, float[] ya, float[] o, int b, int n, boolean log) {
+    if (gb != b && !log) throw new IllegalArgumentException("softmax rows share one offset");
+    float d = laneSum(ga, log ? null : ya, log ? gb : b, n);
     FloatVector dv = FloatVector.broadcast(S, d);
     int i = 0;
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector ey = VectorFns.expf(FloatVector.fromArray(S, ya, b + i));
-        FloatVector.fromArray(S, ga, b + i).sub(ey.mul(dv)).intoArray(o, b + i);
+        FloatVector.fromArray(S, ga, gb + i).sub(ey.mul(dv)).intoArray(o, b + i);
       }
-      for (; i < n; i++) o[b + i] = ga[b + i] - (float) Math.exp(ya[b + i]) * d;
+      for (; i < n; i++) o[b + i] = ga[gb + i] - (float) Math.exp(ya[b + i]) * d;
     } else {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector yv = FloatVector.fromArray(S, ya, b + i);

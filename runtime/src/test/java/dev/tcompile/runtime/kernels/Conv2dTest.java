@@ -190,6 +190,29 @@ class Conv2dTest {
     assertClose("backwardWeight 1 thread", ref[1], w1.floats(), mag[1], 3 * 20 * 21);
   }
 
+  /** A fixed thread count gives the same bits call after call (weight-gradient parts are summed in part order). */
+  @Test void bitIdenticalRunToRunAtFixedThreadCount() {
+    Random r = new Random(28);
+    Object[][] cases = {{new int[]{64, 1, 28, 28}, new int[]{20, 1, 5, 5}, Conv2d.Params.defaults()},
+        {new int[]{64, 20, 12, 12}, new int[]{50, 20, 5, 5}, Conv2d.Params.defaults()},
+        {new int[]{4, 16, 30, 40}, new int[]{33, 16, 3, 3}, Conv2d.Params.of(2, 0, 1, 1)}};
+    for (int threads : new int[]{1, 2}) {
+      Parallel.setThreads(threads);
+      for (Object[] c : cases) {
+        NDArray x = rand(r, (int[]) c[0]), w = rand(r, (int[]) c[1]), b = rand(r, ((int[]) c[1])[0]);
+        Conv2d.Params p = (Conv2d.Params) c[2];
+        NDArray o = Conv2d.forward(x, w, b, p), g = rand(r, o.shape());
+        NDArray gi = Conv2d.backwardInput(g, w, x.shape(), p), gw = Conv2d.backwardWeight(g, x, w.shape(), p);
+        for (int run = 0; run < 3; run++) {
+          String at = threads + " threads, run " + run + ", input " + java.util.Arrays.toString((int[]) c[0]);
+          assertArrayEquals(o.floats(), Conv2d.forward(x, w, b, p).floats(), "forward " + at);
+          assertArrayEquals(gi.floats(), Conv2d.backwardInput(g, w, x.shape(), p).floats(), "backwardInput " + at);
+          assertArrayEquals(gw.floats(), Conv2d.backwardWeight(g, x, w.shape(), p).floats(), "backwardWeight " + at);
+        }
+      }
+    }
+  }
+
   @Test void fusedBiasReluAndNonContiguousInput() {
     Random r = new Random(24);
     NDArray x = rand(r, 2, 3, 9, 8), w = rand(r, 4, 3, 3, 3), b = rand(r, 4);

@@ -91,6 +91,45 @@ class GemmTest {
     }
   }
 
+  @Test void trainingStepShapes() {
+    // the MLP 784-512-512-10 and MNIST fc layers: x W^T (few rows against a long B^T, read in place), g W, g^T x
+    Random r = new Random(16);
+    int[][] shapes = {{0, 1, 64, 512, 784}, {0, 1, 64, 10, 512}, {0, 1, 32, 500, 800}, {0, 0, 64, 784, 512},
+        {0, 0, 64, 512, 10}, {1, 0, 512, 784, 64}, {1, 0, 10, 512, 64}, {1, 0, 10, 500, 32}, {0, 0, 24, 530, 300},
+        {0, 1, 129, 13, 97}, {0, 1, 2, 12, 16}, {0, 1, 97, 37, 1000}};
+    for (int threads : new int[]{1, 2}) {
+      Parallel.setThreads(threads);
+      for (int[] s : shapes) check(r, s[0] == 1, s[1] == 1, s[2], s[3], s[4], 1f, 0f, 0);
+      check(r, false, true, 33, 100, 300, -0.5f, 2f, 3);
+      check(r, false, false, 23, 100, 300, 1.5f, -1f, 2);
+    }
+  }
+
+  /**
+   * Same inputs, same thread count: the same bits on every call; and no path splits k or combines partial sums
+   * in a thread-dependent order, so one and two threads give the same bits as well.
+   */
+  @Test void bitIdenticalRunToRunAndAcrossThreadCounts() {
+    Random r = new Random(17);
+    int[][] shapes = {{0, 0, 256, 256, 256}, {0, 1, 64, 512, 784}, {1, 0, 512, 784, 64}, {0, 0, 64, 784, 512},
+        {0, 0, 20, 1000, 300}, {0, 1, 300, 200, 530}, {1, 1, 77, 333, 129}, {0, 1, 64, 10, 512}, {1, 0, 10, 512, 64}};
+    for (int[] s : shapes) {
+      boolean ta = s[0] == 1, tb = s[1] == 1;
+      int m = s[2], n = s[3], k = s[4];
+      float[] a = rand(r, m * k), b = rand(r, k * n);
+      float[][] got = new float[3][];
+      int[] threads = {1, 2, 2};
+      for (int run = 0; run < 3; run++) {
+        Parallel.setThreads(threads[run]);
+        got[run] = new float[m * n];
+        Gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, got[run], 0, n);
+      }
+      String shape = java.util.Arrays.toString(s);
+      assertArrayEquals(got[1], got[2], "two threads, run to run: " + shape);
+      assertArrayEquals(got[0], got[1], "one vs two threads: " + shape);
+    }
+  }
+
   @Test void matrixVectorShapes() {
     Random r = new Random(14);
     for (boolean ta : new boolean[]{false, true})

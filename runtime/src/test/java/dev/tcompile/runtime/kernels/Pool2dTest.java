@@ -170,6 +170,20 @@ class Pool2dTest {
     assertArrayEquals(Pool2d.maxBackward(g, idx, x.shape()).toFloatArray(), gi.toFloatArray());
   }
 
+  @Test void twoByTwoStrideTwoFastPathTiesNanAndInfinity() {
+    // windows (row-major within each): [NaN 1; NaN 2] -> the last NaN; [-inf -inf; -inf -inf] -> the first tap;
+    // [3 3; 3 3] -> the first of equal maxima; [0 -1; 5 5] -> the first 5 (PyTorch 1.13 gives these indices)
+    float ni = Float.NEGATIVE_INFINITY, nan = Float.NaN;
+    NDArray x = NDArray.wrap(new float[]{nan, 1, ni, ni, 3, 3, 0, -1, nan, 2, ni, ni, 3, 3, 5, 5}, 1, 1, 2, 8);
+    NDArray[] m = Pool2d.maxForward(x, Pool2d.Params.of(2, 0, 0, false));
+    assertArrayEquals(new long[]{8, 2, 4, 14}, m[1].longs());
+    float[] v = m[0].floats();
+    assertTrue(Float.isNaN(v[0]));
+    assertEquals(ni, v[1]);
+    assertEquals(3f, v[2]);
+    assertEquals(5f, v[3]);
+  }
+
   @Test void errors() {
     assertThrows(TorchException.class, () -> Pool2d.Params.of(2, 2, 2, false)); // pad > k/2
     assertThrows(TorchException.class, () -> Pool2d.maxForward(NDArray.empty(DType.FLOAT32, 1, 1, 1, 1), Pool2d.Params.of(3, 1, 0, false)));

@@ -1,0 +1,53 @@
+package dev.tcompile.runtime.kernels;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Parallel;
+
+/**
+ * The gradient of {@code nll_loss(log_softmax(x, 1), target)} with respect to {@code x} in one pass:
+ * {@code log_softmax_backward(nll_loss_backward(g, target), logp)} without the [N, C] gradient of the loss in
+ * memory. Each row of that gradient (one non-zero, or none for an ignored target) is built in a per-thread row
+ * buffer and handed to the log_softmax row kernel, so the result has the unfused pair's bits exactly.
+ * Mean or sum reduction, no class weights, 2-d input.
+ */
+public final class NllLogSoftmaxBackward {
+  private NllLogSoftmaxBackward() {}
+
+  private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+
+  /** {@code g}: the loss's 0-d gradient; {@code logp}: log_softmax's [N, C] output; {@code outOrNull}: a dense buffer or null. */
+  public static NDArray run(NDArray g, NDArray target, NDArray logp, Losses.Reduction r, long ignoreIndex, NDArray outOrNull) {
+    if (r == Losses.Reduction.NONE || logp.dim() != 2 || target.dim() != 1 || target.size(0) != logp.size(0) || g.numel() != 1)
+      throw new TorchException("nll_log_softmax_backward: a 0-d gradient, [N, C] log-probabilities and [N] targets with mean or sum reduction"
+          + " expected, got " + dev.tcompile.runtime.Shapes.str(g.shape()) + ", " + dev.tcompile.runtime.Shapes.str(logp.shape())
+          + " and " + dev.tcompile.runtime.Shapes.str(target.shape()));
+    int n = logp.size(0), c = logp.size(1);
+    long[] t = target.toLongArray();
+    double count = 0;   // the total weight nll_loss's mean divides by: 1 per counted target
+    for (long ti : t) if (ti != ignoreIndex) { checked(ti, c); count += 1; }
+    float scale = r == Losses.Reduction.MEAN ? (float) (1.0 / count) : 1f;
+    float value = -1f * (float) g.getDouble(0) * scale;   // nll_loss_backward's -w[t] * g * scale with w = 1
+    float[] y = logp.to(DType.FLOAT32).dense().floats();
+    NDArray out = outOrNull != null ? outOrNull : NDArray.empty(DType.FLOAT32, n, c);
+    if (out.offset() != 0 || !out.isContiguous() || out.numel() != n * c)
+      throw new IllegalArgumentException("nll_log_softmax_backward output buffer must be a dense [" + n + ", " + c + "] array");
+    float[] o = out.floats();
+    Parallel.forRange(n, Math.max(1, (1 << 15) / Math.max(1, c)), (p0, p1) -> {
+      float[][] holder = ROW.get();
+      if (holder[0].length < c) holder[0] = new float[c];
+      float[] row = holder[0];
+      for (int p = p0; p < p1; p++) {
+        java.util.Arrays.fill(row, 0, c, 0f);
+        if (t[p] != ignoreIndex) row[(int) t[p]] = value;
+        Softmax.rowBackward(row, 0, y, o, p * c, c, true);
+      }
+    });
+    return out;
+  }
+
+  private static void checked(long t, int c) {
+    if (t < 0 || t >= c) throw new TorchException("Target " + t + " is out of bounds.");
+  }
+}
