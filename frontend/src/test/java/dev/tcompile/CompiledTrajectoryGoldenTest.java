@@ -75,8 +75,9 @@ class CompiledTrajectoryGoldenTest {
       Tensor got = name.equals("fc1.weight[:20]") ? mine.get("fc1.weight").narrow(0, 0, 20) : mine.get(name);
       float[] want = e.getValue().toFloatArray(), have = got.toFloatArray();
       // Adam's steps are nearly lr * sign(gradient) where the second moment is small, so a float32 difference in a
-      // near-zero gradient can move an element by up to lr for a step: elementwise within 0.1% of the tensor's
-      // largest magnitude, and the whole tensor within 1e-4 in relative L2 norm
+      // near-zero gradient (another summation order in a conv or matmul kernel) can move an element by up to lr for
+      // a step. SGD: elementwise within 0.1% of the tensor's largest magnitude and the whole tensor within 1e-4 in
+      // relative L2 norm; Adam: 1% and 1e-3 (the MNIST CNN's conv weights drift by ~lr in a few elements)
       float scale = 0;
       double err = 0, norm = 0;
       for (int i = 0; i < want.length; i++) {
@@ -85,8 +86,8 @@ class CompiledTrajectoryGoldenTest {
         norm += (double) want[i] * want[i];
       }
       for (int i = 0; i < want.length; i++)
-        assertEquals(want[i], have[i], 1e-3 * scale, model + " " + opt + " final " + name + " element " + i);
-      assertEquals(0, Math.sqrt(err / norm), 1e-4, model + " " + opt + " final " + name + ": relative L2 error");
+        assertEquals(want[i], have[i], (opt.startsWith("adam") ? 1e-2 : 1e-3) * scale, model + " " + opt + " final " + name + " element " + i);
+      assertEquals(0, Math.sqrt(err / norm), opt.startsWith("adam") ? 1e-3 : 1e-4, model + " " + opt + " final " + name + ": relative L2 error");
     }
   }
 }
