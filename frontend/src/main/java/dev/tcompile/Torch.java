@@ -253,6 +253,26 @@ public final class Torch {
     return new dev.tcompile.nn.OptimizedModule(module, options);
   }
 
+  /**
+   * Compiles {@code module}'s forward on {@code examples} (inference, no gradients) into a jar at {@code jar} that a
+   * host application loads with only the runtime on its class path ({@code CompiledModel.load}): the generated
+   * program and kernel classes, the parameters and buffers as safetensors, a manifest. The model's inputs are the
+   * examples' types; its current parameter values are stored (in eval mode compiled in as constants, as Torch.compile
+   * does). An op without a compiled kernel call is an error.
+   */
+  public static dev.tcompile.codegen.aot.ArtifactWriter.Summary export(dev.tcompile.nn.Module module, java.nio.file.Path jar, Tensor... examples) {
+    return export(module, jar, new CompileOptions(), examples);
+  }
+
+  public static dev.tcompile.codegen.aot.ArtifactWriter.Summary export(dev.tcompile.nn.Module module, java.nio.file.Path jar, CompileOptions options,
+      Tensor... examples) {
+    TracedGraph t;
+    try (GradGuard g = noGrad()) {
+      t = TracedGraph.of(xs -> xs.length == 1 ? module.forward(xs[0]) : module.forward(xs), examples);
+    }
+    return Export.write(t, jar, options, module.getClass().getSimpleName(), !module.trainingFlags().contains(true));
+  }
+
   /** Forward, loss, backward and the optimiser update as one step ({@link TrainStep}). */
   public static TrainStep compileTrainStep(dev.tcompile.nn.Module model, LossFn loss, dev.tcompile.optim.Optimizer opt) {
     return compileTrainStep(model, loss, opt, new CompileOptions());

@@ -30,6 +30,10 @@ class BytecodeBackendTest {
     for (Path p : files) if (p.toString().endsWith(".txt")) listings += Files.readString(p);
     assertTrue(listings.contains("jdk/incubator/vector/FloatVector.fromArray") && listings.contains("dev/tcompile/runtime/kernels/UnaryOp.TANH"),
         "the forward kernel's loop loads vectors and calls the runtime's tanh:\n" + listings);
+    // the program classes too: each graph's, calling its fused loops through handles
+    assertTrue(files.stream().filter(p -> p.getFileName().toString().equals("Program.class")).count() == 2, files.toString());
+    assertTrue(listings.contains("implements dev/tcompile/runtime/compiled/CompiledProgram")
+        && listings.contains("INVOKEINTERFACE dev/tcompile/runtime/compiled/Kernel.run"), listings);
   }
 
   @Test void eightThreadsCallingOneCompiledFunctionGetTheSequentialResults() throws Exception {

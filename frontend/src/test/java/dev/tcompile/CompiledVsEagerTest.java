@@ -105,6 +105,26 @@ class CompiledVsEagerTest {
     }
   }
 
+  /** The default backend (one generated program class per graph) gives the interpreter's values and gradients, bit for bit. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void theProgramClassGivesTheInterpretersBits(Case c) {
+    Tensor[] xs = inputs(c, true);
+    Torch.manualSeed(7);
+    Tensor up = Torch.randn(c.fn().apply(xs).shapeArray());
+    Tensor[][] results = new Tensor[2][];
+    CompileOptions.Backend[] backends = {CompileOptions.Backend.INTERPRETER, CompileOptions.Backend.BYTECODE};
+    for (int b = 0; b < 2; b++) {
+      Tensor out = Torch.compile(c.fn(), new CompileOptions().backend(backends[b])).apply(xs);
+      Tensor[] g = grads(out, xs, up);
+      results[b] = new Tensor[g.length + 1];
+      results[b][0] = out;
+      System.arraycopy(g, 0, results[b], 1, g.length);
+    }
+    for (int i = 0; i < results[0].length; i++)
+      assertArrayEquals(results[0][i].toFloatArray(), results[1][i].toFloatArray(), c + (i == 0 ? " value" : " grad " + (i - 1)));
+  }
+
   static void assertClose(Tensor want, Tensor got, String what) {
     assertArrayEquals(want.shapeArray(), got.shapeArray(), what + " shape");
     float[] a = want.toFloatArray(), b = got.toFloatArray();

@@ -5,7 +5,7 @@ import dev.tcompile.TensorFn;
 import dev.tcompile.Torch;
 import dev.tcompile.codegen.Backend;
 import dev.tcompile.codegen.Compiler;
-import dev.tcompile.codegen.Interpreter;
+import dev.tcompile.codegen.CompiledGraph;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.nn.F;
@@ -41,9 +41,9 @@ public final class PipelineReport {
         double ms = (System.nanoTime() - t0) / 1e6;
         if (warm == 0) continue;
         Graph f = p.split().forward(), b = p.split().backward();
-        var pf = ((Interpreter) p.forward()).plan();
-        var pb = ((Interpreter) p.backward()).plan();
-        Interpreter xf = (Interpreter) p.forward(), xb = (Interpreter) p.backward();
+        var pf = ((CompiledGraph) p.forward()).plan();
+        var pb = ((CompiledGraph) p.backward()).plan();
+        CompiledGraph xf = (CompiledGraph) p.forward(), xb = (CompiledGraph) p.backward();
         System.out.printf("| %s | %d + %d | %d + %d | %d + %d | %s | %s + %s | %s | %.0f ms |%n", fused ? "full, bytecode" : "CSE/DCE only",
             ops(f), ops(b), kernels(f), kernels(b), xf.generatedKernels(), xb.generatedKernels(), mb(p.split().savedBytes()),
             mb(pf.peakLiveBytes()), mb(pb.peakLiveBytes()), mb(pf.plannedBytes() + pb.plannedBytes()), ms);

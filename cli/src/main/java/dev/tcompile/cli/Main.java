@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code tcompile} command: one subcommand per job. */
 @Command(name = "tcompile", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "PyTorch's eager autograd for Java, and a compiler from traced programs to JVM bytecode.",
-    subcommands = {RunCommand.class, ShellCommand.class, DemoCommand.class, TraceCommand.class, InspectCommand.class,
+    subcommands = {RunCommand.class, ShellCommand.class, DemoCommand.class, TraceCommand.class, CompileCommand.class, InspectCommand.class,
         BenchCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -40,6 +40,7 @@ class InspectCommandTest {
     // matmul, then bias add, relu and the broadcast sum as one fused kernel the emitter leaves to the interpreter
     assertTrue(out.contains("\nkernels: 3\n  inference 3 launched, 1 fused (0 generated as bytecode)\n"
         + "    %5 (fused0) runs in the interpreter's loop: input %fc.bias broadcasts along some dims\n"), out);
+    assertTrue(out.matches("(?s).*\n    program class: \\d+ methods, largest \\d+ B of code\n.*"), out);
     // the product [3, 8] goes to a planned buffer (matmul writes into given buffers)
     assertTrue(out.matches("(?s).*\nplanned memory\n  inference peak live \\d+ B, 1 reused buffer\\(s\\) of 96 B for 96 B of kernel intermediates\n"), out);
   }
@@ -47,7 +48,7 @@ class InspectCommandTest {
   @Test void badInputIsAOneLineError(@TempDir Path dir) throws Exception {
     CliRun.of("inspect", dir.resolve("nope.tir").toString()).failsWith(2, "tcompile inspect: no such file: ");
     Path text = Files.writeString(dir.resolve("model.txt"), "hello");
-    CliRun.of("inspect", text.toString()).failsWith(2, "tcompile inspect: expected a .tir graph, got ");
+    CliRun.of("inspect", text.toString()).failsWith(2, "tcompile inspect: expected a .tir graph or a compiled .jar, got ");
 
     Path bad = Files.writeString(dir.resolve("bad.tir"), "graph @g(%x: f32[2]) {\n  %y = frobnicate(%x) : f32[2]\n  return %y\n}\n");
     String err = CliRun.of("inspect", bad.toString()).failsWith(1, "tcompile inspect: 2:").err();

@@ -77,6 +77,30 @@ public final class Compiler {
     return new Program(null, done, backend.compile(f), backend.compile(b), timings(graphLevel, kernelLevel));
   }
 
+  /**
+   * The inference graph as the backend would receive it (graph passes, then kernel passes), for writers that
+   * generate code for it elsewhere ({@link dev.tcompile.codegen.aot.ArtifactWriter}).
+   */
+  public Graph inferenceGraph(Graph traced) {
+    PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
+    graphLevel.dump(traced, "traced");
+    Graph g = graphLevel.run(traced, "graph");
+    return new PassManager(kernelPasses(), disabled, dumpDir, graphLevel.dumpCount()).run(g, "inference");
+  }
+
+  /**
+   * Forward and backward as one graph, as a jar's program computes them: the graph passes, the joint graph
+   * ({@link Autodiff#joint}: inputs, then one gradient per output that takes one; outputs, then the gradient of each
+   * input with {@code wrt}), then the kernel passes.
+   */
+  public Autodiff.Joint gradientGraph(Graph traced, boolean[] wrt) {
+    PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
+    graphLevel.dump(traced, "traced");
+    Autodiff.Joint j = Autodiff.joint(graphLevel.run(traced, "graph"), wrt);
+    Graph k = new PassManager(kernelPasses(), disabled, dumpDir, graphLevel.dumpCount()).run(j.graph(), "joint");
+    return new Autodiff.Joint(k, j.numForwardNodes(), j.numForwardOutputs(), j.outputTakesGrad(), j.inputHasGrad());
+  }
+
   /** The graph passes alone, on a traced graph (for programs that build more around it, such as a whole train step). */
   public Graph graphLevel(Graph traced) {
     PassManager pm = new PassManager(graphPasses(), disabled, dumpDir);

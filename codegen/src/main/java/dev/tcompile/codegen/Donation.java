@@ -18,7 +18,7 @@ import java.util.Map;
  * element-aligned read of it (a fused kernel loads each element before it stores the same element). Anything
  * else is written by copying at the end of the call: correct, only slower.
  */
-final class Donation {
+public final class Donation {
   private final Graph graph;
   /** Per graph input: the last node reading it or a view of it (MAX_VALUE when it or a view leaves the graph). */
   private final int[] lastRead;
@@ -27,7 +27,7 @@ final class Donation {
   /** Per graph output: its producer's index and output position, or -1 when no node writes it into a buffer. */
   private final int[] producer, position;
 
-  Donation(Graph graph) {
+  public Donation(Graph graph) {
     this.graph = graph;
     List<Node> nodes = graph.nodes();
     Map<Value, Integer> rootInput = new IdentityHashMap<>();
@@ -69,7 +69,7 @@ final class Donation {
    * For each node and output, the caller buffer it writes into this call (null: the memory plan's or a fresh
    * array). {@code into} entries the kernels cannot write safely are left for {@link #copyInto}.
    */
-  NDArray[][] direct(NDArray[] inputs, NDArray[] into) {
+  public NDArray[][] direct(NDArray[] inputs, NDArray[] into) {
     List<Node> nodes = graph.nodes();
     NDArray[][] direct = new NDArray[nodes.size()][];
     NDArray[] chosen = new NDArray[into.length];
@@ -104,7 +104,7 @@ final class Donation {
   }
 
   /** Leaves each result in {@code into[j]} (copying unless it is already there) and returns the results. */
-  static NDArray[] copyInto(NDArray[] out, NDArray[] into) {
+  public static NDArray[] copyInto(NDArray[] out, NDArray[] into) {
     if (into == null) return out;
     if (into.length != out.length) throw new TorchException("run: " + into.length + " output buffers for " + out.length + " outputs");
     for (int j = 0; j < into.length; j++)

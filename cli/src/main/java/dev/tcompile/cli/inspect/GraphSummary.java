@@ -5,7 +5,7 @@ import dev.tcompile.ir.Node;
 import dev.tcompile.ir.Value;
 import dev.tcompile.codegen.Backend;
 import dev.tcompile.codegen.Compiler;
-import dev.tcompile.codegen.Interpreter;
+import dev.tcompile.codegen.CompiledGraph;
 import dev.tcompile.codegen.MemoryPlan;
 import dev.tcompile.ir.FusedOp;
 import java.util.ArrayList;
@@ -89,9 +89,9 @@ public final class GraphSummary {
     }
 
     /** (label, executable) for each program that runs: inference, or forward and backward. */
-    List<Map.Entry<String, Interpreter>> parts() {
-      if (!program.differentiable()) return List.of(Map.entry("inference", (Interpreter) program.inference()));
-      return List.of(Map.entry("forward", (Interpreter) program.forward()), Map.entry("backward", (Interpreter) program.backward()));
+    List<Map.Entry<String, CompiledGraph>> parts() {
+      if (!program.differentiable()) return List.of(Map.entry("inference", (CompiledGraph) program.inference()));
+      return List.of(Map.entry("forward", (CompiledGraph) program.forward()), Map.entry("backward", (CompiledGraph) program.backward()));
     }
   }
 
@@ -107,7 +107,7 @@ public final class GraphSummary {
     List<String> lines = new ArrayList<>();
     int total = 0;
     for (var e : c.parts()) {
-      Interpreter x = e.getValue();
+      CompiledGraph x = e.getValue();
       int launched = 0, fused = 0;
       for (Node n : x.graph().nodes()) {
         if (n.isConstant() || n.op().isView()) continue;
@@ -117,6 +117,11 @@ public final class GraphSummary {
       total += launched;
       lines.add(String.format(Locale.ROOT, "%-9s %d launched, %d fused (%d generated as bytecode)", e.getKey(), launched, fused, x.generatedKernels()));
       for (String why : x.kernelNotes()) lines.add("  " + why);
+      if (x instanceof dev.tcompile.codegen.program.ProgramExecutable p) {
+        var sizes = dev.tcompile.codegen.program.ProgramSizes.of(p.classFile());
+        lines.add(String.format(Locale.ROOT, "  program class: %d methods, largest %d B of code", sizes.size(),
+            sizes.values().stream().mapToInt(Integer::intValue).max().orElse(0)));
+      }
     }
     return new Section("kernels: " + total, lines);
   }

@@ -1,6 +1,7 @@
 package dev.tcompile.codegen.bytecode;
 
 import dev.tcompile.ir.FusedOp;
+import dev.tcompile.runtime.compiled.VectorKernel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -25,6 +26,7 @@ public final class KernelLoader {
   public static VectorKernel load(FusedOp op, java.nio.file.Path dumpDir) {
     byte[] bytes = VectorKernelEmitter.emit(op, CLASS_NAME);
     if (dumpDir != null) dump(bytes, dumpDir, op.body().name());
+    if (dev.tcompile.codegen.program.GeneratedCodeCheck.ENABLED) dev.tcompile.codegen.program.GeneratedCodeCheck.verify(bytes, "kernel " + op.body().name());
     try {
       MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClass(bytes, true);
       return (VectorKernel) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();

@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.tcompile.DType;
 import dev.tcompile.ir.FusedOp;
+import dev.tcompile.runtime.compiled.VectorKernel;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.ir.PointwiseOps;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcompile.DType;
 import dev.tcompile.codegen.fused.FusedKernel;
+import dev.tcompile.runtime.compiled.VectorKernel;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.FusedOp;
 import dev.tcompile.ir.Graph;

@@ -28,7 +28,7 @@ public final class Convolution {
     return Attrs.of("stride", stride, "padding", padding, "dilation", dilation, "groups", groups);
   }
 
-  static Conv2d.Params params(Attrs a) {
+  public static Conv2d.Params params(Attrs a) {
     int[] s = two(a, "stride"), p = two(a, "padding"), d = two(a, "dilation");
     return new Conv2d.Params(s[0], s[1], p[0], p[1], d[0], d[1], a.getInt("groups"));
   }

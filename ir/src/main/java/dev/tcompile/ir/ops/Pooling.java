@@ -26,7 +26,7 @@ public final class Pooling {
       AVG_POOL2D = new AvgPool(), AVG_POOL2D_BACKWARD = new AvgPoolBackward(),
       ADAPTIVE_AVG_POOL2D = new AdaptiveAvgPool(), ADAPTIVE_AVG_POOL2D_BACKWARD = new AdaptiveAvgPoolBackward();
 
-  static Pool2d.Params params(Attrs a) {
+  public static Pool2d.Params params(Attrs a) {
     int[][] l = lists(a);
     int[] k = l[0], s = l[1], p = l[2], d = l[3];
     return new Pool2d.Params(k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], a.getBool("ceil_mode"));

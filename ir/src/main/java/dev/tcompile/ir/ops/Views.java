@@ -8,8 +8,8 @@ import dev.tcompile.ir.PointwiseOps;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.compiled.ViewKernels;
 import dev.tcompile.runtime.Shapes;
-import dev.tcompile.runtime.ViewMath;
 
 /**
  * Shape ops. In eager mode reshape/expand/permute/slice/select return views sharing storage (reshape copies
@@ -41,11 +41,7 @@ public final class Views {
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      NDArray x = in[0];
-      int[] s = Shapes.inferSize(a.getInts("shape"), x.numel());
-      int[] st = ViewMath.computeStrides(x.shape(), x.strides(), s);
-      if (st == null) { x = x.copy(); st = Shapes.contiguousStrides(s); }
-      return Elementwise.one(x.view(s, st, x.offset()));
+      return Elementwise.one(ViewKernels.reshape(in[0], Shapes.inferSize(a.getInts("shape"), in[0].numel())));
     }
 
     @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().reshape(v.gradOut(0), v.inShape(0))); }
@@ -123,10 +119,7 @@ public final class Views {
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      NDArray x = in[0];
-      int[] d = dims(a, x.dim()), s = new int[d.length], st = new int[d.length];
-      for (int i = 0; i < d.length; i++) { s[i] = x.shape()[d[i]]; st[i] = x.strides()[d[i]]; }
-      return Elementwise.one(x.view(s, st, x.offset()));
+      return Elementwise.one(ViewKernels.permute(in[0], dims(a, in[0].dim())));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

@@ -1,4 +1,4 @@
-package dev.tcompile.codegen.fused;
+package dev.tcompile.runtime.compiled;
 
 import dev.tcompile.DType;
 

@@ -1,4 +1,4 @@
-package dev.tcompile.codegen.fused;
+package dev.tcompile.runtime.compiled;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +15,12 @@ final class Scratch {
   void reset() { nf = 0; nb = 0; }
 
   float[] floats() {
-    if (nf == floats.size()) floats.add(new float[FusedKernel.BLOCK]);
+    if (nf == floats.size()) floats.add(new float[FusedLoop.BLOCK]);
     return floats.get(nf++);
   }
 
   boolean[] bools() {
-    if (nb == bools.size()) bools.add(new boolean[FusedKernel.BLOCK]);
+    if (nb == bools.size()) bools.add(new boolean[FusedLoop.BLOCK]);
     return bools.get(nb++);
   }
 }

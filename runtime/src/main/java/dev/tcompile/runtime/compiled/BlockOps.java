@@ -1,8 +1,7 @@
-package dev.tcompile.codegen.fused;
+package dev.tcompile.runtime.compiled;
 
 import dev.tcompile.DType;
 import dev.tcompile.TorchException;
-import dev.tcompile.ir.PointwiseOps;
 import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.UnaryOp;
 import dev.tcompile.runtime.kernels.VectorMath;
@@ -12,13 +11,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Runs op bodies a block at a time: each operation is one Vector API loop over {@link FusedKernel#BLOCK} elements
+ * Runs op bodies a block at a time: each operation is one Vector API loop over {@link FusedLoop.BLOCK} elements
  * held in cache, so a fused chain reads its inputs and writes its outputs once. Scalar operands stay scalars (the
  * chain's constant parts are computed once per block). Element semantics are the runtime's: the vectorised
  * functions of {@link VectorMath} (as the eager kernels use), {@code UnaryOp.apply} / {@code BinaryOp.apply} for the
  * rest, element by element. One instance per thread: it holds the block length and the scratch arrays.
  */
-final class BlockOps implements PointwiseOps<Block> {
+final class BlockOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
 
@@ -27,9 +26,9 @@ final class BlockOps implements PointwiseOps<Block> {
   final float[] vector = new float[VL];
   int len;
 
-  @Override public DType dtype(Block x) { return x.dtype; }
+  DType dtype(Block x) { return x.dtype; }
 
-  @Override public Block constant(double value, DType dtype) {
+  Block constant(double value, DType dtype) {
     return switch (dtype) {
       case FLOAT32 -> Block.scalar((float) value);
       case BOOL -> Block.scalar(value != 0);
@@ -37,7 +36,7 @@ final class BlockOps implements PointwiseOps<Block> {
     };
   }
 
-  @Override public Block unary(UnaryOp op, Block x) {
+  Block unary(UnaryOp op, Block x) {
     if (x.scalar) return Block.scalar(op.apply(x.fs));
     float[] d = scratch.floats();
     float[] a = x.f;
@@ -64,7 +63,7 @@ final class BlockOps implements PointwiseOps<Block> {
     return Block.of(d, 0);
   }
 
-  @Override public Block binary(BinaryOp op, Block a, Block b) {
+  Block binary(BinaryOp op, Block a, Block b) {
     if (op.isLogical()) return logical(op, a, b);
     if (op.isComparison()) return compare(op, a, b);
     if (a.scalar && b.scalar) return Block.scalar(op.apply(a.fs, b.fs));
@@ -162,7 +161,7 @@ final class BlockOps implements PointwiseOps<Block> {
     return Block.of(d, 0);
   }
 
-  @Override public Block where(Block c, Block a, Block b) {
+  Block where(Block c, Block a, Block b) {
     if (c.scalar) return c.bs ? a : b;
     int n = len, i = 0;
     if (a.dtype == DType.BOOL) {
@@ -181,7 +180,7 @@ final class BlockOps implements PointwiseOps<Block> {
     return Block.of(d, 0);
   }
 
-  @Override public Block cast(Block x, DType to) {
+  Block cast(Block x, DType to) {
     if (x.dtype == to) return x;
     if (to == DType.BOOL) {
       if (x.scalar) return Block.scalar(x.fs != 0);

@@ -1,4 +1,4 @@
-package dev.tcompile.codegen.fused;
+package dev.tcompile.runtime.compiled;
 
 /**
  * Walks elements [start, start+len) of a row-major iteration space a run at a time, where a run is a stretch of

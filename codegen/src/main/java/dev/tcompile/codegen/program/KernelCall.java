@@ -1,0 +1,23 @@
+package dev.tcompile.codegen.program;
+
+import java.lang.reflect.Method;
+
+/**
+ * A node as one static call into the runtime: {@code method} with {@code args}, each an {@link Input} (the
+ * node's i-th input array), an {@link Output} (where its output goes), or a constant the emitter builds in bytecode ({@link ConstantEmitter}: null, boxed
+ * primitives, strings, int and boolean arrays, enum constants, records of these).
+ */
+public record KernelCall(Method method, Object[] args) {
+  /** The node's input {@code index}. */
+  public record Input(int index) {}
+
+  public static Input in(int i) { return new Input(i); }
+
+  /** The buffer the node's output {@code index} goes into: the caller's, the memory plan's, or null (a new array). */
+  public record Output(int index) {}
+
+  public static Output out(int i) { return new Output(i); }
+
+  /** Whether the call returns every output at once (an array) rather than the single one. */
+  public boolean returnsArray() { return method.getReturnType().isArray(); }
+}

@@ -1,0 +1,330 @@
+package dev.tcompile.runtime.compiled;
+
+import dev.tcompile.DType;
+import dev.tcompile.TorchException;
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Parallel;
+import dev.tcompile.runtime.Shapes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A fused kernel's loop: runs a {@link PointwiseProgram} over its iteration space a block at a time, every
+ * operation as one vector loop over the block ({@link BlockOps}), reading each input and writing each output
+ * once. Inputs are read in place when dense and of the space's shape, as one scalar when they have one element,
+ * and gathered through their (broadcast) strides otherwise. Sum epilogues accumulate in double per fixed chunk of
+ * the space and are added up in chunk order; chunks run in parallel, and results do not depend on the thread count.
+ * The interpreter, in-process programs and programs loaded from jars all run fused nodes through this class.
+ */
+public final class FusedLoop {
+  /** Elements per block: the intermediates of a long body still fit in L2. */
+  static final int BLOCK = 512;
+  /**
+   * Elements per chunk, the unit of work split over {@link Parallel}: fixed, so results (sums included) are the
+   * same for every thread count.
+   */
+  static final int CHUNK = 1 << 15;
+
+  private static final ThreadLocal<BlockOps> OPS = ThreadLocal.withInitial(BlockOps::new);
+
+  private final PointwiseProgram program;
+  private final VectorKernel generated;
+  private final int[] space;
+  private final int numel;
+  private final int[][] nodeIn;
+  private final int[] nodeOut, inputIds, outputIds;
+  private final int numValues;
+  private final Block[] constants;
+  /** For each body node, which sum epilogue it is (-1: none); per sum, each space dim's stride into its output. */
+  private final int[] reductionOf;
+  private final int[][] reducedStrides;
+  private final int[] reducedNumel;
+  private final boolean[] outputIsSum;
+
+  /**
+   * With {@code generated}, the kernel's bytecode loop (inputs dense or scalar) runs each chunk's whole vectors
+   * whenever the inputs are laid out as it expects, and the blocked loop finishes the tail.
+   */
+  public FusedLoop(PointwiseProgram program, VectorKernel generated) {
+    this.program = program;
+    this.generated = generated;
+    space = program.space();
+    numel = (int) Shapes.numel(space);
+    List<PointwiseProgram.Insn> insns = program.insns();
+    int n = insns.size(), numIn = program.numInputs();
+    nodeIn = new int[n][];
+    nodeOut = new int[n];
+    constants = new Block[n];
+    BlockOps ops = new BlockOps();
+    for (int k = 0; k < n; k++) {
+      PointwiseProgram.Insn in = insns.get(k);
+      nodeIn[k] = switch (in.code()) {
+        case CONST -> new int[0];
+        case UNARY, CAST, SUM -> new int[]{in.a()};
+        case BINARY -> new int[]{in.a(), in.b()};
+        case WHERE -> new int[]{in.a(), in.b(), in.c()};
+      };
+      nodeOut[k] = numIn + k;
+      if (in.code() == PointwiseProgram.Code.CONST) constants[k] = ops.constant(in.value(), in.dtype());
+    }
+    numValues = program.numValues();
+    inputIds = new int[numIn];
+    for (int i = 0; i < numIn; i++) inputIds[i] = i;
+    outputIds = program.outputs().stream().mapToInt(PointwiseProgram.Output::value).toArray();
+    reductionOf = new int[n];
+    List<int[]> strides = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      reductionOf[k] = -1;
+      PointwiseProgram.Insn in = insns.get(k);
+      if (in.code() != PointwiseProgram.Code.SUM) continue;
+      reductionOf[k] = strides.size();
+      boolean[] reduced = in.reduced();
+      int[] st = new int[space.length];
+      int step = 1;
+      for (int d = space.length - 1; d >= 0; d--) { st[d] = reduced[d] ? 0 : step; if (!reduced[d]) step *= space[d]; }
+      strides.add(st);
+      sizes.add(step);
+    }
+    reducedStrides = strides.toArray(int[][]::new);
+    reducedNumel = sizes.stream().mapToInt(Integer::intValue).toArray();
+    outputIsSum = new boolean[outputIds.length];
+    int sumOutputs = 0;
+    for (int i = 0; i < outputIds.length; i++) {
+      int v = outputIds[i];
+      outputIsSum[i] = v >= numIn && insns.get(v - numIn).code() == PointwiseProgram.Code.SUM;
+      long want = outputIsSum[i] ? reducedNumel[reductionOf[v - numIn]] : numel;
+      if (outputIsSum[i] && reductionOf[v - numIn] != sumOutputs++)
+        throw new TorchException("malformed pointwise program: sums must be output in the order they are computed");
+      if (Shapes.numel(program.outputs().get(i).shape()) != want)
+        throw new TorchException("malformed pointwise program: output " + i + " has " + Shapes.numel(program.outputs().get(i).shape())
+            + " elements, its values " + want);
+    }
+    if (sumOutputs != reducedNumel.length) throw new TorchException("malformed pointwise program: a sum that is not an output");
+    int sums = reducedNumel.length;
+    sumInputs = ThreadLocal.withInitial(() -> {
+      float[][] a = new float[sums][];
+      for (int r = 0; r < a.length; r++) a[r] = new float[CHUNK];
+      return a;
+    });
+  }
+
+  public PointwiseProgram program() { return program; }
+
+  public NDArray[] run(NDArray... in) { return run(new NDArray[outputIds.length], in); }
+
+  /**
+   * Runs into {@code into}: dense arrays of the outputs' types (a memory plan's buffers, which must not be among
+   * the inputs), or null entries for fresh arrays.
+   */
+  public NDArray[] run(NDArray[] into, NDArray... in) {
+    Input[] inputs = new Input[in.length];
+    for (int i = 0; i < in.length; i++) inputs[i] = new Input(in[i], space);
+    NDArray[] out = new NDArray[outputIds.length];
+    if (in.length != inputIds.length) throw new TorchException("fused kernel takes " + inputIds.length + " inputs, given " + in.length);
+    List<PointwiseProgram.Output> outs = program.outputs();
+    if (into.length != out.length) throw new TorchException("fused kernel writes " + out.length + " outputs, given " + into.length + " buffers");
+    for (int i = 0; i < out.length; i++) {
+      PointwiseProgram.Output o = outs.get(i);
+      if (into[i] != null && (into[i].dtype() != o.dtype() || !Arrays.equals(into[i].shape(), o.shape()) || !into[i].isDense()))
+        throw new TorchException("fused kernel output " + i + " is " + o.dtype() + Arrays.toString(o.shape()) + ", its buffer "
+            + into[i].dtype() + Arrays.toString(into[i].shape()));
+      out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
+    }
+    Generated g = generated == null ? null : Generated.of(generated, inputs, out);
+    // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
+    int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
+    double[][][] partial = new double[chunks][reducedNumel.length][];
+    for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
+    if (chunks > 1 && Parallel.threads() > 1)
+      Parallel.run(chunks, (t, c) -> chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]));
+    else
+      for (int t = 0; t < chunks; t++) chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]);
+    int r = 0;
+    for (int i = 0; i < out.length; i++) {
+      if (!outputIsSum[i]) continue;
+      float[] d = out[i].floats();
+      for (int o = 0; o < reducedNumel[r]; o++) {
+        double sum = 0;
+        for (double[][] p : partial) sum += p[r][o];
+        d[out[i].offset() + o] = (float) sum;
+      }
+      r++;
+    }
+    return out;
+  }
+
+  private void chunk(Generated g, Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
+    if (g != null) {
+      float[][] fout = g.fout;
+      if (reducedNumel.length > 0) {
+        fout = fout.clone();
+        float[][] mine = sumInputs.get();
+        for (int i = 0, r = 0; i < out.length; i++) if (outputIsSum[i]) fout[i] = mine[r++];
+      }
+      int stop = g.kernel.run(g.fin, g.bin, g.off, g.scalars, fout, g.bout, OPS.get().vector, from, to);
+      // the sums' inputs, added block by block as the interpreter adds them (the same double sums)
+      for (int k = 0; k < nodeOut.length; k++) {
+        if (reductionOf[k] < 0) continue;
+        float[] values = fout[outputOf(k)];
+        for (int b = from; b < stop; b += BLOCK)
+          accumulate(Block.of(values, b - from), b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
+      }
+      from = stop;
+    }
+    range(inputs, out, from, to, partial);
+  }
+
+  /** Per thread, one chunk-sized buffer per sum: where a generated loop leaves the values each sum adds up. */
+  private final ThreadLocal<float[][]> sumInputs;
+
+  /** Which body output node k's value is. */
+  private int outputOf(int k) {
+    for (int i = 0; i < outputIds.length; i++) if (outputIds[i] == nodeOut[k]) return i;
+    throw new IllegalStateException("a sum that is not an output");
+  }
+
+  /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
+  private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
+    static Generated of(VectorKernel k, Input[] inputs, NDArray[] out) {
+      int n = inputs.length;
+      float[][] fin = new float[n][];
+      boolean[][] bin = new boolean[n][];
+      int[] off = new int[n];
+      float[] scalars = new float[n];
+      for (int i = 0; i < n; i++) {
+        Input in = inputs[i];
+        if (in.scalar) {
+          if (in.a.dtype() == DType.FLOAT32) scalars[i] = in.one.fs;
+          else if (in.a.dtype() == DType.BOOL) scalars[i] = in.a.getDouble(0) != 0 ? 1f : 0f; // a mask of all-true or all-false
+          else return null;
+          continue;
+        }
+        if (!in.dense) return null;
+        if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
+        off[i] = in.a.offset();
+      }
+      float[][] fout = new float[out.length][];
+      boolean[][] bout = new boolean[out.length][];
+      for (int j = 0; j < out.length; j++) {
+        if (out[j].offset() != 0) return null;
+        if (out[j].dtype() == DType.FLOAT32) fout[j] = out[j].floats(); else bout[j] = out[j].bools();
+      }
+      return new Generated(k, fin, bin, off, scalars, fout, bout);
+    }
+  }
+
+  private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
+    BlockOps ops = OPS.get();
+    Block[] env = new Block[numValues];
+    List<PointwiseProgram.Insn> insns = program.insns();
+    for (int start = from; start < to; start += BLOCK) {
+      int len = Math.min(BLOCK, to - start);
+      ops.len = len;
+      ops.scratch.reset();
+      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops.scratch);
+      for (int k = 0; k < nodeOut.length; k++) {
+        if (constants[k] != null) { env[nodeOut[k]] = constants[k]; continue; }
+        int r = reductionOf[k];
+        if (r >= 0) { accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]); continue; }
+        PointwiseProgram.Insn n = insns.get(k);
+        env[nodeOut[k]] = switch (n.code()) {
+          case UNARY -> ops.unary(n.unary(), env[n.a()]);
+          case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);
+          case WHERE -> ops.where(env[n.a()], env[n.b()], env[n.c()]);
+          case CAST -> ops.cast(env[n.a()], n.dtype());
+          default -> throw new IllegalStateException(n.code() + " is not an element operation");
+        };
+      }
+      for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
+    }
+  }
+
+  /** Adds elements [start, start+len) of the space into their places in a sum's output, a row run at a time. */
+  private void accumulate(Block v, int start, int len, double[] acc, int[] ost) {
+    if (space.length == 0) { acc[0] += v.floatAt(0); return; }
+    RowRuns.walk(space, ost, 0, start, len, (i, o, run, st) -> {
+      if (st == 0) {
+        double s = 0;
+        if (v.scalar) s = (double) v.fs * run;
+        else s = sumRun(v.f, v.off + i, run);
+        acc[o] += s;
+      } else {
+        for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
+      }
+    });
+  }
+
+  /**
+   * The double sum of {@code n} floats from {@code b}: eight interleaved partial sums combined as a fixed tree, so
+   * the adds do not wait on each other (one running sum is bound by the add's latency) and the order is fixed.
+   */
+  static double sumRun(float[] f, int b, int n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 += f[b + j]; s1 += f[b + j + 1]; s2 += f[b + j + 2]; s3 += f[b + j + 3];
+      s4 += f[b + j + 4]; s5 += f[b + j + 5]; s6 += f[b + j + 6]; s7 += f[b + j + 7];
+    }
+    for (; j < n; j++) s0 += f[b + j];
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+  }
+
+  private static void store(Block v, NDArray out, int start, int len) {
+    if (out.dtype() == DType.FLOAT32) {
+      float[] d = out.floats();
+      if (v.scalar) Arrays.fill(d, start, start + len, v.fs);
+      else System.arraycopy(v.f, v.off, d, start, len);
+    } else {
+      boolean[] d = out.bools();
+      if (v.scalar) Arrays.fill(d, start, start + len, v.bs);
+      else System.arraycopy(v.b, v.off, d, start, len);
+    }
+  }
+
+  /** How one input is read: in place, as a scalar, or gathered through strides broadcast to the space. */
+  private static final class Input {
+    final NDArray a;
+    final boolean dense, scalar;
+    final int[] shape, strides;
+    final Block one;
+
+    Input(NDArray a, int[] space) {
+      this.a = a;
+      shape = space;
+      scalar = a.numel() == 1;
+      dense = !scalar && Arrays.equals(a.shape(), space) && a.isContiguous();
+      strides = Shapes.broadcastStrides(a.shape(), a.strides(), space);
+      if (scalar) one = a.dtype() == DType.BOOL ? Block.scalar(a.getDouble(0) != 0) : Block.scalar((float) a.getDouble(0));
+      else one = null;
+    }
+
+    Block block(int start, int len, Scratch scratch) {
+      if (scalar) return one;
+      if (a.dtype() == DType.FLOAT32) {
+        if (dense) return Block.of(a.floats(), a.offset() + start);
+        float[] d = scratch.floats();
+        gather(a.floats(), null, d, null, start, len);
+        return Block.of(d, 0);
+      }
+      if (dense) return Block.of(a.bools(), a.offset() + start);
+      boolean[] d = scratch.bools();
+      gather(null, a.bools(), null, d, start, len);
+      return Block.of(d, 0);
+    }
+
+    /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
+    private void gather(float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
+      RowRuns.walk(shape, strides, a.offset(), start, len, (i, off, run, st) -> {
+        if (sf != null) {
+          if (st == 1) System.arraycopy(sf, off, df, i, run);
+          else if (st == 0) Arrays.fill(df, i, i + run, sf[off]);
+          else for (int j = 0; j < run; j++) df[i + j] = sf[off + j * st];
+        } else {
+          for (int j = 0; j < run; j++) db[i + j] = sb[off + j * st];
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.tcompile.runtime.compiled;
+
+import dev.tcompile.runtime.NDArray;
+
+/** Small helpers generated programs call (kept out of the bytecode so each call site stays a few bytes). */
+public final class ProgramSupport {
+  private ProgramSupport() {}
+
+  /**
+   * The buffer output {@code output} of node {@code node} is written into: the caller's ({@code direct}, when the
+   * caller donated one for it this call), else the memory plan's ({@code arena[planned]}), else null (a fresh array).
+   */
+  public static NDArray buffer(NDArray[][] direct, int node, int output, NDArray[] arena, int planned) {
+    if (direct != null && direct[node] != null && direct[node][output] != null) return direct[node][output];
+    return planned >= 0 ? arena[planned] : null;
+  }
+}
