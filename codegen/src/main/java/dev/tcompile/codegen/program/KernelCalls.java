@@ -47,12 +47,13 @@ public final class KernelCalls {
     for (TensorType x : t) if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.INT64) return null;
     int ni = t.length;
     return switch (n.op().name()) {
-      case "conv2d" -> floats(t, 0, 1) && (ni == 2 || ni == 3) ? call(Conv2d.class, "forward", new Class<?>[]{A, A, A, Conv2d.Params.class, boolean.class},
-          in(0), in(1), ni == 3 ? in(2) : null, Convolution.params(a), a.getBool("relu", false)) : null;
-      case "conv2d_backward_input" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardInput", new Class<?>[]{A, A, int[].class, Conv2d.Params.class},
-          in(0), in(1), a.getInts("input_shape"), Convolution.params(a)) : null;
-      case "conv2d_backward_weight" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardWeight", new Class<?>[]{A, A, int[].class, Conv2d.Params.class},
-          in(0), in(1), a.getInts("weight_shape"), Convolution.params(a)) : null;
+      // convolutions write into the memory plan's (or a caller's) buffer, as their evalInto does
+      case "conv2d" -> floats(t, 0, 1) && (ni == 2 || ni == 3) ? call(Conv2d.class, "forward", new Class<?>[]{A, A, A, Conv2d.Params.class, boolean.class, A},
+          in(0), in(1), ni == 3 ? in(2) : null, Convolution.params(a), a.getBool("relu", false), out(0)) : null;
+      case "conv2d_backward_input" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardInput", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
+          in(0), in(1), a.getInts("input_shape"), Convolution.params(a), out(0)) : null;
+      case "conv2d_backward_weight" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardWeight", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
+          in(0), in(1), a.getInts("weight_shape"), Convolution.params(a), out(0)) : null;
       // pooling writes into the memory plan's (or a caller's) buffers, as its evalInto does
       case "max_pool2d" -> floats(t, 0) ? call(Pool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class, A, A},
           in(0), Pooling.params(a), out(0), out(1)) : null;

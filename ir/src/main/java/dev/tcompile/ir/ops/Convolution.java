@@ -98,6 +98,12 @@ public final class Convolution {
       return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a), a.getBool("relu", false)));
     }
 
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a), a.getBool("relu", false), out[0]));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       Attrs a = v.attrs();
@@ -129,6 +135,12 @@ public final class Convolution {
       return Elementwise.one(Conv2d.backwardInput(in[0], in[1], a.getInts("input_shape"), params(a)));
     }
 
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return Elementwise.one(Conv2d.backwardInput(in[0], in[1], a.getInts("input_shape"), params(a), out[0]));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T gx = v.gradOut(0);
@@ -155,6 +167,12 @@ public final class Convolution {
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       return Elementwise.one(Conv2d.backwardWeight(in[0], in[1], a.getInts("weight_shape"), params(a)));
+    }
+
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return Elementwise.one(Conv2d.backwardWeight(in[0], in[1], a.getInts("weight_shape"), params(a), out[0]));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

@@ -86,11 +86,17 @@ public final class Conv2d {
    * while it is still in cache.
    */
   public static NDArray forward(NDArray x, NDArray w, NDArray biasOrNull, Params p, boolean relu) {
+    return forward(x, w, biasOrNull, p, relu, null);
+  }
+
+  /** {@link #forward(NDArray, NDArray, NDArray, Params, boolean)} into a given dense buffer (null: a new array). */
+  public static NDArray forward(NDArray x, NDArray w, NDArray biasOrNull, Params p, boolean relu, NDArray outOrNull) {
     ConvGeometry g = geometry(x.shape(), w.shape(), p);
     if (biasOrNull != null && (biasOrNull.dim() != 1 || biasOrNull.size(0) != g.oc()))
       throw new TorchException("Given weight of size " + Shapes.str(w.shape()) + ", expected bias to be 1-dimensional with "
           + g.oc() + " elements, but got bias of size " + Shapes.str(biasOrNull.shape()) + " instead");
-    NDArray out = NDArray.empty(DType.FLOAT32, g.n(), g.oc(), g.oh(), g.ow());
+    NDArray out = given(outOrNull, new int[]{g.n(), g.oc(), g.oh(), g.ow()});
+    if (outOrNull != null && g.kk() == 0) java.util.Arrays.fill(out.floats(), 0, out.numel(), 0f);
     if (out.numel() == 0) return out;
     float[] xd = dense(x), wd = dense(w), bd = biasOrNull == null ? null : dense(biasOrNull), od = out.floats();
     if (g.kk() == 0) {
@@ -99,6 +105,14 @@ public final class Conv2d {
     }
     ConvGemm.forward(g, xd, wd, od, bd, relu);
     return out;
+  }
+
+  /** A new array, or the caller's buffer checked to be a dense float array of that shape (a compiled program's planned memory). */
+  private static NDArray given(NDArray buffer, int[] shape) {
+    if (buffer == null) return NDArray.empty(DType.FLOAT32, shape);
+    if (buffer.dtype() != DType.FLOAT32 || !Shapes.equal(buffer.shape(), shape) || buffer.offset() != 0 || !buffer.isContiguous())
+      throw new IllegalArgumentException("conv2d output buffer must be a dense float32 " + Shapes.str(shape) + " array");
+    return buffer;
   }
 
   /** o[off + c*ohw + j] = (relu)(o + bias[c]) for every channel c < oc and j in [j0, j0+nb). */
@@ -132,9 +146,15 @@ public final class Conv2d {
    * output reads (e.g. the last rows when the stride does not divide evenly) get 0.
    */
   public static NDArray backwardInput(NDArray gradOut, NDArray w, int[] inputShape, Params p) {
+    return backwardInput(gradOut, w, inputShape, p, null);
+  }
+
+  /** {@link #backwardInput(NDArray, NDArray, int[], Params)} into a given dense buffer (null: a new array). */
+  public static NDArray backwardInput(NDArray gradOut, NDArray w, int[] inputShape, Params p, NDArray outOrNull) {
     ConvGeometry g = geometry(inputShape, w.shape(), p);
     checkGradOut(gradOut, g);
-    NDArray gi = NDArray.empty(DType.FLOAT32, inputShape);
+    NDArray gi = given(outOrNull, inputShape);
+    if (outOrNull != null) java.util.Arrays.fill(gi.floats(), 0, gi.numel(), 0f);   // the kernel adds into it
     if (gi.numel() == 0 || g.oc() == 0) return gi;
     ConvGemm.backwardInput(g, dense(gradOut), dense(w), gi.floats());   // gi is fresh, hence zero
     return gi;
@@ -145,9 +165,15 @@ public final class Conv2d {
    * {@code x [N, C, H, W]}, result of shape {@code weightShape [OC, C/groups, KH, KW]}, summed over the batch.
    */
   public static NDArray backwardWeight(NDArray gradOut, NDArray x, int[] weightShape, Params p) {
+    return backwardWeight(gradOut, x, weightShape, p, null);
+  }
+
+  /** {@link #backwardWeight(NDArray, NDArray, int[], Params)} into a given dense buffer (null: a new array). */
+  public static NDArray backwardWeight(NDArray gradOut, NDArray x, int[] weightShape, Params p, NDArray outOrNull) {
     ConvGeometry g = geometry(x.shape(), weightShape, p);
     checkGradOut(gradOut, g);
-    NDArray gw = NDArray.empty(DType.FLOAT32, weightShape);
+    NDArray gw = given(outOrNull, weightShape);
+    if (outOrNull != null) java.util.Arrays.fill(gw.floats(), 0, gw.numel(), 0f);   // as a fresh array would be
     int size = gw.numel();
     if (size == 0) return gw;
     ConvGemm.backwardWeight(g, dense(gradOut), dense(x), gw.floats());

@@ -276,4 +276,24 @@ class Conv2dTest {
     assertThrows(TorchException.class, () -> Conv2d.forward(rand(r, 1, 1, 2, 2), rand(r, 1, 1, 3, 3), null, Conv2d.Params.defaults()));
     assertThrows(TorchException.class, () -> new Conv2d.Params(0, 1, 0, 0, 1, 1, 1));
   }
+
+  /** Into given buffers with stale contents (a compiled program's planned memory) exactly as into new arrays. */
+  @Test void intoGivenBuffersEqualsNewArrays() {
+    java.util.Random r = new java.util.Random(12);
+    for (Conv2d.Params p : new Conv2d.Params[]{Conv2d.Params.of(1, 0, 1, 1), Conv2d.Params.of(2, 1, 1, 2)}) {
+      NDArray x = rand(r, new int[]{3, 4, 9, 8}), w = rand(r, new int[]{6, 4 / p.groups(), 3, 3}), b = rand(r, new int[]{6});
+      for (boolean relu : new boolean[]{false, true}) {
+        NDArray want = Conv2d.forward(x, w, b, p, relu);
+        NDArray out = NDArray.full(dev.tcompile.DType.FLOAT32, Double.NaN, want.shape());
+        org.junit.jupiter.api.Assertions.assertSame(out, Conv2d.forward(x, w, b, p, relu, out));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want.toFloatArray(), out.toFloatArray());
+      }
+      NDArray g = rand(r, Conv2d.forward(x, w, null, p).shape());
+      NDArray gi = NDArray.full(dev.tcompile.DType.FLOAT32, 7, x.shape()), gw = NDArray.full(dev.tcompile.DType.FLOAT32, 7, w.shape());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(Conv2d.backwardInput(g, w, x.shape(), p).toFloatArray(),
+          Conv2d.backwardInput(g, w, x.shape(), p, gi).toFloatArray());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(Conv2d.backwardWeight(g, x, w.shape(), p).toFloatArray(),
+          Conv2d.backwardWeight(g, x, w.shape(), p, gw).toFloatArray());
+    }
+  }
 }
