@@ -74,6 +74,7 @@ public abstract class GradFn {
 
   Tensor runPreHooks(int slot, Tensor g, boolean createGraph) {
     if (preHooks == null || preHooks[slot] == null) return g;
+    g.exclusiveGrad = false;   // a hook may keep the tensor: its array must not become a leaf's gradient
     for (PreHook h : List.copyOf(preHooks[slot])) g = h.apply(g, createGraph);
     return g;
   }

@@ -40,4 +40,17 @@ class CompiledGradOwnershipTest {
     assertFalse(x.grad().array().sharesStorage(g.array()));
     assertArrayEquals(g.toFloatArray(), x.grad().toFloatArray());
   }
+
+  /** A hook that keeps the gradient it saw keeps its values: the leaf's gradient is then a copy. */
+  @Test void aGradientAHookKeepsIsNotTaken() {
+    CompiledFn f = Torch.compile(x -> x[0].mul(x[0]).sum());
+    Tensor x = Torch.randn(100).requiresGrad_(true);
+    Tensor[] kept = new Tensor[1];
+    x.registerHook(g -> { if (kept[0] == null) kept[0] = g; return g; });
+    f.apply(x).backward();
+    float[] first = kept[0].toFloatArray();
+    f.apply(x).backward();                       // accumulates into x.grad in place
+    assertArrayEquals(first, kept[0].toFloatArray(), "the first gradient, as the hook saw it");
+    assertArrayEquals(x.detach().mul(4).toFloatArray(), x.grad().toFloatArray());
+  }
 }
