@@ -31,9 +31,7 @@ public final class LossFusion implements Pass {
 
   @Override public Graph run(Graph g) {
     notes.clear();
-    Map<Value, Integer> uses = new IdentityHashMap<>();
-    for (Node n : g.nodes()) for (Value in : n.inputs()) uses.merge(in, 1, Integer::sum);
-    for (Value out : g.outputs()) uses.merge(out, 1, Integer::sum);
+    Map<Value, Integer> uses = Uses.count(g);
     Map<Node, Node> lossGradOf = new IdentityHashMap<>();
     Set<Node> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Node n : g.nodes()) {

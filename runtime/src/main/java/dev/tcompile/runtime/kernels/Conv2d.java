@@ -95,7 +95,7 @@ public final class Conv2d {
     if (biasOrNull != null && (biasOrNull.dim() != 1 || biasOrNull.size(0) != g.oc()))
       throw new TorchException("Given weight of size " + Shapes.str(w.shape()) + ", expected bias to be 1-dimensional with "
           + g.oc() + " elements, but got bias of size " + Shapes.str(biasOrNull.shape()) + " instead");
-    NDArray out = given(outOrNull, new int[]{g.n(), g.oc(), g.oh(), g.ow()});
+    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, new int[]{g.n(), g.oc(), g.oh(), g.ow()}, "conv2d");
     if (outOrNull != null && g.kk() == 0) java.util.Arrays.fill(out.floats(), 0, out.numel(), 0f);
     if (out.numel() == 0) return out;
     float[] xd = dense(x), wd = dense(w), bd = biasOrNull == null ? null : dense(biasOrNull), od = out.floats();
@@ -105,14 +105,6 @@ public final class Conv2d {
     }
     ConvGemm.forward(g, xd, wd, od, bd, relu);
     return out;
-  }
-
-  /** A new array, or the caller's buffer checked to be a dense float array of that shape (a compiled program's planned memory). */
-  private static NDArray given(NDArray buffer, int[] shape) {
-    if (buffer == null) return NDArray.empty(DType.FLOAT32, shape);
-    if (buffer.dtype() != DType.FLOAT32 || !Shapes.equal(buffer.shape(), shape) || buffer.offset() != 0 || !buffer.isContiguous())
-      throw new IllegalArgumentException("conv2d output buffer must be a dense float32 " + Shapes.str(shape) + " array");
-    return buffer;
   }
 
   /** o[off + c*ohw + j] = (relu)(o + bias[c]) for every channel c < oc and j in [j0, j0+nb). */
@@ -153,7 +145,7 @@ public final class Conv2d {
   public static NDArray backwardInput(NDArray gradOut, NDArray w, int[] inputShape, Params p, NDArray outOrNull) {
     ConvGeometry g = geometry(inputShape, w.shape(), p);
     checkGradOut(gradOut, g);
-    NDArray gi = given(outOrNull, inputShape);
+    NDArray gi = OutputBuffer.of(outOrNull, DType.FLOAT32, inputShape, "conv2d_backward_input");
     if (outOrNull != null) java.util.Arrays.fill(gi.floats(), 0, gi.numel(), 0f);   // the kernel adds into it
     if (gi.numel() == 0 || g.oc() == 0) return gi;
     ConvGemm.backwardInput(g, dense(gradOut), dense(w), gi.floats());   // gi is fresh, hence zero
@@ -172,7 +164,7 @@ public final class Conv2d {
   public static NDArray backwardWeight(NDArray gradOut, NDArray x, int[] weightShape, Params p, NDArray outOrNull) {
     ConvGeometry g = geometry(x.shape(), weightShape, p);
     checkGradOut(gradOut, g);
-    NDArray gw = given(outOrNull, weightShape);
+    NDArray gw = OutputBuffer.of(outOrNull, DType.FLOAT32, weightShape, "conv2d_backward_weight");
     if (outOrNull != null) java.util.Arrays.fill(gw.floats(), 0, gw.numel(), 0f);   // as a fresh array would be
     int size = gw.numel();
     if (size == 0) return gw;

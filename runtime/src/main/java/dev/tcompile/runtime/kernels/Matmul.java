@@ -38,7 +38,7 @@ public final class Matmul {
   public static NDArray mm(NDArray a, NDArray b, NDArray out) {
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-    out = denseOut(out, m, n);
+    out = OutputBuffer.of(out, DType.FLOAT32, new int[]{m, n}, "matmul");
     if (k == 0) { java.util.Arrays.fill(out.floats(), 0, m * n, 0f); return out; }
     gemm2d(a, a.offset(), a.strides()[0], a.strides()[1], b, b.offset(), b.strides()[0], b.strides()[1], m, k, n, 0f, out.floats(), 0);
     return out;
@@ -51,17 +51,10 @@ public final class Matmul {
   public static NDArray addmm(NDArray bias, NDArray a, NDArray b, NDArray out) {
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-    out = denseOut(out, m, n);
+    out = OutputBuffer.of(out, DType.FLOAT32, new int[]{m, n}, "matmul");
     out.copyFrom(f32(bias));
     if (k == 0) return out;
     gemm2d(a, a.offset(), a.strides()[0], a.strides()[1], b, b.offset(), b.strides()[0], b.strides()[1], m, k, n, 1f, out.floats(), 0);
-    return out;
-  }
-
-  private static NDArray denseOut(NDArray out, int m, int n) {
-    if (out == null) return NDArray.empty(DType.FLOAT32, m, n);
-    if (out.dtype() != DType.FLOAT32 || out.offset() != 0 || !out.isContiguous() || out.dim() != 2 || out.shape()[0] != m || out.shape()[1] != n)
-      throw new IllegalArgumentException("matmul output buffer must be a dense float32 [" + m + ", " + n + "] array");
     return out;
   }
 

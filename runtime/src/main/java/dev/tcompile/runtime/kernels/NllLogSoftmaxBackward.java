@@ -30,9 +30,7 @@ public final class NllLogSoftmaxBackward {
     float scale = r == Losses.Reduction.MEAN ? (float) (1.0 / count) : 1f;
     float value = -1f * (float) g.getDouble(0) * scale;   // nll_loss_backward's -w[t] * g * scale with w = 1
     float[] y = logp.to(DType.FLOAT32).dense().floats();
-    NDArray out = outOrNull != null ? outOrNull : NDArray.empty(DType.FLOAT32, n, c);
-    if (out.offset() != 0 || !out.isContiguous() || out.numel() != n * c)
-      throw new IllegalArgumentException("nll_log_softmax_backward output buffer must be a dense [" + n + ", " + c + "] array");
+    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, new int[]{n, c}, "nll_log_softmax_backward");
     float[] o = out.floats();
     Parallel.forRange(n, Math.max(1, (1 << 15) / Math.max(1, c)), (p0, p1) -> {
       float[][] holder = ROW.get();

@@ -71,14 +71,6 @@ public final class Pool2d {
     return new Geo(out, planes, h, w, oh, ow);
   }
 
-  /** A new array, or the caller's buffer checked to be a dense array of that type (a compiled program's planned memory). */
-  private static NDArray given(NDArray buffer, DType dtype, int[] shape) {
-    if (buffer == null) return NDArray.empty(dtype, shape);
-    if (buffer.dtype() != dtype || !Shapes.equal(buffer.shape(), shape) || buffer.offset() != 0 || !buffer.isContiguous())
-      throw new IllegalArgumentException("pooling output buffer must be a dense " + dtype + " " + Shapes.str(shape) + " array");
-    return buffer;
-  }
-
   private static float[] dense(NDArray a) { return a.to(DType.FLOAT32).dense().floats(); }
 
   /**
@@ -91,7 +83,7 @@ public final class Pool2d {
   /** {@link #maxForward} into given dense buffers (either may be null: a new array). */
   public static NDArray[] maxForward(NDArray x, Params p, NDArray outOrNull, NDArray idxOrNull) {
     Geo g = geometry("max_pool2d", x.shape(), p);
-    NDArray out = given(outOrNull, DType.FLOAT32, g.outShape()), idx = given(idxOrNull, DType.INT64, g.outShape());
+    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, g.outShape(), "max_pool2d"), idx = OutputBuffer.of(idxOrNull, DType.INT64, g.outShape(), "max_pool2d");
     float[] xd = dense(x), od = out.floats();
     long[] id = idx.longs();
     int hw = g.h() * g.w(), ohw = g.oh() * g.ow();
@@ -175,7 +167,7 @@ public final class Pool2d {
     int nd = inputShape.length;
     if (nd != gradOut.dim() || (nd != 3 && nd != 4))
       throw new TorchException("max_pool2d backward: input shape " + Shapes.str(inputShape) + " does not match gradOut " + Shapes.str(gradOut.shape()));
-    NDArray gi = given(outOrNull, DType.FLOAT32, inputShape);
+    NDArray gi = OutputBuffer.of(outOrNull, DType.FLOAT32, inputShape, "max_pool2d_backward");
     if (outOrNull != null) java.util.Arrays.fill(gi.floats(), 0, gi.numel(), 0f);   // gradients are added into it
     float[] go = dense(gradOut), gd = gi.floats();
     long[] id = indices.to(DType.INT64).dense().longs();
