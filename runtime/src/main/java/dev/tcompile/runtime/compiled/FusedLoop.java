@@ -41,6 +41,8 @@ public final class FusedLoop {
   private final int[][] reducedStrides;
   private final int[] reducedNumel;
   private final boolean[] outputIsSum;
+  /** For each body node, the values whose last reader it is: their scratch arrays can be reused after it. */
+  private final int[][] freeAfter;
 
   /**
    * With {@code generated}, the kernel's bytecode loop (inputs dense or scalar) runs each chunk's whole vectors
@@ -87,6 +89,7 @@ public final class FusedLoop {
       strides.add(st);
       sizes.add(step);
     }
+    freeAfter = lastReads(insns, numIn);
     reducedStrides = strides.toArray(int[][]::new);
     reducedNumel = sizes.stream().mapToInt(Integer::intValue).toArray();
     outputIsSum = new boolean[outputIds.length];
@@ -169,7 +172,7 @@ public final class FusedLoop {
         if (reductionOf[k] < 0) continue;
         float[] values = fout[outputOf(k)];
         for (int b = from; b < stop; b += BLOCK)
-          accumulate(Block.of(values, b - from), b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
+          accumulate(values, b - from, b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
       }
       from = stop;
     }
@@ -217,43 +220,88 @@ public final class FusedLoop {
 
   private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
     BlockOps ops = OPS.get();
+    Scratch scratch = ops.scratch;
     Block[] env = new Block[numValues];
+    boolean[] owns = new boolean[numValues];
     List<PointwiseProgram.Insn> insns = program.insns();
     for (int start = from; start < to; start += BLOCK) {
       int len = Math.min(BLOCK, to - start);
       ops.len = len;
-      ops.scratch.reset();
-      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops.scratch);
+      scratch.reset();
+      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops);
       for (int k = 0; k < nodeOut.length; k++) {
-        if (constants[k] != null) { env[nodeOut[k]] = constants[k]; continue; }
         int r = reductionOf[k];
-        if (r >= 0) { accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]); continue; }
-        PointwiseProgram.Insn n = insns.get(k);
-        env[nodeOut[k]] = switch (n.code()) {
-          case UNARY -> ops.unary(n.unary(), env[n.a()]);
-          case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);
-          case WHERE -> ops.where(env[n.a()], env[n.b()], env[n.c()]);
-          case CAST -> ops.cast(env[n.a()], n.dtype());
-          default -> throw new IllegalStateException(n.code() + " is not an element operation");
-        };
+        if (constants[k] != null) env[nodeOut[k]] = constants[k];
+        else if (r >= 0) accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]);
+        else {
+          PointwiseProgram.Insn n = insns.get(k);
+          long handed = scratch.handed();
+          env[nodeOut[k]] = switch (n.code()) {
+            case UNARY -> ops.unary(n.unary(), env[n.a()]);
+            case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);
+            case WHERE -> ops.where(env[n.a()], env[n.b()], env[n.c()]);
+            case CAST -> ops.cast(env[n.a()], n.dtype());
+            default -> throw new IllegalStateException(n.code() + " is not an element operation");
+          };
+          // each operation takes at most one array, for its result: if it took one, the value owns it
+          owns[nodeOut[k]] = scratch.handed() != handed;
+        }
+        for (int v : freeAfter[k]) if (owns[v]) { scratch.release(env[v]); owns[v] = false; }
       }
       for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
+      Arrays.fill(owns, false);
     }
+  }
+
+  /**
+   * Where each computed value is read for the last time (outputs: never, within a block). {@code where} and a cast
+   * to the same dtype may return an operand's block itself, so such operands live as long as the result does.
+   */
+  private int[][] lastReads(List<PointwiseProgram.Insn> insns, int numIn) {
+    int n = insns.size();
+    int[] last = new int[numIn + n];
+    Arrays.fill(last, -1);
+    for (int k = 0; k < n; k++) for (int a : nodeIn[k]) last[a] = k;
+    for (int v : outputIds) last[v] = n;
+    for (int k = n - 1; k >= 0; k--) {
+      PointwiseProgram.Insn in = insns.get(k);
+      int until = last[nodeOut[k]] < 0 ? k : last[nodeOut[k]];
+      if (in.code() == PointwiseProgram.Code.WHERE || in.code() == PointwiseProgram.Code.CAST)
+        for (int j = in.code() == PointwiseProgram.Code.WHERE ? 1 : 0; j < nodeIn[k].length; j++)
+          last[nodeIn[k][j]] = Math.max(last[nodeIn[k][j]], until);
+    }
+    List<List<Integer>> free = new ArrayList<>();
+    for (int k = 0; k < n; k++) free.add(new ArrayList<>());
+    for (int k = 0; k < n; k++) {
+      int v = nodeOut[k];
+      int at = last[v] < 0 ? k : last[v];   // a value nothing reads is given back at once
+      if (at < n) free.get(at).add(v);
+    }
+    int[][] r = new int[n][];
+    for (int k = 0; k < n; k++) r[k] = free.get(k).stream().mapToInt(Integer::intValue).toArray();
+    return r;
   }
 
   /** Adds elements [start, start+len) of the space into their places in a sum's output, a row run at a time. */
   private void accumulate(Block v, int start, int len, double[] acc, int[] ost) {
-    if (space.length == 0) { acc[0] += v.floatAt(0); return; }
-    RowRuns.walk(space, ost, 0, start, len, (i, o, run, st) -> {
-      if (st == 0) {
-        double s = 0;
-        if (v.scalar) s = (double) v.fs * run;
-        else s = sumRun(v.f, v.off + i, run);
-        acc[o] += s;
-      } else {
-        for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
-      }
-    });
+    if (!v.scalar) { accumulate(v.f, v.off, start, len, acc, ost); return; }
+    if (space.length == 0) { acc[0] += v.fs; return; }
+    RowRuns r = OPS.get().runs;
+    for (r.start(space, ost, 0, start, len); r.next(); ) {
+      if (r.stride == 0) acc[r.offset] += (double) v.fs * r.run;
+      else for (int j = 0; j < r.run; j++) acc[r.offset + j * r.stride] += v.fs;
+    }
+  }
+
+  /** {@link #accumulate(Block, int, int, double[], int[])} for values {@code f[off..off+len)}. */
+  private void accumulate(float[] f, int off, int start, int len, double[] acc, int[] ost) {
+    if (space.length == 0) { acc[0] += f[off]; return; }
+    RowRuns r = OPS.get().runs;
+    for (r.start(space, ost, 0, start, len); r.next(); ) {
+      int i = off + r.i, o = r.offset, run = r.run, st = r.stride;
+      if (st == 0) acc[o] += sumRun(f, i, run);
+      else for (int j = 0; j < run; j++) acc[o + j * st] += f[i + j];
+    }
   }
 
   /**
@@ -300,23 +348,25 @@ public final class FusedLoop {
       else one = null;
     }
 
-    Block block(int start, int len, Scratch scratch) {
+    Block block(int start, int len, BlockOps ops) {
+      Scratch scratch = ops.scratch;
       if (scalar) return one;
       if (a.dtype() == DType.FLOAT32) {
         if (dense) return Block.of(a.floats(), a.offset() + start);
         float[] d = scratch.floats();
-        gather(a.floats(), null, d, null, start, len);
+        gather(ops.runs, a.floats(), null, d, null, start, len);
         return Block.of(d, 0);
       }
       if (dense) return Block.of(a.bools(), a.offset() + start);
       boolean[] d = scratch.bools();
-      gather(null, a.bools(), null, d, start, len);
+      gather(ops.runs, null, a.bools(), null, d, start, len);
       return Block.of(d, 0);
     }
 
     /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
-    private void gather(float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
-      RowRuns.walk(shape, strides, a.offset(), start, len, (i, off, run, st) -> {
+    private void gather(RowRuns r, float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
+      for (r.start(shape, strides, a.offset(), start, len); r.next(); ) {
+        int i = r.i, off = r.offset, run = r.run, st = r.stride;
         if (sf != null) {
           if (st == 1) System.arraycopy(sf, off, df, i, run);
           else if (st == 0) Arrays.fill(df, i, i + run, sf[off]);
@@ -324,7 +374,7 @@ public final class FusedLoop {
         } else {
           for (int j = 0; j < run; j++) db[i + j] = sb[off + j * st];
         }
-      });
+      }
     }
   }
 }
