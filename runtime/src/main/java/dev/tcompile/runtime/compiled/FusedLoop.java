@@ -30,6 +30,8 @@ public final class FusedLoop {
 
   private final PointwiseProgram program;
   private final VectorKernel generated;
+  /** The generated kernel's broadcast inputs' element counts (null: it reads dense and scalar inputs only). */
+  private final long[] broadcastNumels;
   private final int[] space;
   private final int numel;
   private final int[][] nodeIn;
@@ -51,6 +53,7 @@ public final class FusedLoop {
   public FusedLoop(PointwiseProgram program, VectorKernel generated) {
     this.program = program;
     this.generated = generated;
+    this.broadcastNumels = generated == null ? null : generated.broadcastInputNumels();
     space = program.space();
     numel = (int) Shapes.numel(space);
     List<PointwiseProgram.Insn> insns = program.insns();
@@ -135,7 +138,7 @@ public final class FusedLoop {
             + into[i].dtype() + Arrays.toString(into[i].shape()));
       out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
     }
-    Generated g = generated == null ? null : Generated.of(generated, inputs, out);
+    Generated g = generated == null ? null : Generated.of(generated, broadcastNumels, inputs, out);
     // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
     int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
     double[][][] partial = new double[chunks][reducedNumel.length][];
@@ -190,7 +193,7 @@ public final class FusedLoop {
 
   /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
   private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
-    static Generated of(VectorKernel k, Input[] inputs, NDArray[] out) {
+    static Generated of(VectorKernel k, long[] broadcastNumels, Input[] inputs, NDArray[] out) {
       int n = inputs.length;
       float[][] fin = new float[n][];
       boolean[][] bin = new boolean[n][];
@@ -204,7 +207,8 @@ public final class FusedLoop {
           else return null;
           continue;
         }
-        if (!in.dense) return null;
+        // a broadcast input is read as the contiguous array of the shape the kernel was generated for
+        if (!in.dense && (broadcastNumels == null || !in.a.isContiguous() || in.a.numel() != broadcastNumels[i])) return null;
         if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
         off[i] = in.a.offset();
       }
