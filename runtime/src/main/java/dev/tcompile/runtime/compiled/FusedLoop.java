@@ -6,6 +6,10 @@ import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
 import java.util.ArrayList;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 import java.util.List;
 
@@ -311,10 +315,25 @@ public final class FusedLoop {
   /**
    * The double sum of {@code n} floats from {@code b}: eight interleaved partial sums combined as a fixed tree, so
    * the adds do not wait on each other (one running sum is bound by the add's latency) and the order is fixed.
+   * The eight sums are the lanes of one 8-lane double vector (or two of 4), which gives the scalar loop's bits.
    */
   static double sumRun(float[] f, int b, int n) {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     int j = 0;
+    if (DL == 8 && n >= 64) {
+      DoubleVector acc = DoubleVector.zero(D8);
+      for (; j + 8 <= n; j += 8) acc = acc.add(FloatVector.fromArray(F8, f, b + j).convertShape(VectorOperators.F2D, D8, 0));
+      s0 = acc.lane(0); s1 = acc.lane(1); s2 = acc.lane(2); s3 = acc.lane(3);
+      s4 = acc.lane(4); s5 = acc.lane(5); s6 = acc.lane(6); s7 = acc.lane(7);
+    } else if (DL == 4 && n >= 64) {
+      DoubleVector lo = DoubleVector.zero(D4), hi = DoubleVector.zero(D4);
+      for (; j + 8 <= n; j += 8) {
+        lo = lo.add(FloatVector.fromArray(F4, f, b + j).convertShape(VectorOperators.F2D, D4, 0));
+        hi = hi.add(FloatVector.fromArray(F4, f, b + j + 4).convertShape(VectorOperators.F2D, D4, 0));
+      }
+      s0 = lo.lane(0); s1 = lo.lane(1); s2 = lo.lane(2); s3 = lo.lane(3);
+      s4 = hi.lane(0); s5 = hi.lane(1); s6 = hi.lane(2); s7 = hi.lane(3);
+    }
     for (; j + 8 <= n; j += 8) {
       s0 += f[b + j]; s1 += f[b + j + 1]; s2 += f[b + j + 2]; s3 += f[b + j + 3];
       s4 += f[b + j + 4]; s5 += f[b + j + 5]; s6 += f[b + j + 6]; s7 += f[b + j + 7];
@@ -322,6 +341,11 @@ public final class FusedLoop {
     for (; j < n; j++) s0 += f[b + j];
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
+
+  /** Double lanes of the machine's vectors, and the species sumRun uses for them (an 8-lane or a 4-lane shape). */
+  private static final int DL = DoubleVector.SPECIES_PREFERRED.length();
+  private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512, D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256, F4 = FloatVector.SPECIES_128;
 
   private static void store(Block v, NDArray out, int start, int len) {
     if (out.dtype() == DType.FLOAT32) {

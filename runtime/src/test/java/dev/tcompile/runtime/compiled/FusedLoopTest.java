@@ -72,4 +72,23 @@ class FusedLoopTest {
       assertEquals(bits((r + x[i]) * wi), bits(a[i]), "result at " + i);
     }
   }
+
+  /** The vector form of the sums' eight interleaved partial sums gives the scalar loop's bits, for every length and offset. */
+  @Test void vectorSumRunHasTheScalarLoopsBits() {
+    float[] x = inputs(4);
+    for (int i = 0; i < x.length; i++) if (!Float.isFinite(x[i])) x[i] = 1e30f;
+    for (int off : new int[]{0, 1, 7}) {
+      for (int n = 0; n <= 300; n++) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+          s0 += x[off + j]; s1 += x[off + j + 1]; s2 += x[off + j + 2]; s3 += x[off + j + 3];
+          s4 += x[off + j + 4]; s5 += x[off + j + 5]; s6 += x[off + j + 6]; s7 += x[off + j + 7];
+        }
+        for (; j < n; j++) s0 += x[off + j];
+        double want = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(FusedLoop.sumRun(x, off, n)), "n = " + n + ", offset " + off);
+      }
+    }
+  }
 }
