@@ -63,8 +63,10 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
 
   /** The class file of a kernel for {@code op}, named {@code className} (internal form). */
   public static byte[] emit(FusedOp op, String className) {
-    KernelLayout layout = KernelLayout.of(op);
     Graph body = op.body();
+    if (body.nodes().stream().allMatch(n -> n.isConstant() || FusedOp.isReduction(n)))
+      throw new Unsupported("sums alone: the interpreter's loop adds the inputs up where they are, a generated loop would copy them first");
+    KernelLayout layout = KernelLayout.of(op);
     if (!layout.flat())
       for (Value v : body.outputs())
         if (v.type().dtype() == DType.BOOL) throw new Unsupported("bool output %" + v.name() + " of a kernel with broadcast inputs (no masked stores of bools)");
