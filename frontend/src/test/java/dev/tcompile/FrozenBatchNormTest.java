@@ -97,4 +97,22 @@ class FrozenBatchNormTest {
       assertEquals(3, c.compiled().traceCount(), "no recompile while nothing changes");
     }
   }
+
+  /** Jars have no batch-norm kernel call: folded, an eval-mode CNN with batch norms exports, with Torch.compile's bits. */
+  @Test void exportsAsAJarWithTorchCompilesNumbers(@TempDir Path dir) {
+    Sequential m = cnn();
+    Tensor x = Torch.randn(4, 1, 8, 8);
+    Path jar = dir.resolve("bn.jar");
+    Torch.export(m, jar, x);
+    dev.tcompile.runtime.NDArray got = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array())[0];
+    try (var g = Torch.noGrad()) {
+      float[] want = Torch.compile(m).forward(x).toFloatArray(), out = got.toFloatArray();
+      assertEquals(want.length, out.length);
+      for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(out[i]), "element " + i);
+      CompiledVsEagerTest.assertClose(m.forward(x), Tensor.wrap(got), "against eager");
+    }
+    TorchException e = org.junit.jupiter.api.Assertions.assertThrows(TorchException.class,
+        () -> Torch.export(m, dir.resolve("kept.jar"), new CompileOptions().disable("bnfold"), x));
+    assertTrue(e.getMessage().endsWith(" = native_batch_norm has no compiled kernel call"), e.getMessage());
+  }
 }
