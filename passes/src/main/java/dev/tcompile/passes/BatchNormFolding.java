@@ -1,5 +1,6 @@
 package dev.tcompile.passes;
 
+import dev.tcompile.DType;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.Node;
 import dev.tcompile.ir.Value;
@@ -78,6 +79,9 @@ public final class BatchNormFolding implements Pass {
     if (conv && layer.attrs().getBool("relu", false)) return refuse(what + "the convolution has a ReLU epilogue");
     if (!conv && !layer.attrs().isEmpty()) return refuse(what + "the product has attributes " + layer.attrs());
     if (!bn.attrs().getBool("running_stats")) return refuse(what + "no running statistics");
+    // the folded constants are computed in float32, as PyTorch's fuse_conv_bn_eval computes float32 modules
+    for (Value v : layer.inputs()) if (v.type().dtype() != DType.FLOAT32) return refuse(what + "%" + v.name() + " is " + v.type());
+    for (Value v : bn.inputs()) if (v.type().dtype() != DType.FLOAT32) return refuse(what + "%" + v.name() + " is " + v.type());
     // layer: conv2d(x, W[, b]) with W [C, ...]; addmm(b, x, W) and mm(x, W) with W [K, C] (a frozen Linear's W^T)
     Value weight = conv ? layer.inputs().get(1) : layer.inputs().get(mm ? 1 : 2);
     Value bias = conv ? (layer.inputs().size() == 3 ? layer.inputs().get(2) : null) : (addmm ? layer.inputs().get(0) : null);
