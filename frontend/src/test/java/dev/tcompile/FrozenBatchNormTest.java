@@ -22,14 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CNN with batch norms, in eval mode under no-grad: the compiled program folds each batch norm into the conv2d or
- * Linear before it (the {@code bnfold} pass), agrees with eager within float rounding, and recompiles with the new
- * statistics when a batch norm's buffer or parameter changes in place.
+ * Linear before it (the {@code bnfold} pass; the one after pooling becomes a multiply-add), agrees with eager within
+ * float rounding, and recompiles with the new statistics when a batch norm's buffer or parameter changes in place.
  */
 class FrozenBatchNormTest {
   private static Sequential cnn() {
     Torch.manualSeed(3);
     Sequential m = new Sequential(new Conv2d(1, 4, 3), new BatchNorm2d(4), new ReLU(),
-        new Conv2d(4, 6, 3, 1, 1, 1, 1, false), new BatchNorm2d(6), new ReLU(), new MaxPool2d(2), new Flatten(),
+        new Conv2d(4, 6, 3, 1, 1, 1, 1, false), new BatchNorm2d(6), new ReLU(), new MaxPool2d(2), new BatchNorm2d(6), new Flatten(),
         new Linear(54, 8), new BatchNorm1d(8), new ReLU(), new Linear(8, 3));
     // statistics and affine parameters away from their defaults (1, 0), as after training
     try (var g = Torch.noGrad()) {
@@ -70,12 +70,13 @@ class FrozenBatchNormTest {
     }
     String on = lastGraph(dumps.resolve("on")), off = lastGraph(dumps.resolve("off"));
     assertFalse(on.contains("native_batch_norm"), on);
-    assertEquals(3, off.split("native_batch_norm", -1).length - 1, off);
+    assertEquals(4, off.split("native_batch_norm", -1).length - 1, off);
     assertTrue(statements(on) < statements(off), statements(on) + " statements folded, " + statements(off) + " kept");
     try (var files = Files.list(dumps.resolve("on").resolve("signature-1"))) {
       Path bnfold = files.filter(p -> p.getFileName().toString().endsWith("-graph-bnfold.tir")).findFirst().orElseThrow();
       String text = Files.readString(bnfold);
-      assertEquals(3, text.split("folded into ", -1).length - 1, "one note per folded batch norm: " + text);
+      assertEquals(3, text.split("folded into ", -1).length - 1, "one note per batch norm folded into its layer: " + text);
+      assertEquals(1, text.split("became a per-channel multiply-add", -1).length - 1, "the one after pooling: " + text);
     }
   }
 
