@@ -84,6 +84,19 @@ class ExportGradientsTest {
     assertClose(m.namedParameters().get("0.weight").grad(), out[1], "the conv weight's gradient");
   }
 
+  /** A differentiated conv bias keeps its conv apart from the batch norm, which becomes a multiply-add the jar runs. */
+  @Test void aDifferentiatedConvKeepsItsNormAsAMultiplyAdd() {
+    Sequential m = cnn();
+    Tensor x = Torch.randn(2, 1, 8, 8), gradOut = Torch.randn(2, 4);
+    Path jar = dir.resolve("bias.jar");
+    Torch.export(m, jar, List.of("0.bias"), x);
+    NDArray[] out = CompiledModel.load(jar).run(x.array(), gradOut.array());
+    Tensor y = m.forward(x);
+    y.backward(gradOut);
+    assertClose(y.detach(), out[0], "output");
+    assertClose(m.namedParameters().get("0.bias").grad(), out[1], "0.bias's gradient");
+  }
+
   /** A differentiated batch-norm input keeps the batch norm, which jars have no kernel call for: refused by op name. */
   @Test void aBatchNormThatCannotFoldIsRefused() {
     Sequential m = cnn();
