@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.*;
  * What prepacking a frozen conv weight could save: conv2d's forward packs its weights into GEMM panels on every call
  * ({@code ConvGemm.packWeights}, package-private, called here by reflection exactly as the forward calls it); this
  * times that packing beside the whole forward (bias and ReLU epilogue, as a frozen program runs it) on the MNIST
- * CNN's layers at inference batch 64.
+ * CNN's layers at batch 1 (latency) and 64.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.*;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class ConvWeightPackBench {
   @Param({"mnist_conv1", "mnist_conv2"}) public String shape;
+  @Param({"1", "64"}) public int batch;
   @Param({"2"}) public int threads;
 
   NDArray x, w, b;
@@ -34,8 +35,8 @@ public class ConvWeightPackBench {
     Parallel.setThreads(threads);
     Random r = new Random(42);
     switch (shape) {
-      case "mnist_conv1" -> { x = ConvBench.rand(r, 64, 1, 28, 28); w = ConvBench.rand(r, 20, 1, 5, 5); }
-      case "mnist_conv2" -> { x = ConvBench.rand(r, 64, 20, 12, 12); w = ConvBench.rand(r, 50, 20, 5, 5); }
+      case "mnist_conv1" -> { x = ConvBench.rand(r, batch, 1, 28, 28); w = ConvBench.rand(r, 20, 1, 5, 5); }
+      case "mnist_conv2" -> { x = ConvBench.rand(r, batch, 20, 12, 12); w = ConvBench.rand(r, 50, 20, 5, 5); }
       default -> throw new IllegalArgumentException(shape);
     }
     oc = w.size(0);
