@@ -36,7 +36,7 @@ class InspectCommandTest {
     assertTrue(out.matches("(?s).*\n  relu +1\n.*"), out);
     // the weight's transpose is folded into a constant at compile time: 5 nodes remain
     assertTrue(out.matches("(?s).*\npasses \\(the compiler's pipeline, \\d+ ms to compile\\): 8 nodes traced, inference 5 nodes after\n"
-        + "  graph/fold: \\d+ us\n  graph/simplify: \\d+ us\n.*  inference/fuse: \\d+ us\n.*"), out);
+        + "  graph/fold: \\d+ us\n  graph/bnfold: \\d+ us\n  graph/simplify: \\d+ us\n.*  inference/fuse: \\d+ us\n.*"), out);
     // matmul, then bias add, relu and the broadcast sum as one fused kernel the emitter leaves to the interpreter
     assertTrue(out.contains("\nkernels: 3\n  inference 3 launched, 1 fused (0 generated as bytecode)\n"
         + "    %5 (fused0) runs in the interpreter's loop: input %fc.bias broadcasts along some dims\n"), out);
