@@ -116,4 +116,24 @@ class FrozenBatchNormTest {
         () -> Torch.export(m, dir.resolve("kept.jar"), new CompileOptions().disable("bnfold"), x));
     assertTrue(e.getMessage().endsWith(" = native_batch_norm has no compiled kernel call"), e.getMessage());
   }
+
+  /** Without a layer to fold into, the batch norm's multiply-add (fused with the ReLU) gives eager's bits. */
+  @Test void aNormWithoutALayerKeepsEagersBits() {
+    Torch.manualSeed(8);
+    BatchNorm2d bn = new BatchNorm2d(3);
+    try (var g = Torch.noGrad()) {
+      bn.runningMean().copy_(Torch.randn(3));
+      bn.runningVar().copy_(Torch.rand(3).add(0.5));
+      bn.parameters().get(0).copy_(Torch.randn(3));
+      bn.parameters().get(1).copy_(Torch.randn(3));
+    }
+    Sequential m = new Sequential(new MaxPool2d(2), bn, new ReLU());
+    m.eval();
+    Tensor x = Torch.randn(4, 3, 10, 10);
+    try (var g = Torch.noGrad()) {
+      float[] want = m.forward(x).toFloatArray(), got = Torch.compile(m).forward(x).toFloatArray();
+      assertEquals(want.length, got.length);
+      for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "element " + i);
+    }
+  }
 }
