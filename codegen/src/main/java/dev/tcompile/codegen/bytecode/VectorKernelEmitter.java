@@ -484,6 +484,13 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
         load(x);
         binary("div");
       }
+      case ONE_MINUS_SQUARE -> {   // fma(-x, x, 1): one rounding, as UnaryOp.apply
+        load(x);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "neg", "()" + FV_D, false);
+        load(x);
+        broadcast(1f);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "fma", "(" + VECTOR_D + VECTOR_D + ")" + FV_D, false);
+      }
       default -> throw new Unsupported(op.name().toLowerCase() + " is not generated yet");
     }
     return store(DType.FLOAT32);

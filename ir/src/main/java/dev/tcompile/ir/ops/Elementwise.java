@@ -83,7 +83,7 @@ public final class Elementwise {
     @Override public String gradFnName(Attrs a) { return k == UnaryOp.LOG1P ? "Log1PBackward0" : super.gradFnName(a); }
 
     @Override public boolean savesInput(Attrs a, int i) {
-      return switch (k) { case ABS, LOG, SIN, COS, GELU, ERF, LOG1P -> true; default -> false; };
+      return switch (k) { case ABS, LOG, SIN, COS, GELU, ERF, LOG1P, ONE_MINUS_SQUARE -> true; default -> false; };
     }
 
     @Override public boolean savesOutput(Attrs a, int i) {
@@ -102,8 +102,9 @@ public final class Elementwise {
         case RSQRT -> A.mul(A.mul(g, A.pow(v.output(0), 3)), -0.5);
         case SIN -> A.mul(g, A.unary(UnaryOp.COS, v.input(0)));
         case COS -> A.mul(g, A.neg(A.unary(UnaryOp.SIN, v.input(0))));
-        case TANH -> { T y = v.output(0); yield A.mul(g, A.rsub(1, A.mul(y, y))); }
-        case SIGMOID -> { T y = v.output(0); yield A.mul(g, A.mul(A.rsub(1, y), y)); }
+        // PyTorch's kernels: tanh_backward g * (1 - y*y) with 1 - y*y rounded once; sigmoid_backward (g * (1 - y)) * y
+        case TANH -> A.mul(g, A.unary(UnaryOp.ONE_MINUS_SQUARE, v.output(0)));
+        case SIGMOID -> { T y = v.output(0); yield A.mul(A.mul(g, A.rsub(1, y)), y); }
         case RELU -> A.maskedKeep(A.compare(BinaryOp.GT, v.output(0), A.scalarLike(0, g)), g);
         case RECIPROCAL -> { T y = v.output(0); yield A.mul(A.neg(g), A.mul(y, y)); }
         case SIGN, FLOOR, CEIL, ROUND -> A.zeros(v.inType(0));
@@ -116,6 +117,7 @@ public final class Elementwise {
         case ERF -> { T x = v.input(0); yield A.mul(g, A.mul(A.exp(A.neg(A.mul(x, x))), 1.12837916709551257390)); }
         case LOG1P -> A.div(g, A.add(v.input(0), 1));
         case EXPM1 -> A.mul(g, A.add(v.output(0), 1));
+        case ONE_MINUS_SQUARE -> A.mul(g, A.mul(v.input(0), -2));
       };
       v.setGrad(0, r);
     }

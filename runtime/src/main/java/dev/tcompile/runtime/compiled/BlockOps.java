@@ -59,6 +59,9 @@ final class BlockOps {
         }
       }
       case RECIPROCAL -> { for (; i <= n - VL; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, a, o + i)).intoArray(d, i); }
+      case ONE_MINUS_SQUARE -> {
+        for (; i <= n - VL; i += VL) { FloatVector v = FloatVector.fromArray(S, a, o + i); v.neg().fma(v, FloatVector.broadcast(S, 1f)).intoArray(d, i); }
+      }
       default -> { }
     }
     for (; i < n; i++) d[i] = op.apply(a[o + i]);

@@ -47,6 +47,14 @@ final class FloatLoops {
         }
         for (; i < n; i++) { float v = x[xo + i]; d[dO + i] = v < 0 ? 0f : v; }
       }
+      case ONE_MINUS_SQUARE -> {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int e = n - VL; i <= e; i += VL) {
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
+          v.neg().fma(v, one).intoArray(d, dO + i);
+        }
+        for (; i < n; i++) d[dO + i] = op.apply(x[xo + i]);
+      }
       default -> { for (; i < n; i++) d[dO + i] = op.apply(x[xo + i]); }
     }
   }

@@ -1,8 +1,14 @@
 package dev.tcompile.runtime.kernels;
 
-/** Elementwise float functions without parameters. Scalar reference semantics; {@link Pointwise} runs them. */
+/**
+ * Elementwise float functions without parameters. Scalar reference semantics; {@link Pointwise} runs them.
+ * {@code ONE_MINUS_SQUARE} is {@code 1 - x*x} rounded once ({@code fma(-x, x, 1)}): tanh's derivative from its
+ * output, as PyTorch's tanh_backward kernel computes it (its compiler contracts {@code 1 - b * b} into one fused
+ * multiply-add), so gradients through tanh have PyTorch's bits.
+ */
 public enum UnaryOp {
-  NEG, ABS, EXP, LOG, SQRT, RSQRT, SIN, COS, TANH, SIGMOID, RELU, RECIPROCAL, SIGN, GELU, ERF, LOG1P, EXPM1, FLOOR, CEIL, ROUND;
+  NEG, ABS, EXP, LOG, SQRT, RSQRT, SIN, COS, TANH, SIGMOID, RELU, RECIPROCAL, SIGN, GELU, ERF, LOG1P, EXPM1, FLOOR, CEIL, ROUND,
+  ONE_MINUS_SQUARE;
 
   public float apply(float x) {
     return switch (this) {
@@ -26,6 +32,7 @@ public enum UnaryOp {
       case FLOOR -> (float) Math.floor(x);
       case CEIL -> (float) Math.ceil(x);
       case ROUND -> (float) Math.rint(x);
+      case ONE_MINUS_SQUARE -> Math.fma(-x, x, 1f);
     };
   }
 
