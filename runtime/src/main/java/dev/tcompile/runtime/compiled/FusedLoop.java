@@ -22,8 +22,12 @@ import java.util.List;
  * The interpreter, in-process programs and programs loaded from jars all run fused nodes through this class.
  */
 public final class FusedLoop {
-  /** Elements per block: the intermediates of a long body still fit in L2. */
-  static final int BLOCK = 512;
+  /**
+   * Elements per block: the live intermediates of a body (their scratch arrays are reused) stay in L1/L2, and the
+   * per-operation overhead is spread over many vectors (tanh-GELU fwd+bwd on the interpreter: 1024 about 8% faster
+   * than 512, 256 about 20% slower).
+   */
+  static final int BLOCK = 1024;
   /**
    * Elements per chunk, the unit of work split over {@link Parallel}: fixed, so results (sums included) are the
    * same for every thread count.
