@@ -454,15 +454,14 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
         mv.visitVarInsn(ALOAD, 7);
         push(0);
         mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
-        mv.visitFieldInsn(GETSTATIC, "dev/tcompile/runtime/kernels/UnaryOp", op.name(), "Ldev/tcompile/runtime/kernels/UnaryOp;");
+        // the function's own method (VectorMath.tanh, ...), not apply's dispatch on the op
         mv.visitVarInsn(ALOAD, 7);
         push(0);
         mv.visitVarInsn(ALOAD, 7);
         push(0);
         species();
         mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
-        mv.visitMethodInsn(INVOKESTATIC, "dev/tcompile/runtime/kernels/VectorMath", "apply",
-            "(Ldev/tcompile/runtime/kernels/UnaryOp;[FI[FII)V", false);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/tcompile/runtime/kernels/VectorMath", op.name().toLowerCase(), "([FI[FII)V", false);
         species();
         mv.visitVarInsn(ALOAD, 7);
         push(0);
