@@ -28,7 +28,7 @@ class BytecodeBackendTest {
     assertTrue(files.stream().anyMatch(p -> p.toString().endsWith(".class")), files.toString());
     String listings = "";
     for (Path p : files) if (p.toString().endsWith(".txt")) listings += Files.readString(p);
-    assertTrue(listings.contains("jdk/incubator/vector/FloatVector.fromArray") && listings.contains("dev/tcompile/runtime/kernels/UnaryOp.TANH"),
+    assertTrue(listings.contains("jdk/incubator/vector/FloatVector.fromArray") && listings.contains("dev/tcompile/runtime/kernels/VectorMath.tanh"),
         "the forward kernel's loop loads vectors and calls the runtime's tanh:\n" + listings);
     // the program classes too: each graph's, calling its fused loops through handles
     assertTrue(files.stream().filter(p -> p.getFileName().toString().equals("Program.class")).count() == 2, files.toString());
