@@ -74,6 +74,7 @@ public final class Embedding {
       int[] gs = in[0].shape();
       if (gs.length != in[1].dim() + 1 || !Arrays.equals(Arrays.copyOf(gs, gs.length - 1), in[1].shape()))
         throw new TorchException("embedding_backward: gradient " + Shapes.str(gs) + " does not match indices " + Shapes.str(in[1].shape()));
+      Convolution.floats("embedding_backward", in[0]); // the kernel accumulates in float32 only
       return Elementwise.one(TensorType.of(DType.FLOAT32, a.getInt("num_weights"), gs[gs.length - 1]));
     }
 
