@@ -59,6 +59,7 @@ public final class Compiler {
 
   /** Compiles {@code traced}; {@code wrt} (null for inference) marks the inputs to differentiate with respect to. */
   public Program compile(Graph traced, boolean[] wrt) {
+    dev.tcompile.ir.Float64Check.reject(traced);
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Graph g = graphLevel.run(traced, "graph");
@@ -82,6 +83,7 @@ public final class Compiler {
    * generate code for it elsewhere ({@link dev.tcompile.codegen.aot.ArtifactWriter}).
    */
   public Graph inferenceGraph(Graph traced) {
+    dev.tcompile.ir.Float64Check.reject(traced);
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Graph g = graphLevel.run(traced, "graph");
@@ -94,6 +96,7 @@ public final class Compiler {
    * input with {@code wrt}), then the kernel passes.
    */
   public Autodiff.Joint gradientGraph(Graph traced, boolean[] wrt) {
+    dev.tcompile.ir.Float64Check.reject(traced);
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Autodiff.Joint j = Autodiff.joint(graphLevel.run(traced, "graph"), wrt);
@@ -103,6 +106,7 @@ public final class Compiler {
 
   /** The graph passes alone, on a traced graph (for programs that build more around it, such as a whole train step). */
   public Graph graphLevel(Graph traced) {
+    dev.tcompile.ir.Float64Check.reject(traced);
     PassManager pm = new PassManager(graphPasses(), disabled, dumpDir);
     pm.dump(traced, "traced");
     Graph g = pm.run(traced, "graph");
