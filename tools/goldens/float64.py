@@ -121,6 +121,11 @@ def extras():
     ops.OPS["exp_"] = lambda x, a: x[0].clone().exp_()
     ops.OPS["add_alpha"] = lambda x, a: x[0].add(x[1], alpha=a["alpha"])
     ops.OPS["sum_sq"] = lambda x, a: (x[0] * x[0]).sum()
+    ops.OPS["layer_norm"] = lambda x, a: F.layer_norm(x[0], a["shape"], x[1], x[2])
+    ops.OPS["batch_norm_train"] = lambda x, a: F.batch_norm(x[0], None, None, x[1], x[2], training=True)
+    ops.OPS["batch_norm_eval"] = lambda x, a: F.batch_norm(x[0], x[3], x[4], x[1], x[2], training=False)
+    ops.OPS["bce"] = lambda x, a: F.binary_cross_entropy(x[0].sigmoid(), x[1])
+    ops.OPS["bce_logits"] = lambda x, a: F.binary_cross_entropy_with_logits(x[0], x[1])
     for r in ("mean", "sum", "none"):
         extra(f"mse_loss/{r}", "mse_loss", [d(3, 4), d(3, 4)], reduction=r)
         extra(f"nll_loss/{r}", "nll_loss", [d(4, 5).log_softmax(1), torch.tensor([0, 4, 2, 1])], reduction=r)
@@ -139,6 +144,12 @@ def extras():
     extra("add_alpha/basic", "add_alpha", [d(2, 3), d(2, 3)], alpha=0.3)
     extra("sum_sq/large", "sum_sq", [d(1000)])
     extra("sum/large", "sum", [d(3000)])
+    extra("layer_norm/affine", "layer_norm", [d(3, 4, 5), d(4, 5), d(4, 5)], shape=[4, 5])
+    extra("batch_norm/train", "batch_norm_train", [d(4, 3, 5), d(3), d(3)])
+    extra("batch_norm/eval", "batch_norm_eval", [d(4, 3, 2), d(3), d(3), ops.In(d(3), grad=False),
+                                                 ops.In(ops.pos(3).double(), grad=False)])
+    extra("bce/basic", "bce", [d(3, 4), ops.In(ops.pos(3, 4).double() / 3, grad=False)])
+    extra("bce_logits/basic", "bce_logits", [d(3, 4), ops.In(ops.pos(3, 4).double() / 3, grad=False)])
     extra("mean_dim/large", "mean_dim", [d(7, 300)], dim=1, keepdim=False)
     # promotion: a float64 tensor beats float32; a float64 0-d tensor does not promote a float32 tensor
     extra("add/float32_float64", "add", [ops.randn(3), d(3)])

@@ -147,10 +147,15 @@ class Float64ApiTest {
   }
 
   @Test
-  void float32OnlyKernelsRefuseFloat64() {
+  void float32OnlyKernelsRefuseFloat64AndMixedDtypesAreRefused() {
     Tensor x = Torch.ones(F64, 1, 1, 4, 4);
-    assertThrows(TorchException.class, () -> dev.tcompile.nn.F.conv2d(x, Torch.ones(F64, 1, 1, 2, 2)));
+    TorchException conv = assertThrows(TorchException.class, () -> dev.tcompile.nn.F.conv2d(x, Torch.ones(F64, 1, 1, 2, 2)));
+    assertTrue(conv.getMessage().contains("'Double'"), conv.getMessage());
     Tensor p = Torch.tensor(new double[]{0.5}, F64);
-    assertThrows(TorchException.class, () -> dev.tcompile.nn.F.binaryCrossEntropy(p, p));
+    TorchException bce = assertThrows(TorchException.class, () -> dev.tcompile.nn.F.binaryCrossEntropy(p, Torch.tensor(1f)));
+    assertEquals("Found dtype Float but expected Double", bce.getMessage()); // PyTorch 1.13's message
+    TorchException ln = assertThrows(TorchException.class,
+        () -> dev.tcompile.nn.F.layerNorm(Torch.ones(F64, 2, 3), new int[]{3}, Torch.ones(3), Torch.zeros(3), 1e-5));
+    assertEquals("expected scalar type Double but found Float", ln.getMessage()); // PyTorch 1.13's message
   }
 }

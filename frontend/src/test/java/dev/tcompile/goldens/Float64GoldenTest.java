@@ -40,6 +40,11 @@ class Float64GoldenTest {
     OpCalls.put("exp_", (x, a) -> x[0].clone().exp_());
     OpCalls.put("add_alpha", (x, a) -> x[0].add(x[1], a.get("alpha").getAsDouble()));
     OpCalls.put("sum_sq", (x, a) -> x[0].mul(x[0]).sum());
+    OpCalls.put("layer_norm", (x, a) -> F.layerNorm(x[0], GoldenTensors.ints(a.getAsJsonArray("shape")), x[1], x[2], 1e-5));
+    OpCalls.put("batch_norm_train", (x, a) -> F.batchNorm(x[0], null, null, x[1], x[2], true, 0.1, 1e-5));
+    OpCalls.put("batch_norm_eval", (x, a) -> F.batchNorm(x[0], x[3], x[4], x[1], x[2], false, 0.1, 1e-5));
+    OpCalls.put("bce", (x, a) -> F.binaryCrossEntropy(x[0].sigmoid(), x[1]));
+    OpCalls.put("bce_logits", (x, a) -> F.binaryCrossEntropyWithLogits(x[0], x[1]));
   }
 
   private static Stream<DynamicTest> cases(String section) {

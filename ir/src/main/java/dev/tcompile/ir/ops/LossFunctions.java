@@ -47,9 +47,14 @@ public final class LossFunctions {
     if (!t.dtype().isFloatingPoint()) throw new TorchException("\"" + op + "\" not implemented for '" + t.dtype().legacyName() + "'");
   }
 
-  /** The binary cross entropies have float32 kernels only: float64 is refused rather than computed in float. */
-  static void float32Only(String op, TensorType t) {
-    if (t.dtype() != DType.FLOAT32) throw new TorchException("\"" + op + "\" is implemented for float32 only in tcompile, got '" + t.dtype().legacyName() + "'");
+  /**
+   * The binary cross entropies compute in the input's floating dtype: every operand must have it (PyTorch's
+   * binary_cross_entropy message; with logits PyTorch 1.13 mixes dtypes, tcompile refuses the same way).
+   */
+  static void sameFloat(String op, TensorType t, TensorType input) {
+    floats(op, t);
+    if (t.dtype() != input.dtype())
+      throw new TorchException("Found dtype " + t.dtype().legacyName() + " but expected " + input.dtype().legacyName());
   }
 
   // ------------------------------------------------------------------------------------------------ nll_loss
@@ -191,7 +196,7 @@ public final class LossFunctions {
         if (!Shapes.equal(in[i].shape(), in[0].shape()))
           throw new TorchException("Using a target size (torch.Size(" + Shapes.str(in[i].shape()) + ")) that is different to the input size (torch.Size("
               + Shapes.str(in[0].shape()) + ")) is deprecated. Please ensure they have the same size.");
-      for (TensorType t : in) float32Only("binary_cross_entropy", t);
+      for (TensorType t : in) sameFloat("binary_cross_entropy", t, in[0]);
       return Elementwise.one(reducedType(a, in[0]));
     }
 
@@ -234,7 +239,7 @@ public final class LossFunctions {
             + Shapes.str(in[0].shape()) + "))");
       if (weightIndex(a) > 0) Losses.checkBroadcast("weight", in[weightIndex(a)].shape(), in[0].shape());
       if (posWeightIndex(a) > 0) Losses.checkBroadcast("pos_weight", in[posWeightIndex(a)].shape(), in[0].shape());
-      for (TensorType t : in) float32Only("binary_cross_entropy_with_logits", t);
+      for (TensorType t : in) sameFloat("binary_cross_entropy_with_logits", t, in[0]);
       return Elementwise.one(reducedType(a, in[0]));
     }
 

@@ -121,6 +121,7 @@ public final class Losses {
    * every x must lie in [0, 1].
    */
   public static NDArray binaryCrossEntropy(NDArray x, NDArray target, NDArray weightOrNull) {
+    if (x.dtype() == DType.FLOAT64) return DoubleBce.binaryCrossEntropy(x, target, weightOrNull);
     int[] shape = x.shape();
     float[] xd = spread(x, shape), t = spread(target, shape), w = spread(weightOrNull, shape);
     float[] out = new float[xd.length];
@@ -140,6 +141,7 @@ public final class Losses {
    * (1 without pos_weight), times the weight.
    */
   public static NDArray binaryCrossEntropyWithLogits(NDArray x, NDArray target, NDArray weightOrNull, NDArray posWeightOrNull) {
+    if (x.dtype() == DType.FLOAT64) return DoubleBce.binaryCrossEntropyWithLogits(x, target, weightOrNull, posWeightOrNull);
     int[] shape = x.shape();
     float[] xd = spread(x, shape), t = spread(target, shape), w = spread(weightOrNull, shape), pw = spread(posWeightOrNull, shape);
     float[] out = new float[xd.length];
