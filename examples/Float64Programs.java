@@ -5,7 +5,8 @@
 //    with 8 decimals and the coefficients with 12: sums of 2000 doubles may round differently in the last bit).
 // 2. gradcheck in double with PyTorch's defaults, of a composite function and of a custom Function.
 // 3. nn.Linear(dtype=torch.float64) trained with SGD on cross entropy.
-// 4. Promotion between float32 and float64, item() at full precision, and the float/double mismatch error.
+// 4. Every first-order optimiser on a float64 Linear regression (losses and the weight sum with 12 decimals).
+// 5. Promotion between float32 and float64, item() at full precision, and the float/double mismatch error.
 
 import dev.tcompile.Autograd;
 import dev.tcompile.CustomFunction;
@@ -17,6 +18,12 @@ import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
 import dev.tcompile.nn.F;
 import dev.tcompile.nn.Linear;
+import dev.tcompile.optim.Adadelta;
+import dev.tcompile.optim.Adagrad;
+import dev.tcompile.optim.Adam;
+import dev.tcompile.optim.AdamW;
+import dev.tcompile.optim.Optimizer;
+import dev.tcompile.optim.RMSprop;
 import dev.tcompile.optim.SGD;
 
 public class Float64Programs {
@@ -26,6 +33,7 @@ public class Float64Programs {
     polynomial();
     gradchecks();
     linearSgd();
+    optimizers();
     promotion();
   }
 
@@ -97,6 +105,35 @@ public class Float64Programs {
     }
     Torch.print(model.forward(x.narrow(0, 0, 2)));
     Torch.print(model.bias().grad());
+  }
+
+  record Maker(String name, java.util.function.Function<java.util.List<dev.tcompile.nn.Parameter>, Optimizer> make) {}
+
+  static void optimizers() {
+    java.util.List<Maker> makers = java.util.List.of(
+        new Maker("SGD momentum nesterov", p -> new SGD(p, 0.1, 0.9, 0, 0.01, true)),
+        new Maker("Adam", p -> new Adam(p, 0.05)),
+        new Maker("Adam amsgrad", p -> new Adam(p, 0.05, 0.9, 0.999, 1e-8, 0.1, true)),
+        new Maker("AdamW", p -> new AdamW(p, 0.05)),
+        new Maker("RMSprop centered", p -> new RMSprop(p, 0.01, 0.99, 1e-8, 0, 0.5, true)),
+        new Maker("Adagrad", p -> new Adagrad(p, 0.1)),
+        new Maker("Adadelta", p -> new Adadelta(p, 1.0)));
+    for (Maker m : makers) {
+      Torch.manualSeed(3);
+      Linear model = new Linear(5, 2, true, F64);
+      Tensor x = Torch.randn(F64, 6, 5);
+      Tensor y = Torch.randn(F64, 6, 2);
+      Optimizer opt = m.make().apply(model.parameters());
+      StringBuilder losses = new StringBuilder();
+      for (int i = 0; i < 4; i++) {
+        opt.zeroGrad();
+        Tensor loss = F.mseLoss(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        losses.append(i > 0 ? " " : "").append(Torch.pyFixed(loss.itemDouble(), 12));
+      }
+      System.out.println(m.name() + " " + losses + " " + Torch.pyFixed(model.weight().sum().itemDouble(), 12));
+    }
   }
 
   static void promotion() {

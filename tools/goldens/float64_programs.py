@@ -8,7 +8,8 @@ Run with the PyTorch interpreter from the repository root:  /usr/bin/python3 too
    digits could differ), the final coefficients with 12.
 2. gradcheck in double (PyTorch's defaults) of a small composite function, and of a custom Function.
 3. nn.Linear(dtype=torch.float64) trained with SGD on cross entropy; printed tensors carry dtype=torch.float64.
-4. Promotion between float32 and float64, item() at full precision, and the float/double mismatch error.
+4. Every first-order optimiser on a float64 Linear regression (losses and the weight sum with 12 decimals).
+5. Promotion between float32 and float64, item() at full precision, and the float/double mismatch error.
 """
 import math
 import os
@@ -92,6 +93,32 @@ def linear_sgd():
     print(model.bias.grad)
 
 
+def optimizers():
+    makers = [
+        ("SGD momentum nesterov", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+        ("Adam", lambda p: torch.optim.Adam(p, lr=0.05)),
+        ("Adam amsgrad", lambda p: torch.optim.Adam(p, lr=0.05, weight_decay=0.1, amsgrad=True)),
+        ("AdamW", lambda p: torch.optim.AdamW(p, lr=0.05)),
+        ("RMSprop centered", lambda p: torch.optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True)),
+        ("Adagrad", lambda p: torch.optim.Adagrad(p, lr=0.1)),
+        ("Adadelta", lambda p: torch.optim.Adadelta(p, lr=1.0)),
+    ]
+    for name, make in makers:
+        torch.manual_seed(3)
+        model = torch.nn.Linear(5, 2, dtype=torch.float64)
+        x = torch.randn(6, 5, dtype=torch.float64)
+        y = torch.randn(6, 2, dtype=torch.float64)
+        opt = make(model.parameters())
+        losses = []
+        for _ in range(4):
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(f"{loss.item():.12f}")
+        print(name, " ".join(losses), f"{model.weight.sum().item():.12f}")
+
+
 def promotion():
     f = torch.ones(2)
     d = torch.ones(2, dtype=torch.float64)
@@ -109,6 +136,7 @@ def main():
     polynomial()
     gradchecks()
     linear_sgd()
+    optimizers()
     promotion()
     with open(OUT, "w") as f:
         f.write("\n".join(LINES) + "\n")

@@ -157,5 +157,8 @@ class Float64ApiTest {
     TorchException ln = assertThrows(TorchException.class,
         () -> dev.tcompile.nn.F.layerNorm(Torch.ones(F64, 2, 3), new int[]{3}, Torch.ones(3), Torch.zeros(3), 1e-5));
     assertEquals("expected scalar type Double but found Float", ln.getMessage()); // PyTorch 1.13's message
+    // LBFGS's scalar arithmetic reproduces float32 tensors: refused for float64 rather than rounded
+    Tensor w = Torch.ones(F64, 2).requiresGrad_(true);
+    assertThrows(TorchException.class, () -> new dev.tcompile.optim.LBFGS(java.util.List.of(w)));
   }
 }
