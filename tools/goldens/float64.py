@@ -4,7 +4,8 @@ Run with the PyTorch interpreter from the repository root:  /usr/bin/python3 too
 
 Sections:
   cases      every case of tools/goldens/ops.py (pointwise, powers, unary, clamps, products, views, reductions,
-             comparisons, joining, in-place) recomputed with its float inputs as float64 leaves (int64 and bool
+             comparisons, joining, in-place) and of ops_ports.py (splitting, alpha/rsub/addcmul/addcdiv, in-place
+             unary ops, basic and advanced indexing, index_put) recomputed with its float inputs as float64 leaves (int64 and bool
              inputs unchanged, so mixed cases check PyTorch's promotion): output values and dtypes, grad_fn, and
              gradients for a float64 upstream gradient. Same format as ops.json except float64 values, which are
              16-hex-digit bit patterns. "exact" is ops.py's list (single IEEE operations must match bit for bit).
@@ -25,6 +26,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops  # noqa: E402
+import ops_ports  # noqa: E402  (adds its ops to ops.OPS)
 
 OUT = os.path.join("frontend", "src", "test", "resources", "goldens", "float64.json")
 F64 = torch.float64
@@ -255,6 +257,14 @@ def main():
         ops.comparisons()
         ops.joining()
         ops.in_place()
+        ported = ops_ports.case
+        ops_ports.case = case64
+        try:
+            ops_ports.splitting()
+            ops_ports.arithmetic()
+            ops_ports.indexing()
+        finally:
+            ops_ports.case = ported
     finally:
         ops.case = original
     extras()

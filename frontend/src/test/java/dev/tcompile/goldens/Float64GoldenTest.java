@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * float64 tensors against PyTorch 1.13 (goldens/float64.json, written by tools/goldens/float64.py): every op case
- * of ops.json recomputed with float64 leaves (values, dtypes, grad_fn, gradients), float64-only cases (losses,
+ * of ops.json and ops_ports.json recomputed with float64 leaves (values, dtypes, grad_fn, gradients), float64-only cases (losses,
  * promotion with float32 and scalars), printing, the float64 random streams, ranges and dtype-mismatch errors.
  */
 class Float64GoldenTest {
@@ -116,8 +116,9 @@ class Float64GoldenTest {
   }
 
   @Test
-  void goldenFileCoversEveryOpsCase() {
+  void goldenFileCoversEveryOpsAndPortedOpsCase() {
     JsonObject f = GoldenFile.file(FILE);
-    assertEquals(GoldenFile.section("cases").size(), f.getAsJsonArray("cases").size(), "float64.json recomputes every ops.json case");
+    int ops = GoldenFile.section("cases").size(), ported = GoldenFile.section("ops_ports.json", "cases").size();
+    assertEquals(ops + ported, f.getAsJsonArray("cases").size(), "float64.json recomputes every ops.json and ops_ports.json case");
   }
 }
