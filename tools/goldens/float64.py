@@ -14,6 +14,7 @@ Sections:
   random     torch.rand / torch.randn with dtype=torch.float64 after manual_seed (hex values)
   ranges     torch.arange / torch.linspace with dtype=torch.float64 (hex values)
   errors     messages for dtype mismatches
+  double_backward  ops.py's second-derivative cases (create_graph=True) in float64
 """
 import json
 import os
@@ -164,6 +165,21 @@ def extras():
     extra("div_scalar/float64_tenth", "div_scalar", [d(4)], value=0.1, int=False)
 
 
+DOUBLE = []
+
+
+def double_backward64(name, fn, inputs):
+    """ops.py's double_backward in float64: output, create_graph gradients, and second derivatives."""
+    xs = [t.double() for t in inputs]
+    up = torch.randn(fn(*xs).shape, generator=ops.gen(), dtype=F64)
+    out, first, vs, second = ops.derivatives(fn, xs, up, None, F64)
+    vs = [v.to(F64) for v in vs]
+    DOUBLE.append({"name": name, "inputs": [encode_dense(t) for t in xs], "output": encode_dense(out),
+                   "upstream": encode_dense(up), "first": [encode_dense(g) for g in first],
+                   "v": [encode_dense(v) for v in vs],
+                   "second": [None if g is None else encode_dense(g) for g in second]})
+
+
 PRINTING = []
 
 
@@ -267,6 +283,12 @@ def main():
             ops_ports.case = ported
     finally:
         ops.case = original
+    original_db = ops.double_backward
+    ops.double_backward = double_backward64
+    try:
+        ops.double_backwards()
+    finally:
+        ops.double_backward = original_db
     extras()
     printing()
     random()
@@ -274,7 +296,8 @@ def main():
     errors()
     with open(OUT, "w") as f:
         json.dump({"torch_version": torch.__version__, "cases": CASES, "extra": EXTRA, "printing": PRINTING,
-                   "random": RANDOM, "ranges": RANGES, "errors": ERRORS}, f, separators=(",", ":"))
+                   "random": RANDOM, "ranges": RANGES, "errors": ERRORS,
+                   "double_backward": DOUBLE}, f, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {OUT}: {len(CASES)} cases, {len(EXTRA)} extra, {len(PRINTING)} printing, {len(RANDOM)} random, "
           f"{len(RANGES)} ranges, {len(ERRORS)} errors")

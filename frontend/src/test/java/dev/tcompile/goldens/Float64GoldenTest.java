@@ -62,6 +62,12 @@ class Float64GoldenTest {
   @TestFactory Stream<DynamicTest> float64ExtrasMatchPyTorch() { return cases("extra"); }
 
   @TestFactory
+  Stream<DynamicTest> float64SecondDerivativesMatchPyTorch() {
+    return GoldenFile.section(FILE, "double_backward").stream()
+        .map(c -> DynamicTest.dynamicTest(c.get("name").getAsString(), () -> DoubleBackwardGoldenTest.check(c)));
+  }
+
+  @TestFactory
   Stream<DynamicTest> float64PrintsAsPyTorch() {
     return GoldenFile.section(FILE, "printing").stream().map(c -> DynamicTest.dynamicTest(c.get("name").getAsString(), () -> {
       Tensor t = GoldenTensors.dense(c.getAsJsonObject("tensor"));
