@@ -17,6 +17,7 @@ Sections:
   double_backward  ops.py's second-derivative cases (create_graph=True) in float64
 """
 import json
+import math
 import os
 import struct
 import sys
@@ -183,9 +184,16 @@ def double_backward64(name, fn, inputs):
 PRINTING = []
 
 
-def printed(name, t):
+def printed(name, t, precision=4, linewidth=80, sci_mode=None):
+    torch.set_printoptions(precision=precision, linewidth=linewidth, sci_mode=sci_mode)
+    try:
+        text = str(t)
+    finally:
+        torch.set_printoptions(profile="default")
+        torch.set_printoptions(sci_mode=None)
     PRINTING.append({"name": name, "tensor": encode_dense(t.detach()), "requires_grad": t.requires_grad,
-                     "grad_fn": ops.node_name(t.grad_fn), "expected": str(t)})
+                     "grad_fn": ops.node_name(t.grad_fn), "precision": precision, "linewidth": linewidth,
+                     "sciMode": sci_mode, "expected": text})
 
 
 def printing():
@@ -206,6 +214,12 @@ def printing():
     printed("grad_fn", x * 2)
     printed("long_row", torch.arange(0, 30, dtype=F64) / 7)
     printed("summarized", torch.arange(0, 2000, dtype=F64) / 3)
+    printed("precision_12", torch.tensor([1 / 3, 2 / 3, 1e-3], dtype=F64), precision=12)
+    printed("precision_10_matrix", torch.randn(2, 3, generator=ops.gen(), dtype=F64), precision=10)
+    printed("precision_16_pi", torch.tensor([math.pi, math.e], dtype=F64), precision=16)
+    printed("sci_forced", torch.tensor([0.5, 1.5], dtype=F64), sci_mode=True)
+    printed("sci_off", torch.tensor([1e-7, 1e9], dtype=F64), sci_mode=False)
+    printed("narrow_lines", torch.randn(2, 8, generator=ops.gen(), dtype=F64) * 1000, precision=6, linewidth=50)
 
 
 RANDOM = []

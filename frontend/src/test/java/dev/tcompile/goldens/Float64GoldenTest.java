@@ -75,7 +75,14 @@ class Float64GoldenTest {
         t.requiresGrad_(true);
         if (!c.get("grad_fn").isJsonNull()) t = t.mul(Torch.scalar(1, DType.FLOAT64)); // MulBackward0 on the same values
       }
-      assertEquals(c.get("expected").getAsString(), t.toString());
+      dev.tcompile.format.PrintOptions options = new dev.tcompile.format.PrintOptions(c.get("precision").getAsInt(), 1000, 3,
+          c.get("linewidth").getAsInt(), c.get("sciMode").isJsonNull() ? null : c.get("sciMode").getAsBoolean());
+      dev.tcompile.format.PrintOptions before = dev.tcompile.format.PrintOptions.set(options);
+      try {
+        assertEquals(c.get("expected").getAsString(), t.toString());
+      } finally {
+        dev.tcompile.format.PrintOptions.set(before);
+      }
     }));
   }
 
