@@ -129,6 +129,7 @@ def extras():
     ops.OPS["batch_norm_train"] = lambda x, a: F.batch_norm(x[0], None, None, x[1], x[2], training=True)
     ops.OPS["batch_norm_eval"] = lambda x, a: F.batch_norm(x[0], x[3], x[4], x[1], x[2], training=False)
     ops.OPS["bce"] = lambda x, a: F.binary_cross_entropy(x[0].sigmoid(), x[1])
+    ops.OPS["cross_entropy_probs"] = lambda x, a: F.cross_entropy(x[0], x[1].softmax(1), label_smoothing=a["smoothing"])
     ops.OPS["bce_logits"] = lambda x, a: F.binary_cross_entropy_with_logits(x[0], x[1])
     for r in ("mean", "sum", "none"):
         extra(f"mse_loss/{r}", "mse_loss", [d(3, 4), d(3, 4)], reduction=r)
@@ -152,6 +153,7 @@ def extras():
     extra("batch_norm/train", "batch_norm_train", [d(4, 3, 5), d(3), d(3)])
     extra("batch_norm/eval", "batch_norm_eval", [d(4, 3, 2), d(3), d(3), ops.In(d(3), grad=False),
                                                  ops.In(ops.pos(3).double(), grad=False)])
+    extra("cross_entropy/probabilities", "cross_entropy_probs", [d(4, 5), d(4, 5)], smoothing=0.1)
     extra("bce/basic", "bce", [d(3, 4), ops.In(ops.pos(3, 4).double() / 3, grad=False)])
     extra("bce_logits/basic", "bce_logits", [d(3, 4), ops.In(ops.pos(3, 4).double() / 3, grad=False)])
     extra("mean_dim/large", "mean_dim", [d(7, 300)], dim=1, keepdim=False)

@@ -89,7 +89,7 @@ public final class Autograd {
           double a = analytical[j][k], num = numerical[j][k];
           if (!(Math.abs(a - num) <= atol + rtol * Math.abs(num)))
             throw new TorchException("Jacobian mismatch for output 0 with respect to input " + i + ",\nnumerical:"
-                + render(numerical, n, nOut) + "\nanalytical:" + render(analytical, n, nOut)
+                + render(numerical, n, nOut, x.dtype()) + "\nanalytical:" + render(analytical, n, nOut, x.dtype())
                 + "\n(first mismatch at input element " + j + ", output element " + k + ": " + num + " vs " + a + ")");
         }
     }
@@ -115,9 +115,11 @@ public final class Autograd {
     return jac;
   }
 
-  private static String render(double[][] m, int rows, int cols) {
-    float[] flat = new float[rows * cols];
-    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) flat[r * cols + c] = (float) m[r][c];
-    return Tensor.wrap(NDArray.wrap(flat, rows, cols)).toString() + " " + Shapes.str(new int[]{rows, cols});
+  /** A Jacobian printed as PyTorch's gradcheck prints it: a tensor of the input's floating dtype. */
+  private static String render(double[][] m, int rows, int cols, DType dtype) {
+    double[] flat = new double[rows * cols];
+    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) flat[r * cols + c] = m[r][c];
+    NDArray a = NDArray.wrap(flat, rows, cols).to(dtype.floatResult());
+    return Tensor.wrap(a).toString() + " " + Shapes.str(new int[]{rows, cols});
   }
 }
