@@ -142,8 +142,8 @@ class CompileBehaviourTest {
     assertEquals("00-traced.tir", files.get(0));
     List<String> stages = files.stream().map(n -> n.substring(3, n.length() - 4)).toList();
     assertEquals(List.of("traced", "graph-fold", "graph-simplify", "graph-cse", "graph-dce", "split-forward", "split-backward",
-        "forward-transpose", "forward-sumbcast", "forward-simplify", "forward-cse", "forward-dce", "forward-epilogue", "forward-loss", "forward-fuse", "forward-dce",
-        "backward-transpose", "backward-sumbcast", "backward-simplify", "backward-cse", "backward-dce", "backward-epilogue", "backward-loss", "backward-fuse", "backward-dce"), stages);
+        "forward-transpose", "forward-sumbcast", "forward-simplify", "forward-cse", "forward-dce", "forward-epilogue", "forward-loss", "forward-poolmask", "forward-fuse", "forward-dce",
+        "backward-transpose", "backward-sumbcast", "backward-simplify", "backward-cse", "backward-dce", "backward-epilogue", "backward-loss", "backward-poolmask", "backward-fuse", "backward-dce"), stages);
     for (String name : files) {  // every dump parses back to the same text
       String text = Files.readString(dir.resolve("signature-1").resolve(name));
       assertEquals(text, GraphPrinter.print(GraphParser.parse(text)));

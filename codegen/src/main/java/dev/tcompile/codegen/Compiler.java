@@ -10,6 +10,7 @@ import dev.tcompile.passes.Fusion;
 import dev.tcompile.passes.LossFusion;
 import dev.tcompile.passes.Pass;
 import dev.tcompile.passes.PassManager;
+import dev.tcompile.passes.PoolMaskFolding;
 import dev.tcompile.passes.Simplify;
 import dev.tcompile.passes.SumOfBroadcast;
 import dev.tcompile.passes.TransposeFolding;
@@ -32,11 +33,11 @@ public final class Compiler {
   /** On each graph that will run: forward, backward, or inference. */
   public static List<Pass> kernelPasses() {
     return List.of(new TransposeFolding(), new SumOfBroadcast(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination(), new Epilogues(), new LossFusion(),
-        new Fusion(), new DeadCodeElimination());
+        new PoolMaskFolding(), new Fusion(), new DeadCodeElimination());
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("fold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "fuse"); }
+  public static Set<String> passNames() { return Set.of("fold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "poolmask", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;

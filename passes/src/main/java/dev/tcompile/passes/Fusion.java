@@ -87,7 +87,9 @@ public final class Fusion implements Pass {
           absorb(joined, cand, group, groups);
         }
       }
-      if (joined == null && reduction) continue;   // a sum alone stays the runtime's reduction kernel
+      // a sum alone stays the runtime's reduction kernel, unless that kernel would copy its input to bring
+      // the reduced dims together (a bias gradient's sum over N, H, W): the fused loop reads it in place
+      if (joined == null && reduction && adjacent(dev.tcompile.ir.ops.Reductions.reducedDims(node.attrs(), space.length))) continue;
       if (joined == null) {
         Group fresh = new Group(nextId++, space);
         fresh.add(k);
@@ -138,6 +140,14 @@ public final class Fusion implements Pass {
     if (!FusedOp.isReduction(node)) return false;
     TensorType in = node.inputs().get(0).type();
     return in.dtype() == dev.tcompile.DType.FLOAT32 && node.output().type().numel() <= MAX_REDUCED;
+  }
+
+  /** Whether the reduced dims form one run (the runtime's reduction kernel reads such a sum without a copy). */
+  private static boolean adjacent(boolean[] reduced) {
+    int first = -1, last = -1;
+    for (int d = 0; d < reduced.length; d++) if (reduced[d]) { if (first < 0) first = d; last = d; }
+    for (int d = first; d >= 0 && d <= last; d++) if (!reduced[d]) return false;
+    return true;
   }
 
   /** Reduced outputs at most: each chunk of the loop keeps its own partial sums. */

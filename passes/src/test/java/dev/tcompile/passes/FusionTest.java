@@ -44,6 +44,24 @@ class FusionTest {
     assertEquals(after, GraphPrinter.print(GraphParser.parse(after)), "fused nodes print and parse back");
   }
 
+  /**
+   * A sum alone stays the runtime's reduction kernel when its reduced dims are one run; over N, H and W of an image
+   * batch (a bias gradient) that kernel would copy the input first, so it becomes a kernel of its own.
+   */
+  @Test void aLoneSumBecomesAKernelOnlyWhenItsReducedDimsAreApart() {
+    String apart = """
+        graph @g(%x: f32[2, 3, 4, 5]) {
+          %0 = sum(%x) {dims=[0, 2, 3], keepdim=false} : f32[3]
+          return %0
+        }
+        """;
+    String text = dev.tcompile.ir.GraphPrinter.print(new Fusion().run(dev.tcompile.ir.GraphParser.parse(apart)));
+    assertTrue(text.contains("%0 = fused(%x)"), text);
+    String together = apart.replace("dims=[0, 2, 3]", "dims=[2, 3]").replace("f32[3]", "f32[2, 3]");
+    String kept = dev.tcompile.ir.GraphPrinter.print(new Fusion().run(dev.tcompile.ir.GraphParser.parse(together)));
+    assertTrue(!kept.contains("fused("), kept);
+  }
+
   @Test void siblingsReadingOneInputShareAKernelAndEveryEscapingValueIsAnOutput() {
     String before = """
         graph @g(%x: f32[8]) {

@@ -27,8 +27,10 @@ import org.objectweb.asm.MethodVisitor;
  * (a {@code FloatVector}, or a {@code VectorMask} for bool values). Semantics are the interpreter's
  * ({@code BlockOps}): the same lanewise operators, blends for ReLU, where and casts. A sum epilogue's input is
  * written to a chunk-sized buffer (element {@code i - from}) that the caller adds up exactly as the interpreter
- * does. Bodies using something this emitter does not cover (erf-based gelu, pow, sin, inputs that broadcast along
- * some dims...) are refused with {@link Unsupported}; they keep running in the interpreter's loop.
+ * does. Inputs that broadcast (a bias over rows, a per-channel or per-row value) are read through a row split of
+ * the space ({@link KernelLayout}), with masked loads and stores at each row's end. Bodies using something this
+ * emitter does not cover (erf-based gelu, sin, pow by a non-constant, bool arrays beside broadcast inputs...) are
+ * refused with {@link Unsupported}; they keep running in the interpreter's loop.
  */
 public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitter.Slot> {
   /** A value of the body: the local holding it, and its dtype (float32: FloatVector; bool: VectorMask). */
@@ -47,8 +49,8 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
   static final String FV_D = "L" + FV + ";", MASK_D = "L" + MASK + ";", SPECIES_D = "L" + SPECIES + ";", VECTOR_D = "L" + VEC + "Vector;";
   private static final String BINARY_D = "(" + VECTOR_D + ")" + FV_D;
 
-  /** How the generated loop reads input i. */
-  public enum InputKind { DENSE, SCALAR }
+  /** How the generated loop reads input i (see {@link KernelLayout}). */
+  public enum InputKind { DENSE, SCALAR, ROW, COL }
 
   private final String className;
   private MethodVisitor mv;
@@ -56,25 +58,18 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
 
   private VectorKernelEmitter(String className) { this.className = className; }
 
-  /** The input kinds a kernel needs: dense of the space's shape, or one element (null when neither). */
-  public static InputKind[] inputKinds(FusedOp op) {
-    int[] space = op.iterationSpace();
-    List<Value> in = op.body().inputs();
-    InputKind[] k = new InputKind[in.size()];
-    for (int i = 0; i < k.length; i++) {
-      int[] s = in.get(i).type().shape();
-      DType dt = in.get(i).type().dtype();
-      if (Shapes.numel(s) == 1 && (dt == DType.FLOAT32 || dt == DType.BOOL)) k[i] = InputKind.SCALAR;
-      else if (Arrays.equals(s, space)) k[i] = InputKind.DENSE;
-      else throw new Unsupported("input %" + in.get(i).name() + " broadcasts along some dims");
-    }
-    return k;
-  }
+  /** The input kinds a kernel for {@code op} reads; {@link Unsupported} when no loop reads them all. */
+  public static InputKind[] inputKinds(FusedOp op) { return KernelLayout.of(op).kinds(); }
 
   /** The class file of a kernel for {@code op}, named {@code className} (internal form). */
   public static byte[] emit(FusedOp op, String className) {
-    InputKind[] kinds = inputKinds(op);
     Graph body = op.body();
+    if (body.nodes().stream().allMatch(n -> n.isConstant() || FusedOp.isReduction(n)))
+      throw new Unsupported("sums alone: the interpreter's loop adds the inputs up where they are, a generated loop would copy them first");
+    KernelLayout layout = KernelLayout.of(op);
+    if (!layout.flat())
+      for (Value v : body.outputs())
+        if (v.type().dtype() == DType.BOOL) throw new Unsupported("bool output %" + v.name() + " of a kernel with broadcast inputs (no masked stores of bools)");
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
       // the generated class cannot be loaded by name while it is being written; every local has one type anyway
       @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
@@ -96,14 +91,17 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     init.visitInsn(RETURN);
     init.visitMaxs(0, 0);
     init.visitEnd();
-    new VectorKernelEmitter(className).run(cw, body, kinds);
+    VectorKernelEmitter e = new VectorKernelEmitter(className);
+    e.run(cw, body, layout);
+    if (!layout.flat()) e.inputNumels(cw, layout.numels());
     cw.visitEnd();
     return cw.toByteArray();
   }
 
   // run(float[][] fin 1, boolean[][] bin 2, int[] off 3, float[] scalars 4, float[][] fout 5, boolean[][] bout 6,
   //     float[] scratch 7, int from 8, int to 9)
-  private void run(ClassWriter cw, Graph body, InputKind[] kinds) {
+  private void run(ClassWriter cw, Graph body, KernelLayout layout) {
+    InputKind[] kinds = layout.kinds();
     mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([[F[[Z[I[F[[F[[Z[FII)I", null, null);
     mv.visitCode();
     nextLocal = 10;
@@ -164,14 +162,41 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       outArray[j] = nextLocal++;
       mv.visitVarInsn(ASTORE, outArray[j]);
     }
-    int vl = nextLocal++, i = nextLocal++, end = nextLocal++;
+    int vl = nextLocal++;
     species();
     mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
     mv.visitVarInsn(ISTORE, vl);
+    Loop loop = new Loop(array, offset, scalarSlot, outArray, vl);
+    if (layout.flat()) flatLoop(body, kinds, loop);
+    else rowLoop(body, layout, loop);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+  }
+
+  /** Locals the loop body reads: input arrays and offsets, scalar inputs' vectors, output arrays, index and mask. */
+  private static final class Loop {
+    final int[] array, offset, outArray;
+    final Slot[] fixed;
+    final int vl;
+    int i = -1, j = -1, mask = -1;
+
+    Loop(int[] array, int[] offset, Slot[] fixed, int[] outArray, int vl) {
+      this.array = array;
+      this.offset = offset;
+      this.fixed = fixed;
+      this.outArray = outArray;
+      this.vl = vl;
+    }
+  }
+
+  /** Whole vectors of [from, to), element by element; returns where it stopped (the caller finishes the tail). */
+  private void flatLoop(Graph body, InputKind[] kinds, Loop l) {
+    int i = nextLocal++, end = nextLocal++;
+    l.i = i;
     mv.visitVarInsn(ILOAD, 8);
     mv.visitVarInsn(ISTORE, i);
     mv.visitVarInsn(ILOAD, 9);
-    mv.visitVarInsn(ILOAD, vl);
+    mv.visitVarInsn(ILOAD, l.vl);
     mv.visitInsn(ISUB);
     mv.visitVarInsn(ISTORE, end);
     Label loop = new Label(), done = new Label();
@@ -179,18 +204,124 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     mv.visitVarInsn(ILOAD, i);
     mv.visitVarInsn(ILOAD, end);
     mv.visitJumpInsn(IF_ICMPGT, done);
+    body(body, kinds, l);
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, l.vl);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, i);
+    mv.visitJumpInsn(GOTO, loop);
+    mv.visitLabel(done);
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitInsn(IRETURN);
+  }
 
+  /**
+   * All of [from, to), a row ({@code inner} elements, baked in) at a time: per row, each COL input's value is
+   * broadcast once, then the row's vectors run with a mask of the lanes inside the row (all of them but in its
+   * last vector), so ROW inputs restart at column 0 every row. Returns {@code to}.
+   */
+  private void rowLoop(Graph body, KernelLayout layout, Loop l) {
+    InputKind[] kinds = layout.kinds();
+    int inner = layout.inner();
+    int i = nextLocal++, j = nextLocal++, r = nextLocal++, rowEnd = nextLocal++, mask = nextLocal++;
+    l.i = i;
+    l.j = j;
+    l.mask = mask;
+    // r = from / inner, j = from - r * inner, i = from
+    mv.visitVarInsn(ILOAD, 8);
+    push(inner);
+    mv.visitInsn(IDIV);
+    mv.visitVarInsn(ISTORE, r);
+    mv.visitVarInsn(ILOAD, 8);
+    mv.visitVarInsn(ILOAD, r);
+    push(inner);
+    mv.visitInsn(IMUL);
+    mv.visitInsn(ISUB);
+    mv.visitVarInsn(ISTORE, j);
+    mv.visitVarInsn(ILOAD, 8);
+    mv.visitVarInsn(ISTORE, i);
+    Label rows = new Label(), done = new Label(), vectors = new Label(), rowDone = new Label();
+    mv.visitLabel(rows);
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, 9);
+    mv.visitJumpInsn(IF_ICMPGE, done);
+    // rowEnd = min(to, i - j + inner)
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, j);
+    mv.visitInsn(ISUB);
+    push(inner);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ILOAD, 9);
+    mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+    mv.visitVarInsn(ISTORE, rowEnd);
+    List<Value> ins = body.inputs();
+    Slot[] perRow = l.fixed.clone();
+    for (int k = 0; k < ins.size(); k++) {
+      if (kinds[k] != InputKind.COL) continue;
+      species();
+      mv.visitVarInsn(ALOAD, l.array[k]);
+      mv.visitVarInsn(ILOAD, l.offset[k]);
+      mv.visitVarInsn(ILOAD, r);
+      push(layout.div()[k]);
+      mv.visitInsn(IDIV);
+      push(layout.mod()[k]);
+      mv.visitInsn(IREM);
+      mv.visitInsn(IADD);
+      mv.visitInsn(FALOAD);
+      mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
+      perRow[k] = store(DType.FLOAT32);
+    }
+    Loop rowLoop = new Loop(l.array, l.offset, perRow, l.outArray, l.vl);
+    rowLoop.i = i;
+    rowLoop.j = j;
+    rowLoop.mask = mask;
+    mv.visitLabel(vectors);
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, rowEnd);
+    mv.visitJumpInsn(IF_ICMPGE, rowDone);
+    species();
+    mv.visitVarInsn(ILOAD, i);
+    mv.visitVarInsn(ILOAD, rowEnd);
+    mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + MASK_D, true);
+    mv.visitVarInsn(ASTORE, mask);
+    body(body, kinds, rowLoop);
+    for (int v : new int[]{i, j}) {
+      mv.visitVarInsn(ILOAD, v);
+      mv.visitVarInsn(ILOAD, l.vl);
+      mv.visitInsn(IADD);
+      mv.visitVarInsn(ISTORE, v);
+    }
+    mv.visitJumpInsn(GOTO, vectors);
+    mv.visitLabel(rowDone);
+    mv.visitVarInsn(ILOAD, rowEnd);
+    mv.visitVarInsn(ISTORE, i);
+    mv.visitInsn(ICONST_0);
+    mv.visitVarInsn(ISTORE, j);
+    mv.visitIincInsn(r, 1);
+    mv.visitJumpInsn(GOTO, rows);
+    mv.visitLabel(done);
+    mv.visitVarInsn(ILOAD, 9);
+    mv.visitInsn(IRETURN);
+  }
+
+  /** One vector of the body: loads (masked in the row loop), the ops, the stores. */
+  private void body(Graph body, InputKind[] kinds, Loop l) {
+    List<Value> ins = body.inputs();
+    boolean masked = l.mask >= 0;
     Map<Value, Slot> env = new IdentityHashMap<>();
     for (int k = 0; k < ins.size(); k++) {
-      if (scalarSlot[k] != null) { env.put(ins.get(k), scalarSlot[k]); continue; }
+      if (l.fixed[k] != null) { env.put(ins.get(k), l.fixed[k]); continue; }
       boolean bool = ins.get(k).type().dtype() == DType.BOOL;
       species();
-      mv.visitVarInsn(ALOAD, array[k]);
-      mv.visitVarInsn(ILOAD, offset[k]);
-      mv.visitVarInsn(ILOAD, i);
+      mv.visitVarInsn(ALOAD, l.array[k]);
+      mv.visitVarInsn(ILOAD, l.offset[k]);
+      mv.visitVarInsn(ILOAD, kinds[k] == InputKind.ROW ? l.j : l.i);
       mv.visitInsn(IADD);
       if (bool) mv.visitMethodInsn(INVOKESTATIC, MASK, "fromArray", "(" + SPECIES_D + "[ZI)" + MASK_D, false);
-      else mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI)" + FV_D, false);
+      else if (masked) {
+        mv.visitVarInsn(ALOAD, l.mask);
+        mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI" + MASK_D + ")" + FV_D, false);
+      } else mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI)" + FV_D, false);
       env.put(ins.get(k), store(bool ? DType.BOOL : DType.FLOAT32));
     }
     for (Node n : body.nodes()) {
@@ -204,27 +335,38 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       for (Value in : n.inputs()) args.add(env.get(in));
       env.put(n.output(), n.op().body(this, n.attrs(), args));
     }
+    List<Value> outs = body.outputs();
     for (int j = 0; j < outs.size(); j++) {
       Slot s = env.get(outs.get(j));
       mv.visitVarInsn(ALOAD, s.local());
-      mv.visitVarInsn(ALOAD, outArray[j]);
-      mv.visitVarInsn(ILOAD, i);
+      mv.visitVarInsn(ALOAD, l.outArray[j]);
+      mv.visitVarInsn(ILOAD, l.i);
       Node p = outs.get(j).producer();
       if (p != null && FusedOp.isReduction(p)) {   // a sum's input goes to a chunk-sized buffer the caller reduces
         mv.visitVarInsn(ILOAD, 8);
         mv.visitInsn(ISUB);
       }
       if (s.dtype() == DType.BOOL) mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "intoArray", "([ZI)V", false);
-      else mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
+      else if (masked) {
+        mv.visitVarInsn(ALOAD, l.mask);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI" + MASK_D + ")V", false);
+      } else mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
     }
-    mv.visitVarInsn(ILOAD, i);
-    mv.visitVarInsn(ILOAD, vl);
-    mv.visitInsn(IADD);
-    mv.visitVarInsn(ISTORE, i);
-    mv.visitJumpInsn(GOTO, loop);
-    mv.visitLabel(done);
-    mv.visitVarInsn(ILOAD, i);
-    mv.visitInsn(IRETURN);
+  }
+
+  /** {@code long[] broadcastInputNumels()}: the element count of each input, which the caller checks. */
+  private void inputNumels(ClassWriter cw, long[] numels) {
+    mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "broadcastInputNumels", "()[J", null, null);
+    mv.visitCode();
+    push(numels.length);
+    mv.visitIntInsn(NEWARRAY, T_LONG);
+    for (int k = 0; k < numels.length; k++) {
+      mv.visitInsn(DUP);
+      push(k);
+      mv.visitLdcInsn(numels[k]);
+      mv.visitInsn(LASTORE);
+    }
+    mv.visitInsn(ARETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();
   }

@@ -16,6 +16,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.MethodNode;
@@ -40,13 +42,18 @@ public final class ProgramEmitter {
   private static final String PART_D = "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + ")V";
   private static final String OUTPUTS_D = "([" + NDARRAY_D + "[" + NDARRAY_D + ")V";
   private static final String SUPPORT = Type.getInternalName(dev.tcompile.runtime.compiled.ProgramSupport.class);
+  private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
+      "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
   private static final String BUFFER_D = "([[" + NDARRAY_D + "II[" + NDARRAY_D + "I)" + NDARRAY_D;
 
   /** What a node needs besides bytecode: its handle, for {@link Kind#HANDLE} nodes. */
   public enum Kind { CONSTANT, CALL, FUSED, HANDLE }
 
-  /** The emitted class and the data its constructor takes (constants' payloads and kernel handles, in order). */
-  public record Emitted(byte[] bytes, Object[] data, List<String> methods) {}
+  /**
+   * The emitted class and its data (constants' payloads and kernel handles, in order): the hidden class's class
+   * data when {@code classData}, else what its constructor takes.
+   */
+  public record Emitted(byte[] bytes, Object[] data, List<String> methods, boolean classData) {}
 
   /**
    * Supplies a node's handle when it is a fused node or has no direct call ({@code kind} says which); returns null
@@ -66,22 +73,37 @@ public final class ProgramEmitter {
   private final Graph graph;
   private final MemoryPlan plan;
   private final String className;
+  /**
+   * In-process programs load their data as class-data constants ({@code ldc} of {@code MethodHandles.classDataAt}):
+   * the JIT sees each kernel handle as a constant and can inline its call. Classes written into jars (ordinary
+   * classes have no class data) take the data in their constructor and read it from a field.
+   */
+  private final boolean classData;
   private final List<Object> data = new ArrayList<>();
   private final Map<Value, Integer> slot = new IdentityHashMap<>();
   private final int[][] freeAfter;
 
-  private ProgramEmitter(Graph graph, MemoryPlan plan, String className) {
+  private ProgramEmitter(Graph graph, MemoryPlan plan, String className, boolean classData) {
     this.graph = graph;
     this.plan = plan;
     this.className = className;
+    this.classData = classData;
     for (Value v : graph.inputs()) slot.put(v, slot.size());
     for (Node n : graph.nodes()) for (Value v : n.outputs()) slot.put(v, slot.size());
     freeAfter = lastUses();
   }
 
-  /** The class {@code className} (internal form) for {@code graph}, buffers from {@code plan}. */
+  /**
+   * The class {@code className} (internal form) for {@code graph}, buffers from {@code plan}, taking its data in its
+   * constructor (an ordinary class, for jars).
+   */
   public static Emitted emit(Graph graph, MemoryPlan plan, String className, Handles handles) {
-    return new ProgramEmitter(graph, plan, className).emit(handles);
+    return new ProgramEmitter(graph, plan, className, false).emit(handles);
+  }
+
+  /** As {@link #emit}, for a hidden class defined with its data as class data ({@link ProgramLoader#define}). */
+  public static Emitted emitHidden(Graph graph, MemoryPlan plan, String className, Handles handles) {
+    return new ProgramEmitter(graph, plan, className, true).emit(handles);
   }
 
   /** For each node, the registers whose last reader it is (outputs of the graph are never cleared). */
@@ -103,7 +125,7 @@ public final class ProgramEmitter {
     };
     cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object",
         new String[]{Type.getInternalName(CompiledProgram.class)});
-    cw.visitField(ACC_PRIVATE | ACC_FINAL, "data", "[Ljava/lang/Object;", null, null).visitEnd();
+    if (!classData) cw.visitField(ACC_PRIVATE | ACC_FINAL, "data", "[Ljava/lang/Object;", null, null).visitEnd();
     constructor(cw);
     List<MethodNode> parts = parts(handles);
     List<MethodNode> outputs = outputs();
@@ -144,17 +166,19 @@ public final class ProgramEmitter {
     for (MethodNode p : parts) { p.accept(cw); names.add(p.name); }
     for (MethodNode p : outputs) { p.accept(cw); names.add(p.name); }
     cw.visitEnd();
-    return new Emitted(cw.toByteArray(), data.toArray(), List.copyOf(names));
+    return new Emitted(cw.toByteArray(), data.toArray(), List.copyOf(names), classData);
   }
 
   private void constructor(ClassWriter cw) {
-    MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
+    MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", classData ? "()V" : "([Ljava/lang/Object;)V", null, null);
     init.visitCode();
     init.visitVarInsn(ALOAD, 0);
     init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-    init.visitVarInsn(ALOAD, 0);
-    init.visitVarInsn(ALOAD, 1);
-    init.visitFieldInsn(PUTFIELD, className, "data", "[Ljava/lang/Object;");
+    if (!classData) {
+      init.visitVarInsn(ALOAD, 0);
+      init.visitVarInsn(ALOAD, 1);
+      init.visitFieldInsn(PUTFIELD, className, "data", "[Ljava/lang/Object;");
+    }
     init.visitInsn(RETURN);
     init.visitMaxs(0, 0);
     init.visitEnd();
@@ -315,6 +339,12 @@ public final class ProgramEmitter {
 
   /** Pushes data[i] (added now) cast to {@code type}. */
   private void datum(MethodVisitor mv, Object value, String type) {
+    if (classData) {
+      String desc = type.startsWith("[") ? type : "L" + type + ";";
+      mv.visitLdcInsn(new ConstantDynamic("_", desc, CLASS_DATA_AT, data.size()));
+      data.add(value);
+      return;
+    }
     mv.visitVarInsn(ALOAD, 0);
     mv.visitFieldInsn(GETFIELD, className, "data", "[Ljava/lang/Object;");
     ConstantEmitter.pushInt(mv, data.size());

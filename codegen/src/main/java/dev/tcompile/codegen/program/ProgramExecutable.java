@@ -46,7 +46,7 @@ public final class ProgramExecutable implements CompiledGraph {
     this.donation = new Donation(graph);
     this.inputTypes = graph.inputs().stream().map(Value::type).toArray(TensorType[]::new);
     Path dir = codeDump == null ? null : codeDump.resolve(graph.name());
-    ProgramEmitter.Emitted e = ProgramEmitter.emit(graph, plan, ProgramLoader.CLASS_NAME, (k, n, kind) ->
+    ProgramEmitter.Emitted e = ProgramEmitter.emitHidden(graph, plan, ProgramLoader.CLASS_NAME, (k, n, kind) ->
         kind == ProgramEmitter.Kind.FUSED ? fused(n, dir) : evalHandle(n));
     if (dir != null) ProgramLoader.dump(e.bytes(), dir, "Program");
     if (GeneratedCodeCheck.ENABLED) GeneratedCodeCheck.verify(e.bytes(), "program of @" + graph.name());

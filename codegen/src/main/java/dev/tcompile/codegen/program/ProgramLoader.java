@@ -14,7 +14,7 @@ import org.objectweb.asm.util.TraceClassVisitor;
 
 /**
  * Defines a generated program as a hidden class of this package (no name other code can reach; unloaded with the
- * last compiled function holding it, not {@code STRONG}) and constructs it with its data.
+ * last compiled function holding it, not {@code STRONG}), its data (kernel handles, constants) as class data.
  */
 public final class ProgramLoader {
   private ProgramLoader() {}
@@ -24,8 +24,11 @@ public final class ProgramLoader {
 
   public static CompiledProgram define(ProgramEmitter.Emitted e) {
     try {
-      MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClass(e.bytes(), true);
-      return (CompiledProgram) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, Object[].class)).invoke((Object) e.data());
+      if (!e.classData()) throw new IllegalArgumentException("a program for jars takes its data in its constructor; emit it with emitHidden");
+      // the data as class data: the program loads each item as a constant (MethodHandles.classDataAt)
+      MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(e.bytes(),
+          java.util.Collections.unmodifiableList(java.util.Arrays.asList(e.data())), true);
+      return (CompiledProgram) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
     } catch (Throwable t) {
       throw new IllegalStateException("the generated program did not load: " + t, t);
     }

@@ -191,6 +191,77 @@ class GeneratedKernelTest {
     assertEquals(0, alive, "hidden kernel classes still loaded after their instances were dropped");
   }
 
+  private static NDArray shaped(Random r, int... shape) {
+    int n = 1;
+    for (int d : shape) n *= d;
+    return floats(r, n).view(shape, dev.tcompile.runtime.Shapes.contiguousStrides(shape), 0);
+  }
+
+  /** {@code (x * a + b) / c} over x's shape, a, b, c broadcast: one body with several broadcast inputs. */
+  private static FusedOp chain(NDArray x, NDArray a, NDArray b, NDArray c) {
+    Graph body = new Graph("k");
+    Value vx = body.addInput("x", TensorType.of(DType.FLOAT32, x.shape()));
+    Value va = body.addInput("a", TensorType.of(DType.FLOAT32, a.shape()));
+    Value vb = body.addInput("b", TensorType.of(DType.FLOAT32, b.shape()));
+    Value vc = body.addInput("c", TensorType.of(DType.FLOAT32, c.shape()));
+    Value m = body.add(Elementwise.binary(BinaryOp.MUL), Attrs.EMPTY, List.of(vx, va), null, null)[0];
+    Value s = body.add(Elementwise.binary(BinaryOp.ADD), Attrs.EMPTY, List.of(m, vb), null, null)[0];
+    body.setOutputs(List.of(body.add(Elementwise.binary(BinaryOp.DIV), Attrs.EMPTY, List.of(s, vc), null, null)));
+    return new FusedOp(body);
+  }
+
+  /**
+   * Broadcast inputs (a bias over rows, per-channel and per-row values) are read by the generated row loop: rows
+   * shorter and longer than a vector, rows that chunk boundaries (32,768 elements) cut, every lane of each row's
+   * masked last vector.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {4, 10, 16, 17, 33, 784})
+  void broadcastInputsAreReadByTheGeneratedRowLoop(int c) {
+    Random r = new Random(c);
+    int n = 70_000 / c + 3;
+    NDArray x = shaped(r, n, c), bias = shaped(r, c), rowStat = shaped(r, n, 1), s = floats(r, 1);
+    FusedOp f = single(Elementwise.binary(BinaryOp.ADD), Attrs.EMPTY, x, bias);
+    assertEquals(VectorKernelEmitter.InputKind.ROW, VectorKernelEmitter.inputKinds(f)[1]);
+    agree("[N, C] + [C], C = " + c, f, 0, x, bias);
+    FusedOp g = single(Elementwise.binary(BinaryOp.SUB), Attrs.EMPTY, x, rowStat);
+    assertEquals(VectorKernelEmitter.InputKind.COL, VectorKernelEmitter.inputKinds(g)[1]);
+    agree("[N, C] - [N, 1], C = " + c, g, 0, x, rowStat);
+    agree("x * [C] + [N, 1] / scalar, C = " + c, chain(x, bias, rowStat, s), 0, x, bias, rowStat, s);
+    assertEquals((long) n * c, elementsGenerated(f, x, bias), "the generated loop ran every element");
+  }
+
+  /** How many elements the generated kernel computed (the rest ran in the interpreter's loop). */
+  private static long elementsGenerated(FusedOp f, NDArray... in) {
+    VectorKernel k = KernelLoader.load(f);
+    long[] done = {0};
+    VectorKernel counting = new VectorKernel() {
+      @Override public int run(float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout, float[] scratch, int from, int to) {
+        int stop = k.run(fin, bin, off, scalars, fout, bout, scratch, from, to);
+        synchronized (done) { done[0] += stop - from; }
+        return stop;
+      }
+      @Override public long[] broadcastInputNumels() { return k.broadcastInputNumels(); }
+    };
+    new FusedKernel(f, counting).run(in);
+    return done[0];
+  }
+
+  @Test void perChannelValuesOverImagesAreReadPerRow() {
+    Random r = new Random(7);
+    NDArray x = shaped(r, 5, 6, 7, 9), ch = shaped(r, 6, 1, 1), w = shaped(r, 9), nc = shaped(r, 5, 6, 1, 1);
+    FusedOp f = chain(x, ch, w, nc);
+    assertArrayEquals(new VectorKernelEmitter.InputKind[]{VectorKernelEmitter.InputKind.DENSE, VectorKernelEmitter.InputKind.COL,
+        VectorKernelEmitter.InputKind.ROW, VectorKernelEmitter.InputKind.COL}, VectorKernelEmitter.inputKinds(f));
+    agree("[N, C, H, W] * [C, 1, 1] + [W] / [N, C, 1, 1]", f, 0, x, ch, w, nc);
+    // [N, 1, W] over [N, C, W]: neither one row for all rows nor one value per row of any split
+    NDArray y = shaped(r, 5, 6, 9), gap = shaped(r, 5, 1, 9);
+    var e = assertThrows(VectorKernelEmitter.Unsupported.class, () -> KernelLoader.load(single(Elementwise.binary(BinaryOp.ADD), Attrs.EMPTY, y, gap)));
+    assertTrue(e.getMessage().contains("broadcast"), e.getMessage());
+    agree("a bias given as a non-contiguous view runs in the interpreter's loop", single(Elementwise.binary(BinaryOp.ADD), Attrs.EMPTY, y, shaped(r, 9)),
+        0, y, shaped(r, 9, 2).view(new int[]{9}, new int[]{2}, 1));
+  }
+
   @Test void bodiesTheEmitterDoesNotCoverAreRefusedWithTheReason() {
     NDArray a = floats(new Random(1), 8);
     var e = assertThrows(VectorKernelEmitter.Unsupported.class, () -> KernelLoader.load(single(Elementwise.unary(UnaryOp.ERF), Attrs.EMPTY, a)));

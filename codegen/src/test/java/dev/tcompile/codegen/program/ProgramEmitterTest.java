@@ -102,6 +102,24 @@ public class ProgramEmitterTest {
     assertSameBits(new Interpreter(g).run(in), p.run(in));
   }
 
+  /**
+   * In-process programs read their kernel handles as class-data constants (ldc of MethodHandles.classDataAt: the JIT
+   * folds them), not from a field; programs for jars take the same data in their constructor.
+   */
+  @Test void inProcessProgramsLoadTheirDataAsClassDataConstants() throws IOException {
+    Graph g = program("mlp_train_step");
+    ProgramExecutable p = new ProgramExecutable(g, null);
+    java.io.StringWriter hidden = new java.io.StringWriter();
+    new org.objectweb.asm.ClassReader(p.classFile()).accept(new org.objectweb.asm.util.TraceClassVisitor(new java.io.PrintWriter(hidden)), 0);
+    assertTrue(hidden.toString().contains("classDataAt"), "no class-data constant in the program");
+    assertTrue(!hidden.toString().contains("GETFIELD"), "the program reads a field");
+    ProgramEmitter.Emitted forJar = ProgramEmitter.emit(g, new MemoryPlan(g), "dev/tcompile/codegen/program/Probe",
+        (k, n, kind) -> (arena, in) -> in);
+    assertTrue(!forJar.classData() && forJar.data().length > 0);
+    NDArray[] in = inputs(g, 3);
+    assertSameBits(new Interpreter(g).run(in), p.run(in));
+  }
+
   /** The loss pass's fused classification-loss backward is a direct call too, into its planned buffer. */
   @Test void theFusedLossBackwardIsADirectCall() {
     Graph g = GraphParser.parse("""

@@ -22,6 +22,8 @@ final class BlockOps {
   private static final int VL = S.length();
 
   final Scratch scratch = new Scratch();
+  /** The cursor for walking strided inputs and sums' outputs. */
+  final RowRuns runs = new RowRuns();
   /** One vector's worth of floats, for generated loops calling the runtime's array-based vector functions. */
   final float[] vector = new float[VL];
   int len;
@@ -79,6 +81,7 @@ final class BlockOps {
       default -> null;
     };
     if (vop != null) i = arithmetic(op, a, b, d);
+    else if (op == BinaryOp.POW && b.scalar && !a.scalar) i = powConstant(a, b.fs, d);
     for (; i < n; i++) d[i] = op.apply(a.floatAt(i), b.floatAt(i));
     return Block.of(d, 0);
   }
@@ -124,6 +127,23 @@ final class BlockOps {
         default -> { }
       }
     }
+    return i;
+  }
+
+  /**
+   * {@code a ** p} for the exponents {@link BinaryOp#pow} computes without {@code Math.pow}, with the same operations
+   * in the same order (so the same bits); other exponents are left to the scalar loop. Returns how many were done.
+   */
+  private int powConstant(Block a, float p, float[] d) {
+    int n = len, i = 0, e = n - VL;
+    float[] x = a.f;
+    int xo = a.off;
+    if (p == 2f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).intoArray(d, i); }
+    else if (p == 1f) { System.arraycopy(x, xo, d, 0, n); i = n; }
+    else if (p == 3f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).mul(v).intoArray(d, i); }
+    else if (p == 0.5f) for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(d, i);
+    else if (p == -1f) for (; i <= e; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, x, xo + i)).intoArray(d, i);
+    else if (p == -2f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); FloatVector.broadcast(S, 1f).div(v.mul(v)).intoArray(d, i); }
     return i;
   }
 

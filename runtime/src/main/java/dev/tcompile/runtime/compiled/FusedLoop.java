@@ -6,6 +6,10 @@ import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
 import java.util.ArrayList;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,6 +34,8 @@ public final class FusedLoop {
 
   private final PointwiseProgram program;
   private final VectorKernel generated;
+  /** The generated kernel's broadcast inputs' element counts (null: it reads dense and scalar inputs only). */
+  private final long[] broadcastNumels;
   private final int[] space;
   private final int numel;
   private final int[][] nodeIn;
@@ -41,6 +47,8 @@ public final class FusedLoop {
   private final int[][] reducedStrides;
   private final int[] reducedNumel;
   private final boolean[] outputIsSum;
+  /** For each body node, the values whose last reader it is: their scratch arrays can be reused after it. */
+  private final int[][] freeAfter;
 
   /**
    * With {@code generated}, the kernel's bytecode loop (inputs dense or scalar) runs each chunk's whole vectors
@@ -49,6 +57,7 @@ public final class FusedLoop {
   public FusedLoop(PointwiseProgram program, VectorKernel generated) {
     this.program = program;
     this.generated = generated;
+    this.broadcastNumels = generated == null ? null : generated.broadcastInputNumels();
     space = program.space();
     numel = (int) Shapes.numel(space);
     List<PointwiseProgram.Insn> insns = program.insns();
@@ -87,6 +96,7 @@ public final class FusedLoop {
       strides.add(st);
       sizes.add(step);
     }
+    freeAfter = lastReads(insns, numIn);
     reducedStrides = strides.toArray(int[][]::new);
     reducedNumel = sizes.stream().mapToInt(Integer::intValue).toArray();
     outputIsSum = new boolean[outputIds.length];
@@ -132,7 +142,7 @@ public final class FusedLoop {
             + into[i].dtype() + Arrays.toString(into[i].shape()));
       out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
     }
-    Generated g = generated == null ? null : Generated.of(generated, inputs, out);
+    Generated g = generated == null ? null : Generated.of(generated, broadcastNumels, inputs, out);
     // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
     int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
     double[][][] partial = new double[chunks][reducedNumel.length][];
@@ -169,7 +179,7 @@ public final class FusedLoop {
         if (reductionOf[k] < 0) continue;
         float[] values = fout[outputOf(k)];
         for (int b = from; b < stop; b += BLOCK)
-          accumulate(Block.of(values, b - from), b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
+          accumulate(values, b - from, b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
       }
       from = stop;
     }
@@ -187,7 +197,7 @@ public final class FusedLoop {
 
   /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
   private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
-    static Generated of(VectorKernel k, Input[] inputs, NDArray[] out) {
+    static Generated of(VectorKernel k, long[] broadcastNumels, Input[] inputs, NDArray[] out) {
       int n = inputs.length;
       float[][] fin = new float[n][];
       boolean[][] bin = new boolean[n][];
@@ -201,7 +211,8 @@ public final class FusedLoop {
           else return null;
           continue;
         }
-        if (!in.dense) return null;
+        // a broadcast input is read as the contiguous array of the shape the kernel was generated for
+        if (!in.dense && (broadcastNumels == null || !in.a.isContiguous() || in.a.numel() != broadcastNumels[i])) return null;
         if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
         off[i] = in.a.offset();
       }
@@ -217,52 +228,112 @@ public final class FusedLoop {
 
   private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
     BlockOps ops = OPS.get();
+    Scratch scratch = ops.scratch;
     Block[] env = new Block[numValues];
+    boolean[] owns = new boolean[numValues];
     List<PointwiseProgram.Insn> insns = program.insns();
     for (int start = from; start < to; start += BLOCK) {
       int len = Math.min(BLOCK, to - start);
       ops.len = len;
-      ops.scratch.reset();
-      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops.scratch);
+      scratch.reset();
+      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops);
       for (int k = 0; k < nodeOut.length; k++) {
-        if (constants[k] != null) { env[nodeOut[k]] = constants[k]; continue; }
         int r = reductionOf[k];
-        if (r >= 0) { accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]); continue; }
-        PointwiseProgram.Insn n = insns.get(k);
-        env[nodeOut[k]] = switch (n.code()) {
-          case UNARY -> ops.unary(n.unary(), env[n.a()]);
-          case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);
-          case WHERE -> ops.where(env[n.a()], env[n.b()], env[n.c()]);
-          case CAST -> ops.cast(env[n.a()], n.dtype());
-          default -> throw new IllegalStateException(n.code() + " is not an element operation");
-        };
+        if (constants[k] != null) env[nodeOut[k]] = constants[k];
+        else if (r >= 0) accumulate(env[nodeIn[k][0]], start, len, partial[r], reducedStrides[r]);
+        else {
+          PointwiseProgram.Insn n = insns.get(k);
+          long handed = scratch.handed();
+          env[nodeOut[k]] = switch (n.code()) {
+            case UNARY -> ops.unary(n.unary(), env[n.a()]);
+            case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);
+            case WHERE -> ops.where(env[n.a()], env[n.b()], env[n.c()]);
+            case CAST -> ops.cast(env[n.a()], n.dtype());
+            default -> throw new IllegalStateException(n.code() + " is not an element operation");
+          };
+          // each operation takes at most one array, for its result: if it took one, the value owns it
+          owns[nodeOut[k]] = scratch.handed() != handed;
+        }
+        for (int v : freeAfter[k]) if (owns[v]) { scratch.release(env[v]); owns[v] = false; }
       }
       for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
+      Arrays.fill(owns, false);
     }
+  }
+
+  /**
+   * Where each computed value is read for the last time (outputs: never, within a block). {@code where} and a cast
+   * to the same dtype may return an operand's block itself, so such operands live as long as the result does.
+   */
+  private int[][] lastReads(List<PointwiseProgram.Insn> insns, int numIn) {
+    int n = insns.size();
+    int[] last = new int[numIn + n];
+    Arrays.fill(last, -1);
+    for (int k = 0; k < n; k++) for (int a : nodeIn[k]) last[a] = k;
+    for (int v : outputIds) last[v] = n;
+    for (int k = n - 1; k >= 0; k--) {
+      PointwiseProgram.Insn in = insns.get(k);
+      int until = last[nodeOut[k]] < 0 ? k : last[nodeOut[k]];
+      if (in.code() == PointwiseProgram.Code.WHERE || in.code() == PointwiseProgram.Code.CAST)
+        for (int j = in.code() == PointwiseProgram.Code.WHERE ? 1 : 0; j < nodeIn[k].length; j++)
+          last[nodeIn[k][j]] = Math.max(last[nodeIn[k][j]], until);
+    }
+    List<List<Integer>> free = new ArrayList<>();
+    for (int k = 0; k < n; k++) free.add(new ArrayList<>());
+    for (int k = 0; k < n; k++) {
+      int v = nodeOut[k];
+      int at = last[v] < 0 ? k : last[v];   // a value nothing reads is given back at once
+      if (at < n) free.get(at).add(v);
+    }
+    int[][] r = new int[n][];
+    for (int k = 0; k < n; k++) r[k] = free.get(k).stream().mapToInt(Integer::intValue).toArray();
+    return r;
   }
 
   /** Adds elements [start, start+len) of the space into their places in a sum's output, a row run at a time. */
   private void accumulate(Block v, int start, int len, double[] acc, int[] ost) {
-    if (space.length == 0) { acc[0] += v.floatAt(0); return; }
-    RowRuns.walk(space, ost, 0, start, len, (i, o, run, st) -> {
-      if (st == 0) {
-        double s = 0;
-        if (v.scalar) s = (double) v.fs * run;
-        else s = sumRun(v.f, v.off + i, run);
-        acc[o] += s;
-      } else {
-        for (int j = 0; j < run; j++) acc[o + j * st] += v.floatAt(i + j);
-      }
-    });
+    if (!v.scalar) { accumulate(v.f, v.off, start, len, acc, ost); return; }
+    if (space.length == 0) { acc[0] += v.fs; return; }
+    RowRuns r = OPS.get().runs;
+    for (r.start(space, ost, 0, start, len); r.next(); ) {
+      if (r.stride == 0) acc[r.offset] += (double) v.fs * r.run;
+      else for (int j = 0; j < r.run; j++) acc[r.offset + j * r.stride] += v.fs;
+    }
+  }
+
+  /** {@link #accumulate(Block, int, int, double[], int[])} for values {@code f[off..off+len)}. */
+  private void accumulate(float[] f, int off, int start, int len, double[] acc, int[] ost) {
+    if (space.length == 0) { acc[0] += f[off]; return; }
+    RowRuns r = OPS.get().runs;
+    for (r.start(space, ost, 0, start, len); r.next(); ) {
+      int i = off + r.i, o = r.offset, run = r.run, st = r.stride;
+      if (st == 0) acc[o] += sumRun(f, i, run);
+      else for (int j = 0; j < run; j++) acc[o + j * st] += f[i + j];
+    }
   }
 
   /**
    * The double sum of {@code n} floats from {@code b}: eight interleaved partial sums combined as a fixed tree, so
    * the adds do not wait on each other (one running sum is bound by the add's latency) and the order is fixed.
+   * The eight sums are the lanes of one 8-lane double vector (or two of 4), which gives the scalar loop's bits.
    */
   static double sumRun(float[] f, int b, int n) {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     int j = 0;
+    if (DL == 8 && n >= 64) {
+      DoubleVector acc = DoubleVector.zero(D8);
+      for (; j + 8 <= n; j += 8) acc = acc.add(FloatVector.fromArray(F8, f, b + j).convertShape(VectorOperators.F2D, D8, 0));
+      s0 = acc.lane(0); s1 = acc.lane(1); s2 = acc.lane(2); s3 = acc.lane(3);
+      s4 = acc.lane(4); s5 = acc.lane(5); s6 = acc.lane(6); s7 = acc.lane(7);
+    } else if (DL == 4 && n >= 64) {
+      DoubleVector lo = DoubleVector.zero(D4), hi = DoubleVector.zero(D4);
+      for (; j + 8 <= n; j += 8) {
+        lo = lo.add(FloatVector.fromArray(F4, f, b + j).convertShape(VectorOperators.F2D, D4, 0));
+        hi = hi.add(FloatVector.fromArray(F4, f, b + j + 4).convertShape(VectorOperators.F2D, D4, 0));
+      }
+      s0 = lo.lane(0); s1 = lo.lane(1); s2 = lo.lane(2); s3 = lo.lane(3);
+      s4 = hi.lane(0); s5 = hi.lane(1); s6 = hi.lane(2); s7 = hi.lane(3);
+    }
     for (; j + 8 <= n; j += 8) {
       s0 += f[b + j]; s1 += f[b + j + 1]; s2 += f[b + j + 2]; s3 += f[b + j + 3];
       s4 += f[b + j + 4]; s5 += f[b + j + 5]; s6 += f[b + j + 6]; s7 += f[b + j + 7];
@@ -270,6 +341,11 @@ public final class FusedLoop {
     for (; j < n; j++) s0 += f[b + j];
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
+
+  /** Double lanes of the machine's vectors, and the species sumRun uses for them (an 8-lane or a 4-lane shape). */
+  private static final int DL = DoubleVector.SPECIES_PREFERRED.length();
+  private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512, D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256, F4 = FloatVector.SPECIES_128;
 
   private static void store(Block v, NDArray out, int start, int len) {
     if (out.dtype() == DType.FLOAT32) {
@@ -300,23 +376,25 @@ public final class FusedLoop {
       else one = null;
     }
 
-    Block block(int start, int len, Scratch scratch) {
+    Block block(int start, int len, BlockOps ops) {
+      Scratch scratch = ops.scratch;
       if (scalar) return one;
       if (a.dtype() == DType.FLOAT32) {
         if (dense) return Block.of(a.floats(), a.offset() + start);
         float[] d = scratch.floats();
-        gather(a.floats(), null, d, null, start, len);
+        gather(ops.runs, a.floats(), null, d, null, start, len);
         return Block.of(d, 0);
       }
       if (dense) return Block.of(a.bools(), a.offset() + start);
       boolean[] d = scratch.bools();
-      gather(null, a.bools(), null, d, start, len);
+      gather(ops.runs, null, a.bools(), null, d, start, len);
       return Block.of(d, 0);
     }
 
     /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
-    private void gather(float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
-      RowRuns.walk(shape, strides, a.offset(), start, len, (i, off, run, st) -> {
+    private void gather(RowRuns r, float[] sf, boolean[] sb, float[] df, boolean[] db, int start, int len) {
+      for (r.start(shape, strides, a.offset(), start, len); r.next(); ) {
+        int i = r.i, off = r.offset, run = r.run, st = r.stride;
         if (sf != null) {
           if (st == 1) System.arraycopy(sf, off, df, i, run);
           else if (st == 0) Arrays.fill(df, i, i + run, sf[off]);
@@ -324,7 +402,7 @@ public final class FusedLoop {
         } else {
           for (int j = 0; j < run; j++) db[i + j] = sb[off + j * st];
         }
-      });
+      }
     }
   }
 }

@@ -142,20 +142,22 @@ final class ConvGemm {
     int threads = Parallel.inParallelRegion() ? 1 : Parallel.threads();
     int parts = threads == 1 ? 1 : Math.max(1, Math.min(4 * threads, chunks));
     // one accumulator per part (not per thread: with dynamic claiming one thread may run several parts)
-    float[][] acc = new float[parts][];
-    acc[0] = gw;
-    for (int t = 1; t < parts; t++) acc[t] = new float[gw.length];
+    // part 0 sums into gw, the others into the calling thread's reused buffer (part t at (t - 1) * gw.length)
+    int len = gw.length;
+    float[] rest = Scratch.floats(Scratch.ACCUMULATORS, (parts - 1) * len);
     Parallel.run(parts, (t, count) -> {
+      float[] acc = t == 0 ? gw : rest;
+      int at = t == 0 ? 0 : (t - 1) * len;
       int c0 = (int) ((long) chunks * t / count), c1 = (int) ((long) chunks * (t + 1) / count);
-      if (c0 == c1) java.util.Arrays.fill(acc[t], 0f);
+      if (c0 == c1) java.util.Arrays.fill(acc, at, at + len, 0f);
       for (int ch = c0; ch < c1; ch++)
-        backwardWeightChunk(g, go, x, acc[t], ch * imgs, Math.min(n, (ch + 1) * imgs), ch > c0);
+        backwardWeightChunk(g, go, x, acc, at, ch * imgs, Math.min(n, (ch + 1) * imgs), ch > c0);
     });
-    for (int t = 1; t < parts; t++) Gemm.axpy(1f, acc[t], 0, gw, 0, gw.length);
+    for (int t = 1; t < parts; t++) Gemm.axpy(1f, rest, (t - 1) * len, gw, 0, len);
   }
 
   /** gw (+)= gradOut @ col^T over images [i0, i1), their output pixels side by side. */
-  private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, int i0, int i1, boolean acc) {
+  private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, int gwOff, int i0, int i1, boolean acc) {
     int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), len = (i1 - i0) * ohw, rows = Math.max(3, COL_BLOCK / len / 3 * 3);
     float[] colCat = Scratch.floats(Scratch.COLUMNS, rows * len);
     for (int gr = 0; gr < g.groups(); gr++) {
@@ -174,7 +176,7 @@ final class ConvGemm {
         int kb = Math.min(rows, kk - k0);
         for (int i = i0; i < i1; i++)
           ConvColumns.pack(x, (i * g.c() + gr * g.cg()) * g.hw(), g, k0, kb, 0, ohw, len, colCat, (i - i0) * ohw);
-        Gemm.dotBlocked(ocg, kb, len, 1f, a, aOff, lda, colCat, 0, len, acc ? 1f : 0f, gw, gr * ocg * kk + k0, kk);
+        Gemm.dotBlocked(ocg, kb, len, 1f, a, aOff, lda, colCat, 0, len, acc ? 1f : 0f, gw, gwOff + gr * ocg * kk + k0, kk);
       }
     }
   }

@@ -15,6 +15,8 @@ final class Lanes {
     switch (v.length()) {
       case 4: return (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3));
       case 8: return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+      case 16: return (((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7))))
+          + (((v.lane(8) + v.lane(9)) + (v.lane(10) + v.lane(11))) + ((v.lane(12) + v.lane(13)) + (v.lane(14) + v.lane(15))));
       default: return tree(v.toArray(), 0, v.length());
     }
   }
