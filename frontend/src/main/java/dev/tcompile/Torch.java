@@ -335,6 +335,30 @@ public final class Torch {
     return Export.write(t, jar, options, module.getClass().getSimpleName(), !module.trainingFlags().contains(true));
   }
 
+  /**
+   * {@link #export(dev.tcompile.nn.Module, java.nio.file.Path, Tensor...)} with gradients, as {@code tcompile compile
+   * --grad} writes them: {@code gradients} names module parameters ({@code namedParameters()} keys such as
+   * {@code "fc.weight"}) and examples ({@code "x0"}, {@code "x1"}, ...) to differentiate. The jar takes the examples,
+   * then one gradient per output ({@code grad_<output>}, the {@code backward(gradient)} argument), and returns the
+   * outputs, then the gradients: the examples' first (in argument order), then the parameters' in the order listed.
+   * An unknown name, a buffer, or a parameter forward does not read is a {@link TorchException}. An empty list is
+   * the plain export.
+   */
+  public static dev.tcompile.codegen.aot.ArtifactWriter.Summary export(dev.tcompile.nn.Module module, java.nio.file.Path jar,
+      java.util.List<String> gradients, Tensor... examples) {
+    return export(module, jar, new CompileOptions(), gradients, examples);
+  }
+
+  public static dev.tcompile.codegen.aot.ArtifactWriter.Summary export(dev.tcompile.nn.Module module, java.nio.file.Path jar, CompileOptions options,
+      java.util.List<String> gradients, Tensor... examples) {
+    if (gradients.isEmpty()) return export(module, jar, options, examples);
+    TracedGraph t;
+    try (GradGuard g = noGrad()) {
+      t = TracedGraph.of(xs -> xs.length == 1 ? module.forward(xs[0]) : module.forward(xs), examples);
+    }
+    return GradientExport.write(module, t, examples.length, jar, options, gradients, !module.trainingFlags().contains(true));
+  }
+
   /** Forward, loss, backward and the optimiser update as one step ({@link TrainStep}). */
   public static TrainStep compileTrainStep(dev.tcompile.nn.Module model, LossFn loss, dev.tcompile.optim.Optimizer opt) {
     return compileTrainStep(model, loss, opt, new CompileOptions());

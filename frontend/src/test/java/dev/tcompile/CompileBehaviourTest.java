@@ -141,7 +141,7 @@ class CompileBehaviourTest {
     try (var s = Files.list(dir.resolve("signature-1"))) { files = s.map(p -> p.getFileName().toString()).sorted().toList(); }
     assertEquals("00-traced.tir", files.get(0));
     List<String> stages = files.stream().map(n -> n.substring(3, n.length() - 4)).toList();
-    assertEquals(List.of("traced", "graph-fold", "graph-simplify", "graph-cse", "graph-dce", "split-forward", "split-backward",
+    assertEquals(List.of("traced", "graph-fold", "graph-bnfold", "graph-simplify", "graph-cse", "graph-dce", "split-forward", "split-backward",
         "forward-transpose", "forward-sumbcast", "forward-simplify", "forward-cse", "forward-dce", "forward-epilogue", "forward-loss", "forward-poolmask", "forward-fuse", "forward-dce",
         "backward-transpose", "backward-sumbcast", "backward-simplify", "backward-cse", "backward-dce", "backward-epilogue", "backward-loss", "backward-poolmask", "backward-fuse", "backward-dce"), stages);
     for (String name : files) {  // every dump parses back to the same text

@@ -90,6 +90,30 @@ class CompileCommandTest {
     assertClose(net.conv1().bias().grad().array(), out[3]);
   }
 
+  /**
+   * A frozen CNN with a batch norm: bnfold folds it into the conv (shown by --dump-after bnfold), so the jar holds no
+   * batch-norm call and computes the eager module's values; with the pass disabled the op has no kernel call.
+   */
+  @Test void aBatchNormFoldsIntoItsConvolution() {
+    Torch.manualSeed(1);
+    var m = new dev.tcompile.nn.Sequential(new dev.tcompile.nn.Conv2d(1, 4, 3), new dev.tcompile.nn.BatchNorm2d(4), new dev.tcompile.nn.ReLU());
+    try (var g = Torch.noGrad()) {
+      ((dev.tcompile.nn.BatchNorm2d) m.namedChildren().get("1")).runningVar().copy_(Torch.rand(4).add(0.5));
+    }
+    m.eval();
+    dev.tcompile.Tensor x = Torch.randn(2, 1, 6, 6);
+    Path tir = dir.resolve("bn.tir"), jar = dir.resolve("bn.jar");
+    GraphFiles.save(TracedGraph.of(xs -> m.forward(xs[0]), x).frozen(t -> null), tir);
+    CliRun r = CliRun.of("compile", tir.toString(), "-o", jar.toString(), "--dump-after", "bnfold");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("-graph-bnfold\n") && r.out().contains("folded_weight") && r.out().contains("// %1 = native_batch_norm(%0) folded into conv2d %0"), r.out());
+    try (var g = Torch.noGrad()) {
+      assertClose(m.forward(x).array(), CompiledModel.load(jar).run(x.array())[0]);
+    }
+    CliRun.of("compile", tir.toString(), "-o", jar.toString(), "--disable", "bnfold")
+        .failsWith(1, "tcompile compile: cannot compile graph @fn into a jar: %1 = native_batch_norm has no compiled kernel call");
+  }
+
   private static void assertClose(NDArray want, NDArray got) {
     assertEquals(java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()));
     for (int i = 0; i < want.numel(); i++)

@@ -2,6 +2,7 @@ package dev.tcompile.codegen;
 
 import dev.tcompile.ir.Graph;
 import dev.tcompile.passes.Autodiff;
+import dev.tcompile.passes.BatchNormFolding;
 import dev.tcompile.passes.CommonSubexpressionElimination;
 import dev.tcompile.passes.ConstantFolding;
 import dev.tcompile.passes.DeadCodeElimination;
@@ -27,7 +28,7 @@ import java.util.Set;
 public final class Compiler {
   /** On the traced graph, before autodiff (they keep every op differentiable). */
   public static List<Pass> graphPasses() {
-    return List.of(new ConstantFolding(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination());
+    return List.of(new ConstantFolding(), new BatchNormFolding(), new Simplify(), new CommonSubexpressionElimination(), new DeadCodeElimination());
   }
 
   /** On each graph that will run: forward, backward, or inference. */
@@ -37,7 +38,7 @@ public final class Compiler {
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("fold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "poolmask", "fuse"); }
+  public static Set<String> passNames() { return Set.of("fold", "bnfold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "poolmask", "fuse"); }
 
   private final Backend backend;
   private final Set<String> disabled;

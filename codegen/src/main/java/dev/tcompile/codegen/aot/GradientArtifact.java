@@ -28,6 +28,12 @@ public final class GradientArtifact {
 
   public static ArtifactWriter.Summary write(Graph g, Map<Value, NDArray> weights, Set<String> params, Compiler compiler,
       Map<String, String> info, Path jar) {
+    return write(g, weights, params, compiler, info, jar, "--grad");
+  }
+
+  /** As {@link #write(Graph, Map, Set, Compiler, Map, Path)}, errors starting with {@code who} (the option or API that asked). */
+  public static ArtifactWriter.Summary write(Graph g, Map<Value, NDArray> weights, Set<String> params, Compiler compiler,
+      Map<String, String> info, Path jar, String who) {
     Set<String> missing = new LinkedHashSet<>(params);
     Graph u = new Graph(g.name());
     Map<Value, Value> map = new IdentityHashMap<>();
@@ -51,7 +57,7 @@ public final class GradientArtifact {
       }
     if (!missing.isEmpty()) {
       for (Node n : g.nodes()) if (n.isConstant()) names.add(n.output().name());
-      throw new TorchException("--grad: no input or constant named " + String.join(", ", missing) + "; the graph has " + String.join(", ", names));
+      throw new TorchException(who + ": no input or constant named " + String.join(", ", missing) + "; the graph has " + String.join(", ", names));
     }
     for (Node n : g.nodes()) {
       if (map.containsKey(n.isConstant() ? n.output() : null)) continue;
@@ -66,7 +72,7 @@ public final class GradientArtifact {
     Autodiff.Joint joint = compiler.gradientGraph(u, wrt);
     for (int i = 0; i < wrt.length; i++)
       if (wrt[i] && !joint.inputHasGrad()[i])
-        throw new TorchException("--grad: the outputs do not depend on " + u.inputs().get(i).name());
+        throw new TorchException(who + ": the outputs do not depend on " + u.inputs().get(i).name());
     // passes keep the inputs in order: bind the stored ones by position
     Map<Value, NDArray> w = new IdentityHashMap<>();
     for (int i = 0; i < u.inputs().size(); i++) {
