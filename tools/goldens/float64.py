@@ -129,6 +129,9 @@ def extras():
     ops.OPS["batch_norm_train"] = lambda x, a: F.batch_norm(x[0], None, None, x[1], x[2], training=True)
     ops.OPS["batch_norm_eval"] = lambda x, a: F.batch_norm(x[0], x[3], x[4], x[1], x[2], training=False)
     ops.OPS["bce"] = lambda x, a: F.binary_cross_entropy(x[0].sigmoid(), x[1])
+    ops.OPS["embedding"] = lambda x, a: F.embedding(x[1], x[0], padding_idx=a["pad"])
+    ops.OPS["cat_mixed"] = lambda x, a: torch.cat([x[0], x[1]], 0)
+    ops.OPS["stack_mixed"] = lambda x, a: torch.stack([x[0], x[1]], 1)
     ops.OPS["cross_entropy_probs"] = lambda x, a: F.cross_entropy(x[0], x[1].softmax(1), label_smoothing=a["smoothing"])
     ops.OPS["bce_logits"] = lambda x, a: F.binary_cross_entropy_with_logits(x[0], x[1])
     for r in ("mean", "sum", "none"):
@@ -153,6 +156,9 @@ def extras():
     extra("batch_norm/train", "batch_norm_train", [d(4, 3, 5), d(3), d(3)])
     extra("batch_norm/eval", "batch_norm_eval", [d(4, 3, 2), d(3), d(3), ops.In(d(3), grad=False),
                                                  ops.In(ops.pos(3).double(), grad=False)])
+    extra("embedding/padding", "embedding", [d(5, 3), torch.tensor([[0, 2, 4], [2, 2, 1]])], pad=2)
+    extra("cat/float32_float64", "cat_mixed", [ops.randn(2, 3), d(1, 3)])
+    extra("stack/float64_float32", "stack_mixed", [d(2, 3), ops.randn(2, 3)])
     extra("cross_entropy/probabilities", "cross_entropy_probs", [d(4, 5), d(4, 5)], smoothing=0.1)
     extra("bce/basic", "bce", [d(3, 4), ops.In(ops.pos(3, 4).double() / 3, grad=False)])
     extra("bce_logits/basic", "bce_logits", [d(3, 4), ops.In(ops.pos(3, 4).double() / 3, grad=False)])
