@@ -91,6 +91,19 @@ class Float64CompileTest {
   }
 
   @Test
+  void float64ConstantsSurviveTheIrText() {
+    // created inside the traced function: a constant of the graph
+    dev.tcompile.ir.Graph g = Torch.trace(t -> t[0].mul(Torch.tensor(new double[]{1.0 / 3, 1e300, -0.1}, F64)), Torch.ones(F64, 3));
+    String text = g.toString();
+    assertTrue(text.contains("0.3333333333333333"), text);
+    dev.tcompile.ir.Graph back = dev.tcompile.ir.GraphParser.parse(text);
+    assertEquals(text, back.toString(), "prints, parses and prints the same");
+    dev.tcompile.runtime.NDArray c = back.nodes().stream().filter(dev.tcompile.ir.Node::isConstant).findFirst().orElseThrow().payload();
+    assertEquals(F64, c.dtype());
+    assertArrayEquals(new double[]{1.0 / 3, 1e300, -0.1}, c.toDoubleArray(), 0);
+  }
+
+  @Test
   void exportRefusesFloat64(@TempDir Path dir) {
     Module model = mlp();
     TorchException e = assertThrows(TorchException.class, () -> Torch.export(model, dir.resolve("m.jar"), Torch.randn(F64, 2, 4)));
