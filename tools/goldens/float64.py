@@ -107,7 +107,8 @@ def extra(name, op, inputs, **args):
 
 
 def d(*shape):
-    return ops.randn(*shape).double()
+    """Genuine float64 values (53-bit), unlike ops.py's float32 inputs widened to float64 in "cases"."""
+    return torch.randn(shape, generator=ops.gen(), dtype=F64)
 
 
 def extras():
@@ -156,6 +157,12 @@ def extras():
     extra("batch_norm/train", "batch_norm_train", [d(4, 3, 5), d(3), d(3)])
     extra("batch_norm/eval", "batch_norm_eval", [d(4, 3, 2), d(3), d(3), ops.In(d(3), grad=False),
                                                  ops.In(ops.pos(3).double(), grad=False)])
+    ops.EXACT.update({"addcmul_value", "addcdiv_value"})  # one rounding per step, as ATen's double kernel (fma for addcmul)
+    ops.OPS["addcmul_value"] = lambda x, a: x[0].addcmul(x[1], x[2], value=a["value"])
+    ops.OPS["addcdiv_value"] = lambda x, a: x[0].addcdiv(x[1], x[2], value=a["value"])
+    extra("addcmul/doubles", "addcmul_value", [d(40), d(40), d(40)], value=0.37)
+    extra("addcmul/doubles_bcast", "addcmul_value", [d(3, 4), d(4), d(3, 1)], value=-1.3)
+    extra("addcdiv/doubles", "addcdiv_value", [d(40), d(40), ops.pos(40).double() + d(40).abs()], value=0.37)
     extra("embedding/padding", "embedding", [d(5, 3), torch.tensor([[0, 2, 4], [2, 2, 1]])], pad=2)
     extra("cat/float32_float64", "cat_mixed", [ops.randn(2, 3), d(1, 3)])
     extra("stack/float64_float32", "stack_mixed", [d(2, 3), ops.randn(2, 3)])

@@ -45,6 +45,8 @@ class Float64GoldenTest {
     OpCalls.put("batch_norm_eval", (x, a) -> F.batchNorm(x[0], x[3], x[4], x[1], x[2], false, 0.1, 1e-5));
     OpCalls.put("bce", (x, a) -> F.binaryCrossEntropy(x[0].sigmoid(), x[1]));
     OpCalls.put("embedding", (x, a) -> F.embedding(x[1], x[0], a.get("pad").getAsInt()));
+    OpCalls.put("addcmul_value", (x, a) -> x[0].addcmul(x[1], x[2], a.get("value").getAsDouble()));
+    OpCalls.put("addcdiv_value", (x, a) -> x[0].addcdiv(x[1], x[2], a.get("value").getAsDouble()));
     OpCalls.put("cat_mixed", (x, a) -> Torch.cat(0, x[0], x[1]));
     OpCalls.put("stack_mixed", (x, a) -> Torch.stack(1, x[0], x[1]));
     OpCalls.put("cross_entropy_probs", (x, a) -> F.crossEntropy(x[0], x[1].softmax(1), null, -100, "mean", a.get("smoothing").getAsDouble()));

@@ -112,6 +112,23 @@ public final class DoublePointwise {
     return out;
   }
 
+  /** {@code a * b + c} rounded once, broadcasting all three (addcmul's contracted double kernel). */
+  public static NDArray fma(NDArray a, NDArray b, NDArray c) {
+    int[] shape = Shapes.broadcast(Shapes.broadcast(a.shape(), b.shape()), c.shape());
+    NDArray x = spread(a, shape), y = spread(b, shape), z = spread(c, shape);
+    NDArray out = NDArray.empty(DType.FLOAT64, shape);
+    double[] o = out.doubles(), xs = x.doubles(), ys = y.doubles(), zs = z.doubles();
+    for (int i = 0; i < o.length; i++) o[i] = Math.fma(xs[i], ys[i], zs[i]);
+    return out;
+  }
+
+  /** A dense float64 copy of {@code t} broadcast to {@code shape}. */
+  private static NDArray spread(NDArray t, int[] shape) {
+    NDArray out = NDArray.empty(DType.FLOAT64, shape);
+    out.copyFrom(t);
+    return out;
+  }
+
   /** {@code self + alpha * other} rounded once, as ATen's double add kernel ({@code vec::fmadd}). */
   public static NDArray addAlpha(NDArray self, NDArray other, double alpha) {
     return zip(self, other, (x, y) -> Math.fma(y, alpha, x));
