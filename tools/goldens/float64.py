@@ -163,6 +163,26 @@ def extras():
     extra("addcmul/doubles", "addcmul_value", [d(40), d(40), d(40)], value=0.37)
     extra("addcmul/doubles_bcast", "addcmul_value", [d(3, 4), d(4), d(3, 1)], value=-1.3)
     extra("addcdiv/doubles", "addcdiv_value", [d(40), d(40), ops.pos(40).double() + d(40).abs()], value=0.37)
+    # genuine doubles through the float functions, reductions and products
+    dpos = lambda *shape: d(*shape).abs() + 0.5  # noqa: E731 - inside the domains of log, sqrt, rsqrt
+    for op in ("exp", "sin", "cos", "tanh", "sigmoid", "neg", "abs", "relu", "square"):
+        extra(f"{op}/doubles", op, [d(3, 7)])
+    for op in ("log", "sqrt", "rsqrt", "reciprocal"):
+        extra(f"{op}/doubles", op, [dpos(3, 7)])
+    extra("pow_scalar/doubles", "pow_scalar", [dpos(3, 7)], value=2.5, int=False)
+    extra("pow/doubles", "pow", [dpos(3, 7), d(3, 7)])
+    extra("div/doubles", "div", [d(3, 7), dpos(3, 7)])
+    for op in ("sum", "mean", "var", "std", "norm", "max", "min", "argmax"):
+        extra(f"{op}/doubles", op, [d(5, 9)])
+    extra("norm_p/doubles", "norm_p", [d(5, 9)], p=3)
+    extra("sum_dim/doubles", "sum_dim", [d(5, 9)], dim=1, keepdim=False)
+    extra("var_dim/doubles", "var_dim", [d(5, 9)], dim=0, unbiased=True, keepdim=True)
+    extra("softmax/doubles", "softmax", [d(5, 9)], dim=1)
+    extra("log_softmax/doubles", "log_softmax", [d(5, 9)], dim=0)
+    extra("matmul/doubles", "matmul", [d(2, 5, 7), d(7, 3)])
+    extra("mm/doubles_transposed", "mm", [d(7, 5).t(), d(7, 3)])
+    extra("bmm/doubles", "bmm", [d(2, 5, 7), d(2, 7, 3)])
+    extra("dot/doubles", "dot", [d(33), d(33)])
     extra("embedding/padding", "embedding", [d(5, 3), torch.tensor([[0, 2, 4], [2, 2, 1]])], pad=2)
     extra("cat/float32_float64", "cat_mixed", [ops.randn(2, 3), d(1, 3)])
     extra("stack/float64_float32", "stack_mixed", [d(2, 3), ops.randn(2, 3)])
