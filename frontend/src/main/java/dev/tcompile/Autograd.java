@@ -59,10 +59,15 @@ public final class Autograd {
 
   /**
    * Checks every input's gradient against central finite differences, as {@code torch.autograd.gradcheck}.
-   * tcompile computes in float32, so the defaults are float32-sized: eps 1e-3, atol 1e-3, rtol 1e-2.
+   * When every input that requires grad is float64 the defaults are PyTorch's (eps 1e-6, atol 1e-5, rtol 1e-3);
+   * otherwise they are float32-sized: eps 1e-3, atol 1e-3, rtol 1e-2.
    * Returns true, or throws {@link TorchException} naming the output/input pair and both Jacobians.
    */
-  public static boolean gradcheck(TensorFn fn, Tensor... inputs) { return gradcheck(fn, 1e-3, 1e-3, 1e-2, inputs); }
+  public static boolean gradcheck(TensorFn fn, Tensor... inputs) {
+    boolean allDouble = true;
+    for (Tensor x : inputs) if (x.requiresGrad() && x.dtype() != DType.FLOAT64) allDouble = false;
+    return allDouble ? gradcheck(fn, 1e-6, 1e-5, 1e-3, inputs) : gradcheck(fn, 1e-3, 1e-3, 1e-2, inputs);
+  }
 
   public static boolean gradcheck(TensorFn fn, double eps, double atol, double rtol, Tensor... inputs) {
     Tensor out = fn.apply(inputs);
@@ -84,7 +89,7 @@ public final class Autograd {
           double a = analytical[j][k], num = numerical[j][k];
           if (!(Math.abs(a - num) <= atol + rtol * Math.abs(num)))
             throw new TorchException("Jacobian mismatch for output 0 with respect to input " + i + ",\nnumerical:"
-                + render(numerical, n, nOut) + "\nanalytical:" + render(analytical, n, nOut)
+                + render(numerical, n, nOut, x.dtype()) + "\nanalytical:" + render(analytical, n, nOut, x.dtype())
                 + "\n(first mismatch at input element " + j + ", output element " + k + ": " + num + " vs " + a + ")");
         }
     }
@@ -99,10 +104,10 @@ public final class Autograd {
         double orig = data.getDouble(j);
         data.setDouble(j, orig + eps);
         double hi = data.getDouble(j);
-        NDArray plus = fn.apply(inputs).array().to(DType.FLOAT32).copy();
+        NDArray plus = fn.apply(inputs).array().copy();
         data.setDouble(j, orig - eps);
         double lo = data.getDouble(j);
-        NDArray minus = fn.apply(inputs).array().to(DType.FLOAT32).copy();
+        NDArray minus = fn.apply(inputs).array().copy();
         data.setDouble(j, orig);
         for (int k = 0; k < nOut; k++) jac[j][k] = (plus.getDouble(k) - minus.getDouble(k)) / (hi - lo);
       }
@@ -110,9 +115,11 @@ public final class Autograd {
     return jac;
   }
 
-  private static String render(double[][] m, int rows, int cols) {
-    float[] flat = new float[rows * cols];
-    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) flat[r * cols + c] = (float) m[r][c];
-    return Tensor.wrap(NDArray.wrap(flat, rows, cols)).toString() + " " + Shapes.str(new int[]{rows, cols});
+  /** A Jacobian printed as PyTorch's gradcheck prints it: a tensor of the input's floating dtype. */
+  private static String render(double[][] m, int rows, int cols, DType dtype) {
+    double[] flat = new double[rows * cols];
+    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) flat[r * cols + c] = m[r][c];
+    NDArray a = NDArray.wrap(flat, rows, cols).to(dtype.floatResult());
+    return Tensor.wrap(a).toString() + " " + Shapes.str(new int[]{rows, cols});
   }
 }

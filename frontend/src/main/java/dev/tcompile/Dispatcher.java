@@ -24,6 +24,9 @@ public final class Dispatcher {
     }
     TensorType[] outTypes = op.infer(attrs, inTypes);
     NDArray[] outData = op.eval(attrs, data);
+    for (int i = 0; i < outData.length; i++)
+      if (outData[i].dtype() != outTypes[i].dtype() && (outData[i].dtype() == DType.FLOAT64 || outTypes[i].dtype() == DType.FLOAT64))
+        throw new TorchException(op.name() + "(): computed " + outData[i].dtype() + " where " + outTypes[i].dtype() + " was expected (not supported for float64 yet)");
     Tensor[] out = new Tensor[outData.length];
     boolean view = op.isView() && outData[0].sharesStorage(data[0]);
     for (int i = 0; i < out.length; i++) {

@@ -76,7 +76,7 @@ final class InPlace {
 
   /** PyTorch's canCast: no float into an integer, nothing but bool into bool. */
   private static boolean canCast(DType from, DType to) {
-    if (from == DType.FLOAT32) return to == DType.FLOAT32;
+    if (from.isFloatingPoint()) return to.isFloatingPoint();
     if (from == DType.INT64) return to != DType.BOOL;
     return true;
   }

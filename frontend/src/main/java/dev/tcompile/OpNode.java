@@ -45,7 +45,23 @@ final class OpNode extends GradFn {
     Vjp<Tensor> v = new Vjp<>(EagerAlgebra.INSTANCE, op, attrs, inTypes, outTypes,
         i -> savedIn[i].unpack(), i -> savedOut[i].unpack(), gradOutputs, needed);
     op.vjp(v);
-    return v.grads();
+    return inInputDTypes(v.grads());
+  }
+
+  /**
+   * PyTorch's validate_outputs: each gradient takes its input's dtype (the gradient of a float32 input of a
+   * float64 result is cast back to float32), through a recorded cast so create_graph differentiates it.
+   */
+  private List<Tensor> inInputDTypes(List<Tensor> grads) {
+    List<Tensor> out = null;
+    for (int i = 0; i < grads.size(); i++) {
+      Tensor g = grads.get(i);
+      dev.tcompile.DType want = inTypes[i].dtype();
+      if (g == null || g.dtype() == want || !want.isFloatingPoint()) continue;
+      if (out == null) out = new java.util.ArrayList<>(grads);
+      out.set(i, g.to(want));
+    }
+    return out == null ? grads : out;
   }
 
   @Override void release() {

@@ -47,14 +47,18 @@ final class Rng {
     return Distributions.bernoulli(probs);
   }
 
-  static NDArray uniform(int[] shape, double from, double to) {
+  static NDArray uniform(int[] shape, double from, double to) { return uniform(DType.FLOAT32, shape, from, to); }
+
+  static NDArray normal(int[] shape, double mean, double std) { return normal(DType.FLOAT32, shape, mean, std); }
+
+  static NDArray uniform(DType dtype, int[] shape, double from, double to) {
     Tracing.randomDraw();
-    return Distributions.uniform(NDArray.empty(DType.FLOAT32, shape), from, to);
+    return Distributions.uniform(NDArray.empty(dtype, shape), from, to);
   }
 
-  static NDArray normal(int[] shape, double mean, double std) {
+  static NDArray normal(DType dtype, int[] shape, double mean, double std) {
     Tracing.randomDraw();
-    return Distributions.normal(NDArray.empty(DType.FLOAT32, shape), mean, std);
+    return Distributions.normal(NDArray.empty(dtype, shape), mean, std);
   }
 
   /** Values for an in-place fill of {@code like}: drawn in {@code like}'s memory order, as PyTorch fills views. */

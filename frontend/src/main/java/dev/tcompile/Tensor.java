@@ -277,7 +277,16 @@ public class Tensor {
     return (float) data.getDouble(0);
   }
 
+  /** The value of a one-element tensor as a double: Python's {@code t.item()} (exact for float64 tensors). */
+  public double itemDouble() {
+    if (data.numel() != 1) throw new TorchException("only one element tensors can be converted to Python scalars");
+    Tracing.graphBreak(this, "item()");
+    return data.getDouble(0);
+  }
+
   public float[] toFloatArray() { Tracing.graphBreak(this, "toFloatArray()"); return data.toFloatArray(); }
+  /** The elements in row-major order as doubles ({@code t.tolist()} of a float64 tensor, flattened). */
+  public double[] toDoubleArray() { Tracing.graphBreak(this, "toDoubleArray()"); return data.toDoubleArray(); }
   public long[] toLongArray() { Tracing.graphBreak(this, "toLongArray()"); return data.toLongArray(); }
   public boolean[] toBoolArray() { Tracing.graphBreak(this, "toBoolArray()"); return data.toBoolArray(); }
 
@@ -296,6 +305,21 @@ public class Tensor {
   /** A copy converted to {@code dtype} (this when already of that dtype), as {@code t.to(dtype)}. */
   public Tensor to(DType dtype) { return dtype == dtype() ? this : Dispatcher.apply1(Elementwise.CAST, Attrs.of("dtype", dtype), this); }
 
+  /** {@code t.double()}: float64 (this when already float64). */
+  public Tensor toDouble() { return to(DType.FLOAT64); }
+
+  /** {@code t.float()}: float32 (this when already float32). */
+  public Tensor toFloat() { return to(DType.FLOAT32); }
+
+  /** {@code t.type(dtype)}: as {@link #to(DType)}. */
+  public Tensor type(DType dtype) { return to(dtype); }
+
+  /** {@code t.type()}: the legacy type name, {@code torch.DoubleTensor}. */
+  public String typeName() { return "torch." + dtype().legacyName() + "Tensor"; }
+
+  /** {@code t.is_floating_point()}. */
+  public boolean isFloatingPoint() { return dtype().isFloatingPoint(); }
+
   @Override public String toString() {
     List<String> suffixes = new ArrayList<>(1);
     if (gradFn() != null) suffixes.add("grad_fn=<" + gradFn.name() + ">");
@@ -309,8 +333,11 @@ public class Tensor {
   private Tensor unary(UnaryOp k) { return call(Elementwise.unary(k), this); }
   private Tensor binary(BinaryOp k, Tensor o) { return call(Elementwise.binary(k), this, o); }
 
-  /** A Python float operand: a float32 0-d tensor (rounded to float32 first, as PyTorch casts it). */
-  Tensor scalarOperand(double v) { return new Tensor(NDArray.scalar(DType.FLOAT32, v)); }
+  /**
+   * A Python float operand: a 0-d tensor of the default dtype (float32: rounded to float32 first, as PyTorch
+   * casts it), or float64 with a float64 tensor, which computes with the full double.
+   */
+  Tensor scalarOperand(double v) { return new Tensor(NDArray.scalar(dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32, v)); }
 
   /** A Python int operand: the tensor's dtype unless it is bool (then int64). */
   Tensor scalarOperand(long v) { return new Tensor(NDArray.scalar(dtype() == DType.BOOL ? DType.INT64 : dtype(), v)); }

@@ -23,6 +23,35 @@ public final class Torch {
     return Tensor.wrap(NDArray.wrap(f, f.length));
   }
 
+  /** A 1-D tensor of {@code dtype}: {@code torch.tensor([0.1, 0.2], dtype=torch.float64)}. */
+  public static Tensor tensor(double[] values, DType dtype) { return Tensor.wrap(NDArray.wrap(values.clone(), values.length).to(dtype)); }
+
+  /** A 2-D tensor of {@code dtype} from rows of equal length. */
+  public static Tensor tensor(double[][] rows, DType dtype) {
+    int cols = rows.length == 0 ? 0 : rows[0].length;
+    double[] d = new double[rows.length * cols];
+    for (int r = 0; r < rows.length; r++) {
+      if (rows[r].length != cols)
+        throw new TorchException("expected sequence of length " + cols + " at dim 1 (got " + rows[r].length + ")");
+      System.arraycopy(rows[r], 0, d, r * cols, cols);
+    }
+    return Tensor.wrap(NDArray.wrap(d, rows.length, cols).to(dtype));
+  }
+
+  /** A 3-D tensor of {@code dtype}. */
+  public static Tensor tensor(double[][][] v, DType dtype) {
+    int a = v.length, b = a == 0 ? 0 : v[0].length, c = b == 0 ? 0 : v[0][0].length;
+    double[] d = new double[a * b * c];
+    for (int i = 0; i < a; i++) {
+      if (v[i].length != b) throw new TorchException("expected sequence of length " + b + " at dim 1 (got " + v[i].length + ")");
+      for (int j = 0; j < b; j++) {
+        if (v[i][j].length != c) throw new TorchException("expected sequence of length " + c + " at dim 2 (got " + v[i][j].length + ")");
+        System.arraycopy(v[i][j], 0, d, (i * b + j) * c, c);
+      }
+    }
+    return Tensor.wrap(NDArray.wrap(d, a, b, c).to(dtype));
+  }
+
   /** A 1-D int64 tensor: {@code torch.tensor([1, 2])}. */
   public static Tensor tensor(long... values) { return Tensor.wrap(NDArray.wrap(values.clone(), values.length)); }
 
@@ -57,6 +86,12 @@ public final class Torch {
   /** A 0-d float32 tensor: {@code torch.tensor(5.)}. */
   public static Tensor scalar(double v) { return Tensor.wrap(NDArray.scalar(DType.FLOAT32, v)); }
 
+  /** A 0-d tensor of {@code dtype}: {@code torch.tensor(5., dtype=torch.float64)}. */
+  public static Tensor scalar(double v, DType dtype) { return Tensor.wrap(NDArray.scalar(dtype, v)); }
+
+  /** Copies {@code data} into a float64 tensor of {@code shape}. */
+  public static Tensor fromArray(double[] data, int... shape) { return Tensor.wrap(NDArray.wrap(data.clone(), shape)); }
+
   /** Copies {@code data} into a float32 tensor of {@code shape}. */
   public static Tensor fromArray(float[] data, int... shape) { return Tensor.wrap(NDArray.wrap(data.clone(), shape)); }
 
@@ -74,14 +109,22 @@ public final class Torch {
 
   /** Uninitialised in PyTorch; zero-filled here (the JVM zeroes memory anyway). */
   public static Tensor empty(int... shape) { return zeros(shape); }
+  public static Tensor empty(DType dtype, int... shape) { return zeros(dtype, shape); }
 
   public static Tensor zerosLike(Tensor t) { return Tensor.wrap(NDArray.full(t.dtype(), 0, t.shapeArray())); }
   public static Tensor onesLike(Tensor t) { return Tensor.wrap(NDArray.full(t.dtype(), 1, t.shapeArray())); }
   public static Tensor fullLike(Tensor t, double v) { return Tensor.wrap(NDArray.full(t.dtype(), v, t.shapeArray())); }
-  public static Tensor randLike(Tensor t) { return rand(t.shapeArray()); }
-  public static Tensor randnLike(Tensor t) { return randn(t.shapeArray()); }
+  /** {@code torch.rand_like}: the tensor's dtype when floating, else float32. */
+  public static Tensor randLike(Tensor t) { return rand(t.dtype().floatResult(), t.shapeArray()); }
+  public static Tensor randnLike(Tensor t) { return randn(t.dtype().floatResult(), t.shapeArray()); }
 
   public static Tensor eye(int n) { return eye(n, n); }
+
+  public static Tensor eye(int n, int m, DType dtype) {
+    NDArray a = NDArray.empty(dtype, n, m);
+    for (int i = 0; i < Math.min(n, m); i++) a.setDouble(i * m + i, 1);
+    return Tensor.wrap(a);
+  }
 
   public static Tensor eye(int n, int m) {
     NDArray a = NDArray.empty(DType.FLOAT32, n, m);
@@ -110,6 +153,12 @@ public final class Torch {
     return Tensor.wrap(NDArray.wrap(d, n));
   }
 
+  /** {@code torch.arange(start, end, step, dtype=...)}: float64 as PyTorch's double kernel; other dtypes converted. */
+  public static Tensor arange(double start, double end, double step, DType dtype) {
+    if (dtype != DType.FLOAT64) return arange(start, end, step).to(dtype);
+    return Tensor.wrap(DoubleRanges.arange(start, step, arangeLength(start, end, step, 8)));
+  }
+
   private static int arangeLength(double start, double end, double step, int itemSize) {
     if (!Double.isFinite(start) || !Double.isFinite(end))
       throw new TorchException("unsupported range: " + rangeBound(start) + " -> " + rangeBound(end));
@@ -136,6 +185,13 @@ public final class Torch {
    * start from their first index's value and add {@code j * step}, the remainder is computed element by element.
    * Bit-exact up to 32768 steps (beyond, PyTorch splits the range across threads).
    */
+  /** {@code torch.linspace(start, end, steps, dtype=torch.float64)}; other dtypes as {@link #linspace(double, double, int)}. */
+  public static Tensor linspace(double start, double end, int steps, DType dtype) {
+    if (dtype != DType.FLOAT64) return linspace(start, end, steps).to(dtype);
+    if (steps < 0) throw new TorchException("number of steps must be non-negative");
+    return Tensor.wrap(DoubleRanges.linspace(start, end, steps));
+  }
+
   public static Tensor linspace(double start, double end, int steps) {
     if (steps < 0) throw new TorchException("number of steps must be non-negative");
     float[] d = new float[steps];
@@ -171,6 +227,12 @@ public final class Torch {
 
   /** U[0, 1) float32. */
   public static Tensor rand(int... shape) { return Tensor.wrap(Rng.uniform(shape, 0, 1)); }
+
+  /** {@code torch.rand(shape, dtype=...)}: float64 draws PyTorch's 53-bit double stream. */
+  public static Tensor rand(DType dtype, int... shape) { return Tensor.wrap(Rng.uniform(dtype, shape, 0, 1)); }
+
+  /** {@code torch.randn(shape, dtype=...)}: float64 draws PyTorch's double Box-Muller stream. */
+  public static Tensor randn(DType dtype, int... shape) { return Tensor.wrap(Rng.normal(dtype, shape, 0, 1)); }
 
   /** N(0, 1) float32. */
   public static Tensor randn(int... shape) { return Tensor.wrap(Rng.normal(shape, 0, 1)); }

@@ -58,6 +58,10 @@ final class WholeTrainStep {
     for (Tracer.Source s : t.sources) if (s instanceof Tracer.Seed) { why.add("the step draws random numbers (dropout)"); return null; }
     if (result.numel() != 1 || !result.dtype().isFloatingPoint()) { why.add("the loss is not a float scalar"); return null; }
     t.finish(result);
+    if (dev.tcompile.ir.Float64Check.has(t.graph)) {
+      why.add("float64 tensors (the in-graph update computes in float32)"); // the step runs as compiled loss + eager update
+      return null;
+    }
 
     Map<Tensor, ParamGroup> groupOf = new IdentityHashMap<>();
     for (ParamGroup g : opt.paramGroups()) for (Tensor p : g.params()) groupOf.put(p, g);

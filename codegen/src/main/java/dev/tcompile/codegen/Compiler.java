@@ -84,6 +84,7 @@ public final class Compiler {
    * generate code for it elsewhere ({@link dev.tcompile.codegen.aot.ArtifactWriter}).
    */
   public Graph inferenceGraph(Graph traced) {
+    dev.tcompile.ir.Float64Check.reject(traced, "ahead-of-time export");
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Graph g = graphLevel.run(traced, "graph");
@@ -96,6 +97,7 @@ public final class Compiler {
    * input with {@code wrt}), then the kernel passes.
    */
   public Autodiff.Joint gradientGraph(Graph traced, boolean[] wrt) {
+    dev.tcompile.ir.Float64Check.reject(traced, "ahead-of-time export");
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Autodiff.Joint j = Autodiff.joint(graphLevel.run(traced, "graph"), wrt);
@@ -105,6 +107,7 @@ public final class Compiler {
 
   /** The graph passes alone, on a traced graph (for programs that build more around it, such as a whole train step). */
   public Graph graphLevel(Graph traced) {
+    dev.tcompile.ir.Float64Check.reject(traced, "a one-program train step");
     PassManager pm = new PassManager(graphPasses(), disabled, dumpDir);
     pm.dump(traced, "traced");
     Graph g = pm.run(traced, "graph");

@@ -7,7 +7,8 @@ import dev.tcompile.runtime.NDArray;
  * PyTorch's {@code _Formatter}: one width and one notation for every element of a tensor, chosen from the
  * shown elements. Floats print as integers ("3.") when all nonzero finite values are whole, in scientific
  * notation when they span more than three decades, exceed 1e8 or (non-integers) fall below 1e-4, and in fixed
- * point otherwise. The decisions compare float32 values widened to double, as PyTorch does.
+ * point otherwise. The decisions compare float32 values widened to double (float64 values as they are), as
+ * PyTorch does.
  */
 final class ElementFormatter {
   private final DType dtype;
@@ -35,7 +36,7 @@ final class ElementFormatter {
     if (!dtype.isFloatingPoint()) {
       ret = plain(data, s);
     } else {
-      double v = data.floats()[s];
+      double v = element(data, s);
       if (sciMode) ret = PyFloat.sci(v, precision);
       else if (intMode) ret = Double.isFinite(v) ? PyFloat.fixed(v, 0) + "." : PyFloat.fixed(v, 0);
       else ret = PyFloat.fixed(v, precision);
@@ -45,11 +46,10 @@ final class ElementFormatter {
 
   /** Sets intMode, sciMode and maxWidth from the nonzero finite values; false when there are none. */
   private boolean chooseFloatNotation(NDArray data, int[] shown) {
-    float[] storage = data.floats();
     double[] vals = new double[shown.length];
     int n = 0;
     for (int s : shown) {
-      double v = storage[s];
+      double v = element(data, s);
       if (Double.isFinite(v) && v != 0) vals[n++] = v;
     }
     if (n == 0) return false;
@@ -78,12 +78,17 @@ final class ElementFormatter {
     return true;
   }
 
+  /** A floating element at storage index {@code s}, widened to double. */
+  private static double element(NDArray data, int s) {
+    return data.dtype() == DType.FLOAT64 ? data.doubles()[s] : data.floats()[s];
+  }
+
   /** Python's {@code str} of an int64 or bool element. */
   private static String plain(NDArray data, int s) {
     return switch (data.dtype()) {
       case INT64 -> Long.toString(data.longs()[s]);
       case BOOL -> data.bools()[s] ? "True" : "False";
-      case FLOAT32 -> throw new IllegalStateException("float32 elements are formatted by notation");
+      case FLOAT32, FLOAT64 -> throw new IllegalStateException("floating elements are formatted by notation");
     };
   }
 }

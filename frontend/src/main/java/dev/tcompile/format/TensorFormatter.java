@@ -21,7 +21,8 @@ public final class TensorFormatter {
   /**
    * The whole {@code tensor(...)} string. {@code suffixes} are the autograd ones the caller knows, in order
    * ({@code requires_grad=True} or {@code grad_fn=<AddBackward0>}); the size and dtype suffixes PyTorch adds
-   * to empty tensors come first. Non-empty float32, int64 and bool tensors never name their dtype.
+   * to empty tensors come first. Non-empty float32, int64 and bool tensors never name their dtype; float64
+   * ones do ({@code dtype=torch.float64} before the autograd suffixes).
    */
   public static String format(NDArray data, List<String> suffixes, PrintOptions options) {
     int indent = PREFIX.length();
@@ -34,6 +35,7 @@ public final class TensorFormatter {
       if (data.dtype() != DType.FLOAT32) all.add("dtype=" + data.dtype().torchName());
       body = "[]";
     } else {
+      if (data.dtype() == DType.FLOAT64) all.add("dtype=" + data.dtype().torchName());
       body = new Layout(data, options).render(data, indent);
     }
     all.addAll(suffixes);

@@ -1,5 +1,6 @@
 package dev.tcompile.nn;
 
+import dev.tcompile.DType;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
@@ -12,13 +13,17 @@ public class Embedding extends Module {
 
   public Embedding(int numEmbeddings, int embeddingDim) { this(numEmbeddings, embeddingDim, null); }
 
-  public Embedding(int numEmbeddings, int embeddingDim, Integer paddingIdx) {
+  public Embedding(int numEmbeddings, int embeddingDim, Integer paddingIdx) { this(numEmbeddings, embeddingDim, paddingIdx, DType.FLOAT32); }
+
+  /** {@code nn.Embedding(..., dtype=torch.float64)}: a weight of {@code dtype}, initialised from the same random stream. */
+  public Embedding(int numEmbeddings, int embeddingDim, Integer paddingIdx, DType dtype) {
+    if (!dtype.isFloatingPoint()) throw new TorchException("nn.Embedding: the weight must be floating point, got " + dtype);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     if (paddingIdx != null && (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings))
       throw new TorchException("Padding_idx must be within num_embeddings");
     this.paddingIdx = paddingIdx == null ? null : (paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx);
-    weight = registerParameter("weight", new Parameter(Torch.empty(numEmbeddings, embeddingDim)));
+    weight = registerParameter("weight", new Parameter(Torch.empty(dtype, numEmbeddings, embeddingDim)));
     resetParameters();
   }
 

@@ -1,5 +1,6 @@
 package dev.tcompile.nn;
 
+import dev.tcompile.DType;
 import dev.tcompile.Dispatcher;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
@@ -257,7 +258,8 @@ public final class F {
   public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
     Attrs a = Attrs.of("normalized_shape", normalizedShape, "eps", eps);
     if (weight == null && bias == null) return Dispatcher.apply(Normalization.NATIVE_LAYER_NORM, a, null, x)[0];
-    Tensor w = weight != null ? weight : Torch.ones(normalizedShape), b = bias != null ? bias : Torch.zeros(normalizedShape);
+    DType d = x.dtype().floatResult(); // the missing half of the affine pair, in the input's dtype
+    Tensor w = weight != null ? weight : Torch.ones(d, normalizedShape), b = bias != null ? bias : Torch.zeros(d, normalizedShape);
     return Dispatcher.apply(Normalization.NATIVE_LAYER_NORM, a, null, x, w, b)[0];
   }
 
@@ -280,8 +282,8 @@ public final class F {
     boolean affine = weight != null || bias != null, running = runningMean != null && runningVar != null;
     java.util.List<Tensor> in = new java.util.ArrayList<>(java.util.List.of(x));
     if (affine) {
-      in.add(weight != null ? weight : Torch.ones(x.size(1)));
-      in.add(bias != null ? bias : Torch.zeros(x.size(1)));
+      in.add(weight != null ? weight : Torch.ones(x.dtype().floatResult(), x.size(1)));
+      in.add(bias != null ? bias : Torch.zeros(x.dtype().floatResult(), x.size(1)));
     }
     if (running) { in.add(runningMean); in.add(runningVar); }
     Attrs a = Attrs.of("training", training, "momentum", momentum, "eps", eps, "affine", affine, "running_stats", running);

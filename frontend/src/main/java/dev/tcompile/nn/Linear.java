@@ -1,6 +1,8 @@
 package dev.tcompile.nn;
 
+import dev.tcompile.DType;
 import dev.tcompile.Tensor;
+import dev.tcompile.TorchException;
 import dev.tcompile.Torch;
 
 /** {@code nn.Linear(in_features, out_features, bias=True)}: {@code y = x @ weight.T + bias}. */
@@ -10,11 +12,15 @@ public class Linear extends Module {
 
   public Linear(int inFeatures, int outFeatures) { this(inFeatures, outFeatures, true); }
 
-  public Linear(int inFeatures, int outFeatures, boolean bias) {
+  public Linear(int inFeatures, int outFeatures, boolean bias) { this(inFeatures, outFeatures, bias, DType.FLOAT32); }
+
+  /** {@code nn.Linear(..., dtype=torch.float64)}: parameters of {@code dtype}, initialised from the same random stream. */
+  public Linear(int inFeatures, int outFeatures, boolean bias, DType dtype) {
+    if (!dtype.isFloatingPoint()) throw new TorchException("nn.Linear: parameters must be floating point, got " + dtype);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    weight = registerParameter("weight", new Parameter(Torch.empty(outFeatures, inFeatures)));
-    this.bias = registerParameter("bias", bias ? new Parameter(Torch.empty(outFeatures)) : null);
+    weight = registerParameter("weight", new Parameter(Torch.empty(dtype, outFeatures, inFeatures)));
+    this.bias = registerParameter("bias", bias ? new Parameter(Torch.empty(dtype, outFeatures)) : null);
     resetParameters();
   }
 

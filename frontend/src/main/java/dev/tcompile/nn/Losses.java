@@ -67,7 +67,7 @@ final class Losses {
       throw new TorchException("label_smoothing must be between 0.0 and 1.0. Got: " + labelSmoothing);
     int classDim = input.dim() == 1 ? 0 : 1;
     Tensor logp = input.logSoftmax(classDim);
-    if (target.dtype() == DType.FLOAT32) return probabilityCrossEntropy(logp, target, weight, r, labelSmoothing, classDim);
+    if (target.dtype().isFloatingPoint()) return probabilityCrossEntropy(logp, target, weight, r, labelSmoothing, classDim);
     Tensor nll = nllLoss(logp, target, weight, ignoreIndex, reduction);
     if (labelSmoothing == 0) return nll;
     int nClasses = input.size(classDim);
@@ -102,7 +102,9 @@ final class Losses {
     Tensor prod = logp.mul(target);
     if (weight != null) prod = prod.mul(weight.view(classShape(logp.dim(), classDim, nClasses)));
     return switch (r) {
-      case MEAN -> prod.sum().neg().div((double) (logp.numel() / nClasses));
+      // a division by a Python number: PyTorch's node is DivBackward1
+      case MEAN -> Dispatcher.apply1("DivBackward1", dev.tcompile.ir.ops.Elementwise.DIV, Attrs.EMPTY,
+          prod.sum().neg(), Torch.scalar((double) (logp.numel() / nClasses), logp.dtype().floatResult()));
       case SUM -> prod.sum().neg();
       case NONE -> prod.sum(classDim, false).neg();
     };

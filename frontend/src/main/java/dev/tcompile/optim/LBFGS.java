@@ -41,6 +41,10 @@ public class LBFGS extends Optimizer {
     super(single(params), options("lr", intDefault(lr), "max_iter", maxIter, "max_eval", maxEval == null ? maxIter * 5 / 4 : maxEval,
         "tolerance_grad", toleranceGrad, "tolerance_change", toleranceChange, "history_size", historySize, "line_search_fn", lineSearchFn));
     this.params = paramGroups().get(0).params();
+    // its scalars (PyScalar, BlasDot) reproduce float32 tensor arithmetic; float64 would be silently rounded
+    for (Tensor p : this.params)
+      if (p.dtype() != dev.tcompile.DType.FLOAT32)
+        throw new TorchException("LBFGS: tcompile's LBFGS supports float32 parameters only, got " + p.dtype());
   }
 
   @Override public synchronized void addParamGroup(ParamGroup g) {

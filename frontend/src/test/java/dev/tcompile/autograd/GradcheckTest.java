@@ -175,6 +175,38 @@ class GradcheckTest {
     return CHECKS.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> assertTrue(Autograd.gradcheck(c.fn(), c.inputs().get()))));
   }
 
+  /** Checks whose body builds float32 tensors of its own (so the output is float32 whatever the inputs). */
+  private static final java.util.Set<String> FLOAT32_BODIES = java.util.Set.of("copy_");
+
+  /** The same leaf in float64: same shape, strides and offset (transposed leaves stay transposed). */
+  static Tensor inFloat64(Tensor t) {
+    dev.tcompile.runtime.NDArray a = t.array();
+    dev.tcompile.runtime.NDArray d = dev.tcompile.runtime.NDArray.empty(dev.tcompile.DType.FLOAT64, a.storageLength())
+        .view(a.shape(), a.strides(), a.offset());
+    d.copyFrom(a);
+    return Tensor.wrap(d).requiresGrad_(t.requiresGrad());
+  }
+
+  /** Every check again with float64 leaves, under PyTorch's own gradcheck defaults (eps 1e-6, atol 1e-5, rtol 1e-3). */
+  @TestFactory
+  Stream<DynamicTest> everyDifferentiableOpPassesGradcheckInFloat64() {
+    return CHECKS.stream().filter(c -> !FLOAT32_BODIES.contains(c.name())).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+      Tensor[] in = java.util.Arrays.stream(c.inputs().get()).map(GradcheckTest::inFloat64).toArray(Tensor[]::new);
+      assertTrue(Autograd.gradcheck(c.fn(), in));
+    }));
+  }
+
+  @Test
+  void float64GradcheckUsesPyTorchDefaultsAndCatchesSmallErrors() {
+    // a derivative off by 0.5% passes float32-sized tolerances (rtol 1e-2) but not PyTorch's float64 ones (rtol 1e-3)
+    TensorFn slightlyWrong = t -> t[0].mul(t[0].detach().mul(1e-2)).add(t[0].mul(t[0]));
+    Tensor x = inFloat64(x(3));
+    TorchException e = assertThrows(TorchException.class, () -> Autograd.gradcheck(slightlyWrong, x));
+    assertTrue(e.getMessage().startsWith("Jacobian mismatch"), e.getMessage());
+    assertTrue(Autograd.gradcheck(t -> t[0].mul(t[0]).sin(), x));
+    assertTrue(Autograd.gradcheck(slightlyWrong, x(3)), "float32 inputs keep the float32-sized defaults");
+  }
+
   @Test
   void gradcheckCatchesAWrongDerivative() {
     // detach hides the second factor from autograd: d(x*x)/dx comes out as x instead of 2x

@@ -44,7 +44,7 @@ class DoubleBackwardGoldenTest {
     return t;
   }
 
-  private static void check(JsonObject c) {
+  static void check(JsonObject c) {
     String name = c.get("name").getAsString();
     Tensor[] x = dense(c.getAsJsonArray("inputs"));
     for (Tensor t : x) t.requiresGrad_(true);

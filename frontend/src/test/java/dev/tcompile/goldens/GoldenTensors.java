@@ -32,6 +32,7 @@ final class GoldenTensors {
   static DType dtype(String name) {
     return switch (name) {
       case "float32" -> DType.FLOAT32;
+      case "float64" -> DType.FLOAT64;
       case "int64" -> DType.INT64;
       case "bool" -> DType.BOOL;
       default -> throw new IllegalArgumentException(name);
@@ -44,13 +45,18 @@ final class GoldenTensors {
     return r;
   }
 
-  /** A flat array of the given dtype from JSON values (float32 as int bit patterns). */
+  /** A flat array of the given dtype from JSON values (float32 as int bit patterns, float64 as 16 hex digits). */
   static NDArray flat(DType dtype, JsonArray values) {
     int n = values.size();
     return switch (dtype) {
       case FLOAT32 -> {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = Float.intBitsToFloat(values.get(i).getAsInt());
+        yield NDArray.wrap(v, n);
+      }
+      case FLOAT64 -> {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = Double.longBitsToDouble(Long.parseUnsignedLong(values.get(i).getAsString(), 16));
         yield NDArray.wrap(v, n);
       }
       case INT64 -> {
@@ -117,6 +123,15 @@ final class GoldenTensors {
                 + (exact ? " [exact]" : " [rtol " + RTOL + ", atol " + ATOL + ", slack " + slack + "]"));
         }
       }
+      case FLOAT64 -> {
+        double[] got = actual.toDoubleArray();
+        for (int i = 0; i < got.length; i++) {
+          double want = Double.longBitsToDouble(Long.parseUnsignedLong(values.get(i).getAsString(), 16));
+          if (!(exact ? sameBits(want, got[i]) : close64(want, got[i])))
+            fail(what + ": element " + i + " is " + got[i] + ", PyTorch gives " + want
+                + (exact ? " [exact]" : " [rtol " + RTOL64 + ", atol " + ATOL64 + "]"));
+        }
+      }
       case INT64 -> {
         long[] got = actual.toLongArray();
         for (int i = 0; i < got.length; i++) assertEquals(values.get(i).getAsLong(), got[i], what + ": element " + i);
@@ -126,6 +141,22 @@ final class GoldenTensors {
         for (int i = 0; i < got.length; i++) assertEquals(values.get(i).getAsBoolean(), got[i], what + ": element " + i);
       }
     }
+  }
+
+  /**
+   * float64 tolerances: a few ulps of double in relative terms (Java's Math functions against SLEEF/glibc, and our
+   * summation order against ATen's cascade), far tighter than any float32 computation could meet.
+   */
+  static final double RTOL64 = 1e-12, ATOL64 = 1e-14;
+
+  static boolean sameBits(double want, double got) {
+    return Double.isNaN(want) ? Double.isNaN(got) : Double.doubleToRawLongBits(want) == Double.doubleToRawLongBits(got);
+  }
+
+  static boolean close64(double want, double got) {
+    if (Double.isNaN(want) || Double.isNaN(got)) return Double.isNaN(want) && Double.isNaN(got);
+    if (Double.isInfinite(want) || Double.isInfinite(got)) return want == got;
+    return Math.abs(want - got) <= ATOL64 + RTOL64 * Math.abs(want);
   }
 
   static boolean sameBits(float want, float got) {

@@ -24,7 +24,7 @@ final class OpCalls {
     return c;
   }
 
-  private static void put(String op, Call c) { CALLS.put(op, c); }
+  static void put(String op, Call c) { CALLS.put(op, c); }
 
   private static boolean isInt(JsonObject a) { return a.has("int") && a.get("int").getAsBoolean(); }
   private static double d(JsonObject a, String k) { return a.get(k).getAsDouble(); }

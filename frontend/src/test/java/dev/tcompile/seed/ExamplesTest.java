@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExamplesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"Autograd", "NnLayers", "PortedPrograms"})
+  @ValueSource(strings = {"Autograd", "NnLayers", "PortedPrograms", "Float64Programs"})
   void theJavaTutorialPrintsWhatThePythonOnePrints(String example, @TempDir Path figures) throws Exception {
     Path root = repositoryRoot();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

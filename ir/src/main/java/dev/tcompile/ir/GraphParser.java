@@ -84,6 +84,7 @@ public final class GraphParser {
       Token typeTok = peek();
       TensorType t = type();
       if (!java.util.Arrays.equals(data.shape(), t.shape())) data = reshapeLiteral(data, t, typeTok);
+      if (t.dtype() == DType.FLOAT32 && literalTokens != null) checkFloat32Range(data, literalTokens);
       if (data.dtype() != t.dtype()) data = data.to(t.dtype());
       define(names.get(0), g.constant(data, names.get(0).text()));
       return;
@@ -138,8 +139,21 @@ public final class GraphParser {
     }
   }
 
+  /** The element tokens of the last literal constant (null for a constant read from a file). */
+  private List<Token> literalTokens;
+
+  /** A float literal declared f32 must fit: literals are read as doubles, so f64 constants keep every digit. */
+  private void checkFloat32Range(NDArray data, List<Token> elems) {
+    if (data.dtype() != DType.FLOAT64) return;
+    for (int i = 0; i < elems.size(); i++) {
+      double v = data.doubles()[i];
+      if (Float.isInfinite((float) v) && !Double.isInfinite(v)) throw error(elems.get(i), "number " + elems.get(i).text() + " is out of range for f32");
+    }
+  }
+
   private NDArray constantData() {
     Token t = peek();
+    literalTokens = null;
     if (accept("@")) {
       Token file = expectKind(Kind.STRING, "a file name string");
       expect("[");
@@ -160,8 +174,12 @@ public final class GraphParser {
     return literalArray(List.of(next()), false);
   }
 
-  /** Literal elements become float32 unless they are all booleans or all integers (then bool / int64). */
+  /**
+   * Literal elements become float64 (converted to the declared dtype afterwards) unless they are all booleans or all
+   * integers (then bool / int64).
+   */
   private NDArray literalArray(List<Token> elems, boolean list) {
+    literalTokens = elems;
     boolean allBool = !elems.isEmpty(), allInt = !elems.isEmpty();
     for (Token e : elems) {
       allBool &= e.is("true") || e.is("false");
@@ -170,12 +188,11 @@ public final class GraphParser {
         throw error(e, "expected a number, true or false in a constant, got " + e.describe());
     }
     int[] shape = list ? new int[]{elems.size()} : new int[0];
-    NDArray a = NDArray.empty(allBool ? DType.BOOL : allInt ? DType.INT64 : DType.FLOAT32, shape);
+    NDArray a = NDArray.empty(allBool ? DType.BOOL : allInt ? DType.INT64 : DType.FLOAT64, shape);
     for (int i = 0; i < elems.size(); i++) {
       Token e = elems.get(i);
       double v = e.is("true") ? 1 : e.is("false") ? 0 : number(e);
       if (allInt) a.longs()[i] = parseLong(e);
-      else if (Float.isInfinite((float) v) && !Double.isInfinite(v)) throw error(e, "number " + e.text() + " is out of range for f32");
       else a.setDouble(i, v);
     }
     return a;

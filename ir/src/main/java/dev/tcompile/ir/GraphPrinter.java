@@ -73,6 +73,10 @@ public final class GraphPrinter {
   private static String element(NDArray d, int i) {
     if (d.dtype() == DType.BOOL) return d.getDouble(i) != 0 ? "true" : "false";
     if (d.dtype() == DType.INT64) return Long.toString(d.getLong(i));
+    if (d.dtype() == DType.FLOAT64) { // every digit, so the text parses back to the same double
+      double v = d.getDouble(i);
+      return Double.isNaN(v) ? "nan" : Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : Double.toString(v);
+    }
     float f = (float) d.getDouble(i);
     if (Float.isNaN(f)) return "nan";
     if (Float.isInfinite(f)) return f > 0 ? "inf" : "-inf";

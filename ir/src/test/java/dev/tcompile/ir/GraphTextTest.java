@@ -138,7 +138,7 @@ class GraphTextTest {
     assertEquals("2:19: unterminated string", parseError("graph @g(%x: f32[2]) {\n  %1 = sum(%x) {a=\"oops} : f32[]\n}").getMessage());
     assertEquals("3:1: expected a value name like %3 but found end of input",
         parseError("graph @g(%x: f32[2]) {\n  %1 = relu(%x) : f32[2]\n").getMessage());
-    assertEquals("1:14: unknown dtype 'f16' (expected f32, i64 or bool)", parseError("graph @g(%x: f16[2]) {\n return %x\n}").getMessage());
+    assertEquals("1:14: unknown dtype 'f16' (expected f32, f64, i64 or bool)", parseError("graph @g(%x: f16[2]) {\n return %x\n}").getMessage());
   }
 
   @Test void redefinitionAndConstantsChecked() {

@@ -83,6 +83,8 @@ public final class Autodiff {
       n.op().vjp(v);
       for (int i = 0; i < needs.length; i++) {
         Value g = v.grads().get(i);
+        // as eager autograd (PyTorch's validate_outputs): a gradient takes its input's dtype (float32 input, float64 result)
+        if (g != null && g.type().dtype() != inT[i].dtype() && inT[i].dtype().isFloatingPoint()) g = alg.cast(g, inT[i].dtype());
         if (g != null && needs[i]) accumulate(grads, n.inputs().get(i), g, j);
       }
     }

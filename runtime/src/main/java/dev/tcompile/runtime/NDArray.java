@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * A strided view over a primitive array: the value type every kernel reads and writes. No autograd, no
  * tracing: those live above, in the frontend. Views share {@link #data()}; a new array is contiguous.
- * Storage is {@code float[]} (FLOAT32), {@code long[]} (INT64) or {@code boolean[]} (BOOL).
+ * Storage is {@code float[]} (FLOAT32), {@code double[]} (FLOAT64), {@code long[]} (INT64) or {@code boolean[]} (BOOL).
  */
 public final class NDArray {
   private final DType dtype;
@@ -34,6 +34,7 @@ public final class NDArray {
     for (int s : shape) if (s < 0) throw new TorchException("Trying to create tensor with negative dimension " + s + ": " + Shapes.str(shape));
     Object data = switch (dtype) {
       case FLOAT32 -> new float[n];
+      case FLOAT64 -> new double[n];
       case INT64 -> new long[n];
       case BOOL -> new boolean[n];
     };
@@ -41,6 +42,7 @@ public final class NDArray {
   }
 
   public static NDArray wrap(float[] data, int... shape) { return wrap(DType.FLOAT32, data, data.length, shape); }
+  public static NDArray wrap(double[] data, int... shape) { return wrap(DType.FLOAT64, data, data.length, shape); }
   public static NDArray wrap(long[] data, int... shape) { return wrap(DType.INT64, data, data.length, shape); }
   public static NDArray wrap(boolean[] data, int... shape) { return wrap(DType.BOOL, data, data.length, shape); }
 
@@ -72,6 +74,7 @@ public final class NDArray {
   public int offset() { return offset; }
   public Object data() { return data; }
   public float[] floats() { return (float[]) data; }
+  public double[] doubles() { return (double[]) data; }
   public long[] longs() { return (long[]) data; }
   public boolean[] bools() { return (boolean[]) data; }
   public int dim() { return shape.length; }
@@ -96,6 +99,7 @@ public final class NDArray {
   public int storageLength() {
     return switch (dtype) {
       case FLOAT32 -> floats().length;
+      case FLOAT64 -> doubles().length;
       case INT64 -> longs().length;
       case BOOL -> bools().length;
     };
@@ -151,6 +155,7 @@ public final class NDArray {
     int i = storageIndex(linear);
     return switch (dtype) {
       case FLOAT32 -> floats()[i];
+      case FLOAT64 -> doubles()[i];
       case INT64 -> longs()[i];
       case BOOL -> bools()[i] ? 1 : 0;
     };
@@ -160,6 +165,7 @@ public final class NDArray {
     int i = storageIndex(linear);
     return switch (dtype) {
       case FLOAT32 -> (long) floats()[i];
+      case FLOAT64 -> (long) doubles()[i];
       case INT64 -> longs()[i];
       case BOOL -> bools()[i] ? 1 : 0;
     };
@@ -169,6 +175,7 @@ public final class NDArray {
     int i = storageIndex(linear);
     switch (dtype) {
       case FLOAT32 -> floats()[i] = (float) v;
+      case FLOAT64 -> doubles()[i] = v;
       case INT64 -> longs()[i] = (long) v;
       case BOOL -> bools()[i] = v != 0;
     }
@@ -177,6 +184,12 @@ public final class NDArray {
   public float[] toFloatArray() {
     if (dtype == DType.FLOAT32 && isDense()) return floats().clone();
     return (float[]) to(DType.FLOAT32).dense().data;
+  }
+
+  public double[] toDoubleArray() {
+    if (dtype == DType.FLOAT64 && isDense()) return doubles().clone();
+    NDArray c = dtype == DType.FLOAT64 ? copy() : to(DType.FLOAT64);
+    return (double[]) c.dense().data;
   }
 
   public long[] toLongArray() {

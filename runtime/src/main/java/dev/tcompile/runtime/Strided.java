@@ -57,6 +57,10 @@ public final class Strided {
         float[] s = (float[]) sd, d = (float[]) dd;
         if (ss == 1 && ds == 1) System.arraycopy(s, si, d, di, len);
         else for (int i = 0; i < len; i++) d[di + i * ds] = s[si + i * ss];
+      } else if (st == DType.FLOAT64 && dt == DType.FLOAT64) {
+        double[] s = (double[]) sd, d = (double[]) dd;
+        if (ss == 1 && ds == 1) System.arraycopy(s, si, d, di, len);
+        else for (int i = 0; i < len; i++) d[di + i * ds] = s[si + i * ss];
       } else {
         for (int i = 0; i < len; i++) write(dt, dd, di + i * ds, st, sd, si + i * ss);
       }
@@ -67,16 +71,25 @@ public final class Strided {
     switch (dt) {
       case FLOAT32 -> ((float[]) dd)[di] = switch (st) {
         case FLOAT32 -> ((float[]) sd)[si];
+        case FLOAT64 -> (float) ((double[]) sd)[si];
         case INT64 -> (float) ((long[]) sd)[si];
         case BOOL -> ((boolean[]) sd)[si] ? 1f : 0f;
       };
+      case FLOAT64 -> ((double[]) dd)[di] = switch (st) {
+        case FLOAT32 -> ((float[]) sd)[si];
+        case FLOAT64 -> ((double[]) sd)[si];
+        case INT64 -> (double) ((long[]) sd)[si];
+        case BOOL -> ((boolean[]) sd)[si] ? 1d : 0d;
+      };
       case INT64 -> ((long[]) dd)[di] = switch (st) {
         case FLOAT32 -> (long) ((float[]) sd)[si];
+        case FLOAT64 -> (long) ((double[]) sd)[si];
         case INT64 -> ((long[]) sd)[si];
         case BOOL -> ((boolean[]) sd)[si] ? 1L : 0L;
       };
       case BOOL -> ((boolean[]) dd)[di] = switch (st) {
         case FLOAT32 -> ((float[]) sd)[si] != 0f;
+        case FLOAT64 -> ((double[]) sd)[si] != 0d;
         case INT64 -> ((long[]) sd)[si] != 0L;
         case BOOL -> ((boolean[]) sd)[si];
       };
@@ -92,6 +105,7 @@ public final class Strided {
       int b = o[0];
       switch (a.dtype()) {
         case FLOAT32 -> { float[] d = (float[]) data; float f = (float) v; for (int i = 0; i < len; i++) d[b + i * st] = f; }
+        case FLOAT64 -> { double[] d = (double[]) data; for (int i = 0; i < len; i++) d[b + i * st] = v; }
         case INT64 -> { long[] d = (long[]) data; long l = (long) v; for (int i = 0; i < len; i++) d[b + i * st] = l; }
         case BOOL -> { boolean[] d = (boolean[]) data; boolean z = v != 0; for (int i = 0; i < len; i++) d[b + i * st] = z; }
       }

@@ -33,7 +33,7 @@ public final class Activations {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       dim(a, in[0].dim());
-      if (in[0].dtype() != DType.FLOAT32)
+      if (!in[0].dtype().isFloatingPoint())
         throw new TorchException("\"" + (log ? "log_softmax_lastdim_kernel_impl" : "softmax_lastdim_kernel_impl") + "\" not implemented for '" + in[0].dtype().legacyName() + "'");
       return Elementwise.one(in[0]);
     }

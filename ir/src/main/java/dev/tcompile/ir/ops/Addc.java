@@ -52,6 +52,9 @@ public final class Addc {
           TensorType.of(in[2].dtype(), in[2].shape()));
       NDArray scaled = Pointwise.binary(BinaryOp.MUL, NDArray.scalar(d, a.getDouble("value", 1.0)), in[1], d);
       if (combine == BinaryOp.MUL && d == DType.FLOAT32) return Elementwise.one(fusedMultiplyAdd(scaled, in[2], in[0]));
+      if (combine == BinaryOp.MUL && d == DType.FLOAT64) // the double kernel contracts the same way
+        return Elementwise.one(dev.tcompile.runtime.kernels.DoublePointwise.fma(scaled, in[2], in[0]));
+
       NDArray term = Pointwise.binary(combine, scaled, in[2], d);
       return Elementwise.one(Pointwise.binary(BinaryOp.ADD, in[0], term, d));
     }

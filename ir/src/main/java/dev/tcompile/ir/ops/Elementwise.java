@@ -10,6 +10,7 @@ import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.kernels.BinaryOp;
+import dev.tcompile.runtime.kernels.DoublePointwise;
 import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.UnaryOp;
 import dev.tcompile.ir.PointwiseOps;
@@ -133,10 +134,10 @@ public final class Elementwise {
 
     @Override public boolean differentiable(int i) { return !(k.isComparison() || k.isLogical()); }
 
-    /** The dtype the kernel computes in. */
-    static DType computeType(BinaryOp k, DType a, DType b) {
-      DType p = DType.promote(a, b);
-      if (k == BinaryOp.DIV && p != DType.FLOAT32) return DType.FLOAT32;
+    /** The dtype the kernel computes in, from the operands' dtypes and whether each is zero-dim. */
+    static DType computeType(BinaryOp k, DType a, boolean a0, DType b, boolean b0) {
+      DType p = DType.resultType(a, a0, b, b0);
+      if (k == BinaryOp.DIV && !p.isFloatingPoint()) return DType.FLOAT32;
       if (k.isLogical()) return DType.BOOL;
       return p;
     }
@@ -144,7 +145,7 @@ public final class Elementwise {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       int[] shape = Shapes.broadcast(in[0].shape(), in[1].shape());
-      DType c = computeType(k, in[0].dtype(), in[1].dtype());
+      DType c = computeType(k, in[0].dtype(), in[0].dim() == 0, in[1].dtype(), in[1].dim() == 0);
       boolean bool0 = in[0].dtype() == DType.BOOL, bool1 = in[1].dtype() == DType.BOOL;
       if (k == BinaryOp.SUB && bool0 && bool1)
         throw new TorchException("Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -153,15 +154,17 @@ public final class Elementwise {
         throw new TorchException("Subtraction, the `-` operator, with a bool tensor is not supported. "
             + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
       if (k == BinaryOp.POW && bool0 && bool1) throw new TorchException("\"pow\" not implemented for 'Bool'");
-      if (a.has("alpha") && c != DType.FLOAT32 && a.getDouble("alpha") != Math.rint(a.getDouble("alpha")))
+      if (a.has("alpha") && !c.isFloatingPoint() && a.getDouble("alpha") != Math.rint(a.getDouble("alpha")))
         throw new TorchException("For integral input tensors, argument alpha must not be a floating point number.");
       boolean pred = k.isComparison() || k.isLogical();
       return one(TensorType.of(pred ? DType.BOOL : c, shape));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      DType c = computeType(k, in[0].dtype(), in[1].dtype());
+      DType c = computeType(k, in[0].dtype(), in[0].dim() == 0, in[1].dtype(), in[1].dim() == 0);
       NDArray other = in[1];
+      if (a.has("alpha") && c == DType.FLOAT64)
+        return one(DoublePointwise.addAlpha(in[0], in[1], k == BinaryOp.SUB ? -a.getDouble("alpha") : a.getDouble("alpha")));
       if (a.has("alpha") && c == DType.FLOAT32) return one(fusedAlpha(in[0], in[1], (float) (k == BinaryOp.SUB ? -a.getDouble("alpha") : a.getDouble("alpha"))));
       // integral add/sub with alpha: other * alpha first (in the compute dtype), then the op
       if (a.has("alpha")) other = Pointwise.binary(BinaryOp.MUL, other, NDArray.scalar(c, a.getDouble("alpha")), c);
@@ -195,7 +198,7 @@ public final class Elementwise {
       if (in.length != 2 || !floatOrBool(in)) return false;
       if (a.has("alpha")) return false; // the fused multiply-add runs in eval, so compiled code rounds as eager does
       if (k.isLogical()) return in[0].dtype() == DType.BOOL && in[1].dtype() == DType.BOOL;
-      return computeType(k, in[0].dtype(), in[1].dtype()) == DType.FLOAT32;
+      return computeType(k, in[0].dtype(), in[0].dim() == 0, in[1].dtype(), in[1].dim() == 0) == DType.FLOAT32;
     }
 
     /** As the kernel (never called with {@code alpha}: see {@link #hasBody}). */
@@ -297,7 +300,7 @@ public final class Elementwise {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       DType d = in[0].dtype();
-      if (d == DType.FLOAT32 || !isIntegral(a, "exponent")) return one(in[0].withDType(DType.FLOAT32));
+      if (d.isFloatingPoint() || !isIntegral(a, "exponent")) return one(in[0].withDType(d.floatResult()));
       if (a.getLong("exponent") < 0) throw new TorchException("Integers to negative integer powers are not allowed.");
       return one(in[0].withDType(DType.INT64));
     }
@@ -306,6 +309,10 @@ public final class Elementwise {
       TensorType t = infer(a, TensorType.of(in[0].dtype(), in[0].shape()))[0];
       if (t.dtype() == DType.INT64)
         return one(Pointwise.binary(BinaryOp.POW, in[0], NDArray.scalar(DType.INT64, a.getLong("exponent")), DType.INT64));
+      if (t.dtype() == DType.FLOAT64) {
+        double p = a.getDouble("exponent");
+        return one(DoublePointwise.map(in[0], x -> DoublePointwise.pow(x, p)));
+      }
       float pf = (float) a.getDouble("exponent");
       return one(Pointwise.map(in[0], x -> BinaryOp.pow(x, pf)));
     }
@@ -343,7 +350,7 @@ public final class Elementwise {
       if (!a.has("min") && !a.has("max")) throw new TorchException("torch.clamp: At least one of 'min' or 'max' must not be None");
       DType d = in[0].dtype();
       boolean floatBound = (a.has("min") && !isIntegral(a, "min")) || (a.has("max") && !isIntegral(a, "max"));
-      return one(in[0].withDType(d == DType.FLOAT32 || floatBound ? DType.FLOAT32 : DType.INT64));
+      return one(in[0].withDType(d.isFloatingPoint() || floatBound ? d.floatResult() : DType.INT64));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
@@ -353,6 +360,14 @@ public final class Elementwise {
         if (a.has("min")) x = Pointwise.binary(BinaryOp.MAXIMUM, x, NDArray.scalar(DType.INT64, a.getLong("min")), DType.INT64);
         if (a.has("max")) x = Pointwise.binary(BinaryOp.MINIMUM, x, NDArray.scalar(DType.INT64, a.getLong("max")), DType.INT64);
         return one(x == in[0] ? x.copy() : x);
+      }
+      if (out == DType.FLOAT64) {
+        double lo = a.has("min") ? a.getDouble("min") : Double.NEGATIVE_INFINITY;
+        double hi = a.has("max") ? a.getDouble("max") : Double.POSITIVE_INFINITY;
+        return one(DoublePointwise.map(in[0], x -> {
+          double y = x < lo ? lo : x;
+          return y > hi ? hi : y;
+        }));
       }
       float lo = a.has("min") ? (float) a.getDouble("min") : Float.NEGATIVE_INFINITY;
       float hi = a.has("max") ? (float) a.getDouble("max") : Float.POSITIVE_INFINITY;
@@ -396,11 +411,11 @@ public final class Elementwise {
       if (in[0].dtype() != DType.BOOL)
         throw new TorchException("where expected condition to be a boolean tensor, but got a tensor with dtype " + in[0].dtype().legacyName());
       int[] shape = Shapes.broadcast(in[0].shape(), in[1].shape(), in[2].shape());
-      return one(TensorType.of(DType.promote(in[1].dtype(), in[2].dtype()), shape));
+      return one(TensorType.of(DType.resultType(in[1].dtype(), in[1].dim() == 0, in[2].dtype(), in[2].dim() == 0), shape));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return one(Pointwise.where(in[0], in[1], in[2], DType.promote(in[1].dtype(), in[2].dtype())));
+      return one(Pointwise.where(in[0], in[1], in[2], DType.resultType(in[1].dtype(), in[1].dim() == 0, in[2].dtype(), in[2].dim() == 0)));
     }
 
     @Override public boolean hasBody(Attrs a, TensorType... in) {
@@ -451,9 +466,13 @@ public final class Elementwise {
     @Override public int arity() { return 1; }
     @Override public boolean differentiable(int i) { return true; }
     @Override public boolean savesInput(Attrs a, int i) { return true; }
-    @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return one(in[0].withDType(DType.FLOAT32)); }
+    @Override public TensorType[] infer(Attrs a, TensorType... in) { checkArity(in); return one(in[0].withDType(in[0].dtype().floatResult())); }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      if (in[0].dtype() == DType.FLOAT64) {
+        double d = a.getDouble("negative_slope");
+        return one(DoublePointwise.map(in[0], x -> x > 0 ? x : x * d));
+      }
       float s = (float) a.getDouble("negative_slope");
       return one(Pointwise.map(in[0], x -> x > 0 ? x : x * s));
     }

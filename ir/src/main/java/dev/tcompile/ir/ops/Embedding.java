@@ -74,7 +74,8 @@ public final class Embedding {
       int[] gs = in[0].shape();
       if (gs.length != in[1].dim() + 1 || !Arrays.equals(Arrays.copyOf(gs, gs.length - 1), in[1].shape()))
         throw new TorchException("embedding_backward: gradient " + Shapes.str(gs) + " does not match indices " + Shapes.str(in[1].shape()));
-      return Elementwise.one(TensorType.of(DType.FLOAT32, a.getInt("num_weights"), gs[gs.length - 1]));
+      if (!in[0].dtype().isFloatingPoint()) throw new TorchException("\"embedding_backward\" not implemented for '" + in[0].dtype().legacyName() + "'");
+      return Elementwise.one(TensorType.of(in[0].dtype(), a.getInt("num_weights"), gs[gs.length - 1]));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
@@ -82,7 +83,8 @@ public final class Embedding {
       int d = in[0].size(in[0].dim() - 1), n = in[1].numel();
       NDArray g2 = in[0].dense().view(new int[]{n, d}, new int[]{d, 1}, 0);
       NDArray out = dev.tcompile.runtime.kernels.Indexing.indexAdd(new int[]{v, d}, 0, in[1], g2);
-      if (pad >= 0) Arrays.fill(out.floats(), pad * d, (pad + 1) * d, 0f);
+      if (pad >= 0 && out.dtype() == DType.FLOAT64) Arrays.fill(out.doubles(), pad * d, (pad + 1) * d, 0d);
+      else if (pad >= 0) Arrays.fill(out.floats(), pad * d, (pad + 1) * d, 0f);
       return Elementwise.one(out);
     }
 

@@ -28,10 +28,12 @@ public final class GeluTanh {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      return Elementwise.one(in[0].withDType(DType.FLOAT32));
+      return Elementwise.one(in[0].withDType(in[0].dtype().floatResult()));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
+      if (in[0].dtype() == DType.FLOAT64)
+        return Elementwise.one(dev.tcompile.runtime.kernels.DoublePointwise.map(in[0], x -> 0.5 * x * (1 + Math.tanh(BETA * (x + KAPPA * (x * x * x))))));
       float beta = (float) BETA, kappa = (float) KAPPA;
       return Elementwise.one(Pointwise.map(in[0], x -> 0.5f * x * (1f + (float) Math.tanh(beta * (x + kappa * (x * x * x))))));
     }

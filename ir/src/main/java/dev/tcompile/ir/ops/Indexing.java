@@ -58,7 +58,7 @@ public final class Indexing {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, a.getInts("shape")));
+      return Elementwise.one(TensorType.of(in[0].dtype().floatResult(), a.getInts("shape")));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
@@ -105,7 +105,7 @@ public final class Indexing {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       checkIndex("scatter_add", in[0]);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, a.getInts("shape")));
+      return Elementwise.one(TensorType.of(in[1].dtype().floatResult(), a.getInts("shape")));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {

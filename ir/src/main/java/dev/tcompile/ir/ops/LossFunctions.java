@@ -29,7 +29,7 @@ public final class LossFunctions {
   static Reduction reduction(Attrs a) { return Reduction.of(a.getString("reduction")); }
 
   static TensorType reducedType(Attrs a, TensorType elementwise) {
-    return reduction(a) == Reduction.NONE ? elementwise : TensorType.of(DType.FLOAT32);
+    return reduction(a) == Reduction.NONE ? elementwise : TensorType.of(elementwise.dtype());
   }
 
   /** The loss's gradient spread over the elementwise shape: itself for none, expanded (and / n for mean) else. */
@@ -44,7 +44,17 @@ public final class LossFunctions {
   }
 
   static void floats(String op, TensorType t) {
-    if (t.dtype() != DType.FLOAT32) throw new TorchException("\"" + op + "\" not implemented for '" + t.dtype().legacyName() + "'");
+    if (!t.dtype().isFloatingPoint()) throw new TorchException("\"" + op + "\" not implemented for '" + t.dtype().legacyName() + "'");
+  }
+
+  /**
+   * The binary cross entropies compute in the input's floating dtype: every operand must have it (PyTorch's
+   * binary_cross_entropy message; with logits PyTorch 1.13 mixes dtypes, tcompile refuses the same way).
+   */
+  static void sameFloat(String op, TensorType t, TensorType input) {
+    floats(op, t);
+    if (t.dtype() != input.dtype())
+      throw new TorchException("Found dtype " + t.dtype().legacyName() + " but expected " + input.dtype().legacyName());
   }
 
   // ------------------------------------------------------------------------------------------------ nll_loss
@@ -55,6 +65,8 @@ public final class LossFunctions {
     TensorType x = in[0], t = in[1];
     if (t.dtype() != DType.INT64) throw new TorchException("expected scalar type Long but found " + t.dtype().legacyName());
     floats("nll_loss_forward_reduce_cuda_kernel_2d_index", x);
+    if (in.length == 3 && in[2].dtype() != x.dtype())
+      throw new TorchException("expected scalar type " + x.dtype().legacyName() + " but found " + in[2].dtype().legacyName());
     int nd = x.dim();
     if (nd == 4) {
       if (t.dim() != 3)
@@ -87,7 +99,7 @@ public final class LossFunctions {
     @Override public String gradFnName(Attrs a) { return "NllLossBackward0"; }
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
-      return Elementwise.one(reducedType(a, TensorType.of(DType.FLOAT32, nllShape(in))));
+      return Elementwise.one(reducedType(a, TensorType.of(in[0].dtype(), nllShape(in))));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
@@ -111,10 +123,10 @@ public final class LossFunctions {
     @Override public boolean savesInput(Attrs a, int i) { return i > 0; }
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
-      TensorType x = TensorType.of(DType.FLOAT32, a.getInts("input_shape"));
+      TensorType x = TensorType.of(in[0].dtype(), a.getInts("input_shape"));
       TensorType[] fwd = in.clone();
       fwd[0] = x;
-      TensorType expected = reducedType(a, TensorType.of(DType.FLOAT32, nllShape(fwd)));
+      TensorType expected = reducedType(a, TensorType.of(x.dtype(), nllShape(fwd)));
       if (!Shapes.equal(expected.shape(), in[0].shape()))
         throw new TorchException("nll_loss_backward: expected grad_output of size " + Shapes.str(expected.shape()) + ", got "
             + Shapes.str(in[0].shape()));
@@ -151,12 +163,13 @@ public final class LossFunctions {
             + " must have the same size (F.mseLoss broadcasts them first)");
       floats("mse_cpu", in[0]);
       floats("mse_cpu", in[1]);
-      return Elementwise.one(reducedType(a, in[0]));
+      return Elementwise.one(reducedType(a, in[0].withDType(DType.promote(in[0].dtype(), in[1].dtype()))));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      NDArray d = dev.tcompile.runtime.kernels.Pointwise.binary(BinaryOp.SUB, in[0], in[1], DType.FLOAT32);
-      return Elementwise.one(Losses.reduce(dev.tcompile.runtime.kernels.Pointwise.binary(BinaryOp.MUL, d, d, DType.FLOAT32), reduction(a)));
+      DType c = DType.promote(in[0].dtype(), in[1].dtype());
+      NDArray d = dev.tcompile.runtime.kernels.Pointwise.binary(BinaryOp.SUB, in[0], in[1], c);
+      return Elementwise.one(Losses.reduce(dev.tcompile.runtime.kernels.Pointwise.binary(BinaryOp.MUL, d, d, c), reduction(a)));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -183,7 +196,7 @@ public final class LossFunctions {
         if (!Shapes.equal(in[i].shape(), in[0].shape()))
           throw new TorchException("Using a target size (torch.Size(" + Shapes.str(in[i].shape()) + ")) that is different to the input size (torch.Size("
               + Shapes.str(in[0].shape()) + ")) is deprecated. Please ensure they have the same size.");
-      for (TensorType t : in) floats("binary_cross_entropy", t);
+      for (TensorType t : in) sameFloat("binary_cross_entropy", t, in[0]);
       return Elementwise.one(reducedType(a, in[0]));
     }
 
@@ -226,7 +239,7 @@ public final class LossFunctions {
             + Shapes.str(in[0].shape()) + "))");
       if (weightIndex(a) > 0) Losses.checkBroadcast("weight", in[weightIndex(a)].shape(), in[0].shape());
       if (posWeightIndex(a) > 0) Losses.checkBroadcast("pos_weight", in[posWeightIndex(a)].shape(), in[0].shape());
-      for (TensorType t : in) floats("binary_cross_entropy_with_logits", t);
+      for (TensorType t : in) sameFloat("binary_cross_entropy_with_logits", t, in[0]);
       return Elementwise.one(reducedType(a, in[0]));
     }
 

@@ -22,6 +22,13 @@ public final class Normalization {
 
   public static final OpDef NATIVE_LAYER_NORM = new LayerNorm(), NATIVE_BATCH_NORM = new BatchNorm();
 
+  /** Every operand in the input's floating dtype (the kernels compute in it): PyTorch's mismatch message otherwise. */
+  static void sameFloat(String what, TensorType t, TensorType input) {
+    if (!t.dtype().isFloatingPoint()) throw new TorchException("\"" + what + "\" not implemented for '" + t.dtype().legacyName() + "'");
+    if (t.dtype() != input.dtype())
+      throw new TorchException("expected scalar type " + input.dtype().legacyName() + " but found " + t.dtype().legacyName());
+  }
+
   static int[] range(int from, int to) {
     int[] r = new int[to - from];
     for (int i = 0; i < r.length; i++) r[i] = from + i;
@@ -80,8 +87,8 @@ public final class Normalization {
         for (int s : ns) sb.append(", ").append(s);
         throw new TorchException(sb.append("], but got input of size").append(Shapes.str(xs)).toString());
       }
-      for (TensorType t : in) Convolution.floats("LayerNormKernelImpl", t);
-      TensorType stat = TensorType.of(DType.FLOAT32, statShape(xs, ns.length));
+      for (TensorType t : in) sameFloat("LayerNormKernelImpl", t, in[0]);
+      TensorType stat = TensorType.of(in[0].dtype(), statShape(xs, ns.length));
       return new TensorType[]{in[0], stat, stat};
     }
 
@@ -152,8 +159,8 @@ public final class Normalization {
       for (int i = 1; i < in.length; i++)
         if (in[i].dim() != 1 || in[i].size(0) != c)
           throw new TorchException(names[i - 1] + " should contain " + c + " elements not " + in[i].numel());
-      for (TensorType t : in) Convolution.floats("batch_norm", t);
-      TensorType stat = TensorType.of(DType.FLOAT32, training ? c : 0), channel = TensorType.of(DType.FLOAT32, c);
+      for (TensorType t : in) sameFloat("batch_norm", t, x);
+      TensorType stat = TensorType.of(x.dtype(), training ? c : 0), channel = TensorType.of(x.dtype(), c);
       return training && running ? new TensorType[]{x, stat, stat, channel, channel} : new TensorType[]{x, stat, stat};
     }
 

@@ -87,7 +87,7 @@ public final class Reductions {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       DType d = in[0].dtype();
-      if (kind == Reduce.Kind.MEAN && d != DType.FLOAT32)
+      if (kind == Reduce.Kind.MEAN && !d.isFloatingPoint())
         throw new TorchException("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: "
             + d.legacyName());
       if ((kind == Reduce.Kind.AMAX || kind == Reduce.Kind.AMIN) && in[0].numel() == 0)
@@ -141,9 +141,9 @@ public final class Reductions {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      if (in[0].dtype() != DType.FLOAT32)
+      if (!in[0].dtype().isFloatingPoint())
         throw new TorchException("std and var only support floating point and complex dtypes");
-      return Elementwise.one(reducedType(a, in[0], DType.FLOAT32));
+      return Elementwise.one(reducedType(a, in[0], in[0].dtype()));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
@@ -264,9 +264,9 @@ public final class Reductions {
 
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
-      if (in[0].dtype() != DType.FLOAT32)
+      if (!in[0].dtype().isFloatingPoint())
         throw new TorchException("norm(): input dtype should be either floating point or complex. Got " + in[0].dtype().legacyName() + " instead.");
-      return Elementwise.one(reducedType(a, in[0], DType.FLOAT32));
+      return Elementwise.one(reducedType(a, in[0], in[0].dtype()));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
@@ -275,6 +275,7 @@ public final class Reductions {
       NDArray x = in[0];
       if (p == Double.POSITIVE_INFINITY || p == Double.NEGATIVE_INFINITY)
         return Elementwise.one(Reduce.reduce(p > 0 ? Reduce.Kind.AMAX : Reduce.Kind.AMIN, dev.tcompile.runtime.kernels.Pointwise.unary(UnaryOp.ABS, x), m, keepdim(a)));
+      if (x.dtype() == DType.FLOAT64) return Elementwise.one(DoubleNorm.norm(x, p, m, keepdim(a)));
       NDArray ax = dev.tcompile.runtime.kernels.Pointwise.unary(UnaryOp.ABS, x).to(DType.FLOAT32);
       if (p == 0) {
         NDArray nz = dev.tcompile.runtime.kernels.Pointwise.binary(BinaryOp.NE, ax, NDArray.scalar(DType.FLOAT32, 0), DType.FLOAT32);

@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * The safetensors format: an 8-byte little-endian header length N, N bytes of JSON ({@code name: {dtype,
  * shape, data_offsets: [begin, end]}} and an optional {@code __metadata__} object of strings), then the raw
- * little-endian data, offsets relative to its start. Reads F32, F64, F16 and BF16 (as float32), I64, I32, I16,
- * I8 and U8 (as int64) and BOOL; writes F32, I64 and BOOL. Every structural problem is a
+ * little-endian data, offsets relative to its start. Reads F32, F16 and BF16 (as float32), F64, I64, I32, I16,
+ * I8 and U8 (as int64) and BOOL; writes F32, F64, I64 and BOOL. Every structural problem is a
  * {@link TorchException} naming it and its byte position.
  */
 public final class SafetensorsFile {
@@ -191,6 +191,7 @@ public final class SafetensorsFile {
     Object out = switch (s.dtype()) {
       case "BOOL" -> new boolean[n];
       case "I64", "I32", "I16", "I8", "U8" -> new long[n];
+      case "F64" -> new double[n];
       default -> new float[n];
     };
     int perChunk = CHUNK_BYTES / item;
@@ -203,6 +204,7 @@ public final class SafetensorsFile {
       case boolean[] v -> NDArray.wrap(v, s.shape());
       case long[] v -> NDArray.wrap(v, s.shape());
       case float[] v -> NDArray.wrap(v, s.shape());
+      case double[] v -> NDArray.wrap(v, s.shape());
       default -> throw new IllegalStateException();
     };
   }
@@ -230,10 +232,12 @@ public final class SafetensorsFile {
         for (int i = from; i < from + count; i++)
           v[i] = switch (s.dtype()) {
             case "F32" -> b.getFloat();
-            case "F64" -> (float) b.getDouble();
             case "F16" -> Float.float16ToFloat(b.getShort());
             default -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
           };
+      }
+      case double[] v -> {
+        for (int i = from; i < from + count; i++) v[i] = b.getDouble();
       }
       default -> throw new IllegalStateException();
     }
@@ -281,7 +285,7 @@ public final class SafetensorsFile {
   }
 
   private static String dtypeName(DType d) {
-    return switch (d) { case FLOAT32 -> "F32"; case INT64 -> "I64"; case BOOL -> "BOOL"; };
+    return switch (d) { case FLOAT32 -> "F32"; case FLOAT64 -> "F64"; case INT64 -> "I64"; case BOOL -> "BOOL"; };
   }
 
   /** Appends {@code a}'s bytes to {@code chunk}, flushing it to {@code out} whenever it fills. */
@@ -295,6 +299,7 @@ public final class SafetensorsFile {
       }
       switch (a.dtype()) {
         case FLOAT32 -> chunk.putFloat(d.floats()[i]);
+        case FLOAT64 -> chunk.putDouble(d.doubles()[i]);
         case INT64 -> chunk.putLong(d.longs()[i]);
         case BOOL -> chunk.put((byte) (d.bools()[i] ? 1 : 0));
       }

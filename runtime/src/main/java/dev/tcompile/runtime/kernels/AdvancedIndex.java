@@ -104,6 +104,7 @@ public final class AdvancedIndex {
     int base = self.offset();
     switch (self.dtype()) {
       case FLOAT32 -> { float[] s = self.floats(), o = out.floats(); for (int i = 0; i < off.length; i++) o[i] = s[base + off[i]]; }
+      case FLOAT64 -> { double[] s = self.doubles(), o = out.doubles(); for (int i = 0; i < off.length; i++) o[i] = s[base + off[i]]; }
       case INT64 -> { long[] s = self.longs(), o = out.longs(); for (int i = 0; i < off.length; i++) o[i] = s[base + off[i]]; }
       case BOOL -> { boolean[] s = self.bools(), o = out.bools(); for (int i = 0; i < off.length; i++) o[i] = s[base + off[i]]; }
     }
@@ -134,6 +135,13 @@ public final class AdvancedIndex {
         float[] o = out.floats();
         for (int i = 0; i < off.length; i++) {
           float v = (float) vb.getDouble(i);
+          o[base + off[i]] = accumulate ? o[base + off[i]] + v : v;
+        }
+      }
+      case FLOAT64 -> {
+        double[] o = out.doubles();
+        for (int i = 0; i < off.length; i++) {
+          double v = vb.getDouble(i);
           o[base + off[i]] = accumulate ? o[base + off[i]] + v : v;
         }
       }

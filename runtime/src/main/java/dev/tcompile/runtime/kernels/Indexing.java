@@ -33,6 +33,7 @@ public final class Indexing {
 
   /** zeros(shape).index_add_(dim, idx, src): the backward of index_select (repeated indices accumulate). */
   public static NDArray indexAdd(int[] shape, int dim, NDArray idx, NDArray src) {
+    if (src.dtype() == DType.FLOAT64) return DoubleScatter.indexAdd(shape, dim, idx, src);
     NDArray out = NDArray.empty(DType.FLOAT32, shape);
     float[] d = out.floats(), sv = src.to(DType.FLOAT32).dense().floats();
     long[] ix = idx.toLongArray();
@@ -71,6 +72,7 @@ public final class Indexing {
   /** zeros(shape).scatter_add_(dim, idx, src) in float32: the backward of gather and of max/min along a dim. */
   public static NDArray scatterAdd(int[] shape, int dim, NDArray idx, NDArray src) {
     checkGather("scatter_add", shape, dim, idx.shape());
+    if (src.dtype() == DType.FLOAT64) return DoubleScatter.scatterAdd(shape, dim, idx, src);
     NDArray out = NDArray.empty(DType.FLOAT32, shape);
     float[] d = out.floats();
     NDArray sd = src.to(DType.FLOAT32);
@@ -103,6 +105,7 @@ public final class Indexing {
   private static void copyElem(NDArray src, int si, NDArray dst, int di) {
     switch (src.dtype()) {
       case FLOAT32 -> dst.floats()[di] = src.floats()[si];
+      case FLOAT64 -> dst.doubles()[di] = src.doubles()[si];
       case INT64 -> dst.longs()[di] = src.longs()[si];
       case BOOL -> dst.bools()[di] = src.bools()[si];
     }

@@ -59,6 +59,7 @@ public final class Losses {
    * Output: the target's shape for none, else 0-d.
    */
   public static NDArray nllForward(NDArray x, NDArray target, NDArray weightOrNull, Reduction r, long ignoreIndex) {
+    if (x.dtype() == DType.FLOAT64) return DoubleNll.forward(x, target, weightOrNull, r, ignoreIndex);
     Layout l = Layout.of(x.shape());
     float[] xd = x.to(DType.FLOAT32).dense().floats(), w = weights(weightOrNull, l.c());
     long[] t = target.toLongArray();
@@ -88,6 +89,7 @@ public final class Losses {
   /** Gradient of nll_loss: {@code -g * w[t]} (divided by the total weight for mean) at each target class. */
   public static NDArray nllBackward(NDArray gradOut, NDArray target, NDArray weightOrNull, Reduction r, long ignoreIndex,
                                     int[] inputShape) {
+    if (gradOut.dtype() == DType.FLOAT64) return DoubleNll.backward(gradOut, target, weightOrNull, r, ignoreIndex, inputShape);
     Layout l = Layout.of(inputShape);
     float[] w = weights(weightOrNull, l.c());
     long[] t = target.toLongArray();
@@ -119,6 +121,7 @@ public final class Losses {
    * every x must lie in [0, 1].
    */
   public static NDArray binaryCrossEntropy(NDArray x, NDArray target, NDArray weightOrNull) {
+    if (x.dtype() == DType.FLOAT64) return DoubleBce.binaryCrossEntropy(x, target, weightOrNull);
     int[] shape = x.shape();
     float[] xd = spread(x, shape), t = spread(target, shape), w = spread(weightOrNull, shape);
     float[] out = new float[xd.length];
@@ -138,6 +141,7 @@ public final class Losses {
    * (1 without pos_weight), times the weight.
    */
   public static NDArray binaryCrossEntropyWithLogits(NDArray x, NDArray target, NDArray weightOrNull, NDArray posWeightOrNull) {
+    if (x.dtype() == DType.FLOAT64) return DoubleBce.binaryCrossEntropyWithLogits(x, target, weightOrNull, posWeightOrNull);
     int[] shape = x.shape();
     float[] xd = spread(x, shape), t = spread(target, shape), w = spread(weightOrNull, shape), pw = spread(posWeightOrNull, shape);
     float[] out = new float[xd.length];

@@ -36,6 +36,7 @@ public final class Matmul {
 
   /** a @ b into {@code out} (dense m x n, aliasing neither operand), or into a new array when it is null. */
   public static NDArray mm(NDArray a, NDArray b, NDArray out) {
+    if (DoubleMatmul.applies(a, b)) return DoubleMatmul.mm(a, b, out);
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
     out = OutputBuffer.of(out, DType.FLOAT32, new int[]{m, n}, "matmul");
@@ -49,6 +50,7 @@ public final class Matmul {
 
   /** bias (broadcast to m x n) + a @ b into {@code out} (dense m x n, aliasing no operand), or a new array. */
   public static NDArray addmm(NDArray bias, NDArray a, NDArray b, NDArray out) {
+    if (DoubleMatmul.applies(a, b)) return DoubleMatmul.addmm(bias, a, b, out);
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
     out = OutputBuffer.of(out, DType.FLOAT32, new int[]{m, n}, "matmul");
@@ -59,6 +61,7 @@ public final class Matmul {
   }
 
   public static NDArray bmm(NDArray a, NDArray b) {
+    if (DoubleMatmul.applies(a, b)) return DoubleMatmul.bmm(a, b);
     a = f32(a); b = f32(b);
     int bs = a.shape()[0], m = a.shape()[1], k = a.shape()[2], n = b.shape()[2];
     NDArray out = NDArray.empty(DType.FLOAT32, bs, m, n);
@@ -71,6 +74,7 @@ public final class Matmul {
 
   /** Matrix-vector product: a (m x k) @ v (k). */
   public static NDArray mv(NDArray a, NDArray v) {
+    if (DoubleMatmul.applies(a, v)) return DoubleMatmul.mv(a, v);
     a = f32(a); v = f32(v);
     int m = a.shape()[0], k = a.shape()[1];
     NDArray out = NDArray.empty(DType.FLOAT32, m);
@@ -81,6 +85,7 @@ public final class Matmul {
 
   /** Inner product of two vectors, accumulated in double. */
   public static NDArray dot(NDArray a, NDArray b) {
+    if (DoubleMatmul.applies(a, b)) return DoubleMatmul.dot(a, b);
     a = f32(a); b = f32(b);
     int n = a.shape()[0];
     float[] x = a.floats(), y = b.floats();

@@ -17,6 +17,7 @@ public final class Norms {
    * mean and rstd of {@code statShape} (one value per row). Weight and bias ({@code cols} elements) may be null.
    */
   public static NDArray[] layerNorm(NDArray x, NDArray weightOrNull, NDArray biasOrNull, int cols, double eps, int[] statShape) {
+    if (x.dtype() == DType.FLOAT64) return DoubleNorms.layerNorm(x, weightOrNull, biasOrNull, cols, eps, statShape);
     float[] xd = floats(x), w = floats(weightOrNull), b = floats(biasOrNull);
     int rows = cols == 0 ? 0 : xd.length / cols;
     float[] y = new float[xd.length], mean = new float[rows], rstd = new float[rows];
@@ -48,6 +49,8 @@ public final class Norms {
    */
   public static NDArray[] batchNorm(NDArray x, NDArray weightOrNull, NDArray biasOrNull, NDArray runningMeanOrNull,
                                     NDArray runningVarOrNull, boolean training, double momentum, double eps) {
+    if (x.dtype() == DType.FLOAT64)
+      return DoubleNorms.batchNorm(x, weightOrNull, biasOrNull, runningMeanOrNull, runningVarOrNull, training, momentum, eps);
     int[] s = x.shape();
     int n = s[0], c = s[1], inner = 1;
     for (int i = 2; i < s.length; i++) inner *= s[i];

@@ -16,15 +16,16 @@ public final class Pointwise {
   @FunctionalInterface public interface FloatFn2 { float apply(float a, float b); }
 
   /**
-   * Result dtype of a unary op on {@code in}: float functions promote integers and bools to float32; the
+   * Result dtype of a unary op on {@code in}: float functions keep float64 and promote integers and bools to float32; the
    * integer-valued ones keep the dtype (of those, only sign accepts bool: the op's shape rule rejects the rest).
    */
   public static DType unaryDType(UnaryOp op, DType in) {
-    return op.keepsInteger() ? in : DType.FLOAT32;
+    return op.keepsInteger() ? in : in.floatResult();
   }
 
   public static NDArray unary(UnaryOp op, NDArray x) {
     DType outType = unaryDType(op, x.dtype());
+    if (outType == DType.FLOAT64) return DoublePointwise.unary(op, x);
     if (outType == DType.FLOAT32) {
       NDArray xf = x.to(DType.FLOAT32);
       NDArray out = NDArray.empty(DType.FLOAT32, x.shape());
@@ -94,6 +95,7 @@ public final class Pointwise {
    * return bool, everything else {@code compute}.
    */
   public static NDArray binary(BinaryOp op, NDArray a, NDArray b, DType compute) {
+    if (compute == DType.FLOAT64) return DoublePointwise.binary(op, a, b);
     int[] shape = Shapes.broadcast(a.shape(), b.shape());
     boolean predicate = op.isComparison() || op.isLogical();
     NDArray ac = a.to(compute), bc = b.to(compute);
@@ -129,6 +131,7 @@ public final class Pointwise {
           });
         }
       }
+      case FLOAT64 -> throw new IllegalStateException("float64 runs in DoublePointwise");
       case BOOL -> {
         boolean[] x = ac.bools(), y = bc.bools(), d = out.bools();
         l.rows(base, (o, len) -> {
@@ -171,6 +174,7 @@ public final class Pointwise {
         int ai = o[1] + i * la, bi = o[2] + i * lb, oi = o[3] + i;
         switch (dtype) {
           case FLOAT32 -> ((float[]) od)[oi] = t ? ((float[]) ad)[ai] : ((float[]) bd)[bi];
+          case FLOAT64 -> ((double[]) od)[oi] = t ? ((double[]) ad)[ai] : ((double[]) bd)[bi];
           case INT64 -> ((long[]) od)[oi] = t ? ((long[]) ad)[ai] : ((long[]) bd)[bi];
           case BOOL -> ((boolean[]) od)[oi] = t ? ((boolean[]) ad)[ai] : ((boolean[]) bd)[bi];
         }

@@ -17,14 +17,14 @@ public final class Reduce {
   /** Output dtype PyTorch gives: sums of integers/bools are int64, all/any bool, others keep the dtype. */
   public static DType outType(Kind kind, DType in) {
     return switch (kind) {
-      case SUM, PROD -> in == DType.FLOAT32 ? DType.FLOAT32 : DType.INT64;
+      case SUM, PROD -> in.isFloatingPoint() ? in : DType.INT64;
       case ALL, ANY -> DType.BOOL;
       default -> in;
     };
   }
 
   /** The input permuted to (kept..., reduced...) and made contiguous; returns it with the block size. */
-  private static NDArray blocks(NDArray x, boolean[] mask) {
+  static NDArray blocks(NDArray x, boolean[] mask) {
     int nd = x.dim();
     int[] perm = new int[nd];
     int j = 0;
@@ -35,13 +35,14 @@ public final class Reduce {
     return x.view(shape, strides, x.offset()).dense();
   }
 
-  private static int blockSize(int[] shape, boolean[] mask) {
+  static int blockSize(int[] shape, boolean[] mask) {
     int r = 1;
     for (int i = 0; i < shape.length; i++) if (mask[i]) r *= shape[i];
     return r;
   }
 
   public static NDArray reduce(Kind kind, NDArray x, boolean[] mask, boolean keepdim) {
+    if (x.dtype() == DType.FLOAT64 && kind != Kind.ALL && kind != Kind.ANY) return DoubleReduce.reduce(kind, x, mask, keepdim);
     int[] outShape = Shapes.reducedShape(x.shape(), mask, keepdim);
     DType ot = outType(kind, x.dtype());
     NDArray out = NDArray.empty(ot, outShape);
@@ -134,6 +135,7 @@ public final class Reduce {
 
   /** Variance with Bessel-style {@code correction} (1 = unbiased), two-pass in double. */
   public static NDArray var(NDArray x, boolean[] mask, double correction, boolean keepdim, boolean std) {
+    if (x.dtype() == DType.FLOAT64) return DoubleReduce.var(x, mask, correction, keepdim, std);
     int[] outShape = Shapes.reducedShape(x.shape(), mask, keepdim);
     NDArray out = NDArray.empty(DType.FLOAT32, outShape);
     int r = blockSize(x.shape(), mask), nOut = out.numel();
@@ -155,6 +157,7 @@ public final class Reduce {
     boolean[] mask = new boolean[x.dim()];
     if (x.dim() > 0) mask[dim] = true;
     int[] outShape = Shapes.reducedShape(x.shape(), mask, keepdim);
+    if (x.dtype() == DType.FLOAT64) return DoubleReduce.maxAlong(x, mask, outShape, min);
     NDArray vals = NDArray.empty(x.dtype(), outShape), idx = NDArray.empty(DType.INT64, outShape);
     int r = blockSize(x.shape(), mask), nOut = vals.numel();
     long[] id = idx.longs();

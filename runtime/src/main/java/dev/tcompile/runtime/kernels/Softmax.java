@@ -25,6 +25,7 @@ public final class Softmax {
   private static int rowsPerTask(int size) { return Math.max(1, (1 << 15) / Math.max(1, size)); }
 
   public static NDArray forward(NDArray x, int dim, boolean log) {
+    if (x.dtype() == DType.FLOAT64) return DoubleSoftmax.forward(x, dim, log);
     NDArray xd = x.to(DType.FLOAT32).dense();
     int[] s = xd.shape();
     NDArray out = NDArray.empty(DType.FLOAT32, s);
@@ -127,6 +128,7 @@ public final class Softmax {
 
   /** softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). */
   public static NDArray backward(NDArray g, NDArray y, int dim, boolean log) {
+    if (y.dtype() == DType.FLOAT64) return DoubleSoftmax.backward(g, y, dim, log);
     NDArray gd = g.to(DType.FLOAT32).dense(), yd = y.dense();
     int[] s = yd.shape();
     NDArray out = NDArray.empty(DType.FLOAT32, s);

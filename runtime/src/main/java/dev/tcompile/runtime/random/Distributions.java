@@ -36,6 +36,7 @@ public final class Distributions {
    * draw, {@code x = (bits & 0xFFFFFF) * 2^-24f}, value {@code fma(x, (float)to - (float)from, (float)from)}.
    */
   public static NDArray uniform(NDArray out, double from, double to, Generator generator) {
+    if (DoubleDistributions.handles(out)) return DoubleDistributions.uniform(out, from, to, gen(generator));
     if (out.dtype() != DType.FLOAT32)
       throw new TorchException("\"uniform_kernel_cpu\" not implemented for '" + legacy(out.dtype()) + "'");
     double max = Float.MAX_VALUE;
@@ -92,6 +93,7 @@ public final class Distributions {
    */
   public static NDArray normal(NDArray out, double mean, double std, Generator generator) {
     if (!(std >= 0.0)) throw new TorchException("normal expects std >= 0.0, but found std " + fmt(std));
+    if (DoubleDistributions.handles(out)) return DoubleDistributions.normal(out, mean, std, gen(generator));
     if (out.dtype() != DType.FLOAT32)
       throw new TorchException("\"normal_kernel_cpu\" not implemented for '" + legacy(out.dtype()) + "'");
     Generator g = gen(generator);
@@ -184,6 +186,7 @@ public final class Distributions {
         switch (out.dtype()) {
           case INT64 -> out.longs()[at] = r;
           case FLOAT32 -> out.floats()[at] = (float) r;
+          case FLOAT64 -> out.doubles()[at] = r;
           case BOOL -> out.bools()[at] = r != 0;
         }
       }
@@ -328,6 +331,7 @@ public final class Distributions {
   private static void write(NDArray out, int at, boolean v) {
     switch (out.dtype()) {
       case FLOAT32 -> out.floats()[at] = v ? 1f : 0f;
+      case FLOAT64 -> out.doubles()[at] = v ? 1d : 0d;
       case INT64 -> out.longs()[at] = v ? 1L : 0L;
       case BOOL -> out.bools()[at] = v;
     }

@@ -1,0 +1,113 @@
+package dev.tcompile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcompile.nn.F;
+import dev.tcompile.nn.Linear;
+import dev.tcompile.nn.Module;
+import dev.tcompile.nn.Sequential;
+import dev.tcompile.nn.Tanh;
+import dev.tcompile.optim.SGD;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Torch.compile of float64 programs: no pass or generated kernel takes a float64 node (fusion, direct kernel calls
+ * and the pattern rewrites are float32-only), so each runs its op's double kernel and compiled results equal eager
+ * ones bit for bit, on both backends, gradients included. Ahead-of-time export refuses float64, and a train step
+ * with float64 parameters runs as a compiled loss plus the eager optimiser instead of the float32 in-graph update.
+ */
+class Float64CompileTest {
+  private static final DType F64 = DType.FLOAT64;
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() { return CompiledVsEagerTest.cases(); }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void everyCompiledVsEagerCaseInFloat64IsBitExactOnBothBackends(CompiledVsEagerTest.Case c) {
+    Torch.manualSeed(c.name().hashCode());
+    Tensor[] xs = new Tensor[c.shapes().length];
+    for (int i = 0; i < xs.length; i++) xs[i] = Torch.randn(F64, c.shapes()[i]).requiresGrad_(true);
+    Tensor eager = c.fn().apply(xs);
+    Tensor up = Torch.randn(F64, eager.shapeArray());
+    Tensor[] eagerGrads = Autograd.grad(new Tensor[]{eager}, xs, new Tensor[]{up}, false, false, true);
+    for (CompileOptions.Backend b : CompileOptions.Backend.values()) {
+      Tensor out = Torch.compile(c.fn(), new CompileOptions().backend(b)).apply(xs);
+      assertEquals(F64, out.dtype(), b + " dtype");
+      assertEquals("CompiledFunctionBackward", out.gradFn().name(), b + " ran compiled");
+      assertArrayEquals(eager.toDoubleArray(), out.toDoubleArray(), 0, b + " value");
+      Tensor[] g = Autograd.grad(new Tensor[]{out}, xs, new Tensor[]{up}, false, false, true);
+      for (int i = 0; i < g.length; i++) {
+        assertEquals(F64, g[i].dtype(), b + " grad dtype " + i);
+        assertArrayEquals(eagerGrads[i].toDoubleArray(), g[i].toDoubleArray(), 0, b + " grad " + i);
+      }
+    }
+  }
+
+  private static Module mlp() {
+    Torch.manualSeed(11);
+    return new Sequential(new Linear(4, 8, true, F64), new Tanh(), new Linear(8, 3, true, F64));
+  }
+
+  @Test
+  void compiledFloat64ModuleMatchesEagerInTrainingAndFrozenEval() {
+    Module model = mlp();
+    Tensor x = Torch.randn(F64, 5, 4);
+    Tensor eager = model.forward(x);
+    Module compiled = Torch.compile(model);
+    assertArrayEquals(eager.toDoubleArray(), compiled.forward(x).toDoubleArray(), 0);
+    model.eval();
+    Tensor frozen;
+    try (GradGuard g = Torch.noGrad()) { frozen = compiled.forward(x); } // weights folded in as float64 constants
+    assertEquals(F64, frozen.dtype());
+    assertArrayEquals(eager.toDoubleArray(), frozen.toDoubleArray(), 0);
+  }
+
+  @Test
+  void float64TrainStepRunsCompiledLossWithTheEagerUpdate() {
+    Module a = mlp(), b = mlp();
+    Torch.manualSeed(5);
+    Tensor x = Torch.randn(F64, 6, 4), y = Torch.randn(F64, 6, 3);
+    LossFn mse = F::mseLoss;
+    SGD optA = new SGD(a.parameters(), 0.1, 0.9), optB = new SGD(b.parameters(), 0.1, 0.9);
+    TrainStep step = Torch.compileTrainStep(b, mse, optB);
+    for (int i = 0; i < 3; i++) {
+      optA.zeroGrad();
+      Tensor lossA = mse.apply(a.forward(x), y);
+      lossA.backward();
+      optA.step();
+      Tensor lossB = step.step(x, y);
+      assertEquals(F64, lossB.dtype());
+      assertEquals(lossA.itemDouble(), lossB.itemDouble(), 0, "step " + i);
+    }
+    for (int i = 0; i < a.parameters().size(); i++)
+      assertArrayEquals(a.parameters().get(i).toDoubleArray(), b.parameters().get(i).toDoubleArray(), 0, "parameter " + i);
+  }
+
+  @Test
+  void float64ConstantsSurviveTheIrText() {
+    // created inside the traced function: a constant of the graph
+    dev.tcompile.ir.Graph g = Torch.trace(t -> t[0].mul(Torch.tensor(new double[]{1.0 / 3, 1e300, -0.1}, F64)), Torch.ones(F64, 3));
+    String text = g.toString();
+    assertTrue(text.contains("0.3333333333333333"), text);
+    dev.tcompile.ir.Graph back = dev.tcompile.ir.GraphParser.parse(text);
+    assertEquals(text, back.toString(), "prints, parses and prints the same");
+    dev.tcompile.runtime.NDArray c = back.nodes().stream().filter(dev.tcompile.ir.Node::isConstant).findFirst().orElseThrow().payload();
+    assertEquals(F64, c.dtype());
+    assertArrayEquals(new double[]{1.0 / 3, 1e300, -0.1}, c.toDoubleArray(), 0);
+  }
+
+  @Test
+  void exportRefusesFloat64(@TempDir Path dir) {
+    Module model = mlp();
+    TorchException e = assertThrows(TorchException.class, () -> Torch.export(model, dir.resolve("m.jar"), Torch.randn(F64, 2, 4)));
+    assertTrue(e.getMessage().startsWith("ahead-of-time export: graph"), e.getMessage());
+    assertTrue(e.getMessage().contains("float64"), e.getMessage());
+  }
+}
