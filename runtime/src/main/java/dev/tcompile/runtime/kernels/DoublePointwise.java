@@ -36,6 +36,7 @@ public final class DoublePointwise {
       case FLOOR -> Math.floor(x);
       case CEIL -> Math.ceil(x);
       case ROUND -> Math.rint(x);
+      case ONE_MINUS_SQUARE -> Math.fma(-x, x, 1.0); // tanh_backward's 1 - y*y, contracted as ATen's kernel is
     };
   }
 
