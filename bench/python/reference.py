@@ -132,7 +132,8 @@ def main():
             n = 1 << 20
             x = torch.randn(n)
             y = torch.empty(n)
-            fns = {"copy": lambda: y.copy_(x), "exp": lambda: torch.exp(x, out=y),
+            xabs = x.abs()
+            fns = {"copy": lambda: y.copy_(x), "exp": lambda: torch.exp(x, out=y), "log": lambda: torch.log(xabs, out=y),
                    "tanh": lambda: torch.tanh(x, out=y), "gelu": lambda: torch._C._nn.gelu(x, out=y),
                    "sigmoid": lambda: torch.sigmoid(x, out=y),
                    # eager-shaped rows: a fresh output per call, as the Java side's mulScalar/add/relu/sum

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * exp / tanh / gelu over 1M floats (standard normal inputs) into a preallocated output, beside a plain copy of
+ * exp / log (of |x|) / tanh / sigmoid / gelu over 1M floats (standard normal inputs) into a preallocated output, beside a plain copy of
  * the same size; GB/s counts 8 bytes (one read, one write) per element. The eager-shaped rows (mulScalar, add,
  * relu, sum) go through the NDArray kernels as an eager op does, fresh output included.
  */
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.*;
 public class PointwiseBench {
   @Param({"1", "2"}) public int threads;
   static final int N = 1 << 20;
-  float[] x, y;
+  float[] x, xabs, y;
   NDArray xa, ya, half;
   static final boolean[] ALL = {true};
 
@@ -34,6 +34,8 @@ public class PointwiseBench {
     Random r = new Random(42);
     x = new float[N]; y = new float[N];
     for (int i = 0; i < N; i++) x[i] = (float) r.nextGaussian();
+    xabs = new float[N];
+    for (int i = 0; i < N; i++) xabs[i] = Math.abs(x[i]);
     xa = NDArray.wrap(x.clone(), N);
     ya = NDArray.wrap(x.clone(), N);
     half = NDArray.scalar(DType.FLOAT32, 0.5);
@@ -41,6 +43,7 @@ public class PointwiseBench {
 
   @Benchmark public float[] copy() { System.arraycopy(x, 0, y, 0, N); return y; }
   @Benchmark public float[] exp() { Pointwise.unaryDense(UnaryOp.EXP, x, y, N); return y; }
+  @Benchmark public float[] log() { Pointwise.unaryDense(UnaryOp.LOG, xabs, y, N); return y; }
   @Benchmark public float[] tanh() { Pointwise.unaryDense(UnaryOp.TANH, x, y, N); return y; }
   @Benchmark public float[] gelu() { Pointwise.unaryDense(UnaryOp.GELU, x, y, N); return y; }
   @Benchmark public NDArray mulScalar() { return Pointwise.binary(BinaryOp.MUL, xa, half, DType.FLOAT32); }
