@@ -9,11 +9,11 @@ public final class Scratch {
   private Scratch() {}
 
   /**
-   * Slots: column-matrix blocks, per-thread partial results, small row buffers, and weights packed once per call
-   * by the calling thread (read by every thread of that call).
+   * Slots: column-matrix blocks, per-thread partial results, small row buffers, weights packed once per call
+   * by the calling thread (read by every thread of that call), and a zero-padded copy of a conv input image.
    */
-  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2, WEIGHTS = 3;
-  private static final int SLOTS = 4;
+  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2, WEIGHTS = 3, PADDED = 4;
+  private static final int SLOTS = 5;
 
   private static final ThreadLocal<float[][]> BUFS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 
