@@ -14,7 +14,8 @@ import org.openjdk.jmh.annotations.*;
 /**
  * exp / log (of |x|) / tanh / sigmoid / gelu over 1M floats (standard normal inputs) into a preallocated output, beside a plain copy of
  * the same size; GB/s counts 8 bytes (one read, one write) per element. The eager-shaped rows (mulScalar, add,
- * relu, sum) go through the NDArray kernels as an eager op does, fresh output included.
+ * relu, sum, and the strided mulTransposed, addSliced, tanhSliced) go through the NDArray kernels as an eager op
+ * does, fresh output included.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,7 +27,7 @@ public class PointwiseBench {
   @Param({"1", "2"}) public int threads;
   static final int N = 1 << 20;
   float[] x, xabs, y;
-  NDArray xa, ya, half;
+  NDArray xa, ya, half, one, xt, sliced;
   static final boolean[] ALL = {true};
 
   @Setup public void setup() {
@@ -39,6 +40,11 @@ public class PointwiseBench {
     xa = NDArray.wrap(x.clone(), N);
     ya = NDArray.wrap(x.clone(), N);
     half = NDArray.scalar(DType.FLOAT32, 0.5);
+    one = NDArray.scalar(DType.FLOAT32, 1);
+    xt = xa.view(new int[]{1024, 1024}, new int[]{1, 1024}, 0);                 // x.view(1024, 1024).t()
+    float[] wide = new float[2 * N];
+    for (int i = 0; i < wide.length; i++) wide[i] = (float) r.nextGaussian();
+    sliced = NDArray.wrap(wide, 1024, 2048).view(new int[]{1024, 1024}, new int[]{2048, 2}, 0);   // w[:, ::2]
   }
 
   @Benchmark public float[] copy() { System.arraycopy(x, 0, y, 0, N); return y; }
@@ -50,5 +56,9 @@ public class PointwiseBench {
   @Benchmark public NDArray add() { return Pointwise.binary(BinaryOp.ADD, xa, ya, DType.FLOAT32); }
   @Benchmark public NDArray relu() { return Pointwise.unary(UnaryOp.RELU, xa); }
   @Benchmark public NDArray sum() { return Reduce.reduce(Reduce.Kind.SUM, xa, ALL, false); }
+  /** Strided operands (non-contiguous views), fresh output: {@code x.t().mul(y)} and {@code w[:, ::2].add(1)}. */
+  @Benchmark public NDArray mulTransposed() { return Pointwise.binary(BinaryOp.MUL, xt, ya.view(new int[]{1024, 1024}, new int[]{1024, 1}, 0), DType.FLOAT32); }
+  @Benchmark public NDArray addSliced() { return Pointwise.binary(BinaryOp.ADD, sliced, one, DType.FLOAT32); }
+  @Benchmark public NDArray tanhSliced() { return Pointwise.unary(UnaryOp.TANH, sliced); }
   @Benchmark public float[] sigmoid() { Pointwise.unaryDense(UnaryOp.SIGMOID, x, y, N); return y; }
 }

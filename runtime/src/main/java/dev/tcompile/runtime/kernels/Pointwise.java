@@ -33,8 +33,10 @@ public final class Pointwise {
       ParallelRows.Layout l = ParallelRows.of(x.shape(), xf.strides(), out.strides());
       int st = l.inner(0);
       l.rows(new int[]{xf.offset(), 0}, (o, len) -> {
-        if (st == 1) FloatLoops.unary(op, src, o[0], dst, o[1], len);
-        else for (int i = 0; i < len; i++) dst[o[1] + i] = op.apply(src[o[0] + i * st]);
+        if (st == 1) { FloatLoops.unary(op, src, o[0], dst, o[1], len); return; }
+        // a strided run: gathered into the output first, then computed in place as a dense run (same bits)
+        FloatLoops.gather(src, o[0], st, dst, o[1], len);
+        FloatLoops.unary(op, dst, o[1], dst, o[1], len);
       });
       return out;
     }
