@@ -66,11 +66,16 @@ final class FloatLoops {
   }
 
   static void binary(BinaryOp op, float[] x, int xo, int xs, float[] y, int yo, int ys, float[] d, int dO, int n) {
+    binary(op, x, xo, xs, gatherIndex(xs), y, yo, ys, gatherIndex(ys), d, dO, n);
+  }
+
+  /** {@link #binary} with the operands' gather indexes ({@link #gatherIndex}) made once by the caller. */
+  static void binary(BinaryOp op, float[] x, int xo, int xs, int[] xi, float[] y, int yo, int ys, int[] yi, float[] d, int dO, int n) {
     if (vectorised(op)) {
       if (xs == 1 && ys == 1) { dense(op, x, xo, y, yo, d, dO, n); return; }
       if (xs == 1 && ys == 0) { denseScalar(op, x, xo, y[yo], d, dO, n); return; }
       if (xs == 0 && ys == 1) { scalarDense(op, x[xo], y, yo, d, dO, n); return; }
-      if (n >= VL) { strided(op, x, xo, xs, y, yo, ys, d, dO, n); return; }
+      if (n >= VL) { strided(op, x, xo, xs, xi, y, yo, ys, yi, d, dO, n); return; }
     }
     for (int i = 0; i < n; i++) d[dO + i] = op.apply(x[xo + i * xs], y[yo + i * ys]);
   }
@@ -80,8 +85,8 @@ final class FloatLoops {
    * vectors are gathered ({@link #load}), the rest as in the dense loops; the scalar tail computes the same IEEE
    * operation, so every element has the bits of the dense loop's.
    */
-  private static void strided(BinaryOp op, float[] x, int xo, int xs, float[] y, int yo, int ys, float[] d, int dO, int n) {
-    int[] xi = gatherIndex(xs), yi = gatherIndex(ys);
+  private static void strided(BinaryOp op, float[] x, int xo, int xs, int[] xi, float[] y, int yo, int ys, int[] yi,
+                              float[] d, int dO, int n) {
     int i = 0;
     for (int e = n - VL; i <= e; i += VL) {
       FloatVector a = load(x, xo + i * xs, xs, xi), b = load(y, yo + i * ys, ys, yi);

@@ -114,7 +114,9 @@ public final class Pointwise {
           });
         } else {
           float[] d = out.floats();
-          l.rows(base, (o, len) -> FloatLoops.binary(op, x, o[0], la, y, o[1], lb, d, o[2], len));
+          int[] xi = FloatLoops.gatherIndex(la), yi = FloatLoops.gatherIndex(lb);
+          if (l.transposed() && FloatLoops.vectorised(op)) TransposedTiles.binary(op, l, x, base[0], y, base[1], d, 0);
+          else l.rows(base, (o, len) -> FloatLoops.binary(op, x, o[0], la, xi, y, o[1], lb, yi, d, o[2], len));
         }
       }
       case INT64 -> {

@@ -67,7 +67,10 @@ class PointwisePathsTest {
         checkBinary(op, rand(r, 301, 259), rand(r, 259));               // row broadcast
         checkBinary(op, rand(r, 301, 259), rand(r, 301, 1));            // column broadcast
         checkBinary(op, rand(r, 3, 1, 5), rand(r, 1, 4, 1));            // both broadcast, size-1 dims
-        checkBinary(op, transposed(rand(r, 259, 301)), rand(r, 301, 259)); // transposed view
+        checkBinary(op, transposed(rand(r, 259, 301)), rand(r, 301, 259)); // transposed view (tiles, edge tiles)
+        checkBinary(op, rand(r, 301, 259), transposed(rand(r, 259, 301))); // ... as the second operand
+        checkBinary(op, transposed(rand(r, 70, 40)), transposed(rand(r, 70, 40))); // both, below the parallel size
+        checkBinary(op, transposed(rand(r, 100, 33)), rand(r, 100));   // transposed and a broadcast row
         NDArray big = rand(r, 40, 9000);                                // offset, strided rows: every other column
         NDArray view = big.view(new int[]{40, 4500}, new int[]{9000, 2}, 1);
         checkBinary(op, view, rand(r, 4500));
