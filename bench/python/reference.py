@@ -132,12 +132,17 @@ def main():
             n = 1 << 20
             x = torch.randn(n)
             y = torch.empty(n)
-            fns = {"copy": lambda: y.copy_(x), "exp": lambda: torch.exp(x, out=y),
+            xabs = x.abs()
+            xt, ym = x.view(1024, 1024).t(), x.view(1024, 1024)
+            sliced = torch.randn(1024, 2048)[:, ::2]
+            fns = {"copy": lambda: y.copy_(x), "exp": lambda: torch.exp(x, out=y), "log": lambda: torch.log(xabs, out=y),
                    "tanh": lambda: torch.tanh(x, out=y), "gelu": lambda: torch._C._nn.gelu(x, out=y),
                    "sigmoid": lambda: torch.sigmoid(x, out=y),
                    # eager-shaped rows: a fresh output per call, as the Java side's mulScalar/add/relu/sum
                    "mulScalar": lambda: x.mul(0.5), "add": lambda: x.add(x), "relu": lambda: x.relu(),
-                   "sum": lambda: x.sum()}
+                   "sum": lambda: x.sum(),
+                   # strided operands (views), fresh output
+                   "mulTransposed": lambda: xt.mul(ym), "addSliced": lambda: sliced.add(1), "tanhSliced": lambda: sliced.tanh()}
             for op, fn in fns.items():
                 t, best = timeit(fn, args.rounds, max(args.reps, 50))
                 out["results"].append({"bench": "pointwise", "case": "1M", "op": op, "threads": th,

@@ -35,7 +35,10 @@ public final class GeluTanh {
       if (in[0].dtype() == DType.FLOAT64)
         return Elementwise.one(dev.tcompile.runtime.kernels.DoublePointwise.map(in[0], x -> 0.5 * x * (1 + Math.tanh(BETA * (x + KAPPA * (x * x * x))))));
       float beta = (float) BETA, kappa = (float) KAPPA;
-      return Elementwise.one(Pointwise.map(in[0], x -> 0.5f * x * (1f + (float) Math.tanh(beta * (x + kappa * (x * x * x))))));
+      // tanh through the runtime's vector tanh, as the fused body computes it: eager and fused give the same bits
+      // (a 1-ulp difference in tanh grows to several ulps of the result where 1 + tanh cancels)
+      NDArray t = Pointwise.unary(UnaryOp.TANH, Pointwise.map(in[0], x -> beta * (x + kappa * (x * x * x))));
+      return Elementwise.one(Pointwise.zip(in[0], t, (x, tx) -> 0.5f * x * (1f + tx)));
     }
 
     @Override public boolean hasBody(Attrs a, TensorType... in) { return in.length == 1 && in[0].dtype() == DType.FLOAT32; }

@@ -2,6 +2,7 @@ package dev.tcompile.runtime.kernels;
 
 import dev.tcompile.runtime.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -59,19 +60,75 @@ final class FloatLoops {
     }
   }
 
+  /** d[dO + i] = x[xo + i * xs] for i < n (a strided run made dense). */
+  static void gather(float[] x, int xo, int xs, float[] d, int dO, int n) {
+    int[] idx = gatherIndex(xs);
+    int i = 0;
+    for (int e = n - VL; i <= e; i += VL) load(x, xo + i * xs, xs, idx).intoArray(d, dO + i);
+    for (; i < n; i++) d[dO + i] = x[xo + i * xs];
+  }
+
   /** True for the ops {@link #binary} vectorises (the others take a scalar loop). */
   static boolean vectorised(BinaryOp op) {
     return op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
   }
 
   static void binary(BinaryOp op, float[] x, int xo, int xs, float[] y, int yo, int ys, float[] d, int dO, int n) {
+    binary(op, x, xo, xs, gatherIndex(xs), y, yo, ys, gatherIndex(ys), d, dO, n);
+  }
+
+  /** {@link #binary} with the operands' gather indexes ({@link #gatherIndex}) made once by the caller. */
+  static void binary(BinaryOp op, float[] x, int xo, int xs, int[] xi, float[] y, int yo, int ys, int[] yi, float[] d, int dO, int n) {
     if (vectorised(op)) {
       if (xs == 1 && ys == 1) { dense(op, x, xo, y, yo, d, dO, n); return; }
       if (xs == 1 && ys == 0) { denseScalar(op, x, xo, y[yo], d, dO, n); return; }
       if (xs == 0 && ys == 1) { scalarDense(op, x[xo], y, yo, d, dO, n); return; }
+      if (n >= VL) { strided(op, x, xo, xs, xi, y, yo, ys, yi, d, dO, n); return; }
     }
     for (int i = 0; i < n; i++) d[dO + i] = op.apply(x[xo + i * xs], y[yo + i * ys]);
   }
+
+  /**
+   * add/sub/mul/div with at least one operand of stride other than 0 and 1 (a transposed or sliced view): its
+   * vectors are gathered ({@link #load}), the rest as in the dense loops; the scalar tail computes the same IEEE
+   * operation, so every element has the bits of the dense loop's.
+   */
+  private static void strided(BinaryOp op, float[] x, int xo, int xs, int[] xi, float[] y, int yo, int ys, int[] yi,
+                              float[] d, int dO, int n) {
+    int i = 0;
+    for (int e = n - VL; i <= e; i += VL) {
+      FloatVector a = load(x, xo + i * xs, xs, xi), b = load(y, yo + i * ys, ys, yi);
+      FloatVector r = switch (op) {
+        case ADD -> a.add(b);
+        case SUB -> a.sub(b);
+        case MUL -> a.mul(b);
+        case DIV -> a.div(b);
+        default -> throw new IllegalStateException(op.toString());
+      };
+      r.intoArray(d, dO + i);
+    }
+    for (; i < n; i++) d[dO + i] = op.apply(x[xo + i * xs], y[yo + i * ys]);
+  }
+
+  /** Lane offsets {0, s, 2s, ...} of a stride-s gather (null for strides 0 and 1, read without one). */
+  static int[] gatherIndex(int stride) {
+    if (stride == 0 || stride == 1) return null;
+    int[] idx = new int[VL];
+    for (int l = 0; l < VL; l++) idx[l] = l * stride;
+    return idx;
+  }
+
+  /** VL elements a[off], a[off + stride], ...: a broadcast, a plain load, even lanes of two loads, or a gather. */
+  static FloatVector load(float[] a, int off, int stride, int[] idx) {
+    if (stride == 1) return FloatVector.fromArray(S, a, off);
+    if (stride == 0) return FloatVector.broadcast(S, a[off]);
+    if (stride == 2 && off + 2 * VL <= a.length)
+      return FloatVector.fromArray(S, a, off).rearrange(EVEN, FloatVector.fromArray(S, a, off + VL));
+    return FloatVector.fromArray(S, a, off, idx, 0);
+  }
+
+  /** Even lanes of two concatenated vectors: one vector of a stride-2 run. */
+  private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
 
   private static void dense(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] d, int dO, int n) {
     int i = 0, e = n - VL;

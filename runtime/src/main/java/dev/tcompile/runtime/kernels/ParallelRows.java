@@ -28,6 +28,23 @@ final class ParallelRows {
     int inner(int k) { return shape.length == 0 ? 0 : strides[k][shape.length - 1]; }
 
     /**
+     * A matrix (two dims after merging) with an operand stepping through memory along rows (inner stride at least
+     * {@link #TILE_COLS}) and contiguously down columns (outer stride 1): x.t() and the like.
+     */
+    boolean transposed() {
+      if (shape.length != 2 || shape[0] < TILE_ROWS || shape[1] < TILE_COLS) return false;
+      for (int[] s : strides) if (Math.abs(s[1]) >= TILE_COLS && Math.abs(s[0]) == 1) return true;
+      return false;
+    }
+
+    int[] shape() { return shape; }
+
+    /** Stride of operand k along merged dim d. */
+    int stride(int k, int d) { return strides[k][d]; }
+
+    long total() { return total; }
+
+    /**
      * Calls {@code row} once per run, as {@link Strided#rows} does, but possibly for pieces of rows and from
      * several threads: {@code row} must write only the run it is given and only read its offsets array.
      */
@@ -51,6 +68,9 @@ final class ParallelRows {
       Parallel.forRange(outer, Math.max(1, GRAIN / len), (r0, r1) -> walk(shape, strides, base, r0, r1, row));
     }
   }
+
+  /** Smallest rows x columns for which {@link Layout#transposed} picks {@link TransposedTiles}. */
+  static final int TILE_ROWS = 16, TILE_COLS = 64;
 
   /** Merges dims d and d+1 wherever every operand steps over d+1 exactly as one step of d; drops size-1 dims. */
   static Layout of(int[] shape, int[]... strides) {

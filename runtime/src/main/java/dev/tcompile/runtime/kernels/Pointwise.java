@@ -34,8 +34,10 @@ public final class Pointwise {
       ParallelRows.Layout l = ParallelRows.of(x.shape(), xf.strides(), out.strides());
       int st = l.inner(0);
       l.rows(new int[]{xf.offset(), 0}, (o, len) -> {
-        if (st == 1) FloatLoops.unary(op, src, o[0], dst, o[1], len);
-        else for (int i = 0; i < len; i++) dst[o[1] + i] = op.apply(src[o[0] + i * st]);
+        if (st == 1) { FloatLoops.unary(op, src, o[0], dst, o[1], len); return; }
+        // a strided run: gathered into the output first, then computed in place as a dense run (same bits)
+        FloatLoops.gather(src, o[0], st, dst, o[1], len);
+        FloatLoops.unary(op, dst, o[1], dst, o[1], len);
       });
       return out;
     }
@@ -114,7 +116,9 @@ public final class Pointwise {
           });
         } else {
           float[] d = out.floats();
-          l.rows(base, (o, len) -> FloatLoops.binary(op, x, o[0], la, y, o[1], lb, d, o[2], len));
+          int[] xi = FloatLoops.gatherIndex(la), yi = FloatLoops.gatherIndex(lb);
+          if (l.transposed() && FloatLoops.vectorised(op)) TransposedTiles.binary(op, l, x, base[0], y, base[1], d, 0);
+          else l.rows(base, (o, len) -> FloatLoops.binary(op, x, o[0], la, xi, y, o[1], lb, yi, d, o[2], len));
         }
       }
       case INT64 -> {

@@ -9,12 +9,12 @@ public final class Scratch {
   private Scratch() {}
 
   /**
-   * Slots: column-matrix blocks, per-thread partial results, small row buffers, and weights packed once per call
-   * by the calling thread (read by every thread of that call), and accumulators the calling thread hands to the
-   * parts of a split reduction (written by every thread of that call).
+   * Slots: column-matrix blocks, per-thread partial results, small row buffers, weights packed once per call
+   * by the calling thread (read by every thread of that call), a zero-padded copy of a conv input image, and
+   * accumulators the calling thread hands to the parts of a split reduction (written by every thread of that call).
    */
-  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2, WEIGHTS = 3, ACCUMULATORS = 4;
-  private static final int SLOTS = 5;
+  public static final int COLUMNS = 0, PARTIAL = 1, ROWS = 2, WEIGHTS = 3, PADDED = 4, ACCUMULATORS = 5;
+  private static final int SLOTS = 6;
 
   private static final ThreadLocal<float[][]> BUFS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 

@@ -12,14 +12,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Vectorised elementwise float functions over dense runs {@code d[dO..dO+n) = f(x[xo..xo+n))} (in place allowed
  * when {@code d == x && dO == xo}). {@link FloatLoops#unary} sends dense float arrays here.
  *
- * <p>exp, log and tanh come from {@link VectorFns} (IEEE-exact lane operations only), not from the JDK's
+ * <p>exp, log, tanh and sigmoid come from {@link VectorFns} (IEEE-exact lane operations only), not from the JDK's
  * {@code lanewise(EXP/LOG/TANH)}: those are SVML calls once C2 compiles the loop but {@code java.lang.Math} per
  * lane before, and the two differ in the last bit, so a training run would depend on when the JIT kicked in.
- * sigmoid is {@code 1/(1+exp(-x))} on top of the float exp. GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
+ * GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
  * approximations, using erfc for negative inputs so the tail keeps full relative accuracy; the result is rounded
  * once to float. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a sweep of
  * float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp.
- * Scalar tails use {@link UnaryOp#apply(float)}.
+ * exp, log, tanh and sigmoid run in float lanes and finish a run with one masked vector, so an element's bits do
+ * not depend on where it falls in the run; sqrt and GELU's scalar tails use {@link UnaryOp#apply(float)}.
  */
 public final class VectorMath {
   private VectorMath() {}
@@ -54,65 +55,30 @@ public final class VectorMath {
   public static void exp(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
     for (int e = n - VL; i <= e; i += VL) VectorFns.expf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
-    for (; i < n; i++) d[dO + i] = UnaryOp.EXP.apply(x[xo + i]);
-  }
-
-  /**
-   * tanh x in double lanes, rounded once to float: x itself below 2^-12 (keeps -0), else
-   * sign(x) (1 - 2 / (e^{2|x|} + 1)) with |x| held at 10 (tanh rounds to 1 from 9.01).
-   */
-  public static void tanh(float[] x, int xo, float[] d, int dO, int n) {
-    DoubleVector one = DoubleVector.broadcast(D, 1.0), two = DoubleVector.broadcast(D, 2.0);
-    int i = 0;
-    for (int end = n - DL; i <= end; i += DL) {
-      DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, xo + i).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a = v.abs().min(10.0), y = a.add(a);
-      // e^y, 0 <= y <= 20: y = k ln2 + r, |r| <= 0.347, Taylor to r^12/12! (7e-17), times 2^k from the bits of t
-      DoubleVector t = y.mul(LOG2E).add(RND), k = t.sub(RND);
-      DoubleVector r = y.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-      // Estrin's scheme: a short dependency chain (Horner's 24 dependent steps would bound the loop by latency)
-      DoubleVector r2 = r.mul(r), r4 = r2.mul(r2);
-      DoubleVector a0 = r.add(1.0).add(r2.mul(r.mul(1.0 / 6).add(0.5)));
-      DoubleVector a1 = r.mul(1.0 / 120).add(1.0 / 24).add(r2.mul(r.mul(1.0 / 5040).add(1.0 / 720)));
-      DoubleVector a2 = r.mul(1.0 / 362880).add(1.0 / 40320).add(r2.mul(r.mul(1.0 / 39916800).add(1.0 / 3628800)));
-      DoubleVector p = a0.add(r4.mul(a1)).add(r4.mul(r4).mul(a2.add(r4.mul(1.0 / 479001600))));
-      DoubleVector ey = p.mul((DoubleVector) ((LongVector) t.reinterpretAsLongs()).add(1023 - RND_BITS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-      DoubleVector th = one.sub(two.div(ey.add(1.0)));
-      th = th.blend(th.neg(), v.lt(0.0)).blend(v, v.abs().lt(0x1p-12));
-      ((FloatVector) th.convertShape(VectorOperators.D2F, FH, 0)).intoArray(d, dO + i);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.expf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
     }
-    for (; i < n; i++) d[dO + i] = UnaryOp.TANH.apply(x[xo + i]);
   }
 
-  /**
-   * log x in double lanes, rounded once to float: x = m 2^e with m in [sqrt(1/2), sqrt 2) (float subnormals are
-   * normal doubles), log m = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.172, series to s^19 (error 1e-16). The body is
-   * one method on purpose: a vector helper that C2 declines to inline boxes every vector it passes.
-   */
+  /** tanh x in float lanes ({@link VectorFns#tanhf}); the tail through a masked vector, so no element's bits depend on its position. */
+  public static void tanh(float[] x, int xo, float[] d, int dO, int n) {
+    int i = 0;
+    for (int e = n - VL; i <= e; i += VL) VectorFns.tanhf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.tanhf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
+    }
+  }
+
+  /** log x in float lanes ({@link VectorFns#logf}), the tail through a masked vector. */
   public static void log(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int end = n - DL; i <= end; i += DL) {
-      DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, xo + i).convertShape(VectorOperators.F2D, D, 0);
-      LongVector bits = (LongVector) v.reinterpretAsLongs();
-      DoubleVector m = (DoubleVector) bits.and(MANT).or(ONE_BITS).reinterpretAsDoubles();
-      // the biased exponent as a double without a long->double conversion: (2^52 + E) - 2^52
-      DoubleVector e = ((DoubleVector) bits.lanewise(VectorOperators.LSHR, 52).and(0x7FFL).or(TWO52_BITS).reinterpretAsDoubles())
-          .sub(TWO52 + 1023);
-      VectorMask<Double> big = m.compare(VectorOperators.GT, SQRT2);
-      m = m.blend(m.mul(0.5), big);
-      e = e.blend(e.add(1.0), big);
-      DoubleVector s = m.sub(1.0).div(m.add(1.0)), z = s.mul(s);
-      DoubleVector z2 = z.mul(z), z4 = z2.mul(z2);                        // Estrin's scheme, as in tanh
-      DoubleVector b0 = z.mul(1.0 / 3).add(1.0).add(z2.mul(z.mul(1.0 / 7).add(1.0 / 5)));
-      DoubleVector b1 = z.mul(1.0 / 11).add(1.0 / 9).add(z2.mul(z.mul(1.0 / 15).add(1.0 / 13)));
-      DoubleVector p = b0.add(z4.mul(b1)).add(z4.mul(z4).mul(z.mul(1.0 / 19).add(1.0 / 17)));
-      DoubleVector r = e.mul(LN2).add(s.add(s).mul(p));
-      r = r.blend(Double.NaN, v.lt(0.0));
-      r = r.blend(Double.NEGATIVE_INFINITY, v.eq(0.0));
-      r = r.blend(v, v.eq(Double.POSITIVE_INFINITY).or(v.test(VectorOperators.IS_NAN)));
-      ((FloatVector) r.convertShape(VectorOperators.D2F, FH, 0)).intoArray(d, dO + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.logf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.logf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
     }
-    for (; i < n; i++) d[dO + i] = UnaryOp.LOG.apply(x[xo + i]);
   }
 
   public static void sqrt(float[] x, int xo, float[] d, int dO, int n) {
@@ -121,17 +87,14 @@ public final class VectorMath {
     for (; i < n; i++) d[dO + i] = UnaryOp.SQRT.apply(x[xo + i]);
   }
 
-  /** sigmoid(x) = 1 / (1 + exp(-x)), computed as {@code t/(1+t)} with {@code t = exp(x)} for x < 0 (no overflow). */
+  /** sigmoid(x) = 1 / (1 + exp(-x)) ({@link VectorFns#sigmoidf}), the tail through a masked vector. */
   public static void sigmoid(float[] x, int xo, float[] d, int dO, int n) {
-    FloatVector one = FloatVector.broadcast(S, 1f);
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) {
-      FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      FloatVector t = VectorFns.expf(v.abs().neg());        // exp(-|x|) in (0, 1]
-      FloatVector num = one.blend(t, v.lt(0f));
-      num.div(one.add(t)).intoArray(d, dO + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.sigmoidf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.sigmoidf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
     }
-    for (; i < n; i++) d[dO + i] = UnaryOp.SIGMOID.apply(x[xo + i]);
   }
 
   /**
@@ -188,8 +151,6 @@ public final class VectorMath {
   /** 1.5 * 2^52: adding it rounds a double below 2^51 to an integer, left in the low mantissa bits. */
   private static final double RND = 6755399441055744.0;
   private static final long RND_BITS = Double.doubleToRawLongBits(RND);
-  private static final double SQRT2 = 1.41421356237309504880, LN2 = 0.69314718055994530942, TWO52 = 4503599627370496.0;
-  private static final long MANT = 0x000F_FFFF_FFFF_FFFFL, ONE_BITS = 0x3FF0_0000_0000_0000L, TWO52_BITS = 0x4330_0000_0000_0000L;
 
   private static final double RSQRT2 = 0.70710678118654752440;
 }

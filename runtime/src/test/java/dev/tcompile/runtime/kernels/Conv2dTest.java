@@ -190,6 +190,28 @@ class Conv2dTest {
     assertClose("backwardWeight 1 thread", ref[1], w1.floats(), mag[1], 3 * 20 * 21);
   }
 
+  /**
+   * The padded forward (each image copied into a zero-bordered buffer first) gives the bits of an unpadded
+   * convolution of the explicitly zero-padded input: per (image, block) tasks (few images) and per image tasks.
+   */
+  @Test void paddedForwardEqualsConvOfExplicitlyPaddedInput() {
+    Random r = new Random(31);
+    Conv2d.Params padded = new Conv2d.Params(2, 1, 4, 2, 3, 1, 1), none = new Conv2d.Params(2, 1, 0, 0, 3, 1, 1);
+    NDArray w = rand(r, 33, 4, 3, 5), b = rand(r, 33);
+    for (int n : new int[]{1, 2, 5}) {
+      NDArray x = rand(r, n, 4, 17, 23);
+      float[] xp = new float[n * 4 * 25 * 27];
+      for (int i = 0; i < n * 4; i++)
+        for (int row = 0; row < 17; row++)
+          System.arraycopy(x.floats(), (i * 17 + row) * 23, xp, (i * 25 + row + 4) * 27 + 2, 23);
+      for (int threads : new int[]{1, 2}) {
+        Parallel.setThreads(threads);
+        NDArray want = Conv2d.forward(NDArray.wrap(xp, n, 4, 25, 27), w, b, none, true);
+        assertArrayEquals(want.floats(), Conv2d.forward(x, w, b, padded, true).floats(), n + " images, " + threads + " threads");
+      }
+    }
+  }
+
   /** A fixed thread count gives the same bits call after call (weight-gradient parts are summed in part order). */
   @Test void bitIdenticalRunToRunAtFixedThreadCount() {
     Random r = new Random(28);

@@ -67,10 +67,18 @@ class PointwisePathsTest {
         checkBinary(op, rand(r, 301, 259), rand(r, 259));               // row broadcast
         checkBinary(op, rand(r, 301, 259), rand(r, 301, 1));            // column broadcast
         checkBinary(op, rand(r, 3, 1, 5), rand(r, 1, 4, 1));            // both broadcast, size-1 dims
-        checkBinary(op, transposed(rand(r, 259, 301)), rand(r, 301, 259)); // transposed view
+        checkBinary(op, transposed(rand(r, 259, 301)), rand(r, 301, 259)); // transposed view (tiles, edge tiles)
+        checkBinary(op, rand(r, 301, 259), transposed(rand(r, 259, 301))); // ... as the second operand
+        checkBinary(op, transposed(rand(r, 70, 40)), transposed(rand(r, 70, 40))); // both, below the parallel size
+        checkBinary(op, transposed(rand(r, 100, 33)), rand(r, 100));   // transposed and a broadcast row
         NDArray big = rand(r, 40, 9000);                                // offset, strided rows: every other column
         NDArray view = big.view(new int[]{40, 4500}, new int[]{9000, 2}, 1);
         checkBinary(op, view, rand(r, 4500));
+        checkBinary(op, view, rand(r));                                 // strided view and a scalar (x[:, ::2] + 1)
+        NDArray wide = rand(r, 37, 2 * 301);                            // stride 2 up to the array's last element
+        checkBinary(op, wide.view(new int[]{37, 301}, new int[]{602, 2}, 0), wide.view(new int[]{37, 301}, new int[]{602, 2}, 1));
+        NDArray third = rand(r, 3 * 1000 + 2);                          // stride 3 (a gather), offset 2
+        checkBinary(op, rand(r, 1000), third.view(new int[]{1000}, new int[]{3}, 2));
       }
     }
   }

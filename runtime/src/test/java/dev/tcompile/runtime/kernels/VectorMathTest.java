@@ -74,17 +74,57 @@ class VectorMathTest {
     for (int i = 0; i < v.length; i++) assertEquals(UnaryOp.GELU.apply(v[i]), out.floats()[i], 2 * Math.ulp(UnaryOp.GELU.apply(v[i])) + Float.MIN_VALUE);
   }
 
+  /** A strided input is gathered and computed as a dense run: the same bits as the dense path. */
   @Test void denseAndStridedPathsAgree() {
     float[] v = new float[300];
     for (int i = 0; i < v.length; i++) v[i] = (i - 150) * 0.05f;
     NDArray dense = NDArray.wrap(v, 300);
     NDArray strided = NDArray.wrap(new float[600], 600).view(new int[]{300}, new int[]{2}, 0);
     strided.copyFrom(dense);
-    for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.GELU}) {
-      float[] a = Pointwise.unary(op, dense).floats(), b = Pointwise.unary(op, strided).floats();
-      for (int i = 0; i < 300; i++) assertEquals(b[i], a[i], 2 * Math.ulp(b[i]) + Float.MIN_VALUE, op + " at " + i);
+    NDArray third = NDArray.wrap(new float[901], 901).view(new int[]{300}, new int[]{3}, 1);
+    third.copyFrom(dense);
+    for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.GELU, UnaryOp.LOG, UnaryOp.SQRT}) {
+      float[] a = Pointwise.unary(op, dense).floats(), b = Pointwise.unary(op, strided).floats(), c = Pointwise.unary(op, third).floats();
+      for (int i = 0; i < 300; i++) {
+        assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), op + " stride 2 at " + i);
+        assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(c[i]), op + " stride 3 at " + i);
+      }
     }
     assertEquals(DType.FLOAT32, Pointwise.unary(UnaryOp.EXP, dense).dtype());
+  }
+
+  /** Every float in the ranges where tanh's float-lane form is tightest: around the switch to the exp form and saturation. */
+  @Test void tanhDenseNearTheSplitAndSaturation() {
+    float[][] ranges = {{VectorFns.TANH_SPLIT * 0.95f, VectorFns.TANH_SPLIT * 1.05f}, {8.9f, 9.2f}, {0x1p-13f, 0x1p-11f}};
+    for (float[] r : ranges)
+      for (float sign : new float[]{1f, -1f}) {
+        int lo = Float.floatToRawIntBits(r[0]), hi = Float.floatToRawIntBits(r[1]);
+        float[] x = new float[hi - lo + 1], y = new float[x.length];
+        for (int i = 0; i < x.length; i++) x[i] = sign * Float.intBitsToFloat(lo + i);
+        VectorMath.tanh(x, 0, y, 0, x.length);
+        for (int i = 0; i < x.length; i++) assertTrue(ulps(x[i], y[i], Math::tanh) <= 1, "tanh(" + x[i] + ") = " + y[i]);
+      }
+  }
+
+  /** An element's bits do not depend on whether it lands in a full vector or in the masked tail. */
+  @Test void tailElementsGetTheVectorBodysBits() {
+    int n = 200;
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i * 0.7) * 12;
+    x[5] = Float.NaN; x[6] = -0f; x[7] = Float.NEGATIVE_INFINITY; x[8] = Float.MIN_VALUE;
+    for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.LOG}) {
+      float[] in = x.clone();
+      if (op == UnaryOp.LOG) for (int i = 0; i < n; i++) in[i] = Math.abs(in[i]);
+      float[] whole = new float[n];
+      VectorMath.apply(op, in, 0, whole, 0, n);
+      for (int off = 0; off < 20; off++)
+        for (int len : new int[]{1, 3, 15, 17, 33, n - 20}) {
+          float[] part = new float[len];
+          VectorMath.apply(op, in, off, part, 0, len);
+          for (int i = 0; i < len; i++)
+            assertEquals(Float.floatToRawIntBits(whole[off + i]), Float.floatToRawIntBits(part[i]), op + " at " + (off + i) + " of a run of " + len);
+        }
+    }
   }
 
   @Test void parallelRunsMatchSerial() {

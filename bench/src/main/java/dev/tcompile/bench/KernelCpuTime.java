@@ -1,0 +1,60 @@
+package dev.tcompile.bench;
+
+import dev.tcompile.runtime.NDArray;
+import dev.tcompile.runtime.Parallel;
+import dev.tcompile.runtime.kernels.*;
+import java.util.*;
+/**
+ * Median per-call CPU time of the calling thread (one kernel thread) after a warm-up, for a shared machine where
+ * wall-clock JMH measures the other tenants: pointwise functions, strided operands and conv forward.
+ * {@code java -cp bench/target/benchmarks.jar dev.tcompile.bench.KernelCpuTime LABEL exp,log,tanh,...}; prints
+ * "LABEL case microseconds" lines. {@code bench/python/kernel_cpu_time.py} times the same cases in PyTorch.
+ */
+public class KernelCpuTime {
+  static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+  static double median(Runnable r, double warm, double meas) {
+    long t0 = MX.getCurrentThreadCpuTime();
+    while (MX.getCurrentThreadCpuTime() - t0 < warm * 1e9) r.run();
+    ArrayList<Long> ts = new ArrayList<>();
+    t0 = MX.getCurrentThreadCpuTime();
+    while (MX.getCurrentThreadCpuTime() - t0 < meas * 1e9) { long a = MX.getCurrentThreadCpuTime(); r.run(); ts.add(MX.getCurrentThreadCpuTime() - a); }
+    Collections.sort(ts);
+    return ts.get(ts.size() / 2) / 1e3;
+  }
+  static NDArray rand(Random r, int... s) { int n = 1; for (int v : s) n *= v; float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = r.nextFloat() - 0.5f; return NDArray.wrap(a, s); }
+  public static void main(String[] args) {
+    Parallel.setThreads(1);
+    String label = args[0];
+    int N = 1 << 20;
+    Random r = new Random(42);
+    float[] x = new float[N], xa = new float[N], y = new float[N];
+    for (int i = 0; i < N; i++) { x[i] = (float) r.nextGaussian(); xa[i] = Math.abs(x[i]); }
+    for (String part : args[1].split(",")) {
+      double us = switch (part) {
+        case "exp" -> median(() -> Pointwise.unaryDense(UnaryOp.EXP, x, y, N), 1.5, 1.5);
+        case "log" -> median(() -> Pointwise.unaryDense(UnaryOp.LOG, xa, y, N), 1.5, 1.5);
+        case "tanh" -> median(() -> Pointwise.unaryDense(UnaryOp.TANH, x, y, N), 1.5, 1.5);
+        case "sigmoid" -> median(() -> Pointwise.unaryDense(UnaryOp.SIGMOID, x, y, N), 1.5, 1.5);
+        case "conv_d31", "conv_p42", "conv_s2" -> {
+          Random rr = new Random(1);
+          NDArray cx = rand(rr, 20, 16, 50, 100), cw = rand(rr, part.equals("conv_s2") ? new int[]{33, 16, 3, 3} : new int[]{33, 16, 3, 5});
+          Conv2d.Params p = part.equals("conv_d31") ? new Conv2d.Params(2, 1, 4, 2, 3, 1, 1)
+              : part.equals("conv_p42") ? new Conv2d.Params(2, 1, 4, 2, 1, 1, 1) : new Conv2d.Params(2, 2, 0, 0, 1, 1, 1);
+          yield median(() -> Conv2d.forward(cx, cw, null, p), 2, 2);
+        }
+        case "mulTransposed", "addSliced", "tanhSliced" -> {
+          NDArray xt = NDArray.wrap(x.clone(), N).view(new int[]{1024, 1024}, new int[]{1, 1024}, 0), ym = NDArray.wrap(xa.clone(), 1024, 1024);
+          float[] wide = new float[2 * N];
+          for (int i = 0; i < wide.length; i++) wide[i] = (float) r.nextGaussian();
+          NDArray sl = NDArray.wrap(wide, 1024, 2048).view(new int[]{1024, 1024}, new int[]{2048, 2}, 0);
+          NDArray one = NDArray.scalar(dev.tcompile.DType.FLOAT32, 1);
+          Runnable run = part.equals("mulTransposed") ? () -> Pointwise.binary(BinaryOp.MUL, xt, ym, dev.tcompile.DType.FLOAT32)
+              : part.equals("addSliced") ? () -> Pointwise.binary(BinaryOp.ADD, sl, one, dev.tcompile.DType.FLOAT32) : () -> Pointwise.unary(UnaryOp.TANH, sl);
+          yield median(run, 1.5, 1.5);
+        }
+        default -> throw new IllegalArgumentException(part);
+      };
+      System.out.printf("%s %s %.1f%n", label, part, us);
+    }
+  }
+}
