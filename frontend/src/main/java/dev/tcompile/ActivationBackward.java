@@ -55,16 +55,16 @@ final class ActivationBackward extends GradFn {
   /**
    * PyTorch's CPU kernels' arithmetic: {@code tanh_backward} is {@code g * (1 - y * y)} with {@code 1 - y * y}
    * contracted into one FMA, {@code sigmoid_backward} is {@code (g * (1 - y)) * y} (both checked bit for bit
-   * against PyTorch 1.13); relu's {@code threshold_backward} keeps g where y > 0. (Elementwise's derivative
-   * rule, which runs without create_graph, rounds tanh's and sigmoid's differently in the last bit.)
+   * against PyTorch 1.13); relu's {@code threshold_backward} keeps g where y > 0. Elementwise's derivative rule,
+   * which runs without create_graph and in compiled graphs, computes the same (one_minus_square is the FMA).
    */
   private static Tensor value(Kind kind, Tensor g, Tensor y) {
     if (kind == Kind.RELU || g.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32
         || !java.util.Arrays.equals(g.shapeArray(), y.shapeArray())) {
       EagerAlgebra a = EagerAlgebra.INSTANCE;
       return switch (kind) {
-        case TANH -> a.mul(g, a.rsub(1, a.mul(y, y)));
-        case SIGMOID -> a.mul(g, a.mul(a.rsub(1, y), y));
+        case TANH -> a.mul(g, a.unary(UnaryOp.ONE_MINUS_SQUARE, y));
+        case SIGMOID -> a.mul(a.mul(g, a.rsub(1, y)), y);
         case RELU -> a.maskedKeep(a.compare(BinaryOp.GT, y, a.scalarLike(0, g)), g);
       };
     }
