@@ -14,8 +14,10 @@ final class Block {
   final int off;
   final float fs;
   final boolean bs;
+  /** For a block wrapping one of {@link Scratch}'s arrays (made once per array and reused), its index there; else -1. */
+  final int slot;
 
-  private Block(DType dtype, boolean scalar, float[] f, boolean[] b, int off, float fs, boolean bs) {
+  private Block(DType dtype, boolean scalar, float[] f, boolean[] b, int off, float fs, boolean bs, int slot) {
     this.dtype = dtype;
     this.scalar = scalar;
     this.f = f;
@@ -23,7 +25,15 @@ final class Block {
     this.off = off;
     this.fs = fs;
     this.bs = bs;
+    this.slot = slot;
   }
+
+  private Block(DType dtype, boolean scalar, float[] f, boolean[] b, int off, float fs, boolean bs) {
+    this(dtype, scalar, f, b, off, fs, bs, -1);
+  }
+
+  static Block scratch(float[] f, int slot) { return new Block(DType.FLOAT32, false, f, null, 0, 0, false, slot); }
+  static Block scratch(boolean[] b, int slot) { return new Block(DType.BOOL, false, null, b, 0, 0, false, slot); }
 
   static Block of(float[] f, int off) { return new Block(DType.FLOAT32, false, f, null, off, 0, false); }
   static Block of(boolean[] b, int off) { return new Block(DType.BOOL, false, null, b, off, 0, false); }

@@ -45,7 +45,7 @@ final class BlockOps {
     int o = x.off, n = len;
     if (VectorMath.supports(op)) {
       VectorMath.apply(op, a, o, d, 0, n);
-      return Block.of(d, 0);
+      return scratch.wrap(d);
     }
     int i = 0;
     switch (op) {
@@ -65,7 +65,7 @@ final class BlockOps {
       default -> { }
     }
     for (; i < n; i++) d[i] = op.apply(a[o + i]);
-    return Block.of(d, 0);
+    return scratch.wrap(d);
   }
 
   Block binary(BinaryOp op, Block a, Block b) {
@@ -86,7 +86,7 @@ final class BlockOps {
     if (vop != null) i = arithmetic(op, a, b, d);
     else if (op == BinaryOp.POW && b.scalar && !a.scalar) i = powConstant(a, b.fs, d);
     for (; i < n; i++) d[i] = op.apply(a.floatAt(i), b.floatAt(i));
-    return Block.of(d, 0);
+    return scratch.wrap(d);
   }
 
   /**
@@ -173,7 +173,7 @@ final class BlockOps {
       for (; i <= e; i += VL) s.compare(c, FloatVector.fromArray(S, b.f, b.off + i)).intoArray(d, i);
     }
     for (; i < n; i++) d[i] = op.test(a.floatAt(i), b.floatAt(i));
-    return Block.of(d, 0);
+    return scratch.wrap(d);
   }
 
   private Block logical(BinaryOp op, Block a, Block b) {
@@ -181,7 +181,7 @@ final class BlockOps {
     if (a.scalar && b.scalar) return Block.scalar(and ? a.bs && b.bs : a.bs || b.bs);
     boolean[] d = scratch.bools();
     for (int i = 0; i < len; i++) d[i] = and ? a.boolAt(i) && b.boolAt(i) : a.boolAt(i) || b.boolAt(i);
-    return Block.of(d, 0);
+    return scratch.wrap(d);
   }
 
   Block where(Block c, Block a, Block b) {
@@ -190,7 +190,7 @@ final class BlockOps {
     if (a.dtype == DType.BOOL) {
       boolean[] d = scratch.bools();
       for (; i < n; i++) d[i] = c.b[c.off + i] ? a.boolAt(i) : b.boolAt(i);
-      return Block.of(d, 0);
+      return scratch.wrap(d);
     }
     float[] d = scratch.floats();
     for (int e = n - VL; i <= e; i += VL) {
@@ -200,7 +200,7 @@ final class BlockOps {
       vb.blend(va, m).intoArray(d, i);
     }
     for (; i < n; i++) d[i] = c.b[c.off + i] ? a.floatAt(i) : b.floatAt(i);
-    return Block.of(d, 0);
+    return scratch.wrap(d);
   }
 
   Block cast(Block x, DType to) {
@@ -209,13 +209,13 @@ final class BlockOps {
       if (x.scalar) return Block.scalar(x.fs != 0);
       boolean[] d = scratch.bools();
       for (int i = 0; i < len; i++) d[i] = x.f[x.off + i] != 0;
-      return Block.of(d, 0);
+      return scratch.wrap(d);
     }
     if (to == DType.FLOAT32) {
       if (x.scalar) return Block.scalar(x.bs ? 1f : 0f);
       float[] d = scratch.floats();
       for (int i = 0; i < len; i++) d[i] = x.b[x.off + i] ? 1f : 0f;
-      return Block.of(d, 0);
+      return scratch.wrap(d);
     }
     throw new TorchException("fused kernels compute in float32 and bool, not " + to);
   }

@@ -387,12 +387,12 @@ public final class FusedLoop {
         if (dense) return Block.of(a.floats(), a.offset() + start);
         float[] d = scratch.floats();
         gather(ops.runs, a.floats(), null, d, null, start, len);
-        return Block.of(d, 0);
+        return scratch.wrap(d);
       }
       if (dense) return Block.of(a.bools(), a.offset() + start);
       boolean[] d = scratch.bools();
       gather(ops.runs, null, a.bools(), null, d, start, len);
-      return Block.of(d, 0);
+      return scratch.wrap(d);
     }
 
     /** Copies elements [start, start+len) of the space (row-major) from the strided source, a row run at a time. */
