@@ -205,10 +205,7 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     mv.visitVarInsn(ILOAD, end);
     mv.visitJumpInsn(IF_ICMPGT, done);
     body(body, kinds, l);
-    mv.visitVarInsn(ILOAD, i);
-    mv.visitVarInsn(ILOAD, l.vl);
-    mv.visitInsn(IADD);
-    mv.visitVarInsn(ISTORE, i);
+    advance(i, l.vl);
     mv.visitJumpInsn(GOTO, loop);
     mv.visitLabel(done);
     mv.visitVarInsn(ILOAD, i);
@@ -285,12 +282,8 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + MASK_D, true);
     mv.visitVarInsn(ASTORE, mask);
     body(body, kinds, rowLoop);
-    for (int v : new int[]{i, j}) {
-      mv.visitVarInsn(ILOAD, v);
-      mv.visitVarInsn(ILOAD, l.vl);
-      mv.visitInsn(IADD);
-      mv.visitVarInsn(ISTORE, v);
-    }
+    advance(i, l.vl);
+    advance(j, l.vl);
     mv.visitJumpInsn(GOTO, vectors);
     mv.visitLabel(rowDone);
     mv.visitVarInsn(ILOAD, rowEnd);
@@ -302,6 +295,14 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
     mv.visitLabel(done);
     mv.visitVarInsn(ILOAD, 9);
     mv.visitInsn(IRETURN);
+  }
+
+  /** {@code local += by} (int locals). */
+  private void advance(int local, int by) {
+    mv.visitVarInsn(ILOAD, local);
+    mv.visitVarInsn(ILOAD, by);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, local);
   }
 
   /** One vector of the body: loads (masked in the row loop), the ops, the stores. */
