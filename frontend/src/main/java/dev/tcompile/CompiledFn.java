@@ -23,6 +23,8 @@ public final class CompiledFn {
   private Supplier<? extends java.util.Collection<? extends Tensor>> weights;
   private final Map<Signature, Object> cache = new LinkedHashMap<>();
   private final List<String> recompileReasons = new ArrayList<>();
+  /** Reasons already written to the debug log (each once). */
+  private final java.util.Set<String> logged = new java.util.HashSet<>();
   private int traces;
   private boolean limitWarned, truncationWarned;
   /** Calls in a row that had to retrace because host state changed, though the program did not. */
@@ -61,7 +63,11 @@ public final class CompiledFn {
           }
           return new Tensor[]{fn.apply(xs)};
         }
-        if (!cache.isEmpty()) recompileReasons.add(sig.differenceFrom(cache.keySet().iterator().next()));
+        if (!cache.isEmpty()) {
+          String why = sig.differenceFrom(cache.keySet().iterator().next());
+          recompileReasons.add(why);
+          CompileLog.recompiled(name, why, logged);
+        }
         entry = compile(xs, sig, state);
         cache.put(sig, entry);
       }
@@ -82,6 +88,7 @@ public final class CompiledFn {
       // new weights: compiled again with them as constants (not counted against the limit: evaluating after each
       // epoch of training is the normal use)
       recompileReasons.add(why);
+      CompileLog.recompiled(name, why, logged);
       Object fresh = trace(xs, state);
       Object rebuilt = fresh instanceof Tracer t ? build(t, sig, state) : fresh;
       cache.put(sig, rebuilt);
@@ -98,6 +105,7 @@ public final class CompiledFn {
     }
     staleStreak = 0;
     recompileReasons.add(why);
+    CompileLog.recompiled(name, why, logged);
     if (++stateRecompiles >= options.recompileLimit()) {
       // State that changes on every call (a tensor field reassigned each step) would recompile forever.
       System.err.println("tcompile: " + name + " was recompiled " + stateRecompiles + " times because host state it reads changed (last: "

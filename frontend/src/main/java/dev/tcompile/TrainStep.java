@@ -56,6 +56,9 @@ public final class TrainStep {
     return loss.detach();
   }
 
+  /** Reasons already written to the debug log (each once). */
+  private final java.util.Set<String> logged = new java.util.HashSet<>();
+
   /** The one-program step for this signature, built on first use; null when the step cannot be one program. */
   private synchronized WholeTrainStep wholeStep(Tensor input, Tensor target) {
     java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.trainingFlags()));
@@ -67,9 +70,10 @@ public final class TrainStep {
     if (w instanceof WholeTrainStep s) {
       String why = s.guardFailure();
       if (why == null) why = now.changedSince(tracedUnder.get(sig), fn);
-      if (why != null) { notes.add("recompiled: " + why); w = null; }
+      if (why != null) { notes.add("recompiled: " + why); CompileLog.recompiled("the train step", why, logged); w = null; }
     }
     if (w == null) {
+      if (!whole.isEmpty() && !whole.containsKey(sig)) CompileLog.recompiled("the train step", sig.differenceFrom(whole.keySet().iterator().next()), logged);
       java.util.List<String> why = new java.util.ArrayList<>();
       w = WholeTrainStep.build(model, loss, optimizer, options, input, target, why);
       built++;
