@@ -11,7 +11,8 @@ final class Block {
   final boolean scalar;
   final float[] f;
   final boolean[] b;
-  final int off;
+  /** Final but for the per-thread cursor blocks over dense inputs ({@link BlockOps#cursor}), moved block by block. */
+  int off;
   final float fs;
   final boolean bs;
   /** For a block wrapping one of {@link Scratch}'s arrays (made once per array and reused), its index there; else -1. */

@@ -28,6 +28,18 @@ final class BlockOps {
   final float[] vector = new float[VL];
   int len;
 
+  /** One block per input position, reused block after block for inputs read in place (no allocation per block). */
+  private Block[] cursors = new Block[4];
+
+  /** Input {@code i}'s block over {@code f} from {@code off}: this thread's cursor for that input, moved there. */
+  Block cursor(int i, float[] f, int off) {
+    if (i >= cursors.length) cursors = java.util.Arrays.copyOf(cursors, Math.max(i + 1, 2 * cursors.length));
+    Block c = cursors[i];
+    if (c == null || c.f != f) cursors[i] = c = Block.of(f, off);
+    c.off = off;
+    return c;
+  }
+
   DType dtype(Block x) { return x.dtype; }
 
   Block constant(double value, DType dtype) {

@@ -240,7 +240,7 @@ public final class FusedLoop {
       int len = Math.min(BLOCK, to - start);
       ops.len = len;
       scratch.reset();
-      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(start, len, ops);
+      for (int i = 0; i < inputs.length; i++) env[inputIds[i]] = inputs[i].block(i, start, len, ops);
       for (int k = 0; k < nodeOut.length; k++) {
         int r = reductionOf[k];
         if (constants[k] != null) env[nodeOut[k]] = constants[k];
@@ -380,11 +380,12 @@ public final class FusedLoop {
       else one = null;
     }
 
-    Block block(int start, int len, BlockOps ops) {
+    /** Elements [start, start+len) of the space, for input {@code i} of the kernel. */
+    Block block(int i, int start, int len, BlockOps ops) {
       Scratch scratch = ops.scratch;
       if (scalar) return one;
       if (a.dtype() == DType.FLOAT32) {
-        if (dense) return Block.of(a.floats(), a.offset() + start);
+        if (dense) return ops.cursor(i, a.floats(), a.offset() + start);
         float[] d = scratch.floats();
         gather(ops.runs, a.floats(), null, d, null, start, len);
         return scratch.wrap(d);

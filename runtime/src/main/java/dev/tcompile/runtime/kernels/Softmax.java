@@ -119,11 +119,20 @@ public final class Softmax {
         l4 += x[k + 4] * y[k + 4]; l5 += x[k + 5] * y[k + 5]; l6 += x[k + 6] * y[k + 6]; l7 += x[k + 7] * y[k + 7];
       }
     }
-    float[] lanes = {l0, l1, l2, l3, l4, l5, l6, l7};
-    for (int j = 0; i < n; i++, j++) lanes[j] += y == null ? x[b + i] : x[b + i] * y[b + i];
-    float sum = lanes[0];
-    for (int j = 1; j < LANES; j++) sum += lanes[j];
-    return sum;
+    // the tail (under 8 elements) goes to lanes 0, 1, ... in order; no array, so nothing is allocated per row
+    for (int j = 0; i < n; i++, j++) {
+      float v = y == null ? x[b + i] : x[b + i] * y[b + i];
+      switch (j) {
+        case 0 -> l0 += v;
+        case 1 -> l1 += v;
+        case 2 -> l2 += v;
+        case 3 -> l3 += v;
+        case 4 -> l4 += v;
+        case 5 -> l5 += v;
+        default -> l6 += v;
+      }
+    }
+    return l0 + l1 + l2 + l3 + l4 + l5 + l6 + l7;
   }
 
   /** softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). */
