@@ -40,6 +40,9 @@ final class BlockOps {
     return c;
   }
 
+  /** Forgets the cursors (they hold their inputs' arrays). */
+  void dropCursors() { java.util.Arrays.fill(cursors, null); }
+
   DType dtype(Block x) { return x.dtype; }
 
   Block constant(double value, DType dtype) {

@@ -146,7 +146,7 @@ public final class FusedLoop {
             + into[i].dtype() + Arrays.toString(into[i].shape()));
       out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
     }
-    Generated g = generated == null ? null : Generated.of(generated, broadcastNumels, inputs, out);
+    Generated g = generated == null ? null : Generated.of(generated, broadcastNumels, numel, inputs, out);
     // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
     int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
     double[][][] partial = new double[chunks][reducedNumel.length][];
@@ -201,7 +201,7 @@ public final class FusedLoop {
 
   /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
   private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
-    static Generated of(VectorKernel k, long[] broadcastNumels, Input[] inputs, NDArray[] out) {
+    static Generated of(VectorKernel k, long[] broadcastNumels, long numel, Input[] inputs, NDArray[] out) {
       int n = inputs.length;
       float[][] fin = new float[n][];
       boolean[][] bin = new boolean[n][];
@@ -215,8 +215,10 @@ public final class FusedLoop {
           else return null;
           continue;
         }
-        // a broadcast input is read as the contiguous array of the shape the kernel was generated for
-        if (!in.dense && (broadcastNumels == null || !in.a.isContiguous() || in.a.numel() != broadcastNumels[i])) return null;
+        // a broadcast input is read as the contiguous array of the shape the kernel was generated for; an input of
+        // the space's size must be of the space's shape (dense), as for kernels without broadcast inputs
+        if (!in.dense && (broadcastNumels == null || in.a.numel() == numel || !in.a.isContiguous()
+            || in.a.numel() != broadcastNumels[i])) return null;
         if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
         off[i] = in.a.offset();
       }
@@ -263,6 +265,7 @@ public final class FusedLoop {
       for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
       Arrays.fill(owns, false);
     }
+    ops.dropCursors();   // the thread's cursors must not keep the inputs' arrays alive after this call
   }
 
   /**
