@@ -31,6 +31,8 @@ final class CompiledEntry {
   final Executable inference;
   final Autodiff.Split split;
   final Executable forward, backward;
+  /** The forward's saved arrays, back from calls whose backward is done (null without gradients). */
+  final SavedBuffers savedBuffers;
 
   /** Captured tensors compiled in as constants (frozen weights), and their versions then. */
   final List<Tensor> frozen = new ArrayList<>();
@@ -85,6 +87,8 @@ final class CompiledEntry {
     split = p.split();
     forward = p.forward();
     backward = p.backward();
+    savedBuffers = split == null ? null : new SavedBuffers(split.forward().outputs()
+        .subList(split.forward().outputs().size() - split.numSaved(), split.forward().outputs().size()).stream().map(dev.tcompile.ir.Value::type).toList());
   }
 
   /** The codegen backend the options ask for (shared with {@link WholeTrainStep}). */

@@ -174,8 +174,8 @@ public final class CompiledFn {
     NDArray[] arrays = new NDArray[inputs.length];
     for (int i = 0; i < inputs.length; i++) arrays[i] = inputs[i].array();
     boolean train = e.split != null && GradMode.isEnabled();
-    NDArray[] outs = train ? e.forward.run(arrays) : e.inference.run(arrays);
     int nOut = e.numResults + e.mutationSources.size();
+    NDArray[] outs = train ? e.forward.run(arrays, savedInto(e, nOut)) : e.inference.run(arrays);
     Tensor[] results = new Tensor[e.numResults];
     for (int i = 0; i < results.length; i++) results[i] = Tensor.wrap(owned(outs[i], arrays));
     for (int i = 0; i < e.mutationSources.size(); i++) {
@@ -191,17 +191,31 @@ public final class CompiledFn {
       NDArray[] saved = java.util.Arrays.copyOfRange(outs, nOut, outs.length);
       List<dev.tcompile.ir.TensorType> types = new ArrayList<>();
       for (int i = 0; i < nOut; i++) types.add(dev.tcompile.ir.TensorType.of(outs[i].dtype(), outs[i].shape()));
-      CompiledNode node = new CompiledNode(e, saved, inputs, types);
+      CompiledNode node = new CompiledNode(e, saved, SavedBuffers.unshared(outs, nOut, arrays), inputs, types);
       boolean[] takesGrad = e.split.outputTakesGrad();
       for (int i = 0; i < results.length; i++) if (takesGrad[i]) results[i].setHistory(node, i);
     }
     return results;
   }
 
+  /** Output buffers for a forward call: the saved values' arrays back from earlier calls, where there are some. */
+  private static NDArray[] savedInto(CompiledEntry e, int nOut) {
+    NDArray[] into = new NDArray[nOut + e.savedBuffers.size()];
+    for (int s = 0; s < e.savedBuffers.size(); s++) into[nOut + s] = e.savedBuffers.take(s);
+    return into;
+  }
+
   /** Results never alias an input or a graph constant: callers may write them in place. */
   private static NDArray owned(NDArray out, NDArray[] inputs) {
     for (NDArray in : inputs) if (in.sharesStorage(out)) return out.copy();
     return out;
+  }
+
+  /** The compiled entry of a function called with one signature only (for tests). */
+  synchronized CompiledEntry onlyEntryForTest() {
+    if (cache.size() != 1 || !(cache.values().iterator().next() instanceof CompiledEntry e))
+      throw new IllegalStateException("expected one compiled entry, have " + cache.values());
+    return e;
   }
 
   /** How many times the function was traced (a cache hit does not trace). */

@@ -13,15 +13,18 @@ import java.util.List;
 final class CompiledNode extends GradFn {
   private final CompiledEntry entry;
   private NDArray[] saved;
+  /** Per saved array: whether it goes back to the entry's {@link SavedBuffers} once the graph is freed. */
+  private final boolean[] recyclable;
   private final Tensor[] inputs;
   private final int[] versions;
   /** The types of the forward outputs, to make zero gradients for outputs no gradient reached. */
   private final List<TensorType> outputTypes;
 
-  CompiledNode(CompiledEntry entry, NDArray[] saved, Tensor[] inputs, List<TensorType> outputTypes) {
+  CompiledNode(CompiledEntry entry, NDArray[] saved, boolean[] recyclable, Tensor[] inputs, List<TensorType> outputTypes) {
     super(edges(entry, inputs));
     this.entry = entry;
     this.saved = saved;
+    this.recyclable = recyclable;
     this.inputs = inputs;
     this.outputTypes = outputTypes;
     versions = new int[inputs.length];
@@ -61,6 +64,9 @@ final class CompiledNode extends GradFn {
       in.add(g != null ? g.array() : NDArray.empty(t.dtype(), t.shape()));
     }
     NDArray[] grads = entry.backward.run(in.toArray(NDArray[]::new));
+    // a gradient that is (a view of) a saved array leaves with the caller: that array must not be reused
+    for (int s = 0; s < saved.length; s++)
+      for (NDArray g : grads) if (g.sharesStorage(saved[s])) recyclable[s] = false;
     List<Tensor> out = new ArrayList<>(inputs.length);
     int k = 0;
     for (int i = 0; i < inputs.length; i++) {
@@ -79,5 +85,9 @@ final class CompiledNode extends GradFn {
     return true;
   }
 
-  @Override void release() { saved = null; }
+  @Override void release() {
+    if (saved == null) return;
+    for (int s = 0; s < saved.length; s++) if (recyclable[s]) entry.savedBuffers.give(s, saved[s]);
+    saved = null;
+  }
 }
