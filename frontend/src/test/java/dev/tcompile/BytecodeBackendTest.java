@@ -20,7 +20,8 @@ class BytecodeBackendTest {
   }
 
   @Test void dumpCodeWritesEachGeneratedKernelAsAClassFileAndAListing(@TempDir Path dir) throws Exception {
-    Tensor x = Torch.randn(1000).requiresGrad_(true);
+    // above KernelLoader.MIN_ELEMENTS: smaller loops run in the interpreter's loop
+    Tensor x = Torch.randn(5000).requiresGrad_(true);
     CompiledFn f = Torch.compile(xs -> geluTanh(xs[0]).sum(), new CompileOptions().dumpCode(dir));
     f.apply(x).backward();
     List<Path> files;
@@ -38,11 +39,12 @@ class BytecodeBackendTest {
 
   @Test void eightThreadsCallingOneCompiledFunctionGetTheSequentialResults() throws Exception {
     Torch.manualSeed(3);
-    Tensor w = Torch.randn(257).requiresGrad_(true);
+    // 4099 elements: generated loops (over KernelLoader.MIN_ELEMENTS) with a partial last vector
+    Tensor w = Torch.randn(4099).requiresGrad_(true);
     CompiledFn f = Torch.compile(xs -> geluTanh(xs[0].mul(w)).relu().sum());
     int threads = 8, calls = 1000;
     List<Tensor> inputs = new ArrayList<>();
-    for (int i = 0; i < 16; i++) inputs.add(Torch.randn(257));
+    for (int i = 0; i < 16; i++) inputs.add(Torch.randn(4099));
     float[][] expected = new float[inputs.size()][];
     for (int i = 0; i < inputs.size(); i++) expected[i] = f.apply(inputs.get(i)).detach().toFloatArray();
     ExecutorService pool = Executors.newFixedThreadPool(threads);

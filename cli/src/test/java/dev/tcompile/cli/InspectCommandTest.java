@@ -14,11 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** tcompile inspect on a saved graph, and on files that are missing, malformed or incomplete. */
 class InspectCommandTest {
-  /** Linear(20, 8) frozen: weight (160 floats) in the safetensors file, bias (8) inline; x0 is [3, 20]. */
+  /** Linear(20, 8) frozen: weight (160 floats) in the safetensors file, bias (8) inline; x0 is [512, 20]
+   * (a [512, 8] result: enough elements for a generated loop, see KernelLoader.MIN_ELEMENTS). */
   private static Path savedLinear(Path dir) {
     Torch.manualSeed(1);
     Linear fc = new Linear(20, 8);
-    var g = TracedGraph.of(xs -> xs[0].matmul(fc.weight().t()).add(fc.bias()).relu().add(xs[0].sum()), Torch.randn(3, 20))
+    var g = TracedGraph.of(xs -> xs[0].matmul(fc.weight().t()).add(fc.bias()).relu().add(xs[0].sum()), Torch.randn(512, 20))
         .frozen(t -> t == fc.weight() ? "fc.weight" : t == fc.bias() ? "fc.bias" : null);
     Path tir = dir.resolve("linear.tir");
     GraphFiles.save(g, tir);
@@ -30,8 +31,8 @@ class InspectCommandTest {
     CliRun r = CliRun.of("inspect", tir.toString());
     assertEquals(0, r.code(), r.err());
     String out = r.out();
-    assertTrue(out.startsWith(tir + ": graph @fn\nsignature (1 inputs, 1 outputs)\n  in   %x0: f32[3, 20]\n  out  %"), out);
-    assertTrue(out.contains(": f32[3, 8]\nnodes: "), out);
+    assertTrue(out.startsWith(tir + ": graph @fn\nsignature (1 inputs, 1 outputs)\n  in   %x0: f32[512, 20]\n  out  %"), out);
+    assertTrue(out.contains(": f32[512, 8]\nnodes: "), out);
     assertTrue(out.contains("\nconstants: 2, 168 elements, 672 B\n  %fc.weight          f32[8, 20], 640 B\n  %fc.bias            f32[8], 32 B\n"), out);
     assertTrue(out.matches("(?s).*\n  relu +1\n.*"), out);
     // the weight's transpose is folded into a constant at compile time: 5 nodes remain
@@ -40,8 +41,8 @@ class InspectCommandTest {
     // matmul, then bias add (the bias read per row), relu and the broadcast sum as one generated kernel
     assertTrue(out.contains("\nkernels: 3\n  inference 3 launched, 1 fused (1 generated as bytecode)\n"), out);
     assertTrue(out.matches("(?s).*\n    program class: \\d+ methods, largest \\d+ B of code\n.*"), out);
-    // the product [3, 8] goes to a planned buffer (matmul writes into given buffers)
-    assertTrue(out.matches("(?s).*\nplanned memory\n  inference peak live \\d+ B, 1 reused buffer\\(s\\) of 96 B for 96 B of kernel intermediates\n"), out);
+    // the product [512, 8] goes to a planned buffer (matmul writes into given buffers)
+    assertTrue(out.matches("(?s).*\nplanned memory\n  inference peak live [\\d.]+ KiB, 1 reused buffer\\(s\\) of 16.0 KiB for 16.0 KiB of kernel intermediates\n"), out);
   }
 
   @Test void badInputIsAOneLineError(@TempDir Path dir) throws Exception {

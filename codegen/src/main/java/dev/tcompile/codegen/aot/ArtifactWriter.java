@@ -57,7 +57,9 @@ public final class ArtifactWriter {
         if (kind != ProgramEmitter.Kind.FUSED) return null;
         FusedOp f = (FusedOp) n.op();
         String kernel = null;
-        try {
+        String small = dev.tcompile.codegen.bytecode.KernelLoader.tooSmall(f);
+        if (small != null) notes.add("%" + n.output().name() + " (" + f.body().name() + ") runs in the blocked loop: " + small);
+        else try {
           String name = Artifact.PACKAGE + "Kernel" + classes.size();
           classes.put(name, VectorKernelEmitter.emit(f, name));
           kernel = name;

@@ -57,7 +57,9 @@ public final class ProgramExecutable implements CompiledGraph {
   private Kernel fused(Node n, Path dir) {
     FusedOp f = (FusedOp) n.op();
     VectorKernel gen = null;
-    try {
+    String small = KernelLoader.tooSmall(f);
+    if (small != null) notes.add("%" + n.output().name() + " (" + f.body().name() + ") runs in the interpreter's loop: " + small);
+    else try {
       gen = KernelLoader.load(f, dir);
       generated++;
     } catch (VectorKernelEmitter.Unsupported u) {
