@@ -41,7 +41,37 @@ final class BlockOps {
   }
 
   /** Forgets the cursors (they hold their inputs' arrays). */
-  void dropCursors() { java.util.Arrays.fill(cursors, null); }
+  void dropCursors() {
+    java.util.Arrays.fill(cursors, null);
+    java.util.Arrays.fill(outCursors, null);
+  }
+
+  /**
+   * Where the next float operation writes: an output array's block (so the value needs no copy into the output
+   * afterwards), or null for a scratch array. Set by {@link FusedLoop} around an operation whose value is an output.
+   */
+  private Block target;
+
+  void target(Block t) { target = t; }
+
+  private float[] dest() { return target != null ? target.f : scratch.floats(); }
+
+  private int destOff() { return target != null ? target.off : 0; }
+
+  /** The block of what was just written into {@code d}. */
+  private Block written(float[] d) { return target != null ? target : scratch.wrap(d); }
+
+  /** One block per output position, moved block by block, for the outputs operations write directly. */
+  private Block[] outCursors = new Block[2];
+
+  /** Output {@code i}'s block over {@code f} from {@code off}: this thread's cursor for it, moved there. */
+  Block outCursor(int i, float[] f, int off) {
+    if (i >= outCursors.length) outCursors = java.util.Arrays.copyOf(outCursors, Math.max(i + 1, 2 * outCursors.length));
+    Block c = outCursors[i];
+    if (c == null || c.f != f) outCursors[i] = c = Block.of(f, off);
+    c.off = off;
+    return c;
+  }
 
   DType dtype(Block x) { return x.dtype; }
 
@@ -55,39 +85,41 @@ final class BlockOps {
 
   Block unary(UnaryOp op, Block x) {
     if (x.scalar) return Block.scalar(op.apply(x.fs));
-    float[] d = scratch.floats();
+    float[] d = dest();
+    int dO = destOff();
     float[] a = x.f;
     int o = x.off, n = len;
     if (VectorMath.supports(op)) {
-      VectorMath.apply(op, a, o, d, 0, n);
-      return scratch.wrap(d);
+      VectorMath.apply(op, a, o, d, dO, n);
+      return written(d);
     }
     int i = 0;
     switch (op) {
-      case NEG -> { for (; i <= n - VL; i += VL) FloatVector.fromArray(S, a, o + i).neg().intoArray(d, i); }
-      case ABS -> { for (; i <= n - VL; i += VL) FloatVector.fromArray(S, a, o + i).abs().intoArray(d, i); }
+      case NEG -> { for (; i <= n - VL; i += VL) FloatVector.fromArray(S, a, o + i).neg().intoArray(d, dO + i); }
+      case ABS -> { for (; i <= n - VL; i += VL) FloatVector.fromArray(S, a, o + i).abs().intoArray(d, dO + i); }
       case RELU -> {
         // x < 0 ? 0 : x keeps NaN and -0.0, as the eager kernel does
         for (; i <= n - VL; i += VL) {
           FloatVector v = FloatVector.fromArray(S, a, o + i);
-          v.blend(0f, v.lt(0f)).intoArray(d, i);
+          v.blend(0f, v.lt(0f)).intoArray(d, dO + i);
         }
       }
-      case RECIPROCAL -> { for (; i <= n - VL; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, a, o + i)).intoArray(d, i); }
+      case RECIPROCAL -> { for (; i <= n - VL; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, a, o + i)).intoArray(d, dO + i); }
       case ONE_MINUS_SQUARE -> {
-        for (; i <= n - VL; i += VL) { FloatVector v = FloatVector.fromArray(S, a, o + i); v.neg().fma(v, FloatVector.broadcast(S, 1f)).intoArray(d, i); }
+        for (; i <= n - VL; i += VL) { FloatVector v = FloatVector.fromArray(S, a, o + i); v.neg().fma(v, FloatVector.broadcast(S, 1f)).intoArray(d, dO + i); }
       }
       default -> { }
     }
-    for (; i < n; i++) d[i] = op.apply(a[o + i]);
-    return scratch.wrap(d);
+    for (; i < n; i++) d[dO + i] = op.apply(a[o + i]);
+    return written(d);
   }
 
   Block binary(BinaryOp op, Block a, Block b) {
     if (op.isLogical()) return logical(op, a, b);
     if (op.isComparison()) return compare(op, a, b);
     if (a.scalar && b.scalar) return Block.scalar(op.apply(a.fs, b.fs));
-    float[] d = scratch.floats();
+    float[] d = dest();
+    int dO = destOff();
     int n = len, i = 0;
     VectorOperators.Binary vop = switch (op) {
       case ADD -> VectorOperators.ADD;
@@ -98,50 +130,50 @@ final class BlockOps {
       case MINIMUM -> VectorOperators.MIN;
       default -> null;
     };
-    if (vop != null) i = arithmetic(op, a, b, d);
-    else if (op == BinaryOp.POW && b.scalar && !a.scalar) i = powConstant(a, b.fs, d);
-    for (; i < n; i++) d[i] = op.apply(a.floatAt(i), b.floatAt(i));
-    return scratch.wrap(d);
+    if (vop != null) i = arithmetic(op, a, b, d, dO);
+    else if (op == BinaryOp.POW && b.scalar && !a.scalar) i = powConstant(a, b.fs, d, dO);
+    for (; i < n; i++) d[dO + i] = op.apply(a.floatAt(i), b.floatAt(i));
+    return written(d);
   }
 
   /**
    * One loop per operator and operand shape: C2 intrinsifies a lanewise operation only when its operator is a
    * constant at the call. Returns how many elements were done (the rest is the scalar tail).
    */
-  private int arithmetic(BinaryOp op, Block a, Block b, float[] d) {
+  private int arithmetic(BinaryOp op, Block a, Block b, float[] d, int dO) {
     int n = len, i = 0, e = n - VL;
     float[] x = a.f, y = b.f;
     int xo = a.off, yo = b.off;
     if (!a.scalar && !b.scalar) {
       switch (op) {
-        case ADD -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case SUB -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).sub(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case MUL -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case DIV -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).div(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case MAXIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).max(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case MINIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).min(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case ADD -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case SUB -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).sub(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case MUL -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case DIV -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).div(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case MAXIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).max(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case MINIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).min(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
         default -> { }
       }
     } else if (b.scalar) {
       FloatVector s = FloatVector.broadcast(S, b.fs);
       switch (op) {
-        case ADD -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).add(s).intoArray(d, i); }
-        case SUB -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).sub(s).intoArray(d, i); }
-        case MUL -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).mul(s).intoArray(d, i); }
-        case DIV -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).div(s).intoArray(d, i); }
-        case MAXIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).max(s).intoArray(d, i); }
-        case MINIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).min(s).intoArray(d, i); }
+        case ADD -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).add(s).intoArray(d, dO + i); }
+        case SUB -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).sub(s).intoArray(d, dO + i); }
+        case MUL -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).mul(s).intoArray(d, dO + i); }
+        case DIV -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).div(s).intoArray(d, dO + i); }
+        case MAXIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).max(s).intoArray(d, dO + i); }
+        case MINIMUM -> { for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).min(s).intoArray(d, dO + i); }
         default -> { }
       }
     } else {
       FloatVector s = FloatVector.broadcast(S, a.fs);
       switch (op) {
-        case ADD -> { for (; i <= e; i += VL) s.add(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case SUB -> { for (; i <= e; i += VL) s.sub(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case MUL -> { for (; i <= e; i += VL) s.mul(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case DIV -> { for (; i <= e; i += VL) s.div(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case MAXIMUM -> { for (; i <= e; i += VL) s.max(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
-        case MINIMUM -> { for (; i <= e; i += VL) s.min(FloatVector.fromArray(S, y, yo + i)).intoArray(d, i); }
+        case ADD -> { for (; i <= e; i += VL) s.add(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case SUB -> { for (; i <= e; i += VL) s.sub(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case MUL -> { for (; i <= e; i += VL) s.mul(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case DIV -> { for (; i <= e; i += VL) s.div(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case MAXIMUM -> { for (; i <= e; i += VL) s.max(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
+        case MINIMUM -> { for (; i <= e; i += VL) s.min(FloatVector.fromArray(S, y, yo + i)).intoArray(d, dO + i); }
         default -> { }
       }
     }
@@ -152,16 +184,16 @@ final class BlockOps {
    * {@code a ** p} for the exponents {@link BinaryOp#pow} computes without {@code Math.pow}, with the same operations
    * in the same order (so the same bits); other exponents are left to the scalar loop. Returns how many were done.
    */
-  private int powConstant(Block a, float p, float[] d) {
+  private int powConstant(Block a, float p, float[] d, int dO) {
     int n = len, i = 0, e = n - VL;
     float[] x = a.f;
     int xo = a.off;
-    if (p == 2f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).intoArray(d, i); }
-    else if (p == 1f) { System.arraycopy(x, xo, d, 0, n); i = n; }
-    else if (p == 3f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).mul(v).intoArray(d, i); }
-    else if (p == 0.5f) for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(d, i);
-    else if (p == -1f) for (; i <= e; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, x, xo + i)).intoArray(d, i);
-    else if (p == -2f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); FloatVector.broadcast(S, 1f).div(v.mul(v)).intoArray(d, i); }
+    if (p == 2f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).intoArray(d, dO + i); }
+    else if (p == 1f) { System.arraycopy(x, xo, d, dO, n); i = n; }
+    else if (p == 3f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).mul(v).intoArray(d, dO + i); }
+    else if (p == 0.5f) for (; i <= e; i += VL) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(d, dO + i);
+    else if (p == -1f) for (; i <= e; i += VL) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
+    else if (p == -2f) for (; i <= e; i += VL) { FloatVector v = FloatVector.fromArray(S, x, xo + i); FloatVector.broadcast(S, 1f).div(v.mul(v)).intoArray(d, dO + i); }
     return i;
   }
 
@@ -207,15 +239,16 @@ final class BlockOps {
       for (; i < n; i++) d[i] = c.b[c.off + i] ? a.boolAt(i) : b.boolAt(i);
       return scratch.wrap(d);
     }
-    float[] d = scratch.floats();
+    float[] d = dest();
+    int dO = destOff();
     for (int e = n - VL; i <= e; i += VL) {
       VectorMask<Float> m = VectorMask.fromArray(S, c.b, c.off + i);
       FloatVector va = a.scalar ? FloatVector.broadcast(S, a.fs) : FloatVector.fromArray(S, a.f, a.off + i);
       FloatVector vb = b.scalar ? FloatVector.broadcast(S, b.fs) : FloatVector.fromArray(S, b.f, b.off + i);
-      vb.blend(va, m).intoArray(d, i);
+      vb.blend(va, m).intoArray(d, dO + i);
     }
-    for (; i < n; i++) d[i] = c.b[c.off + i] ? a.floatAt(i) : b.floatAt(i);
-    return scratch.wrap(d);
+    for (; i < n; i++) d[dO + i] = c.b[c.off + i] ? a.floatAt(i) : b.floatAt(i);
+    return written(d);
   }
 
   Block cast(Block x, DType to) {
@@ -228,9 +261,10 @@ final class BlockOps {
     }
     if (to == DType.FLOAT32) {
       if (x.scalar) return Block.scalar(x.bs ? 1f : 0f);
-      float[] d = scratch.floats();
-      for (int i = 0; i < len; i++) d[i] = x.b[x.off + i] ? 1f : 0f;
-      return scratch.wrap(d);
+      float[] d = dest();
+      int dO = destOff();
+      for (int i = 0; i < len; i++) d[dO + i] = x.b[x.off + i] ? 1f : 0f;
+      return written(d);
     }
     throw new TorchException("fused kernels compute in float32 and bool, not " + to);
   }

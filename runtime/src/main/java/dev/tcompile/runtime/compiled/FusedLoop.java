@@ -48,6 +48,8 @@ public final class FusedLoop {
   private final Block[] constants;
   /** For each body node, which sum epilogue it is (-1: none); per sum, each space dim's stride into its output. */
   private final int[] reductionOf;
+  /** Per node: the float output its value is (the operation then writes straight into the output array), or -1. */
+  private final int[] directOutput;
   private final int[][] reducedStrides;
   private final int[] reducedNumel;
   private final boolean[] outputIsSum;
@@ -116,6 +118,10 @@ public final class FusedLoop {
             + " elements, its values " + want);
     }
     if (sumOutputs != reducedNumel.length) throw new TorchException("malformed pointwise program: a sum that is not an output");
+    directOutput = new int[n];
+    Arrays.fill(directOutput, -1);
+    for (int i = outputIds.length - 1; i >= 0; i--)
+      if (outputIds[i] >= numIn && !outputIsSum[i] && outs(program, i) == DType.FLOAT32) directOutput[outputIds[i] - numIn] = i;
     int sums = reducedNumel.length;
     sumInputs = ThreadLocal.withInitial(() -> {
       float[][] a = new float[sums][];
@@ -193,6 +199,8 @@ public final class FusedLoop {
   /** Per thread, one chunk-sized buffer per sum: where a generated loop leaves the values each sum adds up. */
   private final ThreadLocal<float[][]> sumInputs;
 
+  private static DType outs(PointwiseProgram p, int i) { return p.outputs().get(i).dtype(); }
+
   /** Which body output node k's value is. */
   private int outputOf(int k) {
     for (int i = 0; i < outputIds.length; i++) if (outputIds[i] == nodeOut[k]) return i;
@@ -250,6 +258,8 @@ public final class FusedLoop {
         else {
           PointwiseProgram.Insn n = insns.get(k);
           long handed = scratch.handed();
+          int o = directOutput[k];
+          ops.target(o < 0 ? null : ops.outCursor(o, out[o].floats(), start));
           env[nodeOut[k]] = switch (n.code()) {
             case UNARY -> ops.unary(n.unary(), env[n.a()]);
             case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);
@@ -257,6 +267,7 @@ public final class FusedLoop {
             case CAST -> ops.cast(env[n.a()], n.dtype());
             default -> throw new IllegalStateException(n.code() + " is not an element operation");
           };
+          ops.target(null);
           // each operation takes at most one array, for its result: if it took one, the value owns it
           owns[nodeOut[k]] = scratch.handed() != handed;
         }
@@ -357,6 +368,7 @@ public final class FusedLoop {
   private static void store(Block v, NDArray out, int start, int len) {
     if (out.dtype() == DType.FLOAT32) {
       float[] d = out.floats();
+      if (!v.scalar && v.f == d && v.off == start) return;     // the operation wrote it there
       if (v.scalar) Arrays.fill(d, start, start + len, v.fs);
       else System.arraycopy(v.f, v.off, d, start, len);
     } else {

@@ -73,6 +73,37 @@ class FusedLoopTest {
     }
   }
 
+  /**
+   * Operations whose value is an output write it into the output array directly; a later operation still reads it
+   * there, and an output listed twice gets its copy.
+   */
+  @Test void outputsWrittenInPlaceAreStillReadAndCopied() {
+    PointwiseProgram prog = PointwiseProgram.parse("""
+        space %d
+        inputs FLOAT32
+        unary TANH 0
+        binary MUL 1 0
+        unary NEG 2
+        output 1 FLOAT32 %d
+        output 2 FLOAT32 %d
+        output 1 FLOAT32 %d
+        output 3 FLOAT32 %d
+        """.formatted(N, N, N, N, N));
+    float[] x = inputs(5);
+    NDArray given = NDArray.wrap(new float[N], N);
+    NDArray[] out = new FusedLoop(prog, null).run(new NDArray[]{null, given, null, null}, NDArray.wrap(x, N));
+    org.junit.jupiter.api.Assertions.assertSame(given, out[1]);
+    float[] t = out[0].toFloatArray(), m = out[1].toFloatArray(), t2 = out[2].toFloatArray(), neg = out[3].toFloatArray();
+    float[] tanh = new FusedLoop(PointwiseProgram.parse("space " + N + "\ninputs FLOAT32\nunary TANH 0\noutput 1 FLOAT32 " + N + "\n"), null)
+        .run(NDArray.wrap(x, N))[0].toFloatArray();
+    for (int i = 0; i < N; i++) {
+      assertEquals(bits(tanh[i]), bits(t[i]), "tanh at " + i);
+      assertEquals(bits(tanh[i]), bits(t2[i]), "second copy at " + i);
+      assertEquals(bits(tanh[i] * x[i]), bits(m[i]), "product at " + i);
+      assertEquals(bits(-(tanh[i] * x[i])), bits(neg[i]), "negation at " + i);
+    }
+  }
+
   /** The vector form of the sums' eight interleaved partial sums gives the scalar loop's bits, for every length and offset. */
   @Test void vectorSumRunHasTheScalarLoopsBits() {
     float[] x = inputs(4);
