@@ -37,6 +37,8 @@ final class CompiledEntry {
   /** Captured tensors compiled in as constants (frozen weights), and their versions then. */
   final List<Tensor> frozen = new ArrayList<>();
   private final List<Integer> frozenVersions = new ArrayList<>();
+  /** Their arrays then ({@link Tensor#setData} replaces a tensor's array without a version bump). */
+  private final List<dev.tcompile.runtime.NDArray> frozenArrays = new ArrayList<>();
 
   CompiledEntry(Tracer t, int numResults, boolean needGrad, CompileOptions options, java.nio.file.Path dumpDir, ClosureState closure) {
     this(t, numResults, needGrad, options, dumpDir, closure, java.util.Set.of());
@@ -62,6 +64,7 @@ final class CompiledEntry {
         constants[i] = c.tensor().array();
         frozen.add(c.tensor());
         frozenVersions.add(c.tensor().versionCounter().get());
+        frozenArrays.add(c.tensor().array());
       } else kept.add(s);
     }
     sources = List.copyOf(kept);
@@ -102,6 +105,8 @@ final class CompiledEntry {
   /** Null when no frozen weight was changed in place since compiling, else which one and how. */
   String frozenWeightChanged() {
     for (int i = 0; i < frozen.size(); i++) {
+      if (frozen.get(i).array() != frozenArrays.get(i))
+        return "a frozen weight " + frozen.get(i).type() + " was given new data (setData / module.to)";
       int now = frozen.get(i).versionCounter().get();
       if (now != frozenVersions.get(i))
         return "a frozen weight " + frozen.get(i).type() + " was modified in place (version " + frozenVersions.get(i) + " -> " + now + ")";

@@ -25,7 +25,8 @@ import java.util.List;
  * through {@link Dispatcher}, which records the autograd node from the op's single derivative rule.
  */
 public class Tensor {
-  private final NDArray data;
+  /** Replaced only by {@link #setData} ({@code tensor.data = other}). */
+  private NDArray data;
   private final VersionCounter version;
   /** The tensor this one is a view of (null when not a view); in-place rules depend on it. */
   private final Tensor base;
@@ -59,6 +60,20 @@ public class Tensor {
 
   /** The underlying strided array (shares storage): for kernels, loaders and tools. */
   public NDArray array() { return data; }
+
+  /**
+   * PyTorch's {@code tensor.data = other}: this tensor holds {@code other}'s array from now on (shared, not copied;
+   * dtype and shape may differ), keeping its identity, autograd flags, gradient and version counter — how
+   * {@code module.to(dtype)} converts parameters that optimisers already hold. Views taken before keep the old
+   * array. Refused on a view (its history follows its base) and inside a compiled function's trace.
+   */
+  public void setData(Tensor other) {
+    if (base != null) throw new TorchException("setData: cannot replace the data of a view; replace its base's");
+    if (TraceHook.current() != null) throw new TorchException("setData (tensor.data = ...) cannot be traced into a compiled function");
+    if (other.data.dtype().isFloatingPoint() != data.dtype().isFloatingPoint() && requiresGrad)
+      throw new TorchException("data set to a tensor that requires gradients must be floating point or complex dtype");
+    data = other.data;
+  }
 
   // ======================================== autograd state ========================================
 

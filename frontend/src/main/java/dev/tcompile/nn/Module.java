@@ -1,5 +1,7 @@
 package dev.tcompile.nn;
 
+import dev.tcompile.DType;
+
 import dev.tcompile.Device;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
@@ -284,6 +286,35 @@ public abstract class Module {
 
   /** Tensors live on the CPU: returns this module. */
   public Module to(Device device) { return this; }
+
+  /**
+   * {@code module.to(dtype)}: every floating-point parameter and buffer of the tree (and each parameter's
+   * gradient) converted to {@code dtype} in place of its data, as PyTorch's {@code Module._apply} does: the same
+   * {@link Parameter} objects, so an optimiser built before still holds them; integer buffers stay as they are.
+   */
+  public Module to(DType dtype) {
+    if (!dtype.isFloatingPoint())
+      throw new TorchException("nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=" + dtype);
+    try (var g = dev.tcompile.Torch.noGrad()) {
+      for (Module m : modules()) {
+        for (Parameter p : m.parameters.values()) {
+          if (p == null || !p.dtype().isFloatingPoint()) continue;
+          if (p.dtype() != dtype) p.setData(p.detach().to(dtype));
+          Tensor grad = p.grad();
+          if (grad != null && grad.dtype() != dtype) grad.setData(grad.detach().to(dtype));
+        }
+        for (Tensor b : m.buffers.values())
+          if (b != null && b.dtype().isFloatingPoint() && b.dtype() != dtype) b.setData(b.detach().to(dtype));
+      }
+    }
+    return this;
+  }
+
+  /** {@code module.double()}: {@link #to(DType)} float64. */
+  public Module toDouble() { return to(DType.FLOAT64); }
+
+  /** {@code module.float()}: {@link #to(DType)} float32. */
+  public Module toFloat() { return to(DType.FLOAT32); }
 
   // ======================================== printing ========================================
 
