@@ -31,6 +31,13 @@ class DifferentialFuzzTest {
     return z ^ (z >>> 29);
   }
 
+  /** The fuzzer's tensors are small: generate loops for them all (not only those over KernelLoader.MIN_ELEMENTS). */
+  @org.junit.jupiter.api.BeforeAll
+  static void generateLoopsForSmallKernels() { System.setProperty("tcompile.kernels.minElements", "1"); }
+
+  @org.junit.jupiter.api.AfterAll
+  static void restoreTheThreshold() { System.clearProperty("tcompile.kernels.minElements"); }
+
   @Test
   void compiledProgramsAgreeWithEager() {
     int programs = Integer.getInteger("tcompile.fuzz.programs", CI_PROGRAMS);

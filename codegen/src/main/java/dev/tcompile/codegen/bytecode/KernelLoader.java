@@ -21,15 +21,16 @@ public final class KernelLoader {
    * is called too rarely for HotSpot to compile it with C2: it stays in C1 code, where no Vector API operation is
    * intrinsified, so every vector is a heap object (measured: the MNIST step's bias and bias-update kernels of 1 to
    * 500 elements were still in C1 after thousands of steps, and allocated most of the step's garbage). The
-   * interpreter's loops are shared by every fused node and compiled early.
+   * interpreter's loops are shared by every fused node and compiled early. The system property
+   * {@code tcompile.kernels.minElements} overrides it (tests set 1 to generate code for small programs too).
    */
   public static final int MIN_ELEMENTS = 4096;
 
   /** Null when {@code op} is worth a generated loop, else why it runs in the interpreter's loop. */
   public static String tooSmall(FusedOp op) {
     long n = dev.tcompile.runtime.Shapes.numel(op.iterationSpace());
-    return n >= MIN_ELEMENTS ? null
-        : n + " elements a call are too few for a loop of its own (under " + MIN_ELEMENTS + ", it would stay in unoptimised code)";
+    int min = Integer.getInteger("tcompile.kernels.minElements", MIN_ELEMENTS);
+    return n >= min ? null : n + " elements a call are too few for a loop of its own (under " + min + ", it would stay in unoptimised code)";
   }
 
   /** A new instance of the generated kernel for {@code op}; {@link VectorKernelEmitter.Unsupported} when none can be. */

@@ -246,6 +246,14 @@ public final class FusedLoop {
     Block[] env = new Block[numValues];
     boolean[] owns = new boolean[numValues];
     List<PointwiseProgram.Insn> insns = program.insns();
+    // outputs written by the operations themselves: not into an input's array (a donated buffer is read element for
+    // element by later operations of the same block, so it is written only by the block's final stores)
+    long direct = 0;
+    for (int o = 0; o < Math.min(out.length, 64); o++) {
+      boolean shared = false;
+      for (Input in : inputs) shared |= in.a.sharesStorage(out[o]);
+      if (!shared) direct |= 1L << o;
+    }
     for (int start = from; start < to; start += BLOCK) {
       int len = Math.min(BLOCK, to - start);
       ops.len = len;
@@ -259,7 +267,7 @@ public final class FusedLoop {
           PointwiseProgram.Insn n = insns.get(k);
           long handed = scratch.handed();
           int o = directOutput[k];
-          ops.target(o < 0 ? null : ops.outCursor(o, out[o].floats(), start));
+          ops.target(o < 0 || o >= 64 || (direct & (1L << o)) == 0 ? null : ops.outCursor(o, out[o].floats(), start));
           env[nodeOut[k]] = switch (n.code()) {
             case UNARY -> ops.unary(n.unary(), env[n.a()]);
             case BINARY -> ops.binary(n.binary(), env[n.a()], env[n.b()]);

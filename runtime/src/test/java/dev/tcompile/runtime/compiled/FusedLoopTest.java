@@ -104,6 +104,30 @@ class FusedLoopTest {
     }
   }
 
+  /**
+   * A donated output buffer that is an input's own array (an update written over the parameter it reads) is
+   * written only by the block's final stores: an operation writing it early would change what later operations
+   * of the same block read.
+   */
+  @Test void anOutputIntoAnInputsArrayIsWrittenAfterTheBlockReadsIt() {
+    PointwiseProgram prog = PointwiseProgram.parse("""
+        space %d
+        inputs FLOAT32
+        unary NEG 0
+        binary MUL 1 0
+        output 1 FLOAT32 %d
+        output 2 FLOAT32 %d
+        """.formatted(N, N, N));
+    float[] x = inputs(6), x0 = x.clone();
+    NDArray xa = NDArray.wrap(x, N);
+    NDArray[] out = new FusedLoop(prog, null).run(new NDArray[]{xa, null}, xa);
+    float[] neg = out[0].toFloatArray(), prod = out[1].toFloatArray();
+    for (int i = 0; i < N; i++) {
+      assertEquals(bits(-x0[i]), bits(neg[i]), "negation at " + i);
+      assertEquals(bits(-x0[i] * x0[i]), bits(prod[i]), "product at " + i);
+    }
+  }
+
   /** The vector form of the sums' eight interleaved partial sums gives the scalar loop's bits, for every length and offset. */
   @Test void vectorSumRunHasTheScalarLoopsBits() {
     float[] x = inputs(4);
