@@ -31,12 +31,20 @@ class DifferentialFuzzTest {
     return z ^ (z >>> 29);
   }
 
-  /** The fuzzer's tensors are small: generate loops for them all (not only those over KernelLoader.MIN_ELEMENTS). */
+  /**
+   * The fuzzer's tensors are small: generate loops for them all (not only those over KernelLoader.MIN_ELEMENTS),
+   * unless {@code -Dtcompile.kernels.minElements} asks for another threshold.
+   */
   @org.junit.jupiter.api.BeforeAll
-  static void generateLoopsForSmallKernels() { System.setProperty("tcompile.kernels.minElements", "1"); }
+  static void generateLoopsForSmallKernels() {
+    setByUs = System.getProperty("tcompile.kernels.minElements") == null;
+    if (setByUs) System.setProperty("tcompile.kernels.minElements", "1");
+  }
+
+  private static boolean setByUs;
 
   @org.junit.jupiter.api.AfterAll
-  static void restoreTheThreshold() { System.clearProperty("tcompile.kernels.minElements"); }
+  static void restoreTheThreshold() { if (setByUs) System.clearProperty("tcompile.kernels.minElements"); }
 
   @Test
   void compiledProgramsAgreeWithEager() {
