@@ -33,9 +33,16 @@ final class BlockOps {
 
   /** Input {@code i}'s block over {@code f} from {@code off}: this thread's cursor for that input, moved there. */
   Block cursor(int i, float[] f, int off) {
-    if (i >= cursors.length) cursors = java.util.Arrays.copyOf(cursors, Math.max(i + 1, 2 * cursors.length));
-    Block c = cursors[i];
-    if (c == null || c.f != f) cursors[i] = c = Block.of(f, off);
+    cursors = grown(cursors, i);
+    return moved(cursors, i, f, off);
+  }
+
+  private static Block[] grown(Block[] a, int i) { return i < a.length ? a : java.util.Arrays.copyOf(a, Math.max(i + 1, 2 * a.length)); }
+
+  /** {@code a[i]}, made a block over {@code f} if it is not one yet, moved to {@code off}. */
+  private static Block moved(Block[] a, int i, float[] f, int off) {
+    Block c = a[i];
+    if (c == null || c.f != f) a[i] = c = Block.of(f, off);
     c.off = off;
     return c;
   }
@@ -66,11 +73,8 @@ final class BlockOps {
 
   /** Output {@code i}'s block over {@code f} from {@code off}: this thread's cursor for it, moved there. */
   Block outCursor(int i, float[] f, int off) {
-    if (i >= outCursors.length) outCursors = java.util.Arrays.copyOf(outCursors, Math.max(i + 1, 2 * outCursors.length));
-    Block c = outCursors[i];
-    if (c == null || c.f != f) outCursors[i] = c = Block.of(f, off);
-    c.off = off;
-    return c;
+    outCursors = grown(outCursors, i);
+    return moved(outCursors, i, f, off);
   }
 
   DType dtype(Block x) { return x.dtype; }
