@@ -58,6 +58,33 @@ class CompiledSavedBuffersTest {
     assertArrayEquals(ga, a.grad().toFloatArray());
   }
 
+  @Test void threadsRunningForwardAndBackwardTogetherGetTheSequentialGradients() throws Exception {
+    Torch.manualSeed(9);
+    Tensor w = Torch.randn(5000).requiresGrad_(true);
+    CompiledFn f = Torch.compile(t -> gelu(t[0].mul(w)).sum());
+    java.util.List<Tensor> xs = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) xs.add(Torch.randn(5000));
+    float[][] want = new float[xs.size()][];
+    for (int i = 0; i < xs.size(); i++) want[i] = Autograd.grad(f.apply(xs.get(i)), w)[0].toFloatArray();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int seed = t;
+        done.add(pool.submit(() -> {
+          for (int c = 0; c < 300; c++) {
+            int i = (seed * 3 + c) % xs.size();
+            assertArrayEquals(want[i], Autograd.grad(f.apply(xs.get(i)), w)[0].toFloatArray(), "thread " + seed + " call " + c);
+          }
+          return null;
+        }));
+      }
+      for (var d : done) d.get();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test void aRetainedGraphKeepsItsArrays() {
     CompiledFn f = Torch.compile(t -> gelu(t[0]).sum());
     Tensor x = Torch.randn(2000).requiresGrad_(true), y = Torch.randn(2000).requiresGrad_(true);
