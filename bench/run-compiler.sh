@@ -26,7 +26,10 @@ ms = {}
 for r in jmh:
     ms[(r["benchmark"].split(".")[-1], r["params"]["pipeline"])] = r["primaryMetric"]["score"]
 rows = [("tanh-GELU fwd+bwd, 1M floats", "geluTanhForwardBackward1M", "gelu"),
-        ("MNIST CNN train step, batch 64", "mnistCnnTrainStep64", "mnist")]
+        ("MNIST CNN train step, batch 64", "mnistCnnTrainStep64", "mnist"),
+        ("MNIST CNN train step, batch 32", "mnistCnnTrainStep32", "mnist32"),
+        ("MNIST CNN inference, batch 64", "mnistCnnInference64", "mnist_infer"),
+        ("MLP 784-512-512-10 train step, batch 64", "mlpTrainStep64", "mlp")]
 print("\n| %d threads | tcompile eager | compiled: CSE/DCE only, interpreter | full pipeline, interpreter | full pipeline, bytecode | PyTorch %s eager | interpreter vs eager | bytecode vs eager | bytecode vs PyTorch |" % (torch["threads"], torch["torch"]))
 print("|---|---|---|---|---|---|---|---|---|")
 for name, b, t in rows:

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """PyTorch eager figures for the compiler benchmarks (bench/src/.../CompilerBench.java), same programs, same machine:
 the tanh-GELU forward+backward over 1M floats, and the MNIST CNN train step (forward, nll loss, backward,
-SGD(lr=0.01, momentum=0.5)) at batch 64. Median of timed calls after a warm-up, over --rounds rounds.
-Prints JSON: {"gelu": ms, "mnist": ms, "threads": n, "torch": version}.
+SGD(lr=0.01, momentum=0.5)) at batch 64 and 32, its inference (eval, no_grad) at batch 64, and the MLP
+784-512-512-10 train step (cross entropy, the same SGD) at batch 64. Median of timed calls after a warm-up, over
+--rounds rounds. Prints JSON: {"gelu": ms, "mnist": ms, "mnist32": ms, "mnist_infer": ms, "mlp": ms, "threads": n,
+"torch": version}.
 """
 import argparse, json, statistics, time
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 from mnist_net import MnistNet
@@ -52,8 +55,29 @@ def main():
         F.nll_loss(net(images), labels).backward()
         opt.step()
 
+    def sgd_step(model, loss_fn, x, y):
+        o = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
+
+        def step():
+            o.zero_grad()
+            loss_fn(model(x), y).backward()
+            o.step()
+        return step
+
+    torch.manual_seed(0)
+    mnist32_step = sgd_step(MnistNet(), F.nll_loss, torch.randn(32, 1, 28, 28), torch.randint(0, 10, (32,)))
+    infer_net = MnistNet().eval()
+    infer_images = torch.randn(64, 1, 28, 28)
+
+    def mnist_infer():
+        with torch.no_grad():
+            infer_net(infer_images)
+
+    mlp_step = sgd_step(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)),
+                        F.cross_entropy, torch.randn(64, 784), torch.randint(0, 10, (64,)))
     print(json.dumps({"gelu": timed(gelu_step, a.rounds, a.reps), "mnist": timed(mnist_step, a.rounds, a.reps),
-                      "threads": a.threads, "torch": torch.__version__}))
+                      "mnist32": timed(mnist32_step, a.rounds, a.reps), "mnist_infer": timed(mnist_infer, a.rounds, a.reps),
+                      "mlp": timed(mlp_step, a.rounds, a.reps), "threads": a.threads, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ import org.openjdk.jmh.annotations.*;
 /**
  * Eager vs compiled before the fusion work (CSE/DCE only, interpreter) vs the full pipeline on the interpreter vs
  * the full pipeline with generated kernels (the default):
- * tanh-GELU forward+backward over 1M floats, and the MNIST CNN train step at batch 64. Run by
+ * tanh-GELU forward+backward over 1M floats, the MNIST CNN train step at batch 64 and 32, its inference at batch 64,
+ * and the MLP 784-512-512-10 train step at batch 64. Run by
  * {@code bench/run-compiler.sh} beside PyTorch's eager figures for the same programs.
  */
 @State(Scope.Benchmark)
@@ -23,7 +24,9 @@ public class CompilerBench {
   @Param({"2"}) public int threads;
 
   CompilerWorkloads.Gelu gelu;
-  CompilerWorkloads.MnistStep mnist;
+  CompilerWorkloads.MnistStep mnist, mnist32;
+  CompilerWorkloads.MnistInfer mnistInfer;
+  CompilerWorkloads.MlpStep mlp;
 
   @Setup public void setup() {
     Parallel.setThreads(threads);
@@ -35,8 +38,14 @@ public class CompilerBench {
     };
     gelu = new CompilerWorkloads.Gelu(1 << 20, o);
     mnist = new CompilerWorkloads.MnistStep(64, o);
+    mnist32 = new CompilerWorkloads.MnistStep(32, o);
+    mnistInfer = new CompilerWorkloads.MnistInfer(64, o);
+    mlp = new CompilerWorkloads.MlpStep(64, o);
   }
 
   @Benchmark public Tensor geluTanhForwardBackward1M() { return gelu.step(); }
   @Benchmark public Tensor mnistCnnTrainStep64() { return mnist.step(); }
+  @Benchmark public Tensor mnistCnnTrainStep32() { return mnist32.step(); }
+  @Benchmark public Tensor mnistCnnInference64() { return mnistInfer.step(); }
+  @Benchmark public Tensor mlpTrainStep64() { return mlp.step(); }
 }

@@ -79,4 +79,49 @@ public final class CompilerWorkloads {
       return loss.detach();
     }
   }
+
+  /** MNIST CNN inference (eval, no grad): eager, or {@code Torch.compile(module, options)} (weights frozen in). */
+  public static final class MnistInfer {
+    final dev.tcompile.nn.Module net;
+    final Tensor images;
+
+    public MnistInfer(int batch, CompileOptions options) {
+      Torch.manualSeed(0);
+      MnistNet m = new MnistNet();
+      m.eval();
+      net = options == null ? m : Torch.compile(m, options);
+      images = Torch.randn(batch, 1, 28, 28);
+    }
+
+    public Tensor step() {
+      try (var g = Torch.noGrad()) { return net.forward(images); }
+    }
+  }
+
+  /** One SGD step (momentum 0.5) of the MLP 784-512-512-10 with cross entropy: eager when {@code options} is null. */
+  public static final class MlpStep {
+    final dev.tcompile.nn.Module mlp;
+    final SGD opt;
+    final TrainStep compiled;
+    final Tensor x, y;
+
+    public MlpStep(int batch, CompileOptions options) {
+      Torch.manualSeed(0);
+      mlp = new dev.tcompile.nn.Sequential(new dev.tcompile.nn.Linear(784, 512), new dev.tcompile.nn.ReLU(),
+          new dev.tcompile.nn.Linear(512, 512), new dev.tcompile.nn.ReLU(), new dev.tcompile.nn.Linear(512, 10));
+      opt = new SGD(mlp.parameters(), 0.01, 0.5);
+      x = Torch.randn(batch, 784);
+      y = Torch.randint(0, 10, batch);
+      compiled = options == null ? null : Torch.compileTrainStep(mlp, F::crossEntropy, opt, options);
+    }
+
+    public Tensor step() {
+      if (compiled != null) return compiled.step(x, y);
+      opt.zeroGrad();
+      Tensor loss = F.crossEntropy(mlp.forward(x), y);
+      loss.backward();
+      opt.step();
+      return loss.detach();
+    }
+  }
 }
