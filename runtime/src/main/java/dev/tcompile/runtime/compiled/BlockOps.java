@@ -47,6 +47,22 @@ final class BlockOps {
     return c;
   }
 
+  private Block[] env = new Block[16];
+  private boolean[] owns = new boolean[16];
+
+  /** This thread's array for a body's values (at least {@code n}; the caller clears it after use). */
+  Block[] env(int n) {
+    if (env.length < n) env = new Block[n];
+    return env;
+  }
+
+  /** This thread's flags for which values own a scratch array (at least {@code n}, the first n false). */
+  boolean[] owns(int n) {
+    if (owns.length < n) owns = new boolean[n];
+    else java.util.Arrays.fill(owns, 0, n, false);
+    return owns;
+  }
+
   /** Forgets the cursors (they hold their inputs' arrays). */
   void dropCursors() {
     java.util.Arrays.fill(cursors, null);

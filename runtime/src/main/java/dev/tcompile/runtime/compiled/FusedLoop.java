@@ -243,8 +243,8 @@ public final class FusedLoop {
   private void range(Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
     BlockOps ops = OPS.get();
     Scratch scratch = ops.scratch;
-    Block[] env = new Block[numValues];
-    boolean[] owns = new boolean[numValues];
+    Block[] env = ops.env(numValues);
+    boolean[] owns = ops.owns(numValues);
     List<PointwiseProgram.Insn> insns = program.insns();
     // outputs written by the operations themselves: not into an input's array (a donated buffer is read element for
     // element by later operations of the same block, so it is written only by the block's final stores)
@@ -284,7 +284,8 @@ public final class FusedLoop {
       for (int i = 0; i < out.length; i++) if (!outputIsSum[i]) store(env[outputIds[i]], out[i], start, len);
       Arrays.fill(owns, false);
     }
-    ops.dropCursors();   // the thread's cursors must not keep the inputs' arrays alive after this call
+    Arrays.fill(env, 0, numValues, null);
+    ops.dropCursors();   // the thread's cursors (and the values' blocks) must not keep the inputs' arrays alive after this call
   }
 
   /**
