@@ -21,13 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CompileCommandTest {
   @TempDir Path dir;
 
-  /** The MNIST CNN frozen (weights as constants, in the .tir's safetensors file), batch 2. */
+  /**
+   * The MNIST CNN frozen (weights as constants, in the .tir's safetensors file), batch 16: its fused bias+ReLU over
+   * [16, 500] is large enough for a generated loop (KernelLoader.MIN_ELEMENTS).
+   */
   private Path savedMnist() {
     Torch.manualSeed(0);
     MnistNet net = new MnistNet();
     net.eval();
     Path tir = dir.resolve("mnist.tir");
-    GraphFiles.save(TracedGraph.of(xs -> net.forward(xs[0]), Torch.randn(2, 1, 28, 28)).frozen(t -> null), tir);
+    GraphFiles.save(TracedGraph.of(xs -> net.forward(xs[0]), Torch.randn(16, 1, 28, 28)).frozen(t -> null), tir);
     return tir;
   }
 
@@ -38,7 +41,7 @@ class CompileCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("wrote " + jar + ": 2 classes (largest method "), r.out());
     Graph g = GraphFiles.load(tir);
-    NDArray x = Torch.randn(2, 1, 28, 28).array();
+    NDArray x = Torch.randn(16, 1, 28, 28).array();
     // the oracle: the interpreter on the graph the pipeline gives (folding pre-transposes the weights)
     Graph kernels = new dev.tcompile.codegen.Compiler(dev.tcompile.codegen.Backend.INTERPRETER, java.util.Set.of(), null).inferenceGraph(g);
     NDArray want = new Interpreter(kernels).run(x)[0], got = CompiledModel.load(jar).run(x)[0];
@@ -48,7 +51,7 @@ class CompileCommandTest {
     assertEquals(0, inspect.code(), inspect.err());
     String out = inspect.out();
     assertTrue(out.startsWith(jar + ": compiled model fn (graph @fn, tcompile dev, artifact format 1)\n"
-        + "signature (1 inputs, 1 outputs)\n  in   x0: float32[2, 1, 28, 28]\n  out  14: float32[2, 10]\nkernels\n  1 fused (1 generated as bytecode)\n"), out);
+        + "signature (1 inputs, 1 outputs)\n  in   x0: float32[16, 1, 28, 28]\n  out  14: float32[16, 10]\nkernels\n  1 fused (1 generated as bytecode)\n"), out);
     assertTrue(out.contains("\nclasses: 2, methods: ") && out.contains("  Program.run ") && out.contains("  Kernel0.run "), out);
   }
 
