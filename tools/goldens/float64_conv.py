@@ -1,5 +1,5 @@
-"""Writes frontend/src/test/resources/goldens/float64_conv.json: PyTorch 1.13's float64 convolution, pooling and
-padding (values, grad_fn and gradients), in the "cases" format of ops.json / float64.json (float64 values as
+"""Writes frontend/src/test/resources/goldens/float64_conv.json: PyTorch 1.13's float64 convolution, pooling
+(max, average, adaptive average) and padding (values, grad_fn and gradients), in the "cases" format of ops.json / float64.json (float64 values as
 16-hex-digit bit patterns, int64 as numbers).
 
 Run with the PyTorch interpreter from the repository root:  /usr/bin/python3 tools/goldens/float64_conv.py
@@ -86,6 +86,10 @@ def avg_pool(name, xs, k, s, p, ceil, include_pad):
            lambda t: F.avg_pool2d(t, k, s, p, ceil_mode=ceil, count_include_pad=include_pad))
 
 
+def adaptive_avg_pool(name, xs, size):
+    record(name, "adaptive_avg_pool2d", [randn(*xs)], {"output_size": size}, lambda t: F.adaptive_avg_pool2d(t, size))
+
+
 def pad(name, xs, amounts, mode, value=0.0):
     args = {"pad": amounts, "mode": mode, "value": value}
     record(name, "pad", [randn(*xs)], args,
@@ -109,6 +113,10 @@ avg_pool("avg_pool2d/2x2", [2, 3, 8, 8], [2, 2], [2, 2], [0, 0], False, True)
 avg_pool("avg_pool2d/pad_ceil_include_pad", [1, 2, 7, 9], [3, 3], [2, 2], [1, 1], True, True)
 avg_pool("avg_pool2d/pad_ceil_exclude_pad", [1, 2, 7, 9], [3, 3], [2, 2], [1, 1], True, False)
 avg_pool("avg_pool2d/unbatched_rect", [3, 8, 7], [3, 2], [2, 3], [1, 1], False, False)
+
+adaptive_avg_pool("adaptive_avg_pool2d/overlapping", [2, 3, 7, 9], [3, 4])
+adaptive_avg_pool("adaptive_avg_pool2d/unbatched", [3, 5, 7], [2, 3])
+adaptive_avg_pool("adaptive_avg_pool2d/1x1", [2, 3, 5, 4], [1, 1])
 
 pad("pad/constant_value", [2, 3, 4], [1, 2, 0, 1], "constant", 0.5)
 pad("pad/constant_negative", [2, 3, 5], [-1, 2, 1, -1], "constant", 0.0)

@@ -69,6 +69,7 @@ class Float64ConvPoolPadTest {
     gradcheck(t -> F.avgPool2d(t[0], 2), leaf(2, 2, 6, 6));
     gradcheck(t -> F.avgPool2d(t[0], new int[]{3, 3}, new int[]{2, 2}, new int[]{1, 1}, true, true), leaf(1, 2, 7, 8));
     gradcheck(t -> F.avgPool2d(t[0], new int[]{3, 2}, new int[]{2, 3}, new int[]{1, 1}, true, false), leaf(2, 7, 8));
+    gradcheck(t -> F.adaptiveAvgPool2d(t[0], new int[]{3, 4}), leaf(1, 2, 7, 9));
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * float64 convolution, pooling and padding against PyTorch 1.13 (goldens/float64_conv.json, written by
  * tools/goldens/float64_conv.py): values, indices, grad_fn and gradients for strides, padding, dilation, groups,
- * ceil_mode, count_include_pad and each padding mode. The double kernels sum in another order than PyTorch's
+ * ceil_mode, count_include_pad, adaptive average pooling and each padding mode. The double kernels sum in another order than PyTorch's
  * im2col product, so values are compared within 1e-12 relative (GoldenTensors' float64 tolerance), not bit for bit.
  */
 class Float64ConvGoldenTest {
@@ -28,6 +28,7 @@ class Float64ConvGoldenTest {
     });
     OpCalls.put("avg_pool2d", (x, a) -> F.avgPool2d(x[0], ints(a, "kernel_size"), ints(a, "stride"), ints(a, "padding"),
         a.get("ceil_mode").getAsBoolean(), a.get("count_include_pad").getAsBoolean()));
+    OpCalls.put("adaptive_avg_pool2d", (x, a) -> F.adaptiveAvgPool2d(x[0], ints(a, "output_size")));
     OpCalls.put("pad", (x, a) -> F.pad(x[0], ints(a, "pad"), a.get("mode").getAsString(), a.get("value").getAsDouble()));
   }
 

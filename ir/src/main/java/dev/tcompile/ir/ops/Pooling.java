@@ -236,12 +236,12 @@ public final class Pooling {
       int[] out = x.shape().clone();
       out[nd - 2] = o[0];
       out[nd - 1] = o[1];
-      return Elementwise.one(TensorType.of(DType.FLOAT32, out));
+      return Elementwise.one(TensorType.of(x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32, out));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       int[] o = a.getInts("output_size");
-      return Elementwise.one(AdaptivePool2d.avgForward(in[0], o[0], o[1]));
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.adaptiveAvgForward(in[0], o[0], o[1]) : AdaptivePool2d.avgForward(in[0], o[0], o[1]));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -261,11 +261,12 @@ public final class Pooling {
       int[] xs = a.getInts("input_shape"), gs = in[0].shape();
       if (xs.length != gs.length || (xs.length == 4 && xs[0] != gs[0]) || xs[xs.length - 3] != gs[gs.length - 3])
         throw new TorchException("adaptive_avg_pool2d_backward: gradient " + Shapes.str(gs) + " does not match input " + Shapes.str(xs));
-      return Elementwise.one(TensorType.of(DType.FLOAT32, xs));
+      return Elementwise.one(TensorType.of(in[0].dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32, xs));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(AdaptivePool2d.avgBackward(in[0], a.getInts("input_shape")));
+      int[] xs = a.getInts("input_shape");
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.adaptiveAvgBackward(in[0], xs) : AdaptivePool2d.avgBackward(in[0], xs));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

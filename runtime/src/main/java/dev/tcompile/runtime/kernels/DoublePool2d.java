@@ -7,7 +7,7 @@ import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
 
 /**
- * {@link Pool2d}'s max and average pooling and their backward passes in float64, with the same window rules
+ * {@link Pool2d}'s max and average pooling (and {@link AdaptivePool2d}'s) and their backward passes in float64, with the same window rules
  * ({@link Pool2d.Params}, {@link Pool2d#outSize}): -inf padding for max (the last NaN of a window wins, a window
  * of -inf reports its first in-bounds position), zero padding and PyTorch's divisor for average. Planes are
  * independent and each is computed by one task, so results do not depend on the thread count.
@@ -152,6 +152,56 @@ public final class DoublePool2d {
         }
       }
     }
+  }
+
+  /**
+   * Adaptive average pooling to {@code oh x ow} ({@link AdaptivePool2d}'s windows): each cell's double sum divided
+   * by the window's height, then its width, as PyTorch's CPU kernel does.
+   */
+  public static NDArray adaptiveAvgForward(NDArray x, int oh, int ow) {
+    int nd = x.dim(), h = x.size(nd - 2), w = x.size(nd - 1);
+    int[] shape = x.shape().clone();
+    shape[nd - 2] = oh;
+    shape[nd - 1] = ow;
+    NDArray out = NDArray.empty(DType.FLOAT64, shape);
+    if (out.numel() == 0) return out;
+    double[] xd = dense(x), od = out.doubles();
+    int planes = out.numel() / (oh * ow);
+    for (int c = 0; c < planes; c++) {
+      int xo = c * h * w, oo = c * oh * ow;
+      for (int i = 0; i < oh; i++) {
+        int h0 = AdaptivePool2d.start(i, oh, h), h1 = AdaptivePool2d.end(i, oh, h);
+        for (int j = 0; j < ow; j++) {
+          int w0 = AdaptivePool2d.start(j, ow, w), w1 = AdaptivePool2d.end(j, ow, w);
+          double sum = 0;
+          for (int r = h0; r < h1; r++) for (int q = w0; q < w1; q++) sum += xd[xo + r * w + q];
+          od[oo + i * ow + j] = sum / (h1 - h0) / (w1 - w0);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Each cell's gradient divided by its window's height, then width, and added over its window. */
+  public static NDArray adaptiveAvgBackward(NDArray gradOut, int[] inputShape) {
+    int nd = inputShape.length, h = inputShape[nd - 2], w = inputShape[nd - 1];
+    int oh = gradOut.size(nd - 2), ow = gradOut.size(nd - 1);
+    NDArray gi = NDArray.empty(DType.FLOAT64, inputShape);
+    if (gi.numel() == 0 || gradOut.numel() == 0) return gi;
+    double[] go = dense(gradOut), gd = gi.doubles();
+    int planes = gi.numel() / (h * w);
+    for (int c = 0; c < planes; c++) {
+      int xo = c * h * w, oo = c * oh * ow;
+      for (int i = 0; i < oh; i++) {
+        int h0 = AdaptivePool2d.start(i, oh, h), h1 = AdaptivePool2d.end(i, oh, h);
+        for (int j = 0; j < ow; j++) {
+          int w0 = AdaptivePool2d.start(j, ow, w), w1 = AdaptivePool2d.end(j, ow, w);
+          double g = go[oo + i * ow + j] / (h1 - h0) / (w1 - w0);
+          for (int r = h0; r < h1; r++) for (int q = w0; q < w1; q++) gd[xo + r * w + q] += g;
+        }
+      }
+    }
+    return gi;
   }
 
   private static void checkNoDilation(Pool2d.Params p) {
