@@ -105,6 +105,34 @@ class Float64ConvPoolPadTest {
     assertTrue(Autograd.gradcheck(t -> m.forward(t[0]), x.toDouble().requiresGrad_(true)));
   }
 
+  @Test
+  void aFloat64CnnTrainsCompiledAsEagerAndCompilesFrozenForEval() {
+    Module a = cnn().toDouble(), b = cnn().toDouble();
+    Torch.manualSeed(8);
+    Tensor x = Torch.randn(F64, 4, 2, 6, 6), y = Torch.randn(F64, 4, 3);
+    dev.tcompile.LossFn mse = F::mseLoss;
+    dev.tcompile.optim.SGD optA = new dev.tcompile.optim.SGD(a.parameters(), 0.1, 0.9), optB = new dev.tcompile.optim.SGD(b.parameters(), 0.1, 0.9);
+    dev.tcompile.TrainStep step = Torch.compileTrainStep(b, mse, optB);
+    for (int i = 0; i < 3; i++) {
+      optA.zeroGrad();
+      Tensor lossA = mse.apply(a.forward(x), y);
+      lossA.backward();
+      optA.step();
+      Tensor lossB = step.step(x, y);
+      assertEquals(F64, lossB.dtype());
+      assertEquals(lossA.itemDouble(), lossB.itemDouble(), 0, "step " + i);
+    }
+    for (int i = 0; i < a.parameters().size(); i++)
+      assertArrayEquals(a.parameters().get(i).toDoubleArray(), b.parameters().get(i).toDoubleArray(), 0, "parameter " + i);
+    a.eval();
+    Tensor eager = a.forward(x);
+    Module compiled = Torch.compile(a);
+    Tensor frozen;
+    try (dev.tcompile.GradGuard g = Torch.noGrad()) { frozen = compiled.forward(x); } // weights folded in as float64 constants
+    assertEquals(F64, frozen.dtype());
+    assertArrayEquals(eager.toDoubleArray(), frozen.toDoubleArray(), 0);
+  }
+
   /** conv -> relu -> max pool -> avg pool -> pad, summed with a weighting so every gradient element matters. */
   private static Tensor program(Tensor[] t) {
     Tensor c = F.conv2d(t[0], t[1], t[2], new int[]{1, 1}, new int[]{1, 1}, new int[]{1, 1}, 1).relu();
