@@ -7,10 +7,10 @@ import dev.tcompile.runtime.Parallel;
 import dev.tcompile.runtime.Shapes;
 
 /**
- * {@link Conv2d}'s three operations in float64, as direct loops: every result element is one double sum taken by
- * one task in a fixed order (channel, kernel row, kernel column, then image and output pixel for the weight's
- * gradient), so results are the same bits at any thread count. PyTorch's float64 convolution is an im2col product
- * summed in another order: values agree to rounding (about 1e-15 relative), not bit for bit. Layouts and
+ * {@link Conv2d}'s three operations in float64: im2col and plain double products, per image and group. Every
+ * result element is summed by one task in a fixed order (see each method), so results are the same bits at any
+ * thread count. PyTorch's float64 convolution is also im2col and a product, but its BLAS sums in another order:
+ * values agree to rounding (about 1e-14 relative), not bit for bit. Layouts and
  * hyper-parameters are {@link Conv2d}'s; inputs of any strides are read densely.
  */
 public final class DoubleConv2d {
@@ -47,8 +47,57 @@ public final class DoubleConv2d {
   private static int grain(long workPerUnit) { return (int) Math.max(1, 32768 / Math.max(1, workPerUnit)); }
 
   /**
+   * im2col of image {@code n}, group {@code grp}: {@code col[k * ohw + q]} with row {@code k = (c*kh + a)*kw + b}
+   * (channel of the group, kernel row, kernel column) and column {@code q = i*ow + j} (output pixel); zero where
+   * the tap falls in the padding.
+   */
+  private static void im2col(double[] x, ConvGeometry g, int n, int grp, double[] col) {
+    Conv2d.Params p = g.p();
+    int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), ohw = g.ohw();
+    for (int c = 0; c < g.cg(); c++) {
+      int xBase = (n * g.c() + grp * g.cg() + c) * h * w;
+      for (int a = 0; a < g.kh(); a++)
+        for (int b = 0; b < g.kw(); b++) {
+          int row = ((c * g.kh() + a) * g.kw() + b) * ohw;
+          for (int i = 0; i < oh; i++) {
+            int ih = i * p.strideH() - p.padH() + a * p.dilH(), q = row + i * ow;
+            if (ih < 0 || ih >= h) { java.util.Arrays.fill(col, q, q + ow, 0); continue; }
+            int xr = xBase + ih * w;
+            for (int j = 0; j < ow; j++) {
+              int iw = j * p.strideW() - p.padW() + b * p.dilW();
+              col[q + j] = iw >= 0 && iw < w ? x[xr + iw] : 0;
+            }
+          }
+        }
+    }
+  }
+
+  /** The adjoint of {@link #im2col}: adds {@code col} back into image {@code n}'s channels of group {@code grp}. */
+  private static void col2im(double[] col, ConvGeometry g, int n, int grp, double[] x) {
+    Conv2d.Params p = g.p();
+    int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), ohw = g.ohw();
+    for (int c = 0; c < g.cg(); c++) {
+      int xBase = (n * g.c() + grp * g.cg() + c) * h * w;
+      for (int a = 0; a < g.kh(); a++)
+        for (int b = 0; b < g.kw(); b++) {
+          int row = ((c * g.kh() + a) * g.kw() + b) * ohw;
+          for (int i = 0; i < oh; i++) {
+            int ih = i * p.strideH() - p.padH() + a * p.dilH();
+            if (ih < 0 || ih >= h) continue;
+            int xr = xBase + ih * w, q = row + i * ow;
+            for (int j = 0; j < ow; j++) {
+              int iw = j * p.strideW() - p.padW() + b * p.dilW();
+              if (iw >= 0 && iw < w) x[xr + iw] += col[q + j];
+            }
+          }
+        }
+    }
+  }
+
+  /**
    * {@code conv2d(x, w, bias)} in float64, {@code relu} applied after the bias (NaN kept) when true; into
-   * {@code outOrNull} when given (a dense float64 buffer of the output's shape).
+   * {@code outOrNull} when given (a dense float64 buffer of the output's shape). Per image and group,
+   * {@code out = W_g (ocg x kk) @ col (kk x ohw)}: each output element sums its kk products in row order.
    */
   public static NDArray forward(NDArray x, NDArray w, NDArray biasOrNull, Conv2d.Params p, boolean relu, NDArray outOrNull) {
     ConvGeometry g = geometry(x.shape(), w.shape(), p);
@@ -58,100 +107,93 @@ public final class DoubleConv2d {
     NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT64, new int[]{g.n(), g.oc(), g.oh(), g.ow()}, "conv2d");
     if (out.numel() == 0) return out;
     double[] xd = dense(x), wd = dense(w), bd = biasOrNull == null ? null : dense(biasOrNull), od = out.doubles();
-    int cg = g.cg(), ocg = g.ocg(), kh = g.kh(), kw = g.kw(), h = g.h(), wi = g.w(), oh = g.oh(), ow = g.ow();
-    int sH = p.strideH(), sW = p.strideW(), pH = p.padH(), pW = p.padW(), dH = p.dilH(), dW = p.dilW();
-    Parallel.forRange(g.n() * g.oc(), grain((long) g.ohw() * g.kk()), (u0, u1) -> {
+    int kk = g.kk(), ohw = g.ohw(), ocg = g.ocg(), groups = g.groups();
+    Parallel.forRange(g.n() * groups, grain((long) ocg * kk * ohw), (u0, u1) -> {
+      double[] col = new double[kk * ohw];
       for (int u = u0; u < u1; u++) {
-        int n = u / g.oc(), oc = u % g.oc(), c0 = (oc / ocg) * cg;
-        int wBase = oc * cg * kh * kw, oBase = u * oh * ow;
-        for (int i = 0; i < oh; i++)
-          for (int j = 0; j < ow; j++) {
-            double s = 0;
-            for (int c = 0; c < cg; c++) {
-              int xBase = (n * g.c() + c0 + c) * h * wi, wc = wBase + c * kh * kw;
-              for (int a = 0; a < kh; a++) {
-                int ih = i * sH - pH + a * dH;
-                if (ih < 0 || ih >= h) continue;
-                for (int b = 0; b < kw; b++) {
-                  int iw = j * sW - pW + b * dW;
-                  if (iw >= 0 && iw < wi) s += xd[xBase + ih * wi + iw] * wd[wc + a * kw + b];
-                }
-              }
-            }
-            if (bd != null) s += bd[oc];
-            od[oBase + i * ow + j] = relu && s < 0 ? 0 : s;
+        int n = u / groups, grp = u % groups;
+        im2col(xd, g, n, grp, col);
+        for (int o = 0; o < ocg; o++) {
+          int oc = grp * ocg + o, ob = (n * g.oc() + oc) * ohw, wb = oc * kk;
+          java.util.Arrays.fill(od, ob, ob + ohw, 0);
+          for (int k = 0; k < kk; k++) {
+            double wv = wd[wb + k];
+            int cb = k * ohw;
+            for (int q = 0; q < ohw; q++) od[ob + q] += wv * col[cb + q];
           }
+          double bias = bd == null ? 0 : bd[oc];
+          if (bd != null || relu)
+            for (int q = 0; q < ohw; q++) {
+              double v = od[ob + q] + bias;
+              od[ob + q] = relu && v < 0 ? 0 : v;
+            }
+        }
       }
     });
     return out;
   }
 
   /**
-   * The input's gradient {@code [N, C, H, W]}: each element gathers the gradients of the outputs that read it
+   * The input's gradient {@code [N, C, H, W]}: per image and group, {@code colGrad = W_g^T @ gradOut_g} (each
+   * element summing the group's output channels in order), added back into the image by col2im in row order
    * (positions no output reads get 0).
    */
   public static NDArray backwardInput(NDArray gradOut, NDArray w, int[] inputShape, Conv2d.Params p, NDArray outOrNull) {
     ConvGeometry g = geometry(inputShape, w.shape(), p);
     checkGradOut(gradOut, g);
     NDArray gi = OutputBuffer.of(outOrNull, DType.FLOAT64, inputShape, "conv2d_backward_input");
+    if (outOrNull != null) java.util.Arrays.fill(gi.doubles(), 0, gi.numel(), 0);   // col2im adds into it
     if (gi.numel() == 0) return gi;
     double[] go = dense(gradOut), wd = dense(w), gd = gi.doubles();
-    int cg = g.cg(), ocg = g.ocg(), kh = g.kh(), kw = g.kw(), h = g.h(), wi = g.w(), oh = g.oh(), ow = g.ow();
-    int sH = p.strideH(), sW = p.strideW(), pH = p.padH(), pW = p.padW(), dH = p.dilH(), dW = p.dilW();
-    Parallel.forRange(g.n() * g.c(), grain((long) g.hw() * ocg * kh * kw), (u0, u1) -> {
+    int kk = g.kk(), ohw = g.ohw(), ocg = g.ocg(), groups = g.groups();
+    Parallel.forRange(g.n() * groups, grain((long) ocg * kk * ohw), (u0, u1) -> {
+      double[] col = new double[kk * ohw];
       for (int u = u0; u < u1; u++) {
-        int n = u / g.c(), ch = u % g.c(), grp = ch / cg, c = ch % cg;
-        for (int ih = 0; ih < h; ih++)
-          for (int iw = 0; iw < wi; iw++) {
-            double s = 0;
-            for (int k = 0; k < ocg; k++) {
-              int oc = grp * ocg + k, gBase = (n * g.oc() + oc) * oh * ow, wc = (oc * cg + c) * kh * kw;
-              for (int a = 0; a < kh; a++) {
-                int th = ih + pH - a * dH;   // = i * sH for the output row i that reads ih through tap a
-                if (th < 0 || th % sH != 0 || th / sH >= oh) continue;
-                for (int b = 0; b < kw; b++) {
-                  int tw = iw + pW - b * dW;
-                  if (tw < 0 || tw % sW != 0 || tw / sW >= ow) continue;
-                  s += go[gBase + (th / sH) * ow + tw / sW] * wd[wc + a * kw + b];
-                }
-              }
-            }
-            gd[u * h * wi + ih * wi + iw] = s;
+        int n = u / groups, grp = u % groups;
+        java.util.Arrays.fill(col, 0);
+        for (int o = 0; o < ocg; o++) {
+          int oc = grp * ocg + o, gb = (n * g.oc() + oc) * ohw, wb = oc * kk;
+          for (int k = 0; k < kk; k++) {
+            double wv = wd[wb + k];
+            int cb = k * ohw;
+            for (int q = 0; q < ohw; q++) col[cb + q] += wv * go[gb + q];
           }
+        }
+        col2im(col, g, n, grp, gd);
       }
     });
     return gi;
   }
 
-  /** The weight's gradient {@code [OC, C/groups, KH, KW]}, summed over images and output pixels in order. */
+  /**
+   * The weight's gradient {@code [OC, C/groups, KH, KW]}: {@code sum_n gradOut_n,g @ col_n,g^T}, each element
+   * adding the images in order, each image's output pixels in order. Filters are split over threads; a task builds
+   * the column matrices its filters' groups need.
+   */
   public static NDArray backwardWeight(NDArray gradOut, NDArray x, int[] weightShape, Conv2d.Params p, NDArray outOrNull) {
     ConvGeometry g = geometry(x.shape(), weightShape, p);
     checkGradOut(gradOut, g);
     NDArray gw = OutputBuffer.of(outOrNull, DType.FLOAT64, weightShape, "conv2d_backward_weight");
     if (gw.numel() == 0) return gw;
     double[] go = dense(gradOut), xd = dense(x), gd = gw.doubles();
-    int cg = g.cg(), ocg = g.ocg(), kh = g.kh(), kw = g.kw(), h = g.h(), wi = g.w(), oh = g.oh(), ow = g.ow();
-    int sH = p.strideH(), sW = p.strideW(), pH = p.padH(), pW = p.padW(), dH = p.dilH(), dW = p.dilW();
-    Parallel.forRange(g.oc(), grain((long) g.n() * g.ohw() * g.kk()), (o0, o1) -> {
-      for (int oc = o0; oc < o1; oc++) {
-        int c0 = (oc / ocg) * cg;
-        for (int c = 0; c < cg; c++)
-          for (int a = 0; a < kh; a++)
-            for (int b = 0; b < kw; b++) {
+    java.util.Arrays.fill(gd, 0, gw.numel(), 0);
+    int kk = g.kk(), ohw = g.ohw(), ocg = g.ocg();
+    Parallel.forRange(g.oc(), grain((long) g.n() * kk * ohw), (o0, o1) -> {
+      double[] col = new double[kk * ohw];
+      for (int grp = o0 / ocg; grp <= (o1 - 1) / ocg; grp++) {
+        int first = Math.max(o0, grp * ocg), last = Math.min(o1, (grp + 1) * ocg);
+        for (int n = 0; n < g.n(); n++) {
+          im2col(xd, g, n, grp, col);
+          for (int oc = first; oc < last; oc++) {
+            int gb = (n * g.oc() + oc) * ohw, wb = oc * kk;
+            for (int k = 0; k < kk; k++) {
+              int cb = k * ohw;
               double s = 0;
-              for (int n = 0; n < g.n(); n++) {
-                int gBase = (n * g.oc() + oc) * oh * ow, xBase = (n * g.c() + c0 + c) * h * wi;
-                for (int i = 0; i < oh; i++) {
-                  int ih = i * sH - pH + a * dH;
-                  if (ih < 0 || ih >= h) continue;
-                  for (int j = 0; j < ow; j++) {
-                    int iw = j * sW - pW + b * dW;
-                    if (iw >= 0 && iw < wi) s += go[gBase + i * ow + j] * xd[xBase + ih * wi + iw];
-                  }
-                }
-              }
-              gd[((oc * cg + c) * kh + a) * kw + b] = s;
+              for (int q = 0; q < ohw; q++) s += go[gb + q] * col[cb + q];
+              gd[wb + k] += s;
             }
+          }
+        }
       }
     });
     return gw;
