@@ -146,8 +146,8 @@ class Float64ApiTest {
   @Test
   void float32OnlyKernelsRefuseFloat64AndMixedDtypesAreRefused() {
     Tensor x = Torch.ones(F64, 1, 1, 4, 4);
-    TorchException conv = assertThrows(TorchException.class, () -> dev.tcompile.nn.F.conv2d(x, Torch.ones(F64, 1, 1, 2, 2)));
-    assertTrue(conv.getMessage().contains("'Double'"), conv.getMessage());
+    TorchException conv = assertThrows(TorchException.class, () -> dev.tcompile.nn.F.conv2d(x, Torch.ones(1, 1, 2, 2)));
+    assertEquals("expected scalar type Double but found Float", conv.getMessage()); // PyTorch 1.13's message
     Tensor p = Torch.tensor(new double[]{0.5}, F64);
     TorchException bce = assertThrows(TorchException.class, () -> dev.tcompile.nn.F.binaryCrossEntropy(p, Torch.tensor(1f)));
     assertEquals("Found dtype Float but expected Double", bce.getMessage()); // PyTorch 1.13's message

@@ -10,6 +10,7 @@ import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.kernels.Conv2d;
+import dev.tcompile.runtime.kernels.DoubleConv2d;
 
 /**
  * 2-D convolution (ConvolutionBackward0) and its two backward ops. Attributes: {@code stride}, {@code padding},
@@ -69,6 +70,30 @@ public final class Convolution {
         Conv2d.outSize(xs[3], ws[3], p.strideW(), p.padW(), p.dilW())};
   }
 
+  /**
+   * The dtype a convolution computes in: float64 when its operands are float64 (PyTorch's messages when float32
+   * and float64 are mixed), else float32 (other dtypes refused as before).
+   */
+  static DType dtype(String what, TensorType... in) {
+    boolean any64 = false;
+    for (TensorType t : in) any64 |= t.dtype() == DType.FLOAT64;
+    if (!any64) { floats(what, in); return DType.FLOAT32; }
+    DType x = in[0].dtype();
+    if (in[1].dtype() != x && isFloat(x) && isFloat(in[1].dtype()))
+      throw new TorchException("expected scalar type " + x.legacyName() + " but found " + in[1].dtype().legacyName());
+    if (in.length == 3 && in[2].dtype() != x && isFloat(x) && isFloat(in[2].dtype()))
+      throw new TorchException("Input type (" + cName(x) + ") and bias type (" + cName(in[2].dtype()) + ") should be the same");
+    for (TensorType t : in)
+      if (t.dtype() != DType.FLOAT64) throw new TorchException("\"" + what + "\" not implemented for '" + t.dtype().legacyName() + "'");
+    return DType.FLOAT64;
+  }
+
+  private static boolean isFloat(DType d) { return d == DType.FLOAT32 || d == DType.FLOAT64; }
+
+  private static String cName(DType d) { return d == DType.FLOAT64 ? "double" : "float"; }
+
+  static boolean isDouble(NDArray a) { return a.dtype() == DType.FLOAT64; }
+
   static void floats(String what, TensorType... in) {
     for (TensorType t : in)
       if (t.dtype() != DType.FLOAT32) throw new TorchException("\"" + what + "\" not implemented for '" + t.dtype().legacyName() + "'");
@@ -89,19 +114,19 @@ public final class Convolution {
       if (in.length == 3 && (in[2].dim() != 1 || in[2].size(0) != out[1]))
         throw new TorchException("Given weight of size " + Shapes.str(in[1].shape()) + ", expected bias to be 1-dimensional with "
             + out[1] + " elements, but got bias of size " + Shapes.str(in[2].shape()) + " instead");
-      floats("slow_conv2d_cpu", in);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, out));
+      return Elementwise.one(TensorType.of(dtype("slow_conv2d_cpu", in), out));
     }
 
     /** {@code relu=true}: the ReLU epilogue the epilogue pass fuses in after autodiff (the kernel applies it per tile). */
-    @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a), a.getBool("relu", false)));
-    }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return evalInto(a, new NDArray[1], in); }
 
     @Override public boolean writesInto() { return true; }
 
     @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
-      return Elementwise.one(Conv2d.forward(in[0], in[1], in.length == 3 ? in[2] : null, params(a), a.getBool("relu", false), out[0]));
+      NDArray bias = in.length == 3 ? in[2] : null;
+      boolean relu = a.getBool("relu", false);
+      return Elementwise.one(isDouble(in[0]) ? DoubleConv2d.forward(in[0], in[1], bias, params(a), relu, out[0])
+          : Conv2d.forward(in[0], in[1], bias, params(a), relu, out[0]));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -128,17 +153,17 @@ public final class Convolution {
       checkArity(in);
       int[] xs = a.getInts("input_shape");
       checkGradOut(outShape(a, xs, in[1].shape()), in[0]);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, xs));
+      return Elementwise.one(TensorType.of(backwardDType(in), xs));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Conv2d.backwardInput(in[0], in[1], a.getInts("input_shape"), params(a)));
-    }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return evalInto(a, new NDArray[1], in); }
 
     @Override public boolean writesInto() { return true; }
 
     @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
-      return Elementwise.one(Conv2d.backwardInput(in[0], in[1], a.getInts("input_shape"), params(a), out[0]));
+      int[] xs = a.getInts("input_shape");
+      return Elementwise.one(isDouble(in[0]) ? DoubleConv2d.backwardInput(in[0], in[1], xs, params(a), out[0])
+          : Conv2d.backwardInput(in[0], in[1], xs, params(a), out[0]));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -162,17 +187,17 @@ public final class Convolution {
       checkArity(in);
       int[] ws = a.getInts("weight_shape");
       checkGradOut(outShape(a, in[1].shape(), ws), in[0]);
-      return Elementwise.one(TensorType.of(DType.FLOAT32, ws));
+      return Elementwise.one(TensorType.of(backwardDType(in), ws));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Conv2d.backwardWeight(in[0], in[1], a.getInts("weight_shape"), params(a)));
-    }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return evalInto(a, new NDArray[1], in); }
 
     @Override public boolean writesInto() { return true; }
 
     @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
-      return Elementwise.one(Conv2d.backwardWeight(in[0], in[1], a.getInts("weight_shape"), params(a), out[0]));
+      int[] ws = a.getInts("weight_shape");
+      return Elementwise.one(isDouble(in[0]) ? DoubleConv2d.backwardWeight(in[0], in[1], ws, params(a), out[0])
+          : Conv2d.backwardWeight(in[0], in[1], ws, params(a), out[0]));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -182,6 +207,13 @@ public final class Convolution {
       if (v.needsGrad(1))
         v.setGrad(1, A.op(CONV2D_BACKWARD_INPUT, hyper(v.attrs()).with("input_shape", v.inShape(1)), v.input(0), gw));
     }
+  }
+
+  /** A backward op computes in float64 when both its operands are float64 (as autograd makes them), else float32. */
+  static DType backwardDType(TensorType... in) {
+    boolean a = in[0].dtype() == DType.FLOAT64, b = in[1].dtype() == DType.FLOAT64;
+    if (a != b) throw new TorchException("conv2d backward: operands must have the same floating dtype, got " + in[0].dtype() + " and " + in[1].dtype());
+    return a ? DType.FLOAT64 : DType.FLOAT32;
   }
 
   static void checkGradOut(int[] expected, TensorType gradOut) {

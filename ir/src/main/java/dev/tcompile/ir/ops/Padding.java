@@ -8,6 +8,7 @@ import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
+import dev.tcompile.runtime.kernels.DoublePad;
 import dev.tcompile.runtime.kernels.Pad;
 
 /**
@@ -79,12 +80,15 @@ public final class Padding {
     @Override public TensorType[] infer(Attrs a, TensorType... in) {
       checkArity(in);
       int[] out = padded(a, in[0].shape());
-      if (in[0].dtype() != DType.FLOAT32) throw new TorchException("pad: only float32 tensors are supported, got " + in[0].dtype());
+      if (in[0].dtype() != DType.FLOAT32 && in[0].dtype() != DType.FLOAT64)
+        throw new TorchException("pad: only float32 and float64 tensors are supported, got " + in[0].dtype());
       return Elementwise.one(in[0].withShape(out));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Pad.forward(in[0], a.getInts("pad"), mode(a), a.getDouble("value", 0)));
+      int[] pad = a.getInts("pad");
+      double value = a.getDouble("value", 0);
+      return Elementwise.one(in[0].dtype() == DType.FLOAT64 ? DoublePad.forward(in[0], pad, mode(a), value) : Pad.forward(in[0], pad, mode(a), value));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -110,11 +114,12 @@ public final class Padding {
       if (!Shapes.equal(Pad.outShape(xs, a.getInts("pad")), in[0].shape()))
         throw new TorchException("pad_backward: gradient of size " + Shapes.str(in[0].shape()) + " does not match the padded input "
             + Shapes.str(Pad.outShape(xs, a.getInts("pad"))));
-      return Elementwise.one(TensorType.of(DType.FLOAT32, xs));
+      return Elementwise.one(TensorType.of(in[0].dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32, xs));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Pad.backward(in[0], a.getInts("pad"), mode(a), a.getInts("input_shape")));
+      int[] pad = a.getInts("pad"), xs = a.getInts("input_shape");
+      return Elementwise.one(in[0].dtype() == DType.FLOAT64 ? DoublePad.backward(in[0], pad, mode(a), xs) : Pad.backward(in[0], pad, mode(a), xs));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

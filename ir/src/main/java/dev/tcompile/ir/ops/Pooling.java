@@ -10,6 +10,7 @@ import dev.tcompile.ir.Vjp;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.kernels.AdaptivePool2d;
+import dev.tcompile.runtime.kernels.DoublePool2d;
 import dev.tcompile.runtime.kernels.Pool2d;
 
 /**
@@ -51,6 +52,9 @@ public final class Pooling {
     throw new TorchException(message);
   }
 
+  /** float64 arrays run the float64 kernels ({@link DoublePool2d}); the rest are read as float32. */
+  static boolean isDouble(NDArray a) { return a.dtype() == DType.FLOAT64; }
+
   /** Attributes without the backward ops' {@code input_shape}. */
   static Attrs withoutShape(Attrs a) {
     java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>(a.asMap());
@@ -62,7 +66,7 @@ public final class Pooling {
     int nd = x.dim();
     if (nd != 3 && nd != 4)
       throw new TorchException("non-empty 3D or 4D (batch mode) tensor expected for input to " + op + ", but got " + Shapes.str(x.shape()));
-    if (x.dtype() != DType.FLOAT32)
+    if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64)
       throw new TorchException("\"" + op + "\" not implemented for '" + x.dtype().legacyName() + "'");
     int[][] l = lists(a);
     int[] k = l[0], pad = l[2];
@@ -83,9 +87,11 @@ public final class Pooling {
 
   /** The gradient of a pooled output must have the pooled shape of {@code input_shape}. */
   static TensorType backwardType(String op, Attrs a, TensorType g) {
-    TensorType x = TensorType.of(DType.FLOAT32, a.getInts("input_shape"));
+    // float64 gradients give a float64 input gradient; other dtypes are read as float32, as before
+    DType dt = g.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    TensorType x = TensorType.of(dt, a.getInts("input_shape"));
     TensorType expected = pooledType(op, a, x);
-    if (!expected.equals(g.withDType(DType.FLOAT32)))
+    if (!expected.equals(g.withDType(dt)))
       throw new TorchException(op + "_backward: expected grad_output of size " + Shapes.str(expected.shape()) + ", but got "
           + Shapes.str(g.shape()));
     return x;
@@ -107,11 +113,13 @@ public final class Pooling {
       return new TensorType[]{out, out.withDType(DType.INT64)};
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) { return Pool2d.maxForward(in[0], params(a)); }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return evalInto(a, new NDArray[2], in); }
 
     @Override public boolean writesInto() { return true; }
 
-    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) { return Pool2d.maxForward(in[0], params(a), out[0], out[1]); }
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return isDouble(in[0]) ? DoublePool2d.maxForward(in[0], params(a), out[0], out[1]) : Pool2d.maxForward(in[0], params(a), out[0], out[1]);
+    }
 
     @Override public <T> void vjp(Vjp<T> v) {
       v.setGrad(0, v.alg().op(MAX_POOL2D_BACKWARD, v.attrs().with("input_shape", v.inShape(0)), v.gradOut(0), v.output(1)));
@@ -134,14 +142,13 @@ public final class Pooling {
       return Elementwise.one(backwardType("max_pool2d", a, in[0]));
     }
 
-    @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Pool2d.maxBackward(in[0], in[1], a.getInts("input_shape")));
-    }
+    @Override public NDArray[] eval(Attrs a, NDArray... in) { return evalInto(a, new NDArray[1], in); }
 
     @Override public boolean writesInto() { return true; }
 
     @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
-      return Elementwise.one(Pool2d.maxBackward(in[0], in[1], a.getInts("input_shape"), out[0]));
+      int[] xs = a.getInts("input_shape");
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.maxBackward(in[0], in[1], xs, out[0]) : Pool2d.maxBackward(in[0], in[1], xs, out[0]));
     }
 
     /** The adjoint of a scatter by plane-flat indices: gather the incoming gradient at the same indices. */
@@ -176,7 +183,8 @@ public final class Pooling {
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Pool2d.avgForward(in[0], params(a), a.getBool("count_include_pad")));
+      boolean includePad = a.getBool("count_include_pad");
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.avgForward(in[0], params(a), includePad) : Pool2d.avgForward(in[0], params(a), includePad));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -196,7 +204,10 @@ public final class Pooling {
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(Pool2d.avgBackward(in[0], a.getInts("input_shape"), params(a), a.getBool("count_include_pad")));
+      int[] xs = a.getInts("input_shape");
+      boolean includePad = a.getBool("count_include_pad");
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.avgBackward(in[0], xs, params(a), includePad)
+          : Pool2d.avgBackward(in[0], xs, params(a), includePad));
     }
 
     @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().op(AVG_POOL2D, withoutShape(v.attrs()), v.gradOut(0))); }
@@ -225,12 +236,12 @@ public final class Pooling {
       int[] out = x.shape().clone();
       out[nd - 2] = o[0];
       out[nd - 1] = o[1];
-      return Elementwise.one(TensorType.of(DType.FLOAT32, out));
+      return Elementwise.one(TensorType.of(x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32, out));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
       int[] o = a.getInts("output_size");
-      return Elementwise.one(AdaptivePool2d.avgForward(in[0], o[0], o[1]));
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.adaptiveAvgForward(in[0], o[0], o[1]) : AdaptivePool2d.avgForward(in[0], o[0], o[1]));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {
@@ -250,11 +261,12 @@ public final class Pooling {
       int[] xs = a.getInts("input_shape"), gs = in[0].shape();
       if (xs.length != gs.length || (xs.length == 4 && xs[0] != gs[0]) || xs[xs.length - 3] != gs[gs.length - 3])
         throw new TorchException("adaptive_avg_pool2d_backward: gradient " + Shapes.str(gs) + " does not match input " + Shapes.str(xs));
-      return Elementwise.one(TensorType.of(DType.FLOAT32, xs));
+      return Elementwise.one(TensorType.of(in[0].dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32, xs));
     }
 
     @Override public NDArray[] eval(Attrs a, NDArray... in) {
-      return Elementwise.one(AdaptivePool2d.avgBackward(in[0], a.getInts("input_shape")));
+      int[] xs = a.getInts("input_shape");
+      return Elementwise.one(isDouble(in[0]) ? DoublePool2d.adaptiveAvgBackward(in[0], xs) : AdaptivePool2d.avgBackward(in[0], xs));
     }
 
     @Override public <T> void vjp(Vjp<T> v) {

@@ -43,7 +43,7 @@ public final class Pad {
   }
 
   /** Per dim, the source index of each output index. */
-  private static int[][] maps(int[] in, int[] out, int[] pad, Mode mode) {
+  static int[][] maps(int[] in, int[] out, int[] pad, Mode mode) {
     int[][] m = new int[in.length][];
     for (int d = 0; d < in.length; d++) {
       int k = in.length - 1 - d;
@@ -72,10 +72,10 @@ public final class Pad {
     return gi;
   }
 
-  private interface Visit { void at(int outIndex, int srcIndex); }
+  interface Visit { void at(int outIndex, int srcIndex); }
 
   /** Visits every output element in row-major order with the storage index it reads (-1: the constant). */
-  private static void walk(int[][] maps, int[] inStrides, int[] out, Visit v) {
+  static void walk(int[][] maps, int[] inStrides, int[] out, Visit v) {
     int nd = out.length;
     if (nd == 0) { v.at(0, 0); return; }
     // for the leading dims (all but the last): the current index, and the source offset / outside flag so far
