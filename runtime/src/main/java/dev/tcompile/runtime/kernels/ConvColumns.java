@@ -22,6 +22,9 @@ final class ConvColumns {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
+  /** Narrower copies for the rest of a run: 256-bit (8 floats) and 128-bit (4), where narrower than S. */
+  private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256, S128 = FloatVector.SPECIES_128;
+  private static final boolean HALF = VL > 8, QUARTER = VL > 4;
   /** Even lanes of two concatenated vectors: one vector of a stride-2 run. */
   private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
   /** Lane i takes lane i/2 (resp. VL/2 + i/2): half a vector spread onto the even lanes. */
@@ -90,9 +93,12 @@ final class ConvColumns {
   // The copies are small methods of their own: with them all in packRun, C1 runs out of registers compiling it,
   // and packRun then stays in slow tier-2 code (Vector API calls not intrinsified) for seconds.
 
-  /** dst[d + r*pw + t] = x[s + r*dW + t] for r < run, t < len: stride-1 runs inside the row. */
+  /**
+   * dst[d + r*pw + t] = x[s + r*dW + t] for r < run, t < len: stride-1 runs inside the row. Without masks: whole
+   * vectors, then one 256-bit and one 128-bit copy where the rest allows, then 1-3 single floats (an 8-wide
+   * output row is one 256-bit copy; masked copies with their indexInRange masks cost several times that).
+   */
   private static void copyTaps1(float[] x, int s, int dW, int run, int len, float[] dst, int d, int pw) {
-    int full = len - len % VL;
     if (len == 2 * VL) {   // a whole row of a GEMM panel
       for (int r = 0; r < run; r++, d += pw, s += dW) {
         FloatVector.fromArray(S, x, s).intoArray(dst, d);
@@ -100,11 +106,20 @@ final class ConvColumns {
       }
       return;
     }
-    VectorMask<Float> tail = S.indexInRange(full, len);
+    int full = len - len % VL;
+    boolean half = HALF && len - full >= 8, quarter = QUARTER && (len - full) % 8 >= 4;
     for (int r = 0; r < run; r++, d += pw, s += dW) {
       int t = 0;
       for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
-      if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
+      if (half) {
+        FloatVector.fromArray(S256, x, s + t).intoArray(dst, d + t);
+        t += 8;
+      }
+      if (quarter) {
+        FloatVector.fromArray(S128, x, s + t).intoArray(dst, d + t);
+        t += 4;
+      }
+      for (; t < len; t++) dst[d + t] = x[s + t];
     }
   }
 

@@ -61,14 +61,13 @@ final class MaxPool2x2 {
     for (int oh = 0; oh < ohs; oh++) {
       int r0 = xo + 2 * oh * w, rel = r0 - xo, o = oo + oh * ows, ow = 0;
       for (; ow < full; ow += VL) step(x, r0, rel, w, ow, out, idx, o);
-      if (tail != null) {
+      // a masked access whose whole vector reaches past the array's end (the last row of the last plane) would
+      // take the Vector API's lane-by-lane bounds check: that row goes 4 windows at a time instead
+      if (tail != null && r0 + w + 2 * full + 2 * VL <= x.length && o + full + VL <= Math.min(out.length, idx.length)) {
         masked(x, r0, rel, w, ow, out, idx, o, tail);
         continue;
       }
-      if (QUARTER && ows - ow >= 4) {
-        quarter(x, r0, rel, w, ow, out, idx, o);
-        ow += 4;
-      }
+      for (; QUARTER && ows - ow >= 4; ow += 4) quarter(x, r0, rel, w, ow, out, idx, o);
       if (ow < ows) scalar(x, r0, rel, w, ow, ows, out, idx, o);
     }
   }
