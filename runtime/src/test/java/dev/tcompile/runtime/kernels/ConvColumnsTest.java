@@ -57,4 +57,35 @@ class ConvColumnsTest {
             if (ohw > 5) check(x, g, 1, 9, ow / 2 + 1, ohw - ow / 2 - 2, ow + 3);
           }
   }
+
+  /**
+   * {@link ConvColumns#scatterAdd} (col2im) against adding every column-matrix element at its input position, per
+   * NR-column panel as the input gradient uses it. Small integers keep every sum exact in any order.
+   */
+  @Test void scatterAddEveryOutputWidthFromOneToForty() {
+    Random r = new Random(23);
+    for (int ow = 1; ow <= 40; ow++)
+      for (int stride = 1; stride <= 2; stride++)
+        for (int dil = 1; dil <= 2; dil++)
+          for (int pad = 0; pad <= 1; pad++) {
+            ConvGeometry g = geometry(3, 3, ow, 3, stride, pad, dil);
+            if (g.h() < 1 || g.w() < 1) continue;
+            int kk = g.kk(), ohw = g.ohw(), nr = Gemm.NR;
+            float[] want = new float[g.c() * g.hw()], got = new float[want.length];
+            for (int j0 = 0; j0 < ohw; j0 += nr) {
+              int nb = Math.min(nr, ohw - j0);
+              float[] src = new float[kk * nr];
+              for (int i = 0; i < src.length; i++) src[i] = r.nextInt(9) - 4;
+              ConvColumns.scatterAdd(src, 0, nr, g, j0, nb, got, 0);
+              for (int k = 0; k < kk; k++)
+                for (int j = 0; j < nb; j++) {
+                  Conv2d.Params p = g.p();
+                  int kj = k % g.kw(), ki = k / g.kw() % g.kh(), ci = k / (g.kw() * g.kh()), oh = (j0 + j) / ow, q = (j0 + j) % ow;
+                  int ih = oh * p.strideH() - p.padH() + ki * p.dilH(), iw = q * p.strideW() - p.padW() + kj * p.dilW();
+                  if (ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w()) want[(ci * g.h() + ih) * g.w() + iw] += src[k * nr + j];
+                }
+            }
+            assertArrayEquals(want, got, g.toString());
+          }
+  }
 }
