@@ -142,7 +142,7 @@ public final class Pool2d {
     if (nd != gradOut.dim() || (nd != 3 && nd != 4))
       throw new TorchException("max_pool2d backward: input shape " + Shapes.str(inputShape) + " does not match gradOut " + Shapes.str(gradOut.shape()));
     NDArray gi = OutputBuffer.of(outOrNull, DType.FLOAT32, inputShape, "max_pool2d_backward");
-    if (outOrNull != null) java.util.Arrays.fill(gi.floats(), 0, gi.numel(), 0f);   // gradients are added into it
+    boolean zero = outOrNull != null;   // gradients are added into it: a given buffer is zeroed plane by plane below
     float[] go = dense(gradOut), gd = gi.floats();
     long[] id = indices.to(DType.INT64).dense().longs();
     int hw = inputShape[nd - 2] * inputShape[nd - 1];
@@ -156,6 +156,9 @@ public final class Pool2d {
     Parallel.forRange(np, planeGrain(ohw), (c0, c1) -> {
       for (int c = c0; c < c1; c++) {
         int xo = c * hw, oo = c * ohw;
+        // zeroed just before its scatter, by the thread doing it, so the plane is in L1 (one fill of the whole
+        // buffer first ran on the calling thread alone; MNIST's first pooling, 2.9 MB: 220 -> ~200 us at one thread)
+        if (zero) java.util.Arrays.fill(gd, xo, xo + hw, 0f);
         for (int j = 0; j < ohw; j++) {
           long k = id[oo + j];
           if (k < 0 || k >= hw) throw new TorchException("max_pool2d backward: index " + k + " out of range for a plane of " + hw + " elements");
