@@ -22,6 +22,9 @@ final class ConvColumns {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
+  /** Narrower copies for the rest of a run: 256-bit (8 floats) and 128-bit (4), where narrower than S. */
+  private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256, S128 = FloatVector.SPECIES_128;
+  private static final boolean HALF = VL > 8, QUARTER = VL > 4;
   /** Even lanes of two concatenated vectors: one vector of a stride-2 run. */
   private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
   /** Lane i takes lane i/2 (resp. VL/2 + i/2): half a vector spread onto the even lanes. */
@@ -90,22 +93,42 @@ final class ConvColumns {
   // The copies are small methods of their own: with them all in packRun, C1 runs out of registers compiling it,
   // and packRun then stays in slow tier-2 code (Vector API calls not intrinsified) for seconds.
 
-  /** dst[d + r*pw + t] = x[s + r*dW + t] for r < run, t < len: stride-1 runs inside the row. */
+  /**
+   * dst[d + r*pw + t] = x[s + r*dW + t] for r < run, t < len: stride-1 runs inside the row. Without masks: whole
+   * vectors, then one 256-bit and one 128-bit copy where the rest allows, then 1-3 single floats (an 8-wide output
+   * row is one 256-bit copy; masked copies with their indexInRange masks cost several times that). Each stretch
+   * is copied for every tap in a loop of its own: a vector loop inside the tap loop that mostly runs zero times
+   * (8-wide rows) still pays its setup every time.
+   */
   private static void copyTaps1(float[] x, int s, int dW, int run, int len, float[] dst, int d, int pw) {
-    int full = len - len % VL;
-    if (len == 2 * VL) {   // a whole row of a GEMM panel
-      for (int r = 0; r < run; r++, d += pw, s += dW) {
-        FloatVector.fromArray(S, x, s).intoArray(dst, d);
-        FloatVector.fromArray(S, x, s + VL).intoArray(dst, d + VL);
-      }
-      return;
+    int t = 0;
+    for (; t + VL <= len; t += VL) copyTaps(x, s + t, dW, run, dst, d + t, pw);
+    if (HALF && len - t >= 8) {
+      copyTaps256(x, s + t, dW, run, dst, d + t, pw);
+      t += 8;
     }
-    VectorMask<Float> tail = S.indexInRange(full, len);
-    for (int r = 0; r < run; r++, d += pw, s += dW) {
-      int t = 0;
-      for (; t < full; t += VL) FloatVector.fromArray(S, x, s + t).intoArray(dst, d + t);
-      if (t < len) FloatVector.fromArray(S, x, s + t, tail).intoArray(dst, d + t, tail);
+    if (QUARTER && len - t >= 4) {
+      copyTaps128(x, s + t, dW, run, dst, d + t, pw);
+      t += 4;
     }
+    for (; t < len; t++)
+      for (int r = 0, xs = s + t, ds = d + t; r < run; r++, xs += dW, ds += pw) dst[ds] = x[xs];
+  }
+
+  // One species per method: C2 gives up intrinsifying Vector API calls (and calls their slow Java fallbacks) in
+  // methods where several vector loops exceed its node budget, depending on the profile when it compiles them.
+
+  /** One preferred vector of every tap: dst[d + r*pw ..] = x[s + r*dW ..]. */
+  private static void copyTaps(float[] x, int s, int dW, int run, float[] dst, int d, int pw) {
+    for (int r = 0; r < run; r++, s += dW, d += pw) FloatVector.fromArray(S, x, s).intoArray(dst, d);
+  }
+
+  private static void copyTaps256(float[] x, int s, int dW, int run, float[] dst, int d, int pw) {
+    for (int r = 0; r < run; r++, s += dW, d += pw) FloatVector.fromArray(S256, x, s).intoArray(dst, d);
+  }
+
+  private static void copyTaps128(float[] x, int s, int dW, int run, float[] dst, int d, int pw) {
+    for (int r = 0; r < run; r++, s += dW, d += pw) FloatVector.fromArray(S128, x, s).intoArray(dst, d);
   }
 
   /** dst[d + r*pw + t] = x[s + r*dW + 2t] for r < run, t < len: stride-2 runs inside the row (even lanes of pairs). */
@@ -176,8 +199,6 @@ final class ConvColumns {
     Conv2d.Params p = g.p();
     int kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w(), hw = h * w, cg = g.cg(), sW = p.strideW(), dW = p.dilW();
     int ihBase = oh * p.strideH() - p.padH(), iwBase = q * sW - p.padW(), cStride = kh * kw * pw;
-    int full = len - len % VL;
-    VectorMask<Float> tail = S.indexInRange(full, len);
     for (int ki = 0; ki < kh; ki++) {
       int ih = ihBase + ki * p.dilH();
       if (ih < 0 || ih >= h) continue;
@@ -190,13 +211,7 @@ final class ConvColumns {
           for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) addPair2(src, dr, pw, len, gi, s);
           kj++;
         } else if (sW == 1 && lo == 0 && len <= hi) {
-          for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) {
-            int t = 0;
-            for (; t < full; t += VL)
-              FloatVector.fromArray(S, src, dr + t).add(FloatVector.fromArray(S, gi, s + t)).intoArray(gi, s + t);
-            if (t < len)
-              FloatVector.fromArray(S, src, dr + t, tail).add(FloatVector.fromArray(S, gi, s + t, tail)).intoArray(gi, s + t, tail);
-          }
+          addTaps1(src, dr, cStride, len, gi, s, hw, cg);
         } else {
           for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) {
             if (sW == 1) addRun1(src, dr, lo, hi, len, gi, s);
@@ -206,6 +221,42 @@ final class ConvColumns {
         }
       }
     }
+  }
+
+  /**
+   * gi[s + c*hw + t] += src[d + c*cStride + t] for channels c < cg, t < len: stride-1 runs inside the row, without
+   * masks and stretch by stretch as in {@link #copyTaps1} (each element still gets its one addition, so the sums are
+   * those of masked vectors). Channels stay the inner loop (see {@link #scatterRun}).
+   */
+  private static void addTaps1(float[] src, int d, int cStride, int len, float[] gi, int s, int hw, int cg) {
+    int t = 0;
+    for (; t + VL <= len; t += VL) addChannels(src, d + t, cStride, gi, s + t, hw, cg);
+    if (HALF && len - t >= 8) {
+      addChannels256(src, d + t, cStride, gi, s + t, hw, cg);
+      t += 8;
+    }
+    if (QUARTER && len - t >= 4) {
+      addChannels128(src, d + t, cStride, gi, s + t, hw, cg);
+      t += 4;
+    }
+    for (; t < len; t++)
+      for (int c = 0, gs = s + t, ds = d + t; c < cg; c++, gs += hw, ds += cStride) gi[gs] += src[ds];
+  }
+
+  /** One preferred vector of every channel: gi[s + c*hw ..] += src[d + c*cStride ..]. */
+  private static void addChannels(float[] src, int d, int cStride, float[] gi, int s, int hw, int cg) {
+    for (int c = 0; c < cg; c++, s += hw, d += cStride)
+      FloatVector.fromArray(S, src, d).add(FloatVector.fromArray(S, gi, s)).intoArray(gi, s);
+  }
+
+  private static void addChannels256(float[] src, int d, int cStride, float[] gi, int s, int hw, int cg) {
+    for (int c = 0; c < cg; c++, s += hw, d += cStride)
+      FloatVector.fromArray(S256, src, d).add(FloatVector.fromArray(S256, gi, s)).intoArray(gi, s);
+  }
+
+  private static void addChannels128(float[] src, int d, int cStride, float[] gi, int s, int hw, int cg) {
+    for (int c = 0; c < cg; c++, s += hw, d += cStride)
+      FloatVector.fromArray(S128, src, d).add(FloatVector.fromArray(S128, gi, s)).intoArray(gi, s);
   }
 
   /** gi[s + 2t] += src[d + t] and gi[s + 2t + 1] += src[d + pw + t] for t < len, all inside the row. */

@@ -211,25 +211,34 @@ final class ConvGemm {
   /** gw (+)= gradOut @ col^T over images [i0, i1), their output pixels side by side. */
   private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, int gwOff, int i0, int i1, boolean acc) {
     int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), len = (i1 - i0) * ohw, rows = Math.max(3, COL_BLOCK / len / 3 * 3);
-    float[] colCat = Scratch.floats(Scratch.COLUMNS, rows * len);
+    int ld = rowStride(len);
+    float[] colCat = Scratch.floats(Scratch.COLUMNS, rows * ld);
     for (int gr = 0; gr < g.groups(); gr++) {
       // gradOut rows: read in place for one image, copied side by side for several
       float[] a = go;
       int aOff = (i0 * g.oc() + gr * ocg) * ohw, lda = ohw;
       if (i1 - i0 > 1) {
-        a = Scratch.floats(Scratch.PARTIAL, ocg * len);
+        a = Scratch.floats(Scratch.PARTIAL, ocg * ld);
         aOff = 0;
-        lda = len;
+        lda = ld;
         for (int i = i0; i < i1; i++)
           for (int o = 0; o < ocg; o++)
-            System.arraycopy(go, (i * g.oc() + gr * ocg + o) * ohw, a, o * len + (i - i0) * ohw, ohw);
+            System.arraycopy(go, (i * g.oc() + gr * ocg + o) * ohw, a, o * ld + (i - i0) * ohw, ohw);
       }
       for (int k0 = 0; k0 < kk; k0 += rows) {
         int kb = Math.min(rows, kk - k0);
         for (int i = i0; i < i1; i++)
-          ConvColumns.pack(x, (i * g.c() + gr * g.cg()) * g.hw(), g, k0, kb, 0, ohw, len, colCat, (i - i0) * ohw);
-        Gemm.dotBlocked(ocg, kb, len, 1f, a, aOff, lda, colCat, 0, len, acc ? 1f : 0f, gw, gwOff + gr * ocg * kk + k0, kk);
+          ConvColumns.pack(x, (i * g.c() + gr * g.cg()) * g.hw(), g, k0, kb, 0, ohw, ld, colCat, (i - i0) * ohw);
+        Gemm.dotBlocked(ocg, kb, len, 1f, a, aOff, lda, colCat, 0, ld, acc ? 1f : 0f, gw, gwOff + gr * ocg * kk + k0, kk);
       }
     }
   }
+
+  /**
+   * Row stride of the side-by-side blocks: len, plus one cache line where len floats are a multiple of 1 KiB. Rows
+   * 4 KiB apart (MNIST conv2: 16 images of 64 pixels) all fall into the same L1 set, and the dot products' seven
+   * row streams and the packing's row-by-row stores then evict one another (measured: packing 1280 -> 900 us).
+   * The sums do not change: each dot product reads the same elements in the same order.
+   */
+  private static int rowStride(int len) { return len % 256 == 0 ? len + 16 : len; }
 }
