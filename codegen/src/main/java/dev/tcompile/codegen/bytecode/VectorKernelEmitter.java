@@ -29,7 +29,7 @@ import org.objectweb.asm.MethodVisitor;
  * written to a chunk-sized buffer (element {@code i - from}) that the caller adds up exactly as the interpreter
  * does. Inputs that broadcast (a bias over rows, a per-channel or per-row value) are read through a row split of
  * the space ({@link KernelLayout}), with masked loads and stores at each row's end. Bodies using something this
- * emitter does not cover (erf-based gelu, sin, pow by a non-constant, bool arrays beside broadcast inputs...) are
+ * emitter does not cover (sin, pow by a non-constant, bool arrays beside broadcast inputs...) are
  * refused with {@link Unsupported}; they keep running in the interpreter's loop.
  */
 public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitter.Slot> {
@@ -448,7 +448,7 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
         mv.visitFieldInsn(GETSTATIC, OPS, op.name(), "L" + OPS + "$Unary;");
         mv.visitMethodInsn(INVOKEVIRTUAL, FV, "lanewise", "(L" + OPS + "$Unary;)" + FV_D, false);
       }
-      case EXP, LOG, TANH, SIGMOID, GELU -> {
+      case EXP, LOG, TANH, SIGMOID, GELU, ERF -> {
         // the runtime's own vector functions, as the interpreter runs them: the JDK's lanewise EXP/LOG/TANH give
         // different bits in the interpreter and in C2 (SVML), which would break run-to-run determinism
         load(x);

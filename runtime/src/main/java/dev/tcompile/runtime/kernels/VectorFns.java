@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * exp, tanh, log and sigmoid on whole float vectors from IEEE-exact lane operations only (add, mul, fma, div, bit
+ * exp, tanh, log, sigmoid and erf on whole float vectors from IEEE-exact lane operations only (add, mul, fma, div, bit
  * moves, blends), so every JIT tier gives the same bits. The JDK's {@code lanewise(EXP/TANH/LOG)} does not: C2 calls Intel's SVML,
  * the interpreter and C1 compute each lane with {@code java.lang.Math}, and the two differ in the last bit for a
  * few percent of inputs, so results would change when a loop gets compiled.
@@ -119,5 +119,97 @@ final class VectorFns {
     FloatVector p1 = (FloatVector) q1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     FloatVector p2 = (FloatVector) q2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     return u.mul(p1).mul(p2);
+  }
+
+  /** erf switches from {@link #erfSmall} to 1 - erfc at |x| = ERF_SPLIT. */
+  static final float ERF_SPLIT = 0.875f;
+  private static final float TWO_OVER_SQRTPI = (float) 1.12837916709551257390;
+
+  /**
+   * erf x in float lanes, max error 1 ulp (checked on every positive float below 4: odd, so that covers all).
+   * |x| < 0.875: {@link #erfSmall}; else 1 - erfc|x| with erfc from {@link #erfcx} and {@link #expTimes} (its error,
+   * about 1 ulp of erfc <= 0.22, is a quarter of that in the result). |x| is held at 4, where erf rounds to 1.
+   * Both forms are evaluated and blended: no branch, the same bits on every JIT tier.
+   */
+  static FloatVector erff(FloatVector x) {
+    FloatVector a = x.abs(), ac = a.min(4f);
+    FloatVector big = expTimes(erfcx(ac, 1f, 0f).neg(), ac, 1f).add(1f);
+    big = (FloatVector) ((IntVector) x.reinterpretAsInts()).and(0x8000_0000).or((IntVector) big.reinterpretAsInts()).reinterpretAsFloats();
+    return big.blend(erfSmall(x), a.lt(ERF_SPLIT));
+  }
+
+  /**
+   * erf x = x + x P(x^2) for |x| <= 1, P of degree 7 fitted for relative error (0.05 x 2^-24) on [0, 1]
+   * (bench/python/fit_erf.py), x^2's rounding corrected to first order; about 0.5 ulp; keeps -0 and NaN.
+   */
+  static FloatVector erfSmall(FloatVector x) {
+    var sp = x.species();
+    FloatVector s = x.mul(x);
+    FloatVector p = s.fma(FloatVector.broadcast(sp, -9.769600183062721e-06f), FloatVector.broadcast(sp, 0.00011299652396701276f))
+        .fma(s, FloatVector.broadcast(sp, -0.0008488402818329632f))
+        .fma(s, FloatVector.broadcast(sp, 0.005221304949373007f))
+        .fma(s, FloatVector.broadcast(sp, -0.02686551958322525f))
+        .fma(s, FloatVector.broadcast(sp, 0.11283783614635468f))
+        .fma(s, FloatVector.broadcast(sp, -0.37612637877464294f))
+        .fma(s, FloatVector.broadcast(sp, 0.12837916612625122f));
+    // x^2's rounding would move P by up to 0.7 ulp near 1.25: add back P'(s) times the exact residual
+    FloatVector sl = x.fma(x, s.neg());
+    p = sl.fma(s.fma(FloatVector.broadcast(sp, -0.08067287f), FloatVector.broadcast(sp, 0.22567391f))
+        .fma(s, FloatVector.broadcast(sp, -0.37612632f)), p);
+    return x.fma(p, x);
+  }
+
+  /**
+   * erfcx t = erfc(t) e^{t^2} for t = a (m + mlo) in [0.35, 10.5], as R(y), y = 1 - 4 / (t + 2) in [-0.71, 0.69],
+   * R of degree 9 fitted for relative error (0.3 x 2^-24; bench/python/fit_erf.py). The roundings of t, t + 2,
+   * 1/(t + 2) and y would each move R by up to a few 2^-25 (R varies like 1/t), so their exact residuals go back
+   * in through erfcx' = 2t erfcx - 2/sqrt(pi).
+   */
+  static FloatVector erfcx(FloatVector a, float m, float mlo) {
+    var sp = a.species();
+    FloatVector t = a.mul(m);
+    FloatVector tlo = a.fma(FloatVector.broadcast(sp, m), t.neg()).add(a.mul(mlo));  // a (m + mlo) - t
+    FloatVector d = t.add(2f), bb = d.sub(t);
+    FloatVector dlo = t.sub(d.sub(bb)).add(bb.neg().add(2f));                          // t + 2 = d + dlo
+    FloatVector w = FloatVector.broadcast(sp, 1f).div(d), w4 = w.mul(4f), y = w4.neg().add(1f);
+    FloatVector rho = dlo.neg().fma(w, w.neg().fma(d, FloatVector.broadcast(sp, 1f))); // 1/(t + 2) = w (1 + rho)
+    rho = y.neg().add(1f).sub(w4).mul(-0.25f).fma(d, rho);                               // y's own rounding
+    FloatVector dt = rho.neg().fma(d, tlo);                                             // R(y) = erfcx(t - dt)
+    FloatVector p = y.fma(FloatVector.broadcast(sp, 0.00013872713316231966f), FloatVector.broadcast(sp, 6.684441905235872e-05f))
+        .fma(y, FloatVector.broadcast(sp, -0.0009639449999667704f))
+        .fma(y, FloatVector.broadcast(sp, -0.0008565381285734475f))
+        .fma(y, FloatVector.broadcast(sp, 0.006993196438997984f))
+        .fma(y, FloatVector.broadcast(sp, 0.0037347455509006977f))
+        .fma(y, FloatVector.broadcast(sp, -0.07897812873125076f))
+        .fma(y, FloatVector.broadcast(sp, 0.2416580319404602f))
+        .fma(y, FloatVector.broadcast(sp, -0.42718586325645447f))
+        .fma(y, FloatVector.broadcast(sp, 0.25539568066596985f));
+    return t.add(t).fma(p, FloatVector.broadcast(sp, -TWO_OVER_SQRTPI)).fma(dt, p);
+  }
+
+  /**
+   * c e^{-a^2 m2} with m2 a power of two: a^2 split exactly into h + l, e^{-h-l} = 2^q (1 + v) reduced as in
+   * {@link #expf} (q h's ln 2 multiple, |s| <= ln2/2, v = s + s^2 U(s)), then c (1 + v) in one fma and the 2^q
+   * scaling in two steps, so a subnormal result is rounded once. a^2 m2 <= 110.25 (q >= -160).
+   */
+  static FloatVector expTimes(FloatVector c, FloatVector a, float m2) {
+    var sp = a.species();
+    FloatVector h = a.mul(a), l = a.fma(a, h.neg()).mul(m2);
+    h = h.mul(m2);
+    FloatVector t = h.fma(-LOG2E_F, RND_F);
+    FloatVector q = t.sub(RND_F);                                          // rint(-h / ln 2)
+    FloatVector s = q.fma(FloatVector.broadcast(sp, -L2U_F), h.neg());    // exact
+    s = q.fma(FloatVector.broadcast(sp, -L2L_F), s).sub(l);
+    FloatVector u = s.fma(0.000198527617612853646278381f, 0.00139304355252534151077271f)
+        .fma(s, FloatVector.broadcast(sp, 0.00833336077630519866943359f))
+        .fma(s, FloatVector.broadcast(sp, 0.0416664853692054748535156f))
+        .fma(s, FloatVector.broadcast(sp, 0.166666671633720397949219f))
+        .fma(s, FloatVector.broadcast(sp, 0.5f));
+    FloatVector y = c.fma(s.mul(s).fma(u, s), c);
+    IntVector qi = ((IntVector) t.reinterpretAsInts()).sub(RND_F_BITS);
+    IntVector q1 = qi.lanewise(VectorOperators.ASHR, 1), q2 = qi.sub(q1);
+    FloatVector p1 = (FloatVector) q1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector p2 = (FloatVector) q2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return y.mul(p1).mul(p2);
   }
 }

@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * GELU (the exact, erf-based one) is evaluated in double lanes with W. J. Cody's rational erf/erfc
  * approximations, using erfc for negative inputs so the tail keeps full relative accuracy; the result is rounded
  * once to float. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a sweep of
- * float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp.
- * exp, log, tanh and sigmoid run in float lanes and finish a run with one masked vector, so an element's bits do
+ * float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp; erf 1 ulp
+ * on every positive float ({@code ErfTest}).
+ * exp, log, tanh, sigmoid and erf run in float lanes and finish a run with one masked vector, so an element's bits do
  * not depend on where it falls in the run; sqrt and GELU's scalar tails use {@link UnaryOp#apply(float)}.
  */
 public final class VectorMath {
@@ -33,7 +34,7 @@ public final class VectorMath {
 
   /** True for the ops this class vectorises. */
   public static boolean supports(UnaryOp op) {
-    return switch (op) { case EXP, LOG, TANH, SIGMOID, GELU, SQRT -> true; default -> false; };
+    return switch (op) { case EXP, LOG, TANH, SIGMOID, GELU, ERF, SQRT -> true; default -> false; };
   }
 
   /** Dispatches one of the {@link #supports supported} ops. */
@@ -45,6 +46,7 @@ public final class VectorMath {
       case SQRT -> sqrt(x, xo, d, dO, n);
       case SIGMOID -> sigmoid(x, xo, d, dO, n);
       case GELU -> gelu(x, xo, d, dO, n);
+      case ERF -> erf(x, xo, d, dO, n);
       default -> throw new IllegalArgumentException(op + " is not vectorised");
     }
   }
@@ -94,6 +96,16 @@ public final class VectorMath {
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       VectorFns.sigmoidf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
+    }
+  }
+
+  /** erf x in float lanes ({@link VectorFns#erff}, 1 ulp), the tail through a masked vector. */
+  public static void erf(float[] x, int xo, float[] d, int dO, int n) {
+    int i = 0;
+    for (int e = n - VL; i <= e; i += VL) VectorFns.erff(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.erff(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
     }
   }
 
