@@ -127,13 +127,13 @@ final class VectorFns {
 
   /**
    * erf x in float lanes, max error 1 ulp (checked on every positive float below 4: odd, so that covers all).
-   * |x| < 0.875: {@link #erfSmall}; else 1 - erfc|x| with erfc from {@link #erfcx} and {@link #expTimes} (its error,
+   * |x| < 0.875: {@link #erfSmall}; else 1 - erfc|x| with erfc from {@link #erfcTimes} (its error,
    * about 1 ulp of erfc <= 0.22, is a quarter of that in the result). |x| is held at 4, where erf rounds to 1.
    * Both forms are evaluated and blended: no branch, the same bits on every JIT tier.
    */
   static FloatVector erff(FloatVector x) {
     FloatVector a = x.abs(), ac = a.min(4f);
-    FloatVector big = expTimes(erfcx(ac, 1f, 0f).neg(), ac, 1f).add(1f);
+    FloatVector big = erfcTimes(FloatVector.broadcast(x.species(), -1f), ac, 1f, 0f, 1f).add(1f);
     big = (FloatVector) ((IntVector) x.reinterpretAsInts()).and(0x8000_0000).or((IntVector) big.reinterpretAsInts()).reinterpretAsFloats();
     return big.blend(erfSmall(x), a.lt(ERF_SPLIT));
   }
@@ -160,12 +160,36 @@ final class VectorFns {
   }
 
   /**
-   * erfcx t = erfc(t) e^{t^2} for t = a (m + mlo) in [0.35, 10.5], as R(y), y = 1 - 4 / (t + 2) in [-0.71, 0.69],
-   * R of degree 9 fitted for relative error (0.3 x 2^-24; bench/python/fit_erf.py). The roundings of t, t + 2,
-   * 1/(t + 2) and y would each move R by up to a few 2^-25 (R varies like 1/t), so their exact residuals go back
-   * in through erfcx' = 2t erfcx - 2/sqrt(pi).
+   * c erfc(t) for t = a (m + mlo) in [0.35, 10.5] (m + mlo: 1, or 1/sqrt 2 in two parts), with
+   * e^{-t^2} = e^{-a^2 m2} (m2 = m^2 exactly, a power of two), about 1.5 ulp: erfc(t) = erfcx(t) e^{-t^2},
+   * erfcx(t) = (1 - y) G(y) with y = 1 - 4/(t + 2) ({@link #erfcxArg}, G from {@link #erfcxG1}); G, (1 - y) G and c
+   * times that are carried as exact two-float products into {@link #expTimes}, whose final add is the one
+   * rounding of the result that matters. y's roundings move erfcx by dt erfcx'(t) ({@link #erfcxArgError}),
+   * put back as the relative factor 1 + dt erfcx'/erfcx, erfcx' = 2t erfcx - 2/sqrt(pi).
    */
-  static FloatVector erfcx(FloatVector a, float m, float mlo) {
+  static FloatVector erfcTimes(FloatVector c, FloatVector a, float m, float mlo, float m2) {
+    FloatVector y = erfcxArg(a, m), om = y.neg().add(1f), p1 = erfcxG1(y);            // 1 - y is exact
+    // G = G0 + y p1 as G + glo exactly (|y p1| < G0), then (1 - y) G and c times that as two-float products
+    FloatVector pp = y.mul(p1), g = pp.add(G0);
+    FloatVector glo = pp.sub(g.sub(G0)).add(y.fma(p1, pp.neg())).add(G0_LO);
+    FloatVector r = om.mul(g), rlo = om.fma(glo, om.fma(g, r.neg()));
+    FloatVector cr = c.mul(r), crlo = c.fma(rlo, c.fma(r, cr.neg()));
+    FloatVector t = a.mul(m);
+    FloatVector ratio = t.add(t).sub(FloatVector.broadcast(a.species(), TWO_OVER_SQRTPI).div(r));  // erfcx'/erfcx
+    return expTimes(cr, crlo, erfcxArgError(a, m, mlo).mul(ratio), a, m2);
+  }
+
+  /** y = 1 - 4/(t + 2) for t = a m, rounded: {@link #erfcxG}'s variable, in [-0.71, 0.69] for t in [0.35, 10.5]. */
+  static FloatVector erfcxArg(FloatVector a, float m) {
+    FloatVector w = FloatVector.broadcast(a.species(), 1f).div(a.mul(m).add(2f));
+    return w.mul(-4f).add(1f);
+  }
+
+  /**
+   * dt = t - t_y with t = a (m + mlo) exactly and t_y the argument y = {@link #erfcxArg} stands for exactly
+   * (y = 1 - 4/(t_y + 2)), from the exact residuals of a m, t + 2, 1/(t + 2) and 1 - 4w, to first order.
+   */
+  static FloatVector erfcxArgError(FloatVector a, float m, float mlo) {
     var sp = a.species();
     FloatVector t = a.mul(m);
     FloatVector tlo = a.fma(FloatVector.broadcast(sp, m), t.neg()).add(a.mul(mlo));  // a (m + mlo) - t
@@ -173,43 +197,88 @@ final class VectorFns {
     FloatVector dlo = t.sub(d.sub(bb)).add(bb.neg().add(2f));                          // t + 2 = d + dlo
     FloatVector w = FloatVector.broadcast(sp, 1f).div(d), w4 = w.mul(4f), y = w4.neg().add(1f);
     FloatVector rho = dlo.neg().fma(w, w.neg().fma(d, FloatVector.broadcast(sp, 1f))); // 1/(t + 2) = w (1 + rho)
-    rho = y.neg().add(1f).sub(w4).mul(-0.25f).fma(d, rho);                               // y's own rounding
-    FloatVector dt = rho.neg().fma(d, tlo);                                             // R(y) = erfcx(t - dt)
-    FloatVector p = y.fma(FloatVector.broadcast(sp, 0.00013872713316231966f), FloatVector.broadcast(sp, 6.684441905235872e-05f))
-        .fma(y, FloatVector.broadcast(sp, -0.0009639449999667704f))
-        .fma(y, FloatVector.broadcast(sp, -0.0008565381285734475f))
-        .fma(y, FloatVector.broadcast(sp, 0.006993196438997984f))
-        .fma(y, FloatVector.broadcast(sp, 0.0037347455509006977f))
-        .fma(y, FloatVector.broadcast(sp, -0.07897812873125076f))
-        .fma(y, FloatVector.broadcast(sp, 0.2416580319404602f))
-        .fma(y, FloatVector.broadcast(sp, -0.42718586325645447f))
-        .fma(y, FloatVector.broadcast(sp, 0.25539568066596985f));
-    return t.add(t).fma(p, FloatVector.broadcast(sp, -TWO_OVER_SQRTPI)).fma(dt, p);
+    rho = y.neg().add(1f).sub(w4).mul(-0.25f).fma(d, rho);                               // and (1 - y)/4 = that (1 - rho)
+    return rho.neg().fma(d, tlo);
+  }
+
+  /** G's constant term in two floats: G(y) = G0 + G0_LO + y {@link #erfcxG1}(y). */
+  private static final float G0 = 0.25539568066596985f, G0_LO = -4.423957200572204e-09f;
+
+  /**
+   * G(y) = erfcx(t) / (1 - y) = G0 + y G1(y), y = 1 - 4/(t + 2), G of degree 10 fitted for relative error
+   * (0.02 x 2^-24, its constant term in two floats) for t in [0.35, 10.5] (bench/python/fit_erf.py); this is G1. G goes from 0.42 to 0.17 there, so
+   * its float evaluation loses little, where erfcx itself, down to 0.05, would lose several ulps to cancellation.
+   */
+  static FloatVector erfcxG1(FloatVector y) {
+    var sp = y.species();
+    return y.fma(FloatVector.broadcast(sp, 2.789869722619187e-05f), FloatVector.broadcast(sp, 1.6826559658511542e-05f))
+        .fma(y, FloatVector.broadcast(sp, -0.0001612059131730348f))
+        .fma(y, FloatVector.broadcast(sp, -0.0002132272202288732f))
+        .fma(y, FloatVector.broadcast(sp, 0.0007715291576460004f))
+        .fma(y, FloatVector.broadcast(sp, 0.0016207150183618069f))
+        .fma(y, FloatVector.broadcast(sp, -0.005377552937716246f))
+        .fma(y, FloatVector.broadcast(sp, -0.009110655635595322f))
+        .fma(y, FloatVector.broadcast(sp, 0.06986802071332932f))
+        .fma(y, FloatVector.broadcast(sp, -0.17179016768932343f));
   }
 
   /**
-   * c e^{-a^2 m2} with m2 a power of two: a^2 split exactly into h + l, e^{-h-l} = 2^q (1 + v) reduced as in
-   * {@link #expf} (q h's ln 2 multiple, |s| <= ln2/2, v = s + s^2 U(s)), then c (1 + v) in one fma and the 2^q
-   * scaling in two steps, so a subnormal result is rounded once. a^2 m2 <= 110.25 (q >= -160).
+   * (c + clo) (1 + kappa) e^{-a^2 m2} with m2 a power of two: a^2 split exactly into h + l, e^{-h} = 2^q (1 + v)
+   * reduced as in {@link #expf} (q h's ln 2 multiple, |s| <= ln2/2, v = s + s^2 U(s)), l and kappa (both tiny) as
+   * the factor 1 + k, then c (1 + v) (1 + k) + clo summed in two floats and rounded once, and the 2^q scaling in
+   * two steps, so a subnormal result is rounded once more only there.
+   * a^2 m2 <= 110.25 (q >= -160).
    */
-  static FloatVector expTimes(FloatVector c, FloatVector a, float m2) {
+  static FloatVector expTimes(FloatVector c, FloatVector clo, FloatVector kappa, FloatVector a, float m2) {
     var sp = a.species();
     FloatVector h = a.mul(a), l = a.fma(a, h.neg()).mul(m2);
     h = h.mul(m2);
     FloatVector t = h.fma(-LOG2E_F, RND_F);
     FloatVector q = t.sub(RND_F);                                          // rint(-h / ln 2)
     FloatVector s = q.fma(FloatVector.broadcast(sp, -L2U_F), h.neg());    // exact
-    s = q.fma(FloatVector.broadcast(sp, -L2L_F), s).sub(l);
+    s = q.fma(FloatVector.broadcast(sp, -L2L_F), s);
+    FloatVector k = kappa.sub(l);                                          // e^{s - l} (1 + kappa) = (1 + v) (1 + k)
     FloatVector u = s.fma(0.000198527617612853646278381f, 0.00139304355252534151077271f)
         .fma(s, FloatVector.broadcast(sp, 0.00833336077630519866943359f))
         .fma(s, FloatVector.broadcast(sp, 0.0416664853692054748535156f))
         .fma(s, FloatVector.broadcast(sp, 0.166666671633720397949219f))
         .fma(s, FloatVector.broadcast(sp, 0.5f));
-    FloatVector y = c.fma(s.mul(s).fma(u, s), c);
+    // c (1 + v) (1 + k) + clo, v = s + s^2 u: c + c s exactly as hi + lo (c s by fma, the sum by Fast2Sum,
+    // |s| < 1/2), the rest (c s^2 u < c/16, c k (1 + v), clo) added to lo, then hi + lo rounded once
+    FloatVector s2u = s.mul(s).mul(u), cs = c.mul(s), hi = c.add(cs);
+    FloatVector lo = cs.sub(hi.sub(c)).add(c.fma(s, cs.neg()));
+    lo = c.fma(k.fma(s.add(s2u), k), c.fma(s2u, clo.add(lo)));
+    return times2q(hi.add(lo), t);
+  }
+
+  /** y 2^q, q = the low bits of t (as {@link #expf} leaves them) in two steps: one rounding if the result is subnormal. */
+  private static FloatVector times2q(FloatVector y, FloatVector t) {
     IntVector qi = ((IntVector) t.reinterpretAsInts()).sub(RND_F_BITS);
     IntVector q1 = qi.lanewise(VectorOperators.ASHR, 1), q2 = qi.sub(q1);
     FloatVector p1 = (FloatVector) q1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     FloatVector p2 = (FloatVector) q2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     return y.mul(p1).mul(p2);
+  }
+
+  /** GELU uses x/2 (1 + erf(x/sqrt 2)) for x in [GELU_NEG_SPLIT, GELU_POS_SPLIT], the erfc tail outside. */
+  static final float GELU_NEG_SPLIT = -0.495f, GELU_POS_SPLIT = 1.4142135f;
+  /** |x| / sqrt 2 is held at 10.5 (|x| at 14.849242): GELU's tail underflows to -0 from |x| = 14.1. */
+  static final float GELU_AMAX = 14.849242f;
+  private static final float RSQRT2_F = (float) 0.70710678118654752440, RSQRT2_LO = (float) (0.70710678118654752440 - RSQRT2_F);
+
+  /**
+   * gelu x = x Phi(x) in float lanes, max error 2 ulp against the exact value (checked on a sweep of all floats):
+   * x/2 + x/2 erf(x/sqrt 2) in one fma for x in [-0.495, 1.414]; outside, the tail -|x|/2 erfc(|x|/sqrt 2) from
+   * {@link #erfcTimes} with the exponent x^2/2 taken exactly from x (rounding x/sqrt 2 first would move e^{-x^2/2}
+   * by up to x^2 2^-24), returned as is for x < 0 (no 1 + erf cancellation) and added to x above.
+   * |x| < 2^-30 gives x/2; x > 8 gives x; +inf gives +inf, -inf NaN (x Phi(x) = -inf * 0), as PyTorch's formula.
+   */
+  static FloatVector geluf(FloatVector x) {
+    FloatVector a = x.abs(), hx = x.mul(0.5f), ac = a.min(GELU_AMAX);
+    FloatVector mid = hx.fma(erfSmall(x.mul(RSQRT2_F)), hx);
+    FloatVector tail = erfcTimes(hx.abs().neg(), ac, RSQRT2_F, RSQRT2_LO, 0.5f);
+    FloatVector g = mid.blend(tail, x.lt(GELU_NEG_SPLIT)).blend(x.add(tail), x.compare(VectorOperators.GT, GELU_POS_SPLIT));
+    g = g.blend(hx, a.lt(0x1p-30f)).blend(x, x.compare(VectorOperators.GT, 8f));
+    return g.blend(x.mul(0f), x.lt(-GELU_AMAX));
   }
 }
