@@ -121,22 +121,8 @@ final class VectorFns {
     return u.mul(p1).mul(p2);
   }
 
-  /** erf switches from {@link #erfSmall} to 1 - erfc at |x| = ERF_SPLIT. */
-  static final float ERF_SPLIT = 0.875f;
-  private static final float TWO_OVER_SQRTPI = (float) 1.12837916709551257390;
+  static final float TWO_OVER_SQRTPI = (float) 1.12837916709551257390;
 
-  /**
-   * erf x in float lanes, max error 1 ulp (checked on every positive float below 4: odd, so that covers all).
-   * |x| < 0.875: {@link #erfSmall}; else 1 - erfc|x| with erfc from {@link #erfcTimes} (its error,
-   * about 1 ulp of erfc <= 0.22, is a quarter of that in the result). |x| is held at 4, where erf rounds to 1.
-   * Both forms are evaluated and blended: no branch, the same bits on every JIT tier.
-   */
-  static FloatVector erff(FloatVector x) {
-    FloatVector a = x.abs(), ac = a.min(4f);
-    FloatVector big = erfcTimes(FloatVector.broadcast(x.species(), -1f), ac, 1f, 0f, 1f).add(1f);
-    big = (FloatVector) ((IntVector) x.reinterpretAsInts()).and(0x8000_0000).or((IntVector) big.reinterpretAsInts()).reinterpretAsFloats();
-    return big.blend(erfSmall(x), a.lt(ERF_SPLIT));
-  }
 
   /**
    * erf x = x + x P(x^2) for |x| <= 1, P of degree 7 fitted for relative error (0.05 x 2^-24) on [0, 1]
@@ -159,25 +145,6 @@ final class VectorFns {
     return x.fma(p, x);
   }
 
-  /**
-   * c erfc(t) for t = a (m + mlo) in [0.35, 10.5] (m + mlo: 1, or 1/sqrt 2 in two parts), with
-   * e^{-t^2} = e^{-a^2 m2} (m2 = m^2 exactly, a power of two), about 1.5 ulp: erfc(t) = erfcx(t) e^{-t^2},
-   * erfcx(t) = (1 - y) G(y) with y = 1 - 4/(t + 2) ({@link #erfcxArg}, G from {@link #erfcxG1}); G, (1 - y) G and c
-   * times that are carried as exact two-float products into {@link #expTimes}, whose final add is the one
-   * rounding of the result that matters. y's roundings move erfcx by dt erfcx'(t) ({@link #erfcxArgError}),
-   * put back as the relative factor 1 + dt erfcx'/erfcx, erfcx' = 2t erfcx - 2/sqrt(pi).
-   */
-  static FloatVector erfcTimes(FloatVector c, FloatVector a, float m, float mlo, float m2) {
-    FloatVector y = erfcxArg(a, m), om = y.neg().add(1f), p1 = erfcxG1(y);            // 1 - y is exact
-    // G = G0 + y p1 as G + glo exactly (|y p1| < G0), then (1 - y) G and c times that as two-float products
-    FloatVector pp = y.mul(p1), g = pp.add(G0);
-    FloatVector glo = pp.sub(g.sub(G0)).add(y.fma(p1, pp.neg())).add(G0_LO);
-    FloatVector r = om.mul(g), rlo = om.fma(glo, om.fma(g, r.neg()));
-    FloatVector cr = c.mul(r), crlo = c.fma(rlo, c.fma(r, cr.neg()));
-    FloatVector t = a.mul(m);
-    FloatVector ratio = t.add(t).sub(FloatVector.broadcast(a.species(), TWO_OVER_SQRTPI).div(r));  // erfcx'/erfcx
-    return expTimes(cr, crlo, erfcxArgError(a, m, mlo).mul(ratio), a, m2);
-  }
 
   /** y = 1 - 4/(t + 2) for t = a m, rounded: {@link #erfcxG}'s variable, in [-0.71, 0.69] for t in [0.35, 10.5]. */
   static FloatVector erfcxArg(FloatVector a, float m) {
@@ -202,7 +169,7 @@ final class VectorFns {
   }
 
   /** G's constant term in two floats: G(y) = G0 + G0_LO + y {@link #erfcxG1}(y). */
-  private static final float G0 = 0.25539568066596985f, G0_LO = -4.423957200572204e-09f;
+  static final float G0 = 0.25539568066596985f, G0_LO = -4.423957200572204e-09f;
 
   /**
    * G(y) = erfcx(t) / (1 - y) = G0 + y G1(y), y = 1 - 4/(t + 2), G of degree 10 fitted for relative error
@@ -260,25 +227,5 @@ final class VectorFns {
     return y.mul(p1).mul(p2);
   }
 
-  /** GELU uses x/2 (1 + erf(x/sqrt 2)) for x in [GELU_NEG_SPLIT, GELU_POS_SPLIT], the erfc tail outside. */
-  static final float GELU_NEG_SPLIT = -0.495f, GELU_POS_SPLIT = 1.4142135f;
-  /** |x| / sqrt 2 is held at 10.5 (|x| at 14.849242): GELU's tail underflows to -0 from |x| = 14.1. */
-  static final float GELU_AMAX = 14.849242f;
-  private static final float RSQRT2_F = (float) 0.70710678118654752440, RSQRT2_LO = (float) (0.70710678118654752440 - RSQRT2_F);
 
-  /**
-   * gelu x = x Phi(x) in float lanes, max error 2 ulp against the exact value (checked on a sweep of all floats):
-   * x/2 + x/2 erf(x/sqrt 2) in one fma for x in [-0.495, 1.414]; outside, the tail -|x|/2 erfc(|x|/sqrt 2) from
-   * {@link #erfcTimes} with the exponent x^2/2 taken exactly from x (rounding x/sqrt 2 first would move e^{-x^2/2}
-   * by up to x^2 2^-24), returned as is for x < 0 (no 1 + erf cancellation) and added to x above.
-   * |x| < 2^-30 gives x/2; x > 8 gives x; +inf gives +inf, -inf NaN (x Phi(x) = -inf * 0), as PyTorch's formula.
-   */
-  static FloatVector geluf(FloatVector x) {
-    FloatVector a = x.abs(), hx = x.mul(0.5f), ac = a.min(GELU_AMAX);
-    FloatVector mid = hx.fma(erfSmall(x.mul(RSQRT2_F)), hx);
-    FloatVector tail = erfcTimes(hx.abs().neg(), ac, RSQRT2_F, RSQRT2_LO, 0.5f);
-    FloatVector g = mid.blend(tail, x.lt(GELU_NEG_SPLIT)).blend(x.add(tail), x.compare(VectorOperators.GT, GELU_POS_SPLIT));
-    g = g.blend(hx, a.lt(0x1p-30f)).blend(x, x.compare(VectorOperators.GT, 8f));
-    return g.blend(x.mul(0f), x.lt(-GELU_AMAX));
-  }
 }

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vectorised elementwise float functions over dense runs {@code d[dO..dO+n) = f(x[xo..xo+n))} (in place allowed
  * when {@code d == x && dO == xo}). {@link FloatLoops#unary} sends dense float arrays here.
  *
- * <p>exp, log, tanh, sigmoid, erf and GELU come from {@link VectorFns} (IEEE-exact lane operations only), not from
- * the JDK's {@code lanewise(EXP/LOG/TANH/ERF)}: those are SVML calls once C2 compiles the loop but
+ * <p>exp, log, tanh, sigmoid, erf and GELU come from {@link VectorFns} and {@link ErfLoops} (IEEE-exact lane
+ * operations only), not from the JDK's {@code lanewise(EXP/LOG/TANH/ERF)}: those are SVML calls once C2 compiles the loop but
  * {@code java.lang.Math} per lane before, and the two differ in the last bit, so a training run would depend on
  * when the JIT kicked in. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a
  * sweep of float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp;
@@ -91,52 +91,23 @@ public final class VectorMath {
     }
   }
 
-  /** erf x in float lanes ({@link VectorFns#erff}, 1 ulp), the tail through a masked vector. */
-  public static void erf(float[] x, int xo, float[] d, int dO, int n) {
-    int i = 0;
-    for (int e = n - VL; i <= e; i += VL) VectorFns.erff(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      VectorFns.erff(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
-    }
-  }
-
   /**
    * gelu(x) = x * Phi(x), the exact (erf) form, {@code torch.nn.functional.gelu(approximate='none')}, in float lanes
-   * ({@link VectorFns#geluf}: 2 ulp from the exact value, also in the negative tail, where PyTorch's own
-   * {@code x/2 (1 + erf(x/sqrt 2))} cancels), the tail through a masked vector.
+   * ({@link ErfLoops#gelu}: 2 ulp from the exact value, also in the negative tail, where PyTorch's own
+   * {@code x/2 (1 + erf(x/sqrt 2))} cancels).
    */
-  public static void gelu(float[] x, int xo, float[] d, int dO, int n) {
-    int i = 0;
-    for (int e = n - VL; i <= e; i += VL) VectorFns.geluf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      VectorFns.geluf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
-    }
-  }
+  public static void gelu(float[] x, int xo, float[] d, int dO, int n) { ErfLoops.gelu(x, xo, d, dO, n); }
 
-  /** M_SQRT1_2 and M_2_SQRTPI * M_SQRT1_2 * 0.5 as float, as the derivative rule's float scalars. */
-  private static final float ALPHA = (float) 0.70710678118654752440, BETA = (float) 0.39894228040143267794;
+  /** erf x in float lanes ({@link ErfLoops#erf}, 1 ulp). */
+  public static void erf(float[] x, int xo, float[] d, int dO, int n) { ErfLoops.erf(x, xo, d, dO, n); }
 
   /**
    * GELU's backward {@code d = g * (cdf + x * pdf)}, {@code cdf = (erf(x * alpha) + 1) * 0.5}, {@code pdf =
-   * exp(x * x * -0.5) * beta} (PyTorch 1.13's GeluBackward formula), in one pass over float lanes: operation for
-   * operation, and so bit for bit, what the derivative rule's chain of ops gives eagerly or in a fused loop (erf and
-   * exp from {@link VectorFns}). {@code d} may be {@code g} or {@code x} (same offset).
+   * exp(x * x * -0.5) * beta} (PyTorch 1.13's GeluBackward formula), in float lanes ({@link ErfLoops#geluBackward}):
+   * operation for operation, and so bit for bit, what the derivative rule's chain of ops gives eagerly or in a
+   * fused loop. {@code d} may be {@code g} or {@code x} (same offset).
    */
   public static void geluBackward(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
-    int i = 0;
-    for (int e = n - VL; i <= e; i += VL)
-      geluGrad(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      geluGrad(FloatVector.fromArray(S, g, go + i, m), FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
-    }
-  }
-
-  private static FloatVector geluGrad(FloatVector g, FloatVector x) {
-    FloatVector cdf = VectorFns.erff(x.mul(ALPHA)).add(1f).mul(0.5f);
-    FloatVector pdf = VectorFns.expf(x.mul(x).mul(-0.5f)).mul(BETA);
-    return g.mul(cdf.add(x.mul(pdf)));
+    ErfLoops.geluBackward(g, go, x, xo, d, dO, n);
   }
 }
