@@ -126,7 +126,7 @@ class GeluErfGoldenTest {
     return g.mul(cdf.add(x.mul(pdf)));
   }
 
-  /** The one-pass backward gives the rule's bits; so do the interpreter's and the generated fused loops. */
+  /** The one-pass backward gives the rule's bits; so do both backends' fused loops (erf and gelu run in the blocked loop). */
   @Test void onePassBackwardInterpreterAndBytecodeGiveTheRulesBits() {
     Random rnd = new Random(5);
     int n = 10_007;   // above the generated-loop threshold, not a multiple of the vector length
