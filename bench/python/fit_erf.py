@@ -5,7 +5,7 @@
 erf small: erf(x) = x + x P(x^2) on [0, 1], P of degree 7, minimising the relative error of erf.
 erfcx:     erfc(t) e^{t^2} = (1 - y) G(y), y = 1 - 4/(t + 2), t in [0.35, 10.5], G of degree 10 (relative error).
 Errors are printed in units of 2^-24 (relative), with the coefficients rounded to float. The Java code was then
-checked on every positive float below erf's saturation (VectorFnsErfTest) and on a sweep of all floats for GELU.
+checked on every positive float below erf's saturation (ErfTest) and on a sweep of all floats for GELU.
 """
 import mpmath as mp
 import numpy as np

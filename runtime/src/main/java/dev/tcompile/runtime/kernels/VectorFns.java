@@ -6,15 +6,15 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * exp, tanh, log, sigmoid and erf on whole float vectors from IEEE-exact lane operations only (add, mul, fma, div, bit
+ * exp, tanh, log, sigmoid and erf's parts on whole float vectors from IEEE-exact lane operations only (add, mul, fma, div, bit
  * moves, blends), so every JIT tier gives the same bits. The JDK's {@code lanewise(EXP/TANH/LOG)} does not: C2 calls Intel's SVML,
  * the interpreter and C1 compute each lane with {@code java.lang.Math}, and the two differ in the last bit for a
  * few percent of inputs, so results would change when a loop gets compiled.
  *
  * <p>Float exp follows SLEEF's {@code expf_u10} (Cody-Waite reduction, degree-6 polynomial, two-step scaling
  * for subnormal results), max error 1 ulp. Each method's bytecode stays under C2's size limit for inlining hot
- * calls (325 bytes; tanhf is 318, logf 291): a vector method that is not inlined boxes every vector it passes. GELU, evaluated in double lanes,
- * is written out in its loop in {@link VectorMath} for that reason.
+ * calls (325 bytes; tanhf is 318, logf 291): a vector method that is not inlined boxes every vector it passes.
+ * erf and GELU need more than C2 inlines into one loop; {@link ErfLoops} runs their parts here as separate loops.
  */
 final class VectorFns {
   private VectorFns() {}

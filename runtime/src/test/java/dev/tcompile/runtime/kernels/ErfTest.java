@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import org.junit.jupiter.api.Test;
 
 /**
- * Float-lane erf ({@link VectorFns#erff} through {@link VectorMath#erf}) against W. J. Cody's double erf
+ * Float-lane erf ({@link ErfLoops#erf} through {@link VectorMath#erf}) against W. J. Cody's double erf
  * ({@link MathFns#erf}, relative error near 1e-16, far below a float ulp), on every positive float below 4 (erf
  * is odd and rounds to 1 from 3.92), plus the special values and the negative side's symmetry.
  */

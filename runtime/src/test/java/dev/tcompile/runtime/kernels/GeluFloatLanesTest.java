@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import org.junit.jupiter.api.Test;
 
 /**
- * The float-lane exact GELU ({@link VectorFns#geluf} through {@link VectorMath#gelu}) on every float of
+ * The float-lane exact GELU ({@link ErfLoops#gelu} through {@link VectorMath#gelu}) on every float of
  * [-14.9, -0.25] (the erfc tail, down to where x Phi(x) underflows, and the switch at -0.495) and [0.25, 9] (the
  * switch at 1.414 and the saturation to x), against x Phi(x) in double ({@link MathFns#normalCdf}, W. J. Cody's
  * erfc: relative error near 1e-16), within 2 ulp; plus the special values.
