@@ -56,6 +56,17 @@ def gelu_tanh():
     return step
 
 
+def gelu():
+    x = torch.randn(1 << 20, requires_grad=True)
+
+    def step():
+        x.grad = None
+        y = F.gelu(x).sum()
+        y.backward()
+        return x.grad
+    return step
+
+
 def conv(**kw):
     return lambda: inference(nn.Conv2d(16, 33, **kw), torch.randn(20, 16, 50, 100))
 
@@ -81,6 +92,7 @@ WORKLOADS = {
                                                            nn.Linear(512, 10)), F.cross_entropy,
                                              torch.randn(64, 784), torch.randint(0, 10, (64,)), adam=True),
     "gelu_tanh_1m": gelu_tanh,
+    "gelu_1m": gelu,
     "conv_3x3_s2": conv(kernel_size=3, stride=2),
     "conv_3x5_s21_p42": conv(kernel_size=(3, 5), stride=(2, 1), padding=(4, 2)),
     "conv_3x5_s21_p42_d31": conv(kernel_size=(3, 5), stride=(2, 1), padding=(4, 2), dilation=(3, 1)),

@@ -33,6 +33,6 @@ class StandardWorkloadsTest {
     assertEquals(List.of("mnist_train_b32"), StandardWorkloads.select("mnist_train_b32,mnist_train_b3").stream().map(Workload::name).toList());
     TorchException e = assertThrows(TorchException.class, () -> StandardWorkloads.select("sgemm_99"));
     assertTrue(e.getMessage().startsWith("no workload named 'sgemm_99'; known: mnist_train_b32, "), e.getMessage());
-    assertEquals(13, StandardWorkloads.all().size());
+    assertEquals(14, StandardWorkloads.all().size());
   }
 }

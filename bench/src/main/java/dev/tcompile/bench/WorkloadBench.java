@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.*;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class WorkloadBench {
-  @Param({"mnist_train_b32", "mnist_train_b64", "mnist_infer_b64", "mlp_train_b64", "gelu_tanh_1m", "conv_3x3_s2",
+  @Param({"mnist_train_b32", "mnist_train_b64", "mnist_infer_b64", "mlp_train_b64", "gelu_tanh_1m", "gelu_1m", "conv_3x3_s2",
       "conv_3x5_s21_p42", "conv_3x5_s21_p42_d31", "sgemm_256", "sgemm_512", "sgemm_1024"})
   public String workload;
   @Param({"eager", "compiled"}) public String mode;

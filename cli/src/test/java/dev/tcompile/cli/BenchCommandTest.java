@@ -43,7 +43,8 @@ class BenchCommandTest {
   @Test void listNamesEveryWorkload() {
     CliRun r = CliRun.of("bench", "--list");
     assertEquals(0, r.code());
-    assertEquals(13, r.out().strip().split("\n").length, r.out());
+    assertEquals(14, r.out().strip().split("\n").length, r.out());
+    assertTrue(r.out().contains("\ngelu_1m                F.gelu (exact, erf), forward + backward, 1M floats\n"), r.out());
     assertTrue(r.out().startsWith("mnist_train_b32        MNIST CNN train step (SGD), batch 32\n"), r.out());
     assertTrue(r.out().contains("\nsgemm_1024             matmul of two 1024x1024 float matrices\n"), r.out());
   }

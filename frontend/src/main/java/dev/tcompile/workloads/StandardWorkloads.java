@@ -38,6 +38,7 @@ public final class StandardWorkloads {
     all.add(new Workload("mlp_train_b64", "MLP 784-512-512-10 train step (SGD), batch 64", c -> mlpTrain(c, false)));
     all.add(new Workload("mlp_train_b64_adam", "MLP 784-512-512-10 train step (Adam), batch 64", c -> mlpTrain(c, true)));
     all.add(new Workload("gelu_tanh_1m", "tanh-GELU from primitives, forward + backward, 1M floats", StandardWorkloads::geluTanh));
+    all.add(new Workload("gelu_1m", "F.gelu (exact, erf), forward + backward, 1M floats", StandardWorkloads::gelu));
     all.add(new Workload("conv_3x3_s2", "Conv2d(16,33,3,stride=2) forward on [20,16,50,100]",
         c -> convForward(Conv2d.options(16, 33, 3).stride(2), c)));
     all.add(new Workload("conv_3x5_s21_p42", "Conv2d(16,33,(3,5),stride=(2,1),padding=(4,2)) forward on [20,16,50,100]",
@@ -93,6 +94,19 @@ public final class StandardWorkloads {
       Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
       return x.mul(0.5).mul(inner.tanh().add(1.0)).sum();
     };
+    TensorFn f = compiled ? Torch.compile(gelu)::apply : gelu;
+    Tensor x = Torch.randn(1 << 20).requiresGrad_(true);
+    return () -> {
+      x.setGrad(null);
+      Tensor y = f.apply(x);
+      y.backward();
+      return x.grad();
+    };
+  }
+
+  /** F.gelu(x) (approximate='none'), summed, then backward to x. */
+  private static Supplier<Object> gelu(boolean compiled) {
+    TensorFn gelu = xs -> F.gelu(xs[0]).sum();
     TensorFn f = compiled ? Torch.compile(gelu)::apply : gelu;
     Tensor x = Torch.randn(1 << 20).requiresGrad_(true);
     return () -> {

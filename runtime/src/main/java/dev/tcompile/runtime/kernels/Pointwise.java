@@ -61,6 +61,23 @@ public final class Pointwise {
     FloatLoops.unaryParallel(op, x, 0, out, 0, n);
   }
 
+  /**
+   * The exact GELU's backward {@code g * (cdf(x) + x * pdf(x))} for float32 {@code g} and {@code x} of one shape,
+   * in one pass ({@link VectorMath#geluBackward}: PyTorch 1.13's formula, operation for operation the derivative
+   * rule's ops, so the same bits as those run one by one or fused), split over the pool for long runs (lanes are
+   * independent: the split does not change any element's bits).
+   */
+  public static NDArray geluBackward(NDArray g, NDArray x) {
+    if (g.dtype() != DType.FLOAT32 || x.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(g.shape(), x.shape()))
+      throw new IllegalArgumentException("gelu backward takes float32 grad and input of one shape");
+    NDArray gc = g.contiguous(), xc = x.contiguous();
+    NDArray out = NDArray.empty(DType.FLOAT32, x.shape());
+    float[] gv = gc.floats(), xv = xc.floats(), d = out.floats();
+    int go = gc.offset(), xo = xc.offset();
+    dev.tcompile.runtime.Parallel.forRange(out.numel(), 8192, (from, to) -> VectorMath.geluBackward(gv, go + from, xv, xo + from, d, from, to - from));
+    return out;
+  }
+
   /** Applies a float function elementwise (parametrised ops: clamp, pow by scalar, leaky relu...). */
   public static NDArray map(NDArray x, FloatFn f) {
     NDArray xf = x.to(DType.FLOAT32);

@@ -6,15 +6,15 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * exp, tanh, log and sigmoid on whole float vectors from IEEE-exact lane operations only (add, mul, fma, div, bit
+ * exp, tanh, log, sigmoid and erf's parts on whole float vectors from IEEE-exact lane operations only (add, mul, fma, div, bit
  * moves, blends), so every JIT tier gives the same bits. The JDK's {@code lanewise(EXP/TANH/LOG)} does not: C2 calls Intel's SVML,
  * the interpreter and C1 compute each lane with {@code java.lang.Math}, and the two differ in the last bit for a
  * few percent of inputs, so results would change when a loop gets compiled.
  *
  * <p>Float exp follows SLEEF's {@code expf_u10} (Cody-Waite reduction, degree-6 polynomial, two-step scaling
  * for subnormal results), max error 1 ulp. Each method's bytecode stays under C2's size limit for inlining hot
- * calls (325 bytes; tanhf is 318, logf 291): a vector method that is not inlined boxes every vector it passes. GELU, evaluated in double lanes,
- * is written out in its loop in {@link VectorMath} for that reason.
+ * calls (325 bytes; tanhf is 318, logf 291): a vector method that is not inlined boxes every vector it passes.
+ * erf and GELU need more than C2 inlines into one loop; {@link ErfLoops} runs their parts here as separate loops.
  */
 final class VectorFns {
   private VectorFns() {}
@@ -120,4 +120,112 @@ final class VectorFns {
     FloatVector p2 = (FloatVector) q2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     return u.mul(p1).mul(p2);
   }
+
+  static final float TWO_OVER_SQRTPI = (float) 1.12837916709551257390;
+
+
+  /**
+   * erf x = x + x P(x^2) for |x| <= 1, P of degree 7 fitted for relative error (0.05 x 2^-24) on [0, 1]
+   * (bench/python/fit_erf.py), x^2's rounding corrected to first order; about 0.5 ulp; keeps -0 and NaN.
+   */
+  static FloatVector erfSmall(FloatVector x) {
+    var sp = x.species();
+    FloatVector s = x.mul(x);
+    FloatVector p = s.fma(FloatVector.broadcast(sp, -9.769600183062721e-06f), FloatVector.broadcast(sp, 0.00011299652396701276f))
+        .fma(s, FloatVector.broadcast(sp, -0.0008488402818329632f))
+        .fma(s, FloatVector.broadcast(sp, 0.005221304949373007f))
+        .fma(s, FloatVector.broadcast(sp, -0.02686551958322525f))
+        .fma(s, FloatVector.broadcast(sp, 0.11283783614635468f))
+        .fma(s, FloatVector.broadcast(sp, -0.37612637877464294f))
+        .fma(s, FloatVector.broadcast(sp, 0.12837916612625122f));
+    // x^2's rounding would move P by up to 0.7 ulp near 1.25: add back P'(s) times the exact residual
+    FloatVector sl = x.fma(x, s.neg());
+    p = sl.fma(s.fma(FloatVector.broadcast(sp, -0.08067287f), FloatVector.broadcast(sp, 0.22567391f))
+        .fma(s, FloatVector.broadcast(sp, -0.37612632f)), p);
+    return x.fma(p, x);
+  }
+
+
+  /** y = 1 - 4/(t + 2) for t = a m, rounded: {@link #erfcxG}'s variable, in [-0.71, 0.69] for t in [0.35, 10.5]. */
+  static FloatVector erfcxArg(FloatVector a, float m) {
+    FloatVector w = FloatVector.broadcast(a.species(), 1f).div(a.mul(m).add(2f));
+    return w.mul(-4f).add(1f);
+  }
+
+  /**
+   * dt = t - t_y with t = a (m + mlo) exactly and t_y the argument y = {@link #erfcxArg} stands for exactly
+   * (y = 1 - 4/(t_y + 2)), from the exact residuals of a m, t + 2, 1/(t + 2) and 1 - 4w, to first order.
+   */
+  static FloatVector erfcxArgError(FloatVector a, float m, float mlo) {
+    var sp = a.species();
+    FloatVector t = a.mul(m);
+    FloatVector tlo = a.fma(FloatVector.broadcast(sp, m), t.neg()).add(a.mul(mlo));  // a (m + mlo) - t
+    FloatVector d = t.add(2f), bb = d.sub(t);
+    FloatVector dlo = t.sub(d.sub(bb)).add(bb.neg().add(2f));                          // t + 2 = d + dlo
+    FloatVector w = FloatVector.broadcast(sp, 1f).div(d), w4 = w.mul(4f), y = w4.neg().add(1f);
+    FloatVector rho = dlo.neg().fma(w, w.neg().fma(d, FloatVector.broadcast(sp, 1f))); // 1/(t + 2) = w (1 + rho)
+    rho = y.neg().add(1f).sub(w4).mul(-0.25f).fma(d, rho);                               // and (1 - y)/4 = that (1 - rho)
+    return rho.neg().fma(d, tlo);
+  }
+
+  /** G's constant term in two floats: G(y) = G0 + G0_LO + y {@link #erfcxG1}(y). */
+  static final float G0 = 0.25539568066596985f, G0_LO = -4.423957200572204e-09f;
+
+  /**
+   * G(y) = erfcx(t) / (1 - y) = G0 + y G1(y), y = 1 - 4/(t + 2), G of degree 10 fitted for relative error
+   * (0.02 x 2^-24, its constant term in two floats) for t in [0.35, 10.5] (bench/python/fit_erf.py); this is G1. G goes from 0.42 to 0.17 there, so
+   * its float evaluation loses little, where erfcx itself, down to 0.05, would lose several ulps to cancellation.
+   */
+  static FloatVector erfcxG1(FloatVector y) {
+    var sp = y.species();
+    return y.fma(FloatVector.broadcast(sp, 2.789869722619187e-05f), FloatVector.broadcast(sp, 1.6826559658511542e-05f))
+        .fma(y, FloatVector.broadcast(sp, -0.0001612059131730348f))
+        .fma(y, FloatVector.broadcast(sp, -0.0002132272202288732f))
+        .fma(y, FloatVector.broadcast(sp, 0.0007715291576460004f))
+        .fma(y, FloatVector.broadcast(sp, 0.0016207150183618069f))
+        .fma(y, FloatVector.broadcast(sp, -0.005377552937716246f))
+        .fma(y, FloatVector.broadcast(sp, -0.009110655635595322f))
+        .fma(y, FloatVector.broadcast(sp, 0.06986802071332932f))
+        .fma(y, FloatVector.broadcast(sp, -0.17179016768932343f));
+  }
+
+  /**
+   * (c + clo) (1 + kappa) e^{-a^2 m2} with m2 a power of two: a^2 split exactly into h + l, e^{-h} = 2^q (1 + v)
+   * reduced as in {@link #expf} (q h's ln 2 multiple, |s| <= ln2/2, v = s + s^2 U(s)), l and kappa (both tiny) as
+   * the factor 1 + k, then c (1 + v) (1 + k) + clo summed in two floats and rounded once, and the 2^q scaling in
+   * two steps, so a subnormal result is rounded once more only there.
+   * a^2 m2 <= 110.25 (q >= -160).
+   */
+  static FloatVector expTimes(FloatVector c, FloatVector clo, FloatVector kappa, FloatVector a, float m2) {
+    var sp = a.species();
+    FloatVector h = a.mul(a), l = a.fma(a, h.neg()).mul(m2);
+    h = h.mul(m2);
+    FloatVector t = h.fma(-LOG2E_F, RND_F);
+    FloatVector q = t.sub(RND_F);                                          // rint(-h / ln 2)
+    FloatVector s = q.fma(FloatVector.broadcast(sp, -L2U_F), h.neg());    // exact
+    s = q.fma(FloatVector.broadcast(sp, -L2L_F), s);
+    FloatVector k = kappa.sub(l);                                          // e^{s - l} (1 + kappa) = (1 + v) (1 + k)
+    FloatVector u = s.fma(0.000198527617612853646278381f, 0.00139304355252534151077271f)
+        .fma(s, FloatVector.broadcast(sp, 0.00833336077630519866943359f))
+        .fma(s, FloatVector.broadcast(sp, 0.0416664853692054748535156f))
+        .fma(s, FloatVector.broadcast(sp, 0.166666671633720397949219f))
+        .fma(s, FloatVector.broadcast(sp, 0.5f));
+    // c (1 + v) (1 + k) + clo, v = s + s^2 u: c + c s exactly as hi + lo (c s by fma, the sum by Fast2Sum,
+    // |s| < 1/2), the rest (c s^2 u < c/16, c k (1 + v), clo) added to lo, then hi + lo rounded once
+    FloatVector s2u = s.mul(s).mul(u), cs = c.mul(s), hi = c.add(cs);
+    FloatVector lo = cs.sub(hi.sub(c)).add(c.fma(s, cs.neg()));
+    lo = c.fma(k.fma(s.add(s2u), k), c.fma(s2u, clo.add(lo)));
+    return times2q(hi.add(lo), t);
+  }
+
+  /** y 2^q, q = the low bits of t (as {@link #expf} leaves them) in two steps: one rounding if the result is subnormal. */
+  private static FloatVector times2q(FloatVector y, FloatVector t) {
+    IntVector qi = ((IntVector) t.reinterpretAsInts()).sub(RND_F_BITS);
+    IntVector q1 = qi.lanewise(VectorOperators.ASHR, 1), q2 = qi.sub(q1);
+    FloatVector p1 = (FloatVector) q1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector p2 = (FloatVector) q2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return y.mul(p1).mul(p2);
+  }
+
+
 }

@@ -43,7 +43,7 @@ class JitTierDeterminismTest {
       int n = 4099;
       float[] x = new float[n], y = new float[n];
       for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian() * 4;
-      for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.GELU, UnaryOp.SQRT, UnaryOp.LOG}) {
+      for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.GELU, UnaryOp.SQRT, UnaryOp.LOG, UnaryOp.ERF}) {
         float[] in = x.clone();
         if (op == UnaryOp.LOG || op == UnaryOp.SQRT) for (int i = 0; i < n; i++) in[i] = Math.abs(in[i]);
         VectorMath.apply(op, in, 0, y, 0, n);

@@ -112,7 +112,7 @@ class VectorMathTest {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i * 0.7) * 12;
     x[5] = Float.NaN; x[6] = -0f; x[7] = Float.NEGATIVE_INFINITY; x[8] = Float.MIN_VALUE;
-    for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.LOG}) {
+    for (UnaryOp op : new UnaryOp[]{UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.LOG, UnaryOp.GELU, UnaryOp.ERF}) {
       float[] in = x.clone();
       if (op == UnaryOp.LOG) for (int i = 0; i < n; i++) in[i] = Math.abs(in[i]);
       float[] whole = new float[n];
