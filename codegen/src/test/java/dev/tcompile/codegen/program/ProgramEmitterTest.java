@@ -201,23 +201,32 @@ public class ProgramEmitterTest {
     return new java.lang.ref.WeakReference<>(c);
   }
 
-  /** Donated outputs (run(inputs, into)): an SGD update into the parameter's and momentum's arrays, an mm into a caller's array. */
-  @Test void donatedBuffersAreWrittenAsByTheInterpreter() {
+  /**
+   * Donated outputs (run(inputs, into)): an SGD update into the parameter's and momentum's arrays, an mm into a
+   * caller's array; the update as the interpreter's blocked loop (1001 elements, under KernelLoader.MIN_ELEMENTS)
+   * and as a generated loop (5001).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1001, 5001})
+  void donatedBuffersAreWrittenAsByTheInterpreter(int n) {
     Graph g = new dev.tcompile.passes.DeadCodeElimination().run(new dev.tcompile.passes.Fusion().run(GraphParser.parse("""
-        graph @g(%p: f32[1001], %buf: f32[1001], %grad: f32[1001], %a: f32[7, 9], %b: f32[9, 5]) {
+        graph @g(%p: f32[N], %buf: f32[N], %grad: f32[N], %a: f32[7, 9], %b: f32[9, 5]) {
           %m = constant 0.9 : f32[]
           %lr = constant 0.01 : f32[]
-          %0 = mul(%buf, %m) : f32[1001]
-          %1 = add(%0, %grad) : f32[1001]
-          %2 = mul(%1, %lr) : f32[1001]
-          %3 = sub(%p, %2) : f32[1001]
+          %0 = mul(%buf, %m) : f32[N]
+          %1 = add(%0, %grad) : f32[N]
+          %2 = mul(%1, %lr) : f32[N]
+          %3 = sub(%p, %2) : f32[N]
           %4 = mm(%a, %b) : f32[7, 5]
           return %3, %1, %4
         }
-        """)));
+        """.replace("N", Integer.toString(n)))));
     NDArray[] in = inputs(g, 9);
     NDArray[] want = new Interpreter(g).run(java.util.Arrays.stream(in).map(NDArray::copy).toArray(NDArray[]::new));
     ProgramExecutable p = new ProgramExecutable(g, null);
+    assertEquals(n >= dev.tcompile.codegen.bytecode.KernelLoader.MIN_ELEMENTS ? 1 : 0, p.generatedKernels());
+    if (n < dev.tcompile.codegen.bytecode.KernelLoader.MIN_ELEMENTS)
+      assertTrue(p.kernelNotes().stream().anyMatch(s -> s.contains(n + " elements a call are too few")), p.kernelNotes().toString());
     NDArray mmOut = NDArray.empty(DType.FLOAT32, 7, 5);
     NDArray[] got = p.run(in, new NDArray[]{in[0], in[1], mmOut});
     assertTrue(got[0] == in[0] && got[1] == in[1] && got[2] == mmOut);
