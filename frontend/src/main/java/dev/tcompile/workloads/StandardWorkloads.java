@@ -89,25 +89,19 @@ public final class StandardWorkloads {
 
   /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), summed, then backward to x. */
   private static Supplier<Object> geluTanh(boolean compiled) {
-    TensorFn gelu = xs -> {
+    return backwardOver1M(xs -> {
       Tensor x = xs[0];
       Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
       return x.mul(0.5).mul(inner.tanh().add(1.0)).sum();
-    };
-    TensorFn f = compiled ? Torch.compile(gelu)::apply : gelu;
-    Tensor x = Torch.randn(1 << 20).requiresGrad_(true);
-    return () -> {
-      x.setGrad(null);
-      Tensor y = f.apply(x);
-      y.backward();
-      return x.grad();
-    };
+    }, compiled);
   }
 
   /** F.gelu(x) (approximate='none'), summed, then backward to x. */
-  private static Supplier<Object> gelu(boolean compiled) {
-    TensorFn gelu = xs -> F.gelu(xs[0]).sum();
-    TensorFn f = compiled ? Torch.compile(gelu)::apply : gelu;
+  private static Supplier<Object> gelu(boolean compiled) { return backwardOver1M(xs -> F.gelu(xs[0]).sum(), compiled); }
+
+  /** {@code loss(x)} and its backward for 1M random floats (compiled or not); returns x's gradient. */
+  private static Supplier<Object> backwardOver1M(TensorFn loss, boolean compiled) {
+    TensorFn f = compiled ? Torch.compile(loss)::apply : loss;
     Tensor x = Torch.randn(1 << 20).requiresGrad_(true);
     return () -> {
       x.setGrad(null);

@@ -53,7 +53,8 @@ public final class Conv2d {
     return Math.floorDiv(in + 2 * pad - dil * (k - 1) - 1, stride) + 1;
   }
 
-  private static ConvGeometry geometry(int[] xs, int[] ws, Params p) {
+  /** The shapes' geometry, or PyTorch's error for inconsistent ones (shared with {@link DoubleConv2d}). */
+  static ConvGeometry geometry(int[] xs, int[] ws, Params p) {
     if (ws.length != 4) throw new TorchException("Expected 4-dimensional weight for conv2d, but got weight of size " + Shapes.str(ws));
     if (xs.length != 4)
       throw new TorchException("Expected 4-dimensional input for 4-dimensional weight " + Shapes.str(ws)
@@ -205,7 +206,7 @@ public final class Conv2d {
     return s;
   }
 
-  private static void checkGradOut(NDArray gradOut, ConvGeometry g) {
+  static void checkGradOut(NDArray gradOut, ConvGeometry g) {
     int[] s = gradOut.shape();
     if (s.length != 4 || s[0] != g.n() || s[1] != g.oc() || s[2] != g.oh() || s[3] != g.ow())
       throw new TorchException("conv2d backward: expected gradOut of size " + Shapes.str(new int[]{g.n(), g.oc(), g.oh(), g.ow()})

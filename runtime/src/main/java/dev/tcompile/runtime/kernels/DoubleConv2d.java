@@ -18,31 +18,6 @@ public final class DoubleConv2d {
 
   private static double[] dense(NDArray a) { return a.to(DType.FLOAT64).dense().doubles(); }
 
-  private static ConvGeometry geometry(int[] xs, int[] ws, Conv2d.Params p) {
-    if (ws.length != 4) throw new TorchException("Expected 4-dimensional weight for conv2d, but got weight of size " + Shapes.str(ws));
-    if (xs.length != 4)
-      throw new TorchException("Expected 4-dimensional input for 4-dimensional weight " + Shapes.str(ws)
-          + ", but got " + xs.length + "-dimensional input of size " + Shapes.str(xs) + " instead");
-    int g = p.groups();
-    if (ws[0] % g != 0) throw new TorchException("out_channels must be divisible by groups (got " + ws[0] + " and groups=" + g + ")");
-    if (xs[1] != ws[1] * g)
-      throw new TorchException("Given groups=" + g + ", weight of size " + Shapes.str(ws) + ", expected input"
-          + Shapes.str(xs) + " to have " + (ws[1] * g) + " channels, but got " + xs[1] + " channels instead");
-    int oh = Conv2d.outSize(xs[2], ws[2], p.strideH(), p.padH(), p.dilH()), ow = Conv2d.outSize(xs[3], ws[3], p.strideW(), p.padW(), p.dilW());
-    if (oh <= 0 || ow <= 0)
-      throw new TorchException("Calculated padded input size per channel: (" + (xs[2] + 2 * p.padH()) + " x "
-          + (xs[3] + 2 * p.padW()) + "). Kernel size: (" + ((ws[2] - 1) * p.dilH() + 1) + " x " + ((ws[3] - 1) * p.dilW() + 1)
-          + "). Kernel size can't be greater than actual input size");
-    return new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], oh, ow, g, p);
-  }
-
-  private static void checkGradOut(NDArray gradOut, ConvGeometry g) {
-    int[] s = gradOut.shape();
-    if (s.length != 4 || s[0] != g.n() || s[1] != g.oc() || s[2] != g.oh() || s[3] != g.ow())
-      throw new TorchException("conv2d backward: expected gradOut of size " + Shapes.str(new int[]{g.n(), g.oc(), g.oh(), g.ow()})
-          + ", but got " + Shapes.str(s));
-  }
-
   /** Output planes (or input planes, weight filters) per parallel chunk: at least ~32K multiply-adds each. */
   private static int grain(long workPerUnit) { return (int) Math.max(1, 32768 / Math.max(1, workPerUnit)); }
 
@@ -100,7 +75,7 @@ public final class DoubleConv2d {
    * {@code out = W_g (ocg x kk) @ col (kk x ohw)}: each output element sums its kk products in row order.
    */
   public static NDArray forward(NDArray x, NDArray w, NDArray biasOrNull, Conv2d.Params p, boolean relu, NDArray outOrNull) {
-    ConvGeometry g = geometry(x.shape(), w.shape(), p);
+    ConvGeometry g = Conv2d.geometry(x.shape(), w.shape(), p);
     if (biasOrNull != null && (biasOrNull.dim() != 1 || biasOrNull.size(0) != g.oc()))
       throw new TorchException("Given weight of size " + Shapes.str(w.shape()) + ", expected bias to be 1-dimensional with "
           + g.oc() + " elements, but got bias of size " + Shapes.str(biasOrNull.shape()) + " instead");
@@ -139,8 +114,8 @@ public final class DoubleConv2d {
    * (positions no output reads get 0).
    */
   public static NDArray backwardInput(NDArray gradOut, NDArray w, int[] inputShape, Conv2d.Params p, NDArray outOrNull) {
-    ConvGeometry g = geometry(inputShape, w.shape(), p);
-    checkGradOut(gradOut, g);
+    ConvGeometry g = Conv2d.geometry(inputShape, w.shape(), p);
+    Conv2d.checkGradOut(gradOut, g);
     NDArray gi = OutputBuffer.of(outOrNull, DType.FLOAT64, inputShape, "conv2d_backward_input");
     if (outOrNull != null) java.util.Arrays.fill(gi.doubles(), 0, gi.numel(), 0);   // col2im adds into it
     if (gi.numel() == 0) return gi;
@@ -171,8 +146,8 @@ public final class DoubleConv2d {
    * the column matrices its filters' groups need.
    */
   public static NDArray backwardWeight(NDArray gradOut, NDArray x, int[] weightShape, Conv2d.Params p, NDArray outOrNull) {
-    ConvGeometry g = geometry(x.shape(), weightShape, p);
-    checkGradOut(gradOut, g);
+    ConvGeometry g = Conv2d.geometry(x.shape(), weightShape, p);
+    Conv2d.checkGradOut(gradOut, g);
     NDArray gw = OutputBuffer.of(outOrNull, DType.FLOAT64, weightShape, "conv2d_backward_weight");
     if (gw.numel() == 0) return gw;
     double[] go = dense(gradOut), xd = dense(x), gd = gw.doubles();
