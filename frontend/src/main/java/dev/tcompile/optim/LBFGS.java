@@ -41,10 +41,11 @@ public class LBFGS extends Optimizer {
     super(single(params), options("lr", intDefault(lr), "max_iter", maxIter, "max_eval", maxEval == null ? maxIter * 5 / 4 : maxEval,
         "tolerance_grad", toleranceGrad, "tolerance_change", toleranceChange, "history_size", historySize, "line_search_fn", lineSearchFn));
     this.params = paramGroups().get(0).params();
-    // its scalars (PyScalar, BlasDot) reproduce float32 tensor arithmetic; float64 would be silently rounded
+    // its scalars (PyScalar) follow the parameters' dtype: float32 or float64 tensors, one dtype for all of them
     for (Tensor p : this.params)
-      if (p.dtype() != dev.tcompile.DType.FLOAT32)
-        throw new TorchException("LBFGS: tcompile's LBFGS supports float32 parameters only, got " + p.dtype());
+      if (p.dtype() != DType.FLOAT32 && p.dtype() != DType.FLOAT64 || p.dtype() != this.params.get(0).dtype())
+        throw new TorchException("LBFGS: tcompile's LBFGS needs float32 or float64 parameters, all of one dtype; got "
+            + this.params.stream().map(t -> t.dtype().toString()).distinct().toList());
   }
 
   @Override public synchronized void addParamGroup(ParamGroup g) {
@@ -66,7 +67,7 @@ public class LBFGS extends Optimizer {
 
   private Tensor gatherFlatGrad() {
     List<Tensor> views = new ArrayList<>();
-    for (Tensor p : params) views.add(p.grad() == null ? Torch.zeros((int) p.numel()) : p.grad().reshape(-1));
+    for (Tensor p : params) views.add(p.grad() == null ? Torch.zeros(p.dtype(), (int) p.numel()) : p.grad().reshape(-1));
     return Torch.cat(views, 0);
   }
 
@@ -91,7 +92,7 @@ public class LBFGS extends Optimizer {
 
   private static double callClosure(Supplier<Tensor> closure) {
     try (var g = Torch.enableGrad()) {
-      return closure.get().item();
+      return closure.get().itemDouble();
     }
   }
 
@@ -106,7 +107,7 @@ public class LBFGS extends Optimizer {
     return new Eval(loss, flatGrad);
   }
 
-  private static PyScalar dot(Tensor a, Tensor b) { return PyScalar.f32(BlasDot.sdot(a, b)); }
+  private static PyScalar dot(Tensor a, Tensor b) { return PyScalar.dot(a, b); }
 
   private static PyScalar absMax(Tensor a) { return PyScalar.of(a.abs().max()); }
 
@@ -125,7 +126,7 @@ public class LBFGS extends Optimizer {
       origLoss = closure.get();
     }
     try (var guard = Torch.noGrad()) {
-      double loss = origLoss.item();
+      double loss = origLoss.itemDouble();
       int currentEvals = 1;
       funcEvals++;
       saveCounters(state);

@@ -47,7 +47,7 @@ final class StrongWolfe {
     return lo.add(hi).div(2.0);
   }
 
-  private static PyScalar dot(Tensor a, Tensor b) { return PyScalar.f32(BlasDot.sdot(a, b)); }
+  private static PyScalar dot(Tensor a, Tensor b) { return PyScalar.dot(a, b); }
 
   Result search(List<Tensor> x, PyScalar t, Tensor d, double f0, Tensor g0, PyScalar gtd, double c1, double c2,
                 double toleranceChange, int maxLs) {

@@ -154,8 +154,10 @@ class Float64ApiTest {
     TorchException ln = assertThrows(TorchException.class,
         () -> dev.tcompile.nn.F.layerNorm(Torch.ones(F64, 2, 3), new int[]{3}, Torch.ones(3), Torch.zeros(3), 1e-5));
     assertEquals("expected scalar type Double but found Float", ln.getMessage()); // PyTorch 1.13's message
-    // LBFGS's scalar arithmetic reproduces float32 tensors: refused for float64 rather than rounded
-    Tensor w = Torch.ones(F64, 2).requiresGrad_(true);
-    assertThrows(TorchException.class, () -> new dev.tcompile.optim.LBFGS(java.util.List.of(w)));
+    // LBFGS's scalars follow its parameters' dtype: float32 and float64 parameters together are refused
+    Tensor w = Torch.ones(F64, 2).requiresGrad_(true), v = Torch.ones(2).requiresGrad_(true);
+    TorchException mixed = assertThrows(TorchException.class, () -> new dev.tcompile.optim.LBFGS(java.util.List.of(w, v)));
+    assertEquals("LBFGS: tcompile's LBFGS needs float32 or float64 parameters, all of one dtype; got [torch.float64, torch.float32]",
+        mixed.getMessage());
   }
 }
