@@ -81,7 +81,12 @@ public final class Shapes {
 
   /** Strides that read {@code shape}/{@code strides} as if expanded to {@code target} (0 on broadcast dims). */
   public static int[] broadcastStrides(int[] shape, int[] strides, int[] target) {
-    int[] out = new int[target.length];
+    return broadcastStrides(shape, strides, target, new int[target.length]);
+  }
+
+  /** {@link #broadcastStrides(int[], int[], int[])} into {@code out} (of the target's rank), which it returns. */
+  public static int[] broadcastStrides(int[] shape, int[] strides, int[] target, int[] out) {
+    Arrays.fill(out, 0);
     int lead = target.length - shape.length;
     if (lead < 0) throw new TorchException("cannot broadcast " + str(shape) + " to " + str(target));
     for (int i = 0; i < shape.length; i++) {

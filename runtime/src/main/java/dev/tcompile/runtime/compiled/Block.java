@@ -9,7 +9,8 @@ import dev.tcompile.DType;
 final class Block {
   final DType dtype;
   final boolean scalar;
-  final float[] f;
+  /** Final but for the per-thread cursor blocks ({@link BlockOps#cursor}), pointed at each call's arrays. */
+  float[] f;
   final boolean[] b;
   /** Final but for the per-thread cursor blocks over dense inputs ({@link BlockOps#cursor}), moved block by block. */
   int off;

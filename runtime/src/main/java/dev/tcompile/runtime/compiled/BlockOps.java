@@ -39,10 +39,11 @@ final class BlockOps {
 
   private static Block[] grown(Block[] a, int i) { return i < a.length ? a : java.util.Arrays.copyOf(a, Math.max(i + 1, 2 * a.length)); }
 
-  /** {@code a[i]}, made a block over {@code f} if it is not one yet, moved to {@code off}. */
+  /** {@code a[i]}, made a block if there is none yet, pointed at {@code f} from {@code off}. */
   private static Block moved(Block[] a, int i, float[] f, int off) {
     Block c = a[i];
-    if (c == null || c.f != f) a[i] = c = Block.of(f, off);
+    if (c == null) a[i] = c = Block.of(f, off);
+    c.f = f;
     c.off = off;
     return c;
   }
@@ -63,10 +64,10 @@ final class BlockOps {
     return owns;
   }
 
-  /** Forgets the cursors (they hold their inputs' arrays). */
+  /** Points the cursors at nothing: they must not keep a call's arrays alive (the blocks are kept for the next call). */
   void dropCursors() {
-    java.util.Arrays.fill(cursors, null);
-    java.util.Arrays.fill(outCursors, null);
+    for (Block c : cursors) if (c != null) c.f = null;
+    for (Block c : outCursors) if (c != null) c.f = null;
   }
 
   /**

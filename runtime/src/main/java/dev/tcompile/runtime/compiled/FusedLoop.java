@@ -123,10 +123,11 @@ public final class FusedLoop {
     for (int i = outputIds.length - 1; i >= 0; i--)
       if (outputIds[i] >= numIn && !outputIsSum[i] && outs(program, i) == DType.FLOAT32) directOutput[outputIds[i] - numIn] = i;
     int sums = reducedNumel.length;
+    int numOut = outputIds.length;
     sumInputs = ThreadLocal.withInitial(() -> {
       float[][] a = new float[sums][];
       for (int r = 0; r < a.length; r++) a[r] = new float[CHUNK];
-      return a;
+      return new SumBuffers(a, new float[numOut][]);
     });
   }
 
@@ -139,12 +140,13 @@ public final class FusedLoop {
    * the inputs), or null entries for fresh arrays.
    */
   public NDArray[] run(NDArray[] into, NDArray... in) {
-    Input[] inputs = new Input[in.length];
-    for (int i = 0; i < in.length; i++) inputs[i] = new Input(in[i], space);
-    NDArray[] out = new NDArray[outputIds.length];
     if (in.length != inputIds.length) throw new TorchException("fused kernel takes " + inputIds.length + " inputs, given " + in.length);
+    NDArray[] out = new NDArray[outputIds.length];
     List<PointwiseProgram.Output> outs = program.outputs();
     if (into.length != out.length) throw new TorchException("fused kernel writes " + out.length + " outputs, given " + into.length + " buffers");
+    Call call = calls.get();
+    Input[] inputs = call.inputs;
+    for (int i = 0; i < in.length; i++) inputs[i].set(in[i]);
     for (int i = 0; i < out.length; i++) {
       PointwiseProgram.Output o = outs.get(i);
       if (into[i] != null && (into[i].dtype() != o.dtype() || !Arrays.equals(into[i].shape(), o.shape()) || !into[i].isDense()))
@@ -152,36 +154,74 @@ public final class FusedLoop {
             + into[i].dtype() + Arrays.toString(into[i].shape()));
       out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
     }
-    Generated g = generated == null ? null : Generated.of(generated, broadcastNumels, numel, inputs, out);
-    // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
-    int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
-    double[][][] partial = new double[chunks][reducedNumel.length][];
-    for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
-    if (chunks > 1 && Parallel.threads() > 1)
-      Parallel.run(chunks, (t, c) -> chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]));
-    else
-      for (int t = 0; t < chunks; t++) chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]);
-    int r = 0;
-    for (int i = 0; i < out.length; i++) {
-      if (!outputIsSum[i]) continue;
-      float[] d = out[i].floats();
-      for (int o = 0; o < reducedNumel[r]; o++) {
-        double sum = 0;
-        for (double[][] p : partial) sum += p[r][o];
-        d[out[i].offset() + o] = (float) sum;
+    try {
+      call.start(out);
+      // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
+      int chunks = call.partial.length;
+      if (chunks > 1 && Parallel.threads() > 1) Parallel.run(chunks, call.task);
+      else for (int t = 0; t < chunks; t++) call.chunk(t);
+      int r = 0;
+      for (int i = 0; i < out.length; i++) {
+        if (!outputIsSum[i]) continue;
+        float[] d = out[i].floats();
+        for (int o = 0; o < reducedNumel[r]; o++) {
+          double sum = 0;
+          for (double[][] p : call.partial) sum += p[r][o];
+          d[out[i].offset() + o] = (float) sum;
+        }
+        r++;
       }
-      r++;
+    } finally {
+      call.finish();
     }
     return out;
+  }
+
+  /** Per calling thread, what one call of this loop needs, reused call after call (a step allocates none of it). */
+  private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
+
+  /** One thread's call: its inputs, the generated loop's arguments, the chunks' partial sums, the chunk task. */
+  private final class Call {
+    final Input[] inputs = new Input[inputIds.length];
+    final Generated generated = FusedLoop.this.generated == null ? null : new Generated(FusedLoop.this.generated, inputIds.length, outputIds.length);
+    final double[][][] partial;
+    /** This call's generated-loop arguments (null: the blocked loop runs everything) and outputs. */
+    Generated g;
+    NDArray[] out;
+    final Parallel.Task task = (t, count) -> chunk(t);
+
+    Call() {
+      for (int i = 0; i < inputs.length; i++) inputs[i] = new Input(space);
+      int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
+      partial = new double[chunks][reducedNumel.length][];
+      for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
+    }
+
+    void start(NDArray[] out) {
+      this.out = out;
+      g = generated != null && generated.fill(broadcastNumels, numel, inputs, out) ? generated : null;
+      for (double[][] p : partial) for (double[] q : p) Arrays.fill(q, 0);
+    }
+
+    void chunk(int t) { FusedLoop.this.chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]); }
+
+    /** Lets go of the call's arrays (the thread keeps this object, not what the call read or wrote). */
+    void finish() {
+      for (Input in : inputs) in.set(null);
+      if (generated != null) generated.clear();
+      g = null;
+      out = null;
+    }
   }
 
   private void chunk(Generated g, Input[] inputs, NDArray[] out, int from, int to, double[][] partial) {
     if (g != null) {
       float[][] fout = g.fout;
       if (reducedNumel.length > 0) {
-        fout = fout.clone();
-        float[][] mine = sumInputs.get();
-        for (int i = 0, r = 0; i < out.length; i++) if (outputIsSum[i]) fout[i] = mine[r++];
+        SumBuffers mine = sumInputs.get();
+        fout = mine.fout;
+        System.arraycopy(g.fout, 0, fout, 0, fout.length);
+        for (int i = 0, r = 0; i < out.length; i++) if (outputIsSum[i]) fout[i] = mine.sums[r++];
       }
       int stop = g.kernel.run(g.fin, g.bin, g.off, g.scalars, fout, g.bout, OPS.get().vector, from, to);
       // the sums' inputs, added block by block as the interpreter adds them (the same double sums)
@@ -191,13 +231,16 @@ public final class FusedLoop {
         for (int b = from; b < stop; b += BLOCK)
           accumulate(values, b - from, b, Math.min(BLOCK, stop - b), partial[reductionOf[k]], reducedStrides[reductionOf[k]]);
       }
+      if (reducedNumel.length > 0) Arrays.fill(fout, null);
       from = stop;
     }
     range(inputs, out, from, to, partial);
   }
 
-  /** Per thread, one chunk-sized buffer per sum: where a generated loop leaves the values each sum adds up. */
-  private final ThreadLocal<float[][]> sumInputs;
+  /** Per thread, one chunk-sized buffer per sum, where a generated loop leaves the values each sum adds up. */
+  private record SumBuffers(float[][] sums, float[][] fout) {}
+
+  private final ThreadLocal<SumBuffers> sumInputs;
 
   private static DType outs(PointwiseProgram p, int i) { return p.outputs().get(i).dtype(); }
 
@@ -207,36 +250,54 @@ public final class FusedLoop {
     throw new IllegalStateException("a sum that is not an output");
   }
 
-  /** The generated loop's arguments for one call, or null when an input is laid out otherwise than it reads. */
-  private record Generated(VectorKernel kernel, float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout) {
-    static Generated of(VectorKernel k, long[] broadcastNumels, long numel, Input[] inputs, NDArray[] out) {
-      int n = inputs.length;
-      float[][] fin = new float[n][];
-      boolean[][] bin = new boolean[n][];
-      int[] off = new int[n];
-      float[] scalars = new float[n];
-      for (int i = 0; i < n; i++) {
+  /** The generated loop's arguments, refilled for each call of one thread. */
+  private static final class Generated {
+    final VectorKernel kernel;
+    final float[][] fin, fout;
+    final boolean[][] bin, bout;
+    final int[] off;
+    final float[] scalars;
+
+    Generated(VectorKernel kernel, int numIn, int numOut) {
+      this.kernel = kernel;
+      fin = new float[numIn][];
+      bin = new boolean[numIn][];
+      off = new int[numIn];
+      scalars = new float[numIn];
+      fout = new float[numOut][];
+      bout = new boolean[numOut][];
+    }
+
+    /** Fills the arguments for one call; false when an input or output is laid out otherwise than the loop reads. */
+    boolean fill(long[] broadcastNumels, long numel, Input[] inputs, NDArray[] out) {
+      clear();
+      for (int i = 0; i < inputs.length; i++) {
         Input in = inputs[i];
         if (in.scalar) {
           if (in.a.dtype() == DType.FLOAT32) scalars[i] = in.one.fs;
           else if (in.a.dtype() == DType.BOOL) scalars[i] = in.a.getDouble(0) != 0 ? 1f : 0f; // a mask of all-true or all-false
-          else return null;
+          else return false;
           continue;
         }
         // a broadcast input is read as the contiguous array of the shape the kernel was generated for; an input of
         // the space's size must be of the space's shape (dense), as for kernels without broadcast inputs
         if (!in.dense && (broadcastNumels == null || in.a.numel() == numel || !in.a.isContiguous()
-            || in.a.numel() != broadcastNumels[i])) return null;
+            || in.a.numel() != broadcastNumels[i])) return false;
         if (in.a.dtype() == DType.FLOAT32) fin[i] = in.a.floats(); else bin[i] = in.a.bools();
         off[i] = in.a.offset();
       }
-      float[][] fout = new float[out.length][];
-      boolean[][] bout = new boolean[out.length][];
       for (int j = 0; j < out.length; j++) {
-        if (out[j].offset() != 0) return null;
+        if (out[j].offset() != 0) return false;
         if (out[j].dtype() == DType.FLOAT32) fout[j] = out[j].floats(); else bout[j] = out[j].bools();
       }
-      return new Generated(k, fin, bin, off, scalars, fout, bout);
+      return true;
+    }
+
+    void clear() {
+      Arrays.fill(fin, null);
+      Arrays.fill(bin, null);
+      Arrays.fill(fout, null);
+      Arrays.fill(bout, null);
     }
   }
 
@@ -387,21 +448,36 @@ public final class FusedLoop {
     }
   }
 
-  /** How one input is read: in place, as a scalar, or gathered through strides broadcast to the space. */
+  /**
+   * How one input is read: in place, as a scalar, or gathered through strides broadcast to the space. One per input
+   * and calling thread, set to each call's array ({@link #set}).
+   */
   private static final class Input {
-    final NDArray a;
-    final boolean dense, scalar;
+    NDArray a;
+    boolean dense, scalar;
     final int[] shape, strides;
-    final Block one;
+    Block one;
 
-    Input(NDArray a, int[] space) {
-      this.a = a;
+    Input(int[] space) {
       shape = space;
+      strides = new int[space.length];
+    }
+
+    /** Reads {@code a} (null: lets go of the last call's array). */
+    void set(NDArray a) {
+      this.a = a;
+      if (a == null) return;
       scalar = a.numel() == 1;
-      dense = !scalar && Arrays.equals(a.shape(), space) && a.isContiguous();
-      strides = Shapes.broadcastStrides(a.shape(), a.strides(), space);
-      if (scalar) one = a.dtype() == DType.BOOL ? Block.scalar(a.getDouble(0) != 0) : Block.scalar((float) a.getDouble(0));
-      else one = null;
+      dense = !scalar && Arrays.equals(a.shape(), shape) && a.isContiguous();
+      Shapes.broadcastStrides(a.shape(), a.strides(), shape, strides);
+      if (!scalar) return;
+      if (a.dtype() == DType.BOOL) {
+        boolean v = a.getDouble(0) != 0;
+        if (one == null || one.dtype != DType.BOOL || one.bs != v) one = Block.scalar(v);
+      } else {
+        float v = (float) a.getDouble(0);
+        if (one == null || one.dtype != DType.FLOAT32 || Float.floatToRawIntBits(one.fs) != Float.floatToRawIntBits(v)) one = Block.scalar(v);
+      }
     }
 
     /** Elements [start, start+len) of the space, for input {@code i} of the kernel. */

@@ -35,8 +35,9 @@ final class FloatSums {
     }
     int chunks = (q + COLS - 1) / COLS, units = p * chunks;
     Parallel.Range body = (u0, u1) -> {
-      double[] acc = new double[COLS];
-      float[] blk = new float[COLS];
+      ColumnBuffers b = COLUMN_BUFFERS.get();
+      double[] acc = b.acc;
+      float[] blk = b.blk;
       for (int u = u0; u < u1; u++) {
         int pi = u / chunks, j0 = u % chunks * COLS, w = Math.min(COLS, q - j0);
         columns(a, off + pi * r * q + j0, r, q, w, acc, blk);
@@ -46,6 +47,11 @@ final class FloatSums {
     if (parallel) Parallel.forRange(units, 1, body);
     else body.run(0, units);
   }
+
+  /** A thread's accumulators for one part of a column sum, reused call after call (filled before each use). */
+  private record ColumnBuffers(double[] acc, float[] blk) {}
+
+  private static final ThreadLocal<ColumnBuffers> COLUMN_BUFFERS = ThreadLocal.withInitial(() -> new ColumnBuffers(new double[COLS], new float[COLS]));
 
   private static float finish(double s, int n, boolean mean) { return (float) (mean ? s / n : s); }
 
