@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Torch.compile of float64 programs: no pass or generated kernel takes a float64 node (fusion, direct kernel calls
- * and the pattern rewrites are float32-only), so each runs its op's double kernel and compiled results equal eager
- * ones bit for bit, on both backends, gradients included. Ahead-of-time export refuses float64, and a train step
- * with float64 parameters runs as a compiled loss plus the eager optimiser instead of the float32 in-graph update.
+ * Torch.compile of float64 programs: no fusion, pattern rewrite or generated loop takes a float64 node, so each runs
+ * its op's double kernel (a direct call where the runtime kernel has a float64 branch) and compiled results equal eager
+ * ones bit for bit, on both backends, gradients included. Ahead-of-time jars run float64 graphs through the same
+ * double kernels (direct calls where the runtime kernel has a float64 branch), and a train step with float64 parameters runs as a compiled loss plus the eager optimiser instead of the float32 in-graph update.
  */
 class Float64CompileTest {
   private static final DType F64 = DType.FLOAT64;
@@ -103,11 +103,45 @@ class Float64CompileTest {
     assertArrayEquals(new double[]{1.0 / 3, 1e300, -0.1}, c.toDoubleArray(), 0);
   }
 
+  /**
+   * A float64 model exported ahead of time: the jar's program calls the runtime's kernels, whose float64 branches
+   * are the ones the ops' evals take, so it gives Torch.compile's bits, and eager's.
+   */
   @Test
-  void exportRefusesFloat64(@TempDir Path dir) {
+  void exportedFloat64ModelGivesCompiledBits(@TempDir Path dir) {
     Module model = mlp();
-    TorchException e = assertThrows(TorchException.class, () -> Torch.export(model, dir.resolve("m.jar"), Torch.randn(F64, 2, 4)));
-    assertTrue(e.getMessage().startsWith("ahead-of-time export: graph"), e.getMessage());
-    assertTrue(e.getMessage().contains("float64"), e.getMessage());
+    Tensor x = Torch.randn(F64, 3, 4);
+    Path jar = dir.resolve("m.jar");
+    Torch.export(model, jar, x);
+    dev.tcompile.runtime.compiled.CompiledModel m = dev.tcompile.runtime.compiled.CompiledModel.load(jar);
+    assertEquals("[x0: float64[3, 4]]", m.inputs().toString());
+    dev.tcompile.runtime.NDArray got = m.run(x.array())[0];
+    Tensor compiled, eager;
+    try (GradGuard g = Torch.noGrad()) {
+      compiled = Torch.compile(model).forward(x);
+      eager = model.forward(x);
+    }
+    assertEquals(F64, got.dtype());
+    assertArrayEquals(compiled.toDoubleArray(), got.toDoubleArray(), 0);
+    assertArrayEquals(eager.toDoubleArray(), got.toDoubleArray(), 0);
+  }
+
+  /** With gradients: the jar's float64 outputs and gradients are the eager autograd's, bit for bit. */
+  @Test
+  void exportedFloat64GradientsAreEagerAutograds(@TempDir Path dir) {
+    Module model = mlp();
+    Tensor x = Torch.randn(F64, 3, 4), gradOut = Torch.randn(F64, 3, 3);
+    Path jar = dir.resolve("g.jar");
+    Torch.export(model, jar, java.util.List.of("x0", "0.weight", "2.bias"), x);
+    dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
+    Tensor xr = x.detach().requiresGrad_(true);
+    Tensor y = model.forward(xr);
+    y.backward(gradOut);
+    assertEquals(4, out.length);
+    for (dev.tcompile.runtime.NDArray o : out) assertEquals(F64, o.dtype());
+    assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, "output");
+    assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, "x0's gradient");
+    assertArrayEquals(model.namedParameters().get("0.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, "0.weight's gradient");
+    assertArrayEquals(model.namedParameters().get("2.bias").grad().toDoubleArray(), out[3].toDoubleArray(), 0, "2.bias's gradient");
   }
 }

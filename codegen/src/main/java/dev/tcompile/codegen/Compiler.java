@@ -84,7 +84,6 @@ public final class Compiler {
    * generate code for it elsewhere ({@link dev.tcompile.codegen.aot.ArtifactWriter}).
    */
   public Graph inferenceGraph(Graph traced) {
-    dev.tcompile.ir.Float64Check.reject(traced, "ahead-of-time export");
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Graph g = graphLevel.run(traced, "graph");
@@ -97,7 +96,6 @@ public final class Compiler {
    * input with {@code wrt}), then the kernel passes.
    */
   public Autodiff.Joint gradientGraph(Graph traced, boolean[] wrt) {
-    dev.tcompile.ir.Float64Check.reject(traced, "ahead-of-time export");
     PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
     graphLevel.dump(traced, "traced");
     Autodiff.Joint j = Autodiff.joint(graphLevel.run(traced, "graph"), wrt);

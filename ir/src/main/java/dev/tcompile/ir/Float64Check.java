@@ -4,10 +4,10 @@ import dev.tcompile.DType;
 import dev.tcompile.TorchException;
 
 /**
- * Where float64 is not supported by the compiler: ahead-of-time artifacts and one-program train steps (their
- * update rules and jar runtimes compute in float32). There a graph with a float64 value is refused with a clear
- * error instead of being compiled into float32 arithmetic. {@code Torch.compile} itself runs float64 graphs: the
- * passes and generated kernels leave non-float32 nodes to the ops' own (double) kernels.
+ * Where float64 is not supported by the compiler: one-program train steps (their update rules compute in
+ * float32). There a graph with a float64 value is refused with a clear error instead of being compiled into float32
+ * arithmetic. {@code Torch.compile} and ahead-of-time jars run float64 graphs: the passes and generated kernels leave
+ * non-float32 nodes to the ops' own (double) kernels.
  */
 public final class Float64Check {
   private Float64Check() {}

@@ -6,6 +6,7 @@ import static dev.tcompile.codegen.program.KernelCall.out;
 import dev.tcompile.DType;
 import dev.tcompile.ir.Attrs;
 import dev.tcompile.ir.Node;
+import dev.tcompile.ir.Value;
 import dev.tcompile.ir.TensorType;
 import dev.tcompile.ir.ops.Convolution;
 import dev.tcompile.ir.ops.Pooling;
@@ -13,7 +14,9 @@ import dev.tcompile.ir.ops.Reductions;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.compiled.ViewKernels;
+import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.Conv2d;
+import dev.tcompile.runtime.kernels.DoublePointwise;
 import dev.tcompile.runtime.kernels.Losses;
 import dev.tcompile.runtime.kernels.Matmul;
 import dev.tcompile.runtime.kernels.NllLogSoftmaxBackward;
@@ -40,11 +43,30 @@ public final class KernelCalls {
 
   private static final Class<NDArray> A = NDArray.class;
 
+  /**
+   * The ops whose runtime kernel also computes float64 inputs, in double (its float64 branch is the one their eval
+   * takes: same bits), besides the elementwise unary ops. The others (convolution, pooling, the fused loss backward)
+   * reach their double kernels through the op, so a float64 node of theirs gets no direct call.
+   */
+  private static final java.util.Set<String> FLOAT64_TOO = java.util.Set.of("reshape", "permute", "addmm", "mm", "log_softmax",
+      "softmax", "log_softmax_backward", "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin");
+  // and the arithmetic binary ops ({@link #doubleBinary}), which are fused when float32
+
   /** The call for {@code n}, or null when its op is not covered (or not for these dtypes). */
   public static KernelCall of(Node n) {
     Attrs a = n.attrs();
     TensorType[] t = n.inputs().stream().map(v -> v.type()).toArray(TensorType[]::new);
-    for (TensorType x : t) if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.INT64) return null;
+    boolean f64 = false;
+    for (TensorType x : t) {
+      if (x.dtype() == DType.FLOAT64) f64 = true;
+      else if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.INT64) return null;
+    }
+    if (f64) {
+      for (TensorType x : t) if (x.dtype() == DType.FLOAT32) return null;   // mixed float dtypes: the op's own promotion
+      for (Value v : n.outputs()) if (v.type().dtype() != DType.FLOAT64 && v.type().dtype() != DType.INT64) return null;
+      if (isBinary(n)) return doubleBinary(n);
+      if (!FLOAT64_TOO.contains(n.op().name()) && !isUnary(n)) return null;
+    }
     int ni = t.length;
     return switch (n.op().name()) {
       // convolutions write into the memory plan's (or a caller's) buffer, as their evalInto does
@@ -84,14 +106,34 @@ public final class KernelCalls {
   }
 
   /** The elementwise unary ops (relu, exp, tanh, ...): their eval is Pointwise.unary of the op named alike. */
+  private static boolean isBinary(Node n) { return n.op().getClass().getName().equals("dev.tcompile.ir.ops.Elementwise$Binary"); }
+
+  /**
+   * A float64 binary elementwise op (float32 ones are fused), as its eval computes it: {@code add}/{@code sub} with
+   * alpha as one fused multiply-add ({@code DoublePointwise.addAlpha}), the rest through {@code Pointwise.binary}
+   * in float64.
+   */
+  private static KernelCall doubleBinary(Node n) {
+    BinaryOp k = BinaryOp.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT));
+    if (k.isComparison() || k.isLogical()) return null;
+    Attrs a = n.attrs();
+    if (a.has("alpha"))
+      return call(DoublePointwise.class, "addAlpha", new Class<?>[]{A, A, double.class}, in(0), in(1),
+          k == BinaryOp.SUB ? -a.getDouble("alpha") : a.getDouble("alpha"));
+    return call(Pointwise.class, "binary", new Class<?>[]{BinaryOp.class, A, A, DType.class}, k, in(0), in(1), DType.FLOAT64);
+  }
+
+  private static boolean isUnary(Node n) { return n.op().getClass().getName().equals("dev.tcompile.ir.ops.Elementwise$Unary"); }
+
   private static KernelCall unary(Node n) {
-    if (!n.op().getClass().getName().equals("dev.tcompile.ir.ops.Elementwise$Unary")) return null;
+    if (!isUnary(n)) return null;
     UnaryOp k = UnaryOp.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT));
     return call(Pointwise.class, "unary", new Class<?>[]{UnaryOp.class, A}, k, in(0));
   }
 
+  /** Whether inputs {@code which} are floating point (float32, or float64 for the ops in {@link #FLOAT64_TOO}). */
   private static boolean floats(TensorType[] t, int... which) {
-    for (int i : which) if (i >= t.length || t[i].dtype() != DType.FLOAT32) return false;
+    for (int i : which) if (i >= t.length || t[i].dtype() != DType.FLOAT32 && t[i].dtype() != DType.FLOAT64) return false;
     return true;
   }
 
