@@ -52,6 +52,11 @@ final class OpNode extends GradFn {
           && java.util.Arrays.equals(g.shapeArray(), x.shapeArray()))
         return java.util.Collections.singletonList(new Tensor(dev.tcompile.runtime.kernels.Pointwise.geluBackward(g.array(), x.array())));
     }
+    if (GradMode.isEnabled() && LeakyReluBackward.isLeakyRelu(op) && needed[0]) {
+      // under create_graph: LeakyReluBackwardBackward0, connected to the input as PyTorch's node is
+      Tensor g = gradOutputs.get(0);
+      return java.util.Collections.singletonList(g == null ? null : LeakyReluBackward.apply(g, savedIn[0].unpack(), attrs.getDouble("negative_slope")));
+    }
     Vjp<Tensor> v = new Vjp<>(EagerAlgebra.INSTANCE, op, attrs, inTypes, outTypes,
         i -> savedIn[i].unpack(), i -> savedOut[i].unpack(), gradOutputs, needed);
     op.vjp(v);

@@ -53,6 +53,9 @@ public final class Activations {
 
     Backward(String name, boolean log) { super(name); this.log = log; }
 
+    /** PyTorch's names: the ops are {@code _softmax_backward_data} and {@code _log_softmax_backward_data}. */
+    @Override public String gradFnName(Attrs a) { return log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0"; }
+
     @Override public int arity() { return 2; }
     @Override public boolean differentiable(int i) { return true; }
     @Override public boolean savesInput(Attrs a, int i) { return true; }
