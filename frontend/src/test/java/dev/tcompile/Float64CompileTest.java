@@ -144,4 +144,23 @@ class Float64CompileTest {
     assertArrayEquals(model.namedParameters().get("0.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, "0.weight's gradient");
     assertArrayEquals(model.namedParameters().get("2.bias").grad().toDoubleArray(), out[3].toDoubleArray(), 0, "2.bias's gradient");
   }
+
+  /** A float64 CNN (convolution, ReLU, max pooling, linear): its jar calls the double kernels, forward and backward. */
+  @Test
+  void exportedFloat64CnnGivesEagerBits(@TempDir Path dir) {
+    Torch.manualSeed(12);
+    Module cnn = new Sequential(new dev.tcompile.nn.Conv2d(1, 3, 3), new dev.tcompile.nn.ReLU(), new dev.tcompile.nn.MaxPool2d(2),
+        new dev.tcompile.nn.Flatten(), new Linear(27, 4)).toDouble();
+    Tensor x = Torch.randn(F64, 2, 1, 8, 8), gradOut = Torch.randn(F64, 2, 4);
+    Path jar = dir.resolve("cnn.jar");
+    Torch.export(cnn, jar, java.util.List.of("x0", "0.weight", "0.bias"), x);
+    dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
+    Tensor xr = x.detach().requiresGrad_(true);
+    Tensor y = cnn.forward(xr);
+    y.backward(gradOut);
+    assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, "output");
+    assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, "x0's gradient");
+    assertArrayEquals(cnn.namedParameters().get("0.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, "0.weight's gradient");
+    assertArrayEquals(cnn.namedParameters().get("0.bias").grad().toDoubleArray(), out[3].toDoubleArray(), 0, "0.bias's gradient");
+  }
 }

@@ -16,7 +16,9 @@ import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.compiled.ViewKernels;
 import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.Conv2d;
+import dev.tcompile.runtime.kernels.DoubleConv2d;
 import dev.tcompile.runtime.kernels.DoublePointwise;
+import dev.tcompile.runtime.kernels.DoublePool2d;
 import dev.tcompile.runtime.kernels.Losses;
 import dev.tcompile.runtime.kernels.Matmul;
 import dev.tcompile.runtime.kernels.NllLogSoftmaxBackward;
@@ -44,11 +46,12 @@ public final class KernelCalls {
   private static final Class<NDArray> A = NDArray.class;
 
   /**
-   * The ops whose runtime kernel also computes float64 inputs, in double (its float64 branch is the one their eval
-   * takes: same bits), besides the elementwise unary ops. The others (convolution, pooling, the fused loss backward)
-   * reach their double kernels through the op, so a float64 node of theirs gets no direct call.
+   * The ops with a direct call for float64 inputs too, besides the elementwise ops: the runtime kernel's float64
+   * branch, or for convolution and max pooling the double kernel (DoubleConv2d, DoublePool2d), whichever their eval
+   * takes (same bits). The others (avg pooling, the fused loss backward...) get no direct call for float64.
    */
-  private static final java.util.Set<String> FLOAT64_TOO = java.util.Set.of("reshape", "permute", "addmm", "mm", "log_softmax",
+  private static final java.util.Set<String> FLOAT64_TOO = java.util.Set.of("conv2d", "conv2d_backward_input",
+      "conv2d_backward_weight", "max_pool2d", "max_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax",
       "softmax", "log_softmax_backward", "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin");
   // and the arithmetic binary ops ({@link #doubleBinary}), which are fused when float32
 
@@ -56,30 +59,35 @@ public final class KernelCalls {
   public static KernelCall of(Node n) {
     Attrs a = n.attrs();
     TensorType[] t = n.inputs().stream().map(v -> v.type()).toArray(TensorType[]::new);
-    boolean f64 = false;
+    boolean f64 = false, bool = false;
     for (TensorType x : t) {
       if (x.dtype() == DType.FLOAT64) f64 = true;
+      else if (x.dtype() == DType.BOOL) bool = true;
       else if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.INT64) return null;
     }
+    if (bool && !f64) return null;
     if (f64) {
       for (TensorType x : t) if (x.dtype() == DType.FLOAT32) return null;   // mixed float dtypes: the op's own promotion
-      for (Value v : n.outputs()) if (v.type().dtype() != DType.FLOAT64 && v.type().dtype() != DType.INT64) return null;
+      for (Value v : n.outputs()) if (v.type().dtype() == DType.FLOAT32) return null;
       if (isBinary(n)) return doubleBinary(n);
+      if (n.op().name().equals("where"))   // as its eval: the operands' result type
+        return call(Pointwise.class, "where", new Class<?>[]{A, A, A, DType.class}, in(0), in(1), in(2),
+            DType.resultType(t[1].dtype(), t[1].dim() == 0, t[2].dtype(), t[2].dim() == 0));
       if (!FLOAT64_TOO.contains(n.op().name()) && !isUnary(n)) return null;
     }
     int ni = t.length;
     return switch (n.op().name()) {
       // convolutions write into the memory plan's (or a caller's) buffer, as their evalInto does
-      case "conv2d" -> floats(t, 0, 1) && (ni == 2 || ni == 3) ? call(Conv2d.class, "forward", new Class<?>[]{A, A, A, Conv2d.Params.class, boolean.class, A},
+      case "conv2d" -> floats(t, 0, 1) && (ni == 2 || ni == 3) ? call(f64 ? DoubleConv2d.class : Conv2d.class, "forward", new Class<?>[]{A, A, A, Conv2d.Params.class, boolean.class, A},
           in(0), in(1), ni == 3 ? in(2) : null, Convolution.params(a), a.getBool("relu", false), out(0)) : null;
-      case "conv2d_backward_input" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardInput", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
+      case "conv2d_backward_input" -> floats(t, 0, 1) ? call(f64 ? DoubleConv2d.class : Conv2d.class, "backwardInput", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
           in(0), in(1), a.getInts("input_shape"), Convolution.params(a), out(0)) : null;
-      case "conv2d_backward_weight" -> floats(t, 0, 1) ? call(Conv2d.class, "backwardWeight", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
+      case "conv2d_backward_weight" -> floats(t, 0, 1) ? call(f64 ? DoubleConv2d.class : Conv2d.class, "backwardWeight", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
           in(0), in(1), a.getInts("weight_shape"), Convolution.params(a), out(0)) : null;
       // pooling writes into the memory plan's (or a caller's) buffers, as its evalInto does
-      case "max_pool2d" -> floats(t, 0) ? call(Pool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class, A, A},
+      case "max_pool2d" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class, A, A},
           in(0), Pooling.params(a), out(0), out(1)) : null;
-      case "max_pool2d_backward" -> floats(t, 0) ? call(Pool2d.class, "maxBackward", new Class<?>[]{A, A, int[].class, A},
+      case "max_pool2d_backward" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "maxBackward", new Class<?>[]{A, A, int[].class, A},
           in(0), in(1), a.getInts("input_shape"), out(0)) : null;
       case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{A, int[].class},
           in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
@@ -110,12 +118,12 @@ public final class KernelCalls {
 
   /**
    * A float64 binary elementwise op (float32 ones are fused), as its eval computes it: {@code add}/{@code sub} with
-   * alpha as one fused multiply-add ({@code DoublePointwise.addAlpha}), the rest through {@code Pointwise.binary}
-   * in float64.
+   * alpha as one fused multiply-add ({@code DoublePointwise.addAlpha}), the rest (comparisons too) through
+   * {@code Pointwise.binary} in float64.
    */
   private static KernelCall doubleBinary(Node n) {
     BinaryOp k = BinaryOp.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT));
-    if (k.isComparison() || k.isLogical()) return null;
+    if (k.isLogical()) return null;
     Attrs a = n.attrs();
     if (a.has("alpha"))
       return call(DoublePointwise.class, "addAlpha", new Class<?>[]{A, A, double.class}, in(0), in(1),
