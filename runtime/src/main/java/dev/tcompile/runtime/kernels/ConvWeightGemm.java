@@ -31,9 +31,10 @@ final class ConvWeightGemm {
    * Whether this path computes g's weight gradient: no padding (every tap read lies inside the image), and copying
    * the transposed columns cheap beside the products. A copy costs about the same per kernel-row segment whatever
    * its length, and each copied column feeds ocg multiply-adds per pixel, so the copy's share goes as
-   * 1 / (ocg * segment length). Measured (one thread, CPU time): MNIST conv2 (50 channels, segments of 5) 3.7 ->
-   * 3.0 ms; the 3x3 stride-2 seed layer (33 channels, segments of 3) 5.2-5.6 ms on dot products, 5.4-6.4 ms here,
-   * where copying took as long as the micro-kernels. Small kk (MNIST conv1: 25) leaves most of a 32-column panel idle.
+   * 1 / (ocg * segment length). Measured (one thread, CPU time, both paths alternating in one JVM): MNIST conv2
+   * (50 channels, segments of 5) 3.33 ms on dot products, 2.81 ms here; the 3x3 stride-2 seed layer (33 channels,
+   * segments of 3) 5.41 vs 5.45 ms, so it stays on dot products. Small kk (MNIST conv1: 25) would leave most of a
+   * 32-column panel idle.
    */
   static boolean applies(ConvGeometry g) {
     int segment = g.p().dilW() == 1 ? g.kw() : 1;
