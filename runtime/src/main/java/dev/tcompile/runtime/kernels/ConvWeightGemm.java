@@ -32,8 +32,8 @@ final class ConvWeightGemm {
    * the transposed columns cheap beside the products. A copy costs about the same per kernel-row segment whatever
    * its length, and each copied column feeds ocg multiply-adds per pixel, so the copy's share goes as
    * 1 / (ocg * segment length). Measured (one thread, CPU time, both paths alternating in one JVM): MNIST conv2
-   * (50 channels, segments of 5) 3.33 ms on dot products, 2.81 ms here; the 3x3 stride-2 seed layer (33 channels,
-   * segments of 3) 5.41 vs 5.45 ms, so it stays on dot products. Small kk (MNIST conv1: 25) would leave most of a
+   * (50 channels, segments of 5) 3.19-3.33 ms on dot products, 2.77-2.81 ms here; the 3x3 stride-2 seed layer (33
+   * channels, segments of 3) 5.37-5.41 vs 5.17-5.45 ms, within the noise, so it stays on dot products. Small kk (MNIST conv1: 25) would leave most of a
    * 32-column panel idle.
    */
   static boolean applies(ConvGeometry g) {
@@ -110,9 +110,25 @@ final class ConvWeightGemm {
     int ocg = g.ocg(), ohw = g.ohw();
     for (int ic = 0; ic < ocg; ic += pr) {
       int mr = Math.min(pr, ocg - ic), h = mr == pr ? pr : Gemm.panelHeight(mr), pOff = ic * kc;
-      for (int r = 0; r < mr; r++) {
+      // pixels of one image are contiguous in gradOut: strided copies per image, four channels at a time (one
+      // row at a time stored a float every h; measured 3 cycles per float on the seed layer, a fifth of its time)
+      int r = 0;
+      for (; r + 4 <= mr; r += 4) {
         int o = gr * ocg + ic + r;
-        // pixels of one image are contiguous in gradOut: one strided copy per image
+        for (int q = q0, d = pOff + r, end = q0 + kc; q < end; ) {
+          int i = q / ohw, j = q - i * ohw, run = Math.min(end - q, ohw - j);
+          int s0 = (i * g.oc() + o) * ohw + j, s1 = s0 + ohw, s2 = s1 + ohw, s3 = s2 + ohw;
+          for (int t = 0; t < run; t++, d += h) {
+            ap[d] = go[s0 + t];
+            ap[d + 1] = go[s1 + t];
+            ap[d + 2] = go[s2 + t];
+            ap[d + 3] = go[s3 + t];
+          }
+          q += run;
+        }
+      }
+      for (; r < mr; r++) {
+        int o = gr * ocg + ic + r;
         for (int q = q0, d = pOff + r, end = q0 + kc; q < end; ) {
           int i = q / ohw, j = q - i * ohw, run = Math.min(end - q, ohw - j);
           int src = (i * g.oc() + o) * ohw + j;
@@ -120,7 +136,7 @@ final class ConvWeightGemm {
           q += run;
         }
       }
-      for (int p = 0; p < kc; p++) for (int r = mr; r < h; r++) ap[pOff + p * h + r] = 0f;
+      for (int p = 0; p < kc; p++) for (int z = mr; z < h; z++) ap[pOff + p * h + z] = 0f;
     }
   }
 }
