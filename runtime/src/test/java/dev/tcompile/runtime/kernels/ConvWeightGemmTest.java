@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The packed-GEMM weight gradient ({@link ConvWeightGemm}) against the direct loops of {@link Conv2dTest} (float32
  * error bound of a sum over the batch's pixels) and against the dot-product kernel it replaces, on the shapes its
  * edges come from: channel panels of 11/12 rows and short last panels, column-matrix panels cut by kk, pixel
- * passes that straddle images, strides, dilations, groups, a batch of one, and part splits at two threads.
+ * passes that straddle images, strides, dilations, groups, a batch of one, and part splits at two threads (at image
+ * boundaries and inside images).
  */
 class ConvWeightGemmTest {
   private static final double U = Math.ulp(1f) / 2;
@@ -65,6 +66,7 @@ class ConvWeightGemmTest {
       check(r, new int[]{1, 1, 37, 41}, 7, 8, 9, Conv2d.Params.defaults());                    // one channel, kk 72 (panels 32+32+8)
       check(r, new int[]{5, 3, 7, 7}, 1, 5, 5, Conv2d.Params.defaults());                      // one output channel, 9 pixels per image
       check(r, new int[]{1, 64, 5, 6}, 5, 3, 3, Conv2d.Params.defaults());                     // kk 576, 12 pixels in all
+      check(r, new int[]{3, 4, 40, 41}, 9, 3, 3, Conv2d.Params.defaults());                    // 4446 pixels: parts end mid-image
     }
   }
 
