@@ -1,8 +1,6 @@
 package dev.tcompile.runtime.kernels;
 
 import dev.tcompile.runtime.Parallel;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * conv2d's weight gradient of an unpadded convolution as a packed GEMM on {@link Gemm}'s micro-kernels:
@@ -20,8 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvWeightGemm {
   private ConvWeightGemm() {}
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int VL = S.length(), NR = Gemm.NR;
+  private static final int NR = Gemm.NR;
   /** Pixels per pass (the micro-kernels' depth): a B panel of DEPTH x NR floats stays in L1 beside an A panel. */
   static final int DEPTH = 128;
   /** Pixels per part below which a part is not worth a thread (its accumulator costs a pass over gw). */
@@ -33,8 +30,8 @@ final class ConvWeightGemm {
    * its length, and each copied column feeds ocg multiply-adds per pixel, so the copy's share goes as
    * 1 / (ocg * segment length). Measured (one thread, CPU time, both paths alternating in one JVM): MNIST conv2
    * (50 channels, segments of 5) 3.19-3.33 ms on dot products, 2.77-2.81 ms here; the 3x3 stride-2 seed layer (33
-   * channels, segments of 3) 5.37-5.41 vs 5.17-5.45 ms, within the noise, so it stays on dot products. Small kk (MNIST conv1: 25) would leave most of a
-   * 32-column panel idle.
+   * channels, segments of 3) 5.37-5.41 vs 5.17-5.45 ms, within the noise, so it stays on dot products. Small kk
+   * (MNIST conv1: 25) would leave most of a 32-column panel idle.
    */
   static boolean applies(ConvGeometry g) {
     int segment = g.p().dilW() == 1 ? g.kw() : 1;
