@@ -1,6 +1,7 @@
 """PyTorch side of dev.tcompile.bench.KernelCpuTime: median per-call CPU time (time.thread_time) at one thread.
 
     python3 bench/python/kernel_cpu_time.py exp,log,tanh,sigmoid,mulTransposed,addSliced,tanhSliced,conv_d31
+    python3 bench/python/kernel_cpu_time.py conv.mnist_conv2.backwardWeight   # conv.CASE.PASS: reference.py's CONV_CASES
 """
 import time, sys, statistics, torch, torch.nn.functional as F
 torch.set_num_threads(1)
@@ -23,6 +24,26 @@ cx = torch.rand(20, 16, 50, 100) - 0.5
 for name, ws, s, p, d in [("conv_d31", (33,16,3,5), (2,1), (4,2), (3,1)), ("conv_p42", (33,16,3,5), (2,1), (4,2), (1,1)), ("conv_s2", (33,16,3,3), (2,2), (0,0), (1,1))]:
     w = torch.rand(*ws) - 0.5
     fns[name] = (lambda w=w, s=s, p=p, d=d: F.conv2d(cx, w, None, s, p, d))
+def conv_case(name, pas):
+    """reference.py's conv case: forward, or autograd asking for the one gradient (the graph built once)."""
+    sys.path.insert(0, __import__("os").path.dirname(__file__))
+    from reference import CONV_CASES
+    xs, ws, s, p, d = CONV_CASES[name]
+    cx2 = (torch.rand(*xs) - 0.5).requires_grad_()
+    w = (torch.rand(*ws) - 0.5).requires_grad_()
+    if pas == "forward":
+        return lambda: F.conv2d(cx2, w, None, s, p, d)
+    with torch.enable_grad():
+        y = F.conv2d(cx2, w, None, s, p, d)
+    g = torch.rand_like(y) - 0.5
+    wrt = {"backwardInput": cx2, "backwardWeight": w}[pas]
+    def bw():
+        with torch.enable_grad():
+            torch.autograd.grad(y, [wrt], g, retain_graph=True)
+    return bw
+for part in sys.argv[1].split(","):
+    if part.startswith("conv."):
+        fns[part] = conv_case(*part.split(".")[1:])
 with torch.no_grad():
     for part in sys.argv[1].split(","):
         print("torch", part, "%.1f" % med(fns[part], 2 if part.startswith("conv") else 1.5, 2 if part.startswith("conv") else 1.5))

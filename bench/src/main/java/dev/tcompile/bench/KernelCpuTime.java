@@ -8,7 +8,7 @@ import java.util.*;
  * Median per-call CPU time of the calling thread (one kernel thread) after a warm-up, for a shared machine where
  * wall-clock JMH measures the other tenants: pointwise functions, strided operands and conv forward.
  * {@code java -cp bench/target/benchmarks.jar dev.tcompile.bench.KernelCpuTime LABEL exp,log,tanh,...}; prints
- * "LABEL case microseconds" lines. {@code bench/python/kernel_cpu_time.py} times the same cases in PyTorch.
+ * "LABEL case microseconds" lines; a case {@code conv.SHAPE.PASS} times {@link ConvBench}'s SHAPE and PASS. {@code bench/python/kernel_cpu_time.py} times the same cases in PyTorch.
  */
 public class KernelCpuTime {
   static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -52,7 +52,22 @@ public class KernelCpuTime {
               : part.equals("addSliced") ? () -> Pointwise.binary(BinaryOp.ADD, sl, one, dev.tcompile.DType.FLOAT32) : () -> Pointwise.unary(UnaryOp.TANH, sl);
           yield median(run, 1.5, 1.5);
         }
-        default -> throw new IllegalArgumentException(part);
+        default -> {
+          // conv.SHAPE.PASS: ConvBench's case SHAPE (forward, backwardInput or backwardWeight) on one thread
+          String[] c = part.split("\\.");
+          if (c.length != 3 || !c[0].equals("conv")) throw new IllegalArgumentException(part);
+          ConvBench b = new ConvBench();
+          b.shape = c[1];
+          b.threads = 1;
+          b.setup();
+          Runnable run = switch (c[2]) {
+            case "forward" -> b::forward;
+            case "backwardInput" -> b::backwardInput;
+            case "backwardWeight" -> b::backwardWeight;
+            default -> throw new IllegalArgumentException(part);
+          };
+          yield median(run, 2, 2);
+        }
       };
       System.out.printf("%s %s %.1f%n", label, part, us);
     }

@@ -12,8 +12,9 @@ import dev.tcompile.runtime.Parallel;
  *   <li>backwardInput: for each NR-column panel, {@code col panel = W_g^T [kk x ocg] @ gradOut_g panel} into a small
  *       buffer, then scatter-added into the input gradient (col2im); one task per image, since neighbouring
  *       panels add into the same input elements;
- *   <li>backwardWeight: {@code gw_g += gradOut_g @ col^T} over chunks of whole images (their columns side by
- *       side), a few column-matrix rows at a time, with register-blocked dot products
+ *   <li>backwardWeight: unpadded layers with enough channels per group run as a packed GEMM over the batch's
+ *       pixels ({@link ConvWeightGemm}); the others compute {@code gw_g += gradOut_g @ col^T} over chunks of whole
+ *       images (their columns side by side), a few column-matrix rows at a time, with register-blocked dot products
  *       ({@link Gemm#dotBlocked}); one accumulator per thread's share of the chunks.
  * </ul>
  */
@@ -186,8 +187,14 @@ final class ConvGemm {
     }
   }
 
-  /** gw = conv2d's weight gradient, summed over the batch. */
+  /** gw = conv2d's weight gradient, summed over the batch: a packed GEMM where it applies, else dot products. */
   static void backwardWeight(ConvGeometry g, float[] go, float[] x, float[] gw) {
+    if (ConvWeightGemm.applies(g)) ConvWeightGemm.backwardWeight(g, go, x, gw);
+    else backwardWeightDots(g, go, x, gw);
+  }
+
+  /** gw = conv2d's weight gradient through register-blocked dot products (any padding). */
+  static void backwardWeightDots(ConvGeometry g, float[] go, float[] x, float[] gw) {
     int n = g.n(), imgs = Math.max(1, PIXELS / Math.max(1, g.ohw())), chunks = (n + imgs - 1) / imgs;
     // a few parts per thread, claimed dynamically (a thread the OS runs late takes fewer); the part bounds and the
     // order their sums are added in depend only on the thread count, so the bits do too
