@@ -98,13 +98,13 @@ class TrainStepMemoryTest {
 
   /**
    * Heap allocated by all threads per step in steady state: until the JIT has compiled the vector loops
-   * (interpreted, each vector is an object), rounds of 100 steps are measured, up to 40, until one falls under
-   * {@code bound}.
+   * (interpreted, each vector is an object), rounds of 100 steps are measured until one falls under {@code bound}:
+   * at least 40 rounds, and for up to a minute (on a loaded machine the JIT's queue can take that long).
    */
   private static long steadyAllocationPerStep(TrainStep step, Tensor x, Tensor y, long bound) {
     var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long perStep = Long.MAX_VALUE;
-    for (int round = 0; round < 40 && perStep >= bound; round++) {
+    long perStep = Long.MAX_VALUE, until = System.nanoTime() + 60_000_000_000L;
+    for (int round = 0; (round < 40 || System.nanoTime() < until) && perStep >= bound; round++) {
       long before = mx.getTotalThreadAllocatedBytes();
       for (int i = 0; i < 100; i++) step.step(x, y);
       perStep = (mx.getTotalThreadAllocatedBytes() - before) / 100;
