@@ -4,6 +4,7 @@ import dev.tcompile.GradGuard;
 import dev.tcompile.Tensor;
 import dev.tcompile.Torch;
 import dev.tcompile.cli.demo.SeedFigures;
+import dev.tcompile.cli.demo.StepTimes;
 import dev.tcompile.cli.demo.Trainer;
 import dev.tcompile.data.Batch;
 import dev.tcompile.data.DataLoader;
@@ -51,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
   Path figures;
 
 
+  @Option(names = "--step-times", hidden = true, paramLabel = "FILE",
+      description = "Write every training step's wall and CPU time to FILE as CSV (start-up measurements).")
+  Path stepTimes;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar "
@@ -83,13 +88,16 @@ final class DemoCommand implements Callable<Integer> {
     Trainer trainer = eager ? Trainer.eager(net, optimizer) : Trainer.compiled(Torch.compileTrainStep(net, F::nllLoss, optimizer));
     Module evaluate = eager ? net : Torch.compile(net);
 
+    StepTimes times = stepTimes != null ? new StepTimes() : null;
     for (int epoch = 1; epoch <= epochs; epoch++) {
+      if (times != null) times.startEpoch(epoch);
       long t0 = System.nanoTime();
-      double loss = trainer.epoch(trainLoader, "Epoch " + epoch + "/" + epochs, !noProgress && interactive());
+      double loss = trainer.epoch(trainLoader, "Epoch " + epoch + "/" + epochs, !noProgress && interactive(), times);
       double seconds = (System.nanoTime() - t0) / 1e9;
       int correct = accuracy(evaluate, testLoader);
       System.out.printf("epoch %d: mean loss %.4f, test accuracy %.2f%% (%d/%d), %.1f s (%.0f images/s)%n", epoch, loss,
           100.0 * correct / test.size(), correct, test.size(), seconds, train.size() / seconds);
+      if (times != null) times.write(stepTimes);
     }
     net.eval();
     Files.createDirectories(figures);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,10 @@ class CliTest {
     assertTrue(run("--verbose", "demo", "--data", empty.toString(), "--figures", empty.resolve("fig").toString()).err().contains("\tat "));
   }
 
-  @Test void demoTrainsTheSeedCnnAndDrawsItsFigures(@TempDir Path figures) {
-    Result r = run("demo", "--epochs", "1", "--no-progress", "--figures", figures.toString(), "--data", Home.path().resolve("data").toString());
+  @Test void demoTrainsTheSeedCnnAndDrawsItsFigures(@TempDir Path figures) throws Exception {
+    Path times = figures.resolve("steps.csv");
+    Result r = run("demo", "--epochs", "1", "--no-progress", "--figures", figures.toString(), "--data", Home.path().resolve("data").toString(),
+        "--step-times", times.toString());
     assertEquals(0, r.code(), r.out());
     assertTrue(r.out().contains("8000 training and 2000 test digits; compiled training"), r.out());
     Matcher m = Pattern.compile("epoch 1: mean loss [0-9.]+, test accuracy ([0-9.]+)% \\((\\d+)/2000\\)").matcher(r.out());
@@ -68,6 +71,17 @@ class CliTest {
     assertTrue(Integer.parseInt(m.group(2)) > 1700, "one epoch reaches over 85%: " + r.out());
     for (String f : new String[]{"digit.png", "weight.png", "input_weight_output.png", "pooling.png"})
       assertTrue(Files.isRegularFile(figures.resolve(f)), f);
+    // the hidden --step-times: one row per step (8,000 digits in batches of 64: 125 steps), wall and CPU times
+    List<String> rows = Files.readAllLines(times);
+    assertTrue(rows.get(0).matches("# JVM uptime at the first step: \\d+ ms"), rows.get(0));
+    assertEquals("epoch,step,wall_ms,cpu_ms", rows.get(1));
+    assertEquals(2 + 125, rows.size());
+    for (int i = 0; i < 125; i++) {
+      String[] f = rows.get(2 + i).split(",");
+      assertEquals("1", f[0]);
+      assertEquals(Integer.toString(i + 1), f[1]);
+      assertTrue(Double.parseDouble(f[2]) > 0 && Double.parseDouble(f[3]) >= 0, rows.get(2 + i));
+    }
   }
 
   @Test void runExecutesASourceFileWithTheLibrary(@TempDir Path dir) throws Exception {

@@ -32,6 +32,11 @@ public final class Trainer {
 
   /** Trains on every batch of {@code loader}; returns the mean loss. */
   public double epoch(DataLoader loader, String label, boolean progress) {
+    return epoch(loader, label, progress, null);
+  }
+
+  /** As {@link #epoch(DataLoader, String, boolean)}, recording each step in {@code times} when it is not null. */
+  public double epoch(DataLoader loader, String label, boolean progress, StepTimes times) {
     double sum = 0;
     int n = 0;
     ProgressBar bar = progress
@@ -41,6 +46,7 @@ public final class Trainer {
     try {
       for (Batch b : loader) {
         float loss = step.apply(b.inputs(), b.labels()).item();
+        if (times != null) times.stepDone();
         sum += loss;
         n++;
         if (bar != null) { bar.step(); bar.setExtraMessage(String.format("loss %.4f", loss)); }
