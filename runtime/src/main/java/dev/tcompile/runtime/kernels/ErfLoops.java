@@ -47,31 +47,43 @@ final class ErfLoops {
   static final float RSQRT2_F = (float) 0.70710678118654752440, RSQRT2_LO = (float) (0.70710678118654752440 - RSQRT2_F);
 
   /** d = erf(x). */
-  static void erf(float[] x, int xo, float[] d, int dO, int n) { run(ERF, x, xo, 1f, null, 0, d, dO, n); }
+  static void erf(float[] x, int xo, float[] d, int dO, int n) { run(ERF, x, xo, 1f, null, 0, 0, d, dO, n); }
 
   /** d = gelu(x), the exact form. */
-  static void gelu(float[] x, int xo, float[] d, int dO, int n) { run(GELU, x, xo, 1f, null, 0, d, dO, n); }
+  static void gelu(float[] x, int xo, float[] d, int dO, int n) { run(GELU, x, xo, 1f, null, 0, 0, d, dO, n); }
 
   /** M_SQRT1_2 and M_2_SQRTPI * M_SQRT1_2 * 0.5 as float, as the derivative rule's float scalars. */
   private static final float ALPHA = (float) 0.70710678118654752440, BETA = (float) 0.39894228040143267794;
 
-  /** d = g * ((erf(x * alpha) + 1) * 0.5 + x * (exp(x * x * -0.5) * beta)), op for op the derivative rule's. */
-  static void geluBackward(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
-    run(BACKWARD, x, xo, ALPHA, g, go, d, dO, n);
+  /**
+   * d = g * ((erf(x * alpha) + 1) * 0.5 + x * (exp(x * x * -0.5) * beta)), op for op PyTorch's formula; g steps
+   * by {@code gStride}, 1 or 0 (one gradient for every element: a sum's broadcast gradient).
+   */
+  static void geluBackward(float[] g, int go, int gStride, float[] x, int xo, float[] d, int dO, int n) {
+    if (gStride != 0 && gStride != 1) throw new IllegalArgumentException("gelu backward's gradient steps by 0 or 1, not " + gStride);
+    run(BACKWARD, x, xo, ALPHA, g, go, gStride, d, dO, n);
+  }
+
+  /** One element of {@link #geluBackward}, through the same lanes (so the same bits). */
+  static float geluBackward(float g, float x) {
+    float[] d = new float[1];
+    geluBackward(new float[]{g}, 0, 0, new float[]{x}, 0, d, 0, 1);
+    return d[0];
   }
 
   /**
    * Per chunk: s[3] = x * k (and for the backward s[5] = x, s[6] = g), the stages over whole vectors of scratch,
    * then s[4] (the result) out to d.
    */
-  private static void run(Stage[] stages, float[] x, int xo, float k, float[] g, int go, float[] d, int dO, int n) {
+  private static void run(Stage[] stages, float[] x, int xo, float k, float[] g, int go, int gStride, float[] d, int dO, int n) {
     float[][] s = SCRATCH.get();
+    if (g != null && gStride == 0) java.util.Arrays.fill(s[6], g[go]);
     for (int c = 0; c < n; c += CHUNK) {
       int len = Math.min(CHUNK, n - c), full = (len + VL - 1) / VL * VL;
       copyIn(x, xo + c, k, s[3], len);
       if (g != null) {
         copyIn(x, xo + c, 1f, s[5], len);
-        copyIn(g, go + c, 1f, s[6], len);
+        if (gStride != 0) copyIn(g, go + c, 1f, s[6], len);
       }
       runStages(stages, s, full);
       copyOut(s[4], d, dO + c, len);

@@ -108,6 +108,11 @@ public final class VectorMath {
    * fused loop. {@code d} may be {@code g} or {@code x} (same offset).
    */
   public static void geluBackward(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
-    ErfLoops.geluBackward(g, go, x, xo, d, dO, n);
+    ErfLoops.geluBackward(g, go, 1, x, xo, d, dO, n);
+  }
+
+  /** {@link #geluBackward} with one gradient {@code g[go]} for every element. */
+  public static void geluBackwardScalarGrad(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
+    ErfLoops.geluBackward(g, go, 0, x, xo, d, dO, n);
   }
 }
