@@ -24,7 +24,7 @@ public enum BinaryOp {
       case MAXIMUM -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.max(a, b);
       case MINIMUM -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.min(a, b);
       case REMAINDER -> { float r = a % b; yield (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
-      case GELU_BACKWARD -> ErfLoops.geluBackward(a, b);
+      case GELU_BACKWARD -> GeluBackwardLanes.one(a, b);
       default -> throw new IllegalStateException(this + " is not arithmetic");
     };
   }
