@@ -11,6 +11,8 @@ import dev.tcompile.TensorFn;
 import dev.tcompile.Torch;
 import dev.tcompile.TorchException;
 import dev.tcompile.ir.Attrs;
+import dev.tcompile.ir.GraphParser;
+import dev.tcompile.ir.GraphPrinter;
 import dev.tcompile.ir.ops.GeluBackward;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,5 +133,11 @@ class GeluBackwardOpTest {
     }
     assertTrue(all.contains("gelu_backward("), all);
     assertFalse(all.contains("erf("), all);
+    try (Stream<Path> s = Files.walk(dir)) {   // and every dump holding it parses back to the same text
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        String text = Files.readString(p);
+        if (text.contains("gelu_backward(")) assertEquals(text, GraphPrinter.print(GraphParser.parse(text)), p.toString());
+      }
+    }
   }
 }
