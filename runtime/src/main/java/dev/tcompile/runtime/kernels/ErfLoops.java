@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * erf and the exact GELU in float lanes, run as stage loops over chunks of 256 elements with this
  * thread's scratch arrays between them: erfc's argument and erfcx ({@link Erfcx}), its correction
  * ({@link Correction}), e^{-t^2} and the products ({@link Exp}), then the small-argument polynomial and the blends
- * ({@link ErfFinish}, {@link GeluFinish}). GELU's backward needs less accuracy from erfc and runs in one loop
- * ({@link GeluBackwardLanes}). One loop over the whole
+ * ({@link ErfFinish}, {@link GeluFinish}). GELU's backward, which needs erfc only to float accuracy, has stage
+ * loops of its own ({@link GeluBackwardLanes}). One loop over the whole
  * computation is more than C2 inlines into one method (its parse node budget, NodeCountInliningCutoff): the part
  * it leaves out becomes a call that boxes every vector, several times slower. Each stage is one loop over whole
  * vectors of scratch arrays calling its functions from one site, and the stages are called (not inlined into
@@ -35,8 +35,9 @@ final class ErfLoops {
   private static final int VL = S.length();
   static final int CHUNK = 256;
   /**
-   * Per thread: c erfcx hi (then the tail), lo, the correction kappa, the chunk's input x, the result. The heavy loops run unmasked over whole vectors of these
-   * (lanes past the chunk's end compute garbage that is never copied out); only the copies in and out use masks.
+   * Per thread: c erfcx hi (then the tail), lo, the correction kappa, the chunk's input x, the result. The heavy
+   * loops run unmasked over whole vectors of these (lanes past the chunk's end compute garbage that is never
+   * copied out); only the copies in and out use masks.
    */
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][CHUNK]);
 
