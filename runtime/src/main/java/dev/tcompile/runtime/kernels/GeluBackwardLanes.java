@@ -32,16 +32,17 @@ final class GeluBackwardLanes {
 
   static final float SMALL = 1.2374369f;   // 0.875 sqrt 2: erfSmall's range for x / sqrt 2
   static final float AMAX = 14.849242f;    // 10.5 sqrt 2: erfcxG1's fit range for t, and e^{-x^2/2} = 0 in float
-  static final float EZERO = 14.5f;
+  static final float EZERO = 14.5f;          // from here e^{-x^2/2} < 2^-151: E is set to 0
   private static final float RSQRT2 = (float) 0.70710678118654752440, RSQRT2_LO = (float) (0.70710678118654752440 - RSQRT2), BETA = (float) 0.39894228040143267794;
 
   /** Per thread: x, E, erfcx(t), Phi(x) + x phi(x). */
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
 
-  /** d = g * gelu'(x) for n elements; g steps by gStride (1, or 0: one gradient for all). d may be g or x. */
+  /** d = g * gelu'(x) for n elements; g steps by gStride (1, or 0: one gradient g[go] for all). d may be g or x. */
   static void run(float[] g, int go, int gStride, float[] x, int xo, float[] d, int dO, int n) {
     if (gStride != 0 && gStride != 1) throw new IllegalArgumentException("gelu backward's gradient steps by 0 or 1, not " + gStride);
     float[][] s = SCRATCH.get();
+    float g0 = n > 0 ? g[go] : 0f;   // read once: d may overwrite it
     for (int c = 0; c < n; c += CHUNK) {
       int len = Math.min(CHUNK, n - c), full = (len + VL - 1) / VL * VL;
       for (int i = 0; i < len; i += VL) {
@@ -51,7 +52,7 @@ final class GeluBackwardLanes {
       runStages(s, full);
       for (int i = 0; i < len; i += VL) {
         VectorMask<Float> m = S.indexInRange(i, len);
-        FloatVector gv = gStride == 0 ? FloatVector.broadcast(S, g[go]) : FloatVector.fromArray(S, g, go + c + i, m);
+        FloatVector gv = gStride == 0 ? FloatVector.broadcast(S, g0) : FloatVector.fromArray(S, g, go + c + i, m);
         gv.mul(FloatVector.fromArray(S, s[3], i)).intoArray(d, dO + c + i, m);
       }
     }

@@ -87,6 +87,9 @@ class GeluBackwardLanesTest {
     float[] inPlace = x.clone();
     VectorMath.geluBackward(g, 0, inPlace, 0, inPlace, 0, n);
     assertArrayEquals(whole, inPlace);
+    float[] gradInPlace = g.clone();   // one gradient, the result written over it
+    VectorMath.geluBackwardScalarGrad(gradInPlace, 0, x, 0, gradInPlace, 0, n);
+    assertArrayEquals(whole, gradInPlace);
     for (int i = 0; i < n; i += 97) assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(BinaryOp.GELU_BACKWARD.apply(0.37f, x[i])));
     assertThrows(IllegalArgumentException.class, () -> GeluBackwardLanes.run(g, 0, 2, x, 0, one, 0, 4));
   }
