@@ -13,7 +13,8 @@ import java.util.List;
  * {@code tanh_backward}, {@code sigmoid_backward}, {@code threshold_backward} kernels) instead of the composite of
  * muls and subs the op's derivative rule is written in. Values are the rule's, computed the same way; the
  * node's own derivatives are derivatives.yaml's. Only eager autograd goes through here; compiled graphs keep the
- * rule's ops.
+ * rule's ops. (The exact GELU's derivative needs no such node: it is an IR op of its own, gelu_backward, recorded
+ * as GeluBackwardBackward0 like any op, eagerly and in compiled graphs.)
  */
 final class ActivationBackward extends GradFn {
   enum Kind {

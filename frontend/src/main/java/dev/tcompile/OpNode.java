@@ -8,8 +8,6 @@ import java.util.List;
 
 /** The autograd node of one op: its derivative comes from the op's shared rule ({@link OpDef#vjp}). */
 final class OpNode extends GradFn {
-  private static final OpDef GELU = dev.tcompile.ir.ops.Elementwise.unary(dev.tcompile.runtime.kernels.UnaryOp.GELU);
-
   private final OpDef op;
   private final Attrs attrs;
   private final String name;
@@ -43,14 +41,6 @@ final class OpNode extends GradFn {
       // under create_graph: one node named as PyTorch's (TanhBackwardBackward0, ...), not the rule's composite
       Tensor g = gradOutputs.get(0);
       return java.util.Collections.singletonList(g == null || !needed[0] ? null : ActivationBackward.apply(kind, g, savedOut[0].unpack()));
-    }
-    if (kind == null && op == GELU && !GradMode.isEnabled() && needed[0]) {
-      // without create_graph: the exact GELU's backward in one pass instead of the rule's eleven ops (same bits)
-      Tensor g = gradOutputs.get(0), x = savedIn[0].unpack();
-      if (g == null) return java.util.Collections.singletonList(null);
-      if (g.dtype() == dev.tcompile.DType.FLOAT32 && x.dtype() == dev.tcompile.DType.FLOAT32
-          && java.util.Arrays.equals(g.shapeArray(), x.shapeArray()))
-        return java.util.Collections.singletonList(new Tensor(dev.tcompile.runtime.kernels.Pointwise.geluBackward(g.array(), x.array())));
     }
     if (GradMode.isEnabled() && LeakyReluBackward.isLeakyRelu(op) && needed[0]) {
       // under create_graph: LeakyReluBackwardBackward0, connected to the input as PyTorch's node is

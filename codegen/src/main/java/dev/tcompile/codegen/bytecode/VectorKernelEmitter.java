@@ -531,6 +531,8 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
       return store(DType.BOOL);
     }
     if (op == BinaryOp.POW) return powConstant(a, b);
+    // erf-based, as erf and gelu above: the interpreter's blocked loop runs it through the stage loops
+    if (op == BinaryOp.GELU_BACKWARD) throw new Unsupported("gelu_backward runs in the interpreter's blocked loop (chunked stage loops)");
     String m = switch (op) {
       case ADD -> "add";
       case SUB -> "sub";

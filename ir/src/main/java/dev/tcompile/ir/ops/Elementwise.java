@@ -28,10 +28,11 @@ public final class Elementwise {
 
   static {
     for (UnaryOp k : UnaryOp.values()) UNARY.put(k, new Unary(k));
-    for (BinaryOp k : BinaryOp.values()) BINARY.put(k, new Binary(k));
+    for (BinaryOp k : BinaryOp.values()) BINARY.put(k, k == BinaryOp.GELU_BACKWARD ? GeluBackward.GELU_BACKWARD : new Binary(k));
   }
 
   public static OpDef unary(UnaryOp k) { return UNARY.get(k); }
+  /** The op of binary function k; for {@link BinaryOp#GELU_BACKWARD}, {@link GeluBackward#GELU_BACKWARD}. */
   public static OpDef binary(BinaryOp k) { return BINARY.get(k); }
 
   public static final OpDef ADD = binary(BinaryOp.ADD), SUB = binary(BinaryOp.SUB), MUL = binary(BinaryOp.MUL),
@@ -109,12 +110,7 @@ public final class Elementwise {
         case RELU -> A.maskedKeep(A.compare(BinaryOp.GT, v.output(0), A.scalarLike(0, g)), g);
         case RECIPROCAL -> { T y = v.output(0); yield A.mul(A.neg(g), A.mul(y, y)); }
         case SIGN, FLOOR, CEIL, ROUND -> A.zeros(v.inType(0));
-        case GELU -> {
-          T x = v.input(0);
-          T cdf = A.mul(A.add(A.unary(UnaryOp.ERF, A.mul(x, 0.70710678118654752440)), A.scalarLike(1, x)), 0.5);
-          T pdf = A.mul(A.exp(A.mul(A.mul(x, x), -0.5)), 0.39894228040143267794);
-          yield A.mul(g, A.add(cdf, A.mul(x, pdf)));
-        }
+        case GELU -> A.op(GeluBackward.GELU_BACKWARD, Attrs.EMPTY, g, v.input(0));   // one op, as PyTorch's
         case ERF -> { T x = v.input(0); yield A.mul(g, A.mul(A.exp(A.neg(A.mul(x, x))), 1.12837916709551257390)); }
         case LOG1P -> A.div(g, A.add(v.input(0), 1));
         case EXPM1 -> A.mul(g, A.add(v.output(0), 1));

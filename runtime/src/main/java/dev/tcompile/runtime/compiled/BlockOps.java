@@ -139,6 +139,7 @@ final class BlockOps {
     if (op.isLogical()) return logical(op, a, b);
     if (op.isComparison()) return compare(op, a, b);
     if (a.scalar && b.scalar) return Block.scalar(op.apply(a.fs, b.fs));
+    if (op == BinaryOp.GELU_BACKWARD) return geluBackward(a, b);
     float[] d = dest();
     int dO = destOff();
     int n = len, i = 0;
@@ -156,6 +157,31 @@ final class BlockOps {
     for (; i < n; i++) d[dO + i] = op.apply(a.floatAt(i), b.floatAt(i));
     return written(d);
   }
+
+  /**
+   * GELU's backward of gradient g and input x over the block in one pass of the runtime's stage loops (the eager
+   * kernel's, so the same bits); a scalar g is read as one value.
+   */
+  private Block geluBackward(Block g, Block x) {
+    float[] d = dest();
+    int dO = destOff();
+    float[] xf = x.f;
+    int xo = x.off;
+    if (x.scalar) {   // spread over the destination, computed there in place (the stage loops allow it)
+      java.util.Arrays.fill(d, dO, dO + len, x.fs);
+      xf = d;
+      xo = dO;
+    }
+    if (g.scalar) {
+      oneGrad[0] = g.fs;
+      VectorMath.geluBackwardScalarGrad(oneGrad, 0, xf, xo, d, dO, len);
+    } else {
+      VectorMath.geluBackward(g.f, g.off, xf, xo, d, dO, len);
+    }
+    return written(d);
+  }
+
+  private final float[] oneGrad = new float[1];
 
   /**
    * One loop per operator and operand shape: C2 intrinsifies a lanewise operation only when its operator is a

@@ -1,8 +1,12 @@
 package dev.tcompile.runtime.kernels;
 
-/** Elementwise binary functions, with PyTorch's semantics per dtype. Comparisons produce bool. */
+/**
+ * Elementwise binary functions, with PyTorch's semantics per dtype. Comparisons produce bool. GELU_BACKWARD is
+ * the exact GELU's derivative times a gradient, {@code (grad, x)}: a floating-point function only, here so that
+ * fused loops can run it as one operation.
+ */
 public enum BinaryOp {
-  ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, GT, GE, LT, LE, LOGICAL_AND, LOGICAL_OR, REMAINDER;
+  ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, GT, GE, LT, LE, LOGICAL_AND, LOGICAL_OR, REMAINDER, GELU_BACKWARD;
 
   public boolean isComparison() {
     return switch (this) { case EQ, NE, GT, GE, LT, LE -> true; default -> false; };
@@ -20,6 +24,7 @@ public enum BinaryOp {
       case MAXIMUM -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.max(a, b);
       case MINIMUM -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.min(a, b);
       case REMAINDER -> { float r = a % b; yield (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
+      case GELU_BACKWARD -> GeluBackwardLanes.one(a, b);
       default -> throw new IllegalStateException(this + " is not arithmetic");
     };
   }

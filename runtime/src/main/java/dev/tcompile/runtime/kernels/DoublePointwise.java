@@ -51,9 +51,23 @@ public final class DoublePointwise {
       case MAXIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
       case MINIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
       case REMAINDER -> { double r = a % b; yield (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
+      case GELU_BACKWARD -> geluBackward(a, b);
       default -> throw new IllegalStateException(op + " is not arithmetic");
     };
   }
+
+  /**
+   * The exact GELU's backward in double, ATen's GeluBackwardKernelImpl: {@code dy * (cdf + x * pdf)} with
+   * {@code cdf = 0.5 * (1 + erf(x * M_SQRT1_2))}, {@code pdf = M_2_SQRTPI * M_SQRT1_2 * 0.5 * exp(x * x * -0.5)}.
+   */
+  public static double geluBackward(double dy, double x) {
+    double cdf = 0.5 * (1 + MathFns.erf(x * 0.70710678118654752440));
+    double pdf = 0.39894228040143267794 * Math.exp(x * x * -0.5);
+    return dy * (cdf + x * pdf);
+  }
+
+  /** {@link #geluBackward(double, double)} of two broadcast operands. */
+  public static NDArray geluBackward(NDArray g, NDArray x) { return zip(g, x, DoublePointwise::geluBackward); }
 
   /** double pow with the exact fast cases PyTorch's kernel takes (x*x for 2, sqrt for 0.5, ...). */
   public static double pow(double a, double b) {

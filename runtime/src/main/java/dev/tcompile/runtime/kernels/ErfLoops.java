@@ -7,10 +7,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * erf, the exact GELU and GELU's backward in float lanes, run as stage loops over chunks of 256 elements with this
+ * erf and the exact GELU in float lanes, run as stage loops over chunks of 256 elements with this
  * thread's scratch arrays between them: erfc's argument and erfcx ({@link Erfcx}), its correction
  * ({@link Correction}), e^{-t^2} and the products ({@link Exp}), then the small-argument polynomial and the blends
- * ({@link ErfFinish}, {@link GeluFinish}; {@link BackwardFinish} for PyTorch's backward formula). One loop over the whole
+ * ({@link ErfFinish}, {@link GeluFinish}). GELU's backward, which needs erfc only to float accuracy, has stage
+ * loops of its own ({@link GeluBackwardLanes}). One loop over the whole
  * computation is more than C2 inlines into one method (its parse node budget, NodeCountInliningCutoff): the part
  * it leaves out becomes a call that boxes every vector, several times slower. Each stage is one loop over whole
  * vectors of scratch arrays calling its functions from one site, and the stages are called (not inlined into
@@ -34,11 +35,11 @@ final class ErfLoops {
   private static final int VL = S.length();
   static final int CHUNK = 256;
   /**
-   * Per thread: c erfcx hi (then the tail), lo, the correction kappa, the chunk's input (x, or x / sqrt 2 for the
-   * backward), the result, and the backward's x and g. The heavy loops run unmasked over whole vectors of these
-   * (lanes past the chunk's end compute garbage that is never copied out); only the copies in and out use masks.
+   * Per thread: c erfcx hi (then the tail), lo, the correction kappa, the chunk's input x, the result. The heavy
+   * loops run unmasked over whole vectors of these (lanes past the chunk's end compute garbage that is never
+   * copied out); only the copies in and out use masks.
    */
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][CHUNK]);
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][CHUNK]);
 
   static final float ERF_SPLIT = 0.875f;
   static final float GELU_NEG_SPLIT = -0.495f, GELU_POS_SPLIT = 1.4142135f;
@@ -47,32 +48,17 @@ final class ErfLoops {
   static final float RSQRT2_F = (float) 0.70710678118654752440, RSQRT2_LO = (float) (0.70710678118654752440 - RSQRT2_F);
 
   /** d = erf(x). */
-  static void erf(float[] x, int xo, float[] d, int dO, int n) { run(ERF, x, xo, 1f, null, 0, d, dO, n); }
+  static void erf(float[] x, int xo, float[] d, int dO, int n) { run(ERF, x, xo, d, dO, n); }
 
   /** d = gelu(x), the exact form. */
-  static void gelu(float[] x, int xo, float[] d, int dO, int n) { run(GELU, x, xo, 1f, null, 0, d, dO, n); }
+  static void gelu(float[] x, int xo, float[] d, int dO, int n) { run(GELU, x, xo, d, dO, n); }
 
-  /** M_SQRT1_2 and M_2_SQRTPI * M_SQRT1_2 * 0.5 as float, as the derivative rule's float scalars. */
-  private static final float ALPHA = (float) 0.70710678118654752440, BETA = (float) 0.39894228040143267794;
-
-  /** d = g * ((erf(x * alpha) + 1) * 0.5 + x * (exp(x * x * -0.5) * beta)), op for op the derivative rule's. */
-  static void geluBackward(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
-    run(BACKWARD, x, xo, ALPHA, g, go, d, dO, n);
-  }
-
-  /**
-   * Per chunk: s[3] = x * k (and for the backward s[5] = x, s[6] = g), the stages over whole vectors of scratch,
-   * then s[4] (the result) out to d.
-   */
-  private static void run(Stage[] stages, float[] x, int xo, float k, float[] g, int go, float[] d, int dO, int n) {
+  /** Per chunk: s[3] = x, the stages over whole vectors of scratch, then s[4] (the result) out to d. */
+  private static void run(Stage[] stages, float[] x, int xo, float[] d, int dO, int n) {
     float[][] s = SCRATCH.get();
     for (int c = 0; c < n; c += CHUNK) {
       int len = Math.min(CHUNK, n - c), full = (len + VL - 1) / VL * VL;
-      copyIn(x, xo + c, k, s[3], len);
-      if (g != null) {
-        copyIn(x, xo + c, 1f, s[5], len);
-        copyIn(g, go + c, 1f, s[6], len);
-      }
+      copyIn(x, xo + c, s[3], len);
       runStages(stages, s, full);
       copyOut(s[4], d, dO + c, len);
     }
@@ -86,11 +72,11 @@ final class ErfLoops {
     for (Stage st : stages) st.run(s, full);
   }
 
-  /** xs = x * k (k = 1: a copy) for the chunk's len elements, through masks at the end. */
-  private static void copyIn(float[] x, int xo, float k, float[] xs, int len) {
+  /** xs = x for the chunk's len elements, through masks at the end. */
+  private static void copyIn(float[] x, int xo, float[] xs, int len) {
     for (int i = 0; i < len; i += VL) {
       VectorMask<Float> mk = S.indexInRange(i, len);
-      FloatVector.fromArray(S, x, xo + i, mk).mul(k).intoArray(xs, i, mk);
+      FloatVector.fromArray(S, x, xo + i, mk).intoArray(xs, i, mk);
     }
   }
 
@@ -109,7 +95,6 @@ final class ErfLoops {
   private static final Stage[] ERF = {new Erfcx(4f, 1f, 0f, 0f, -1f), new Correction(4f, 1f, 0f), new Exp(4f, 1f), new ErfFinish()};
   private static final Stage[] GELU = {new Erfcx(GELU_AMAX, RSQRT2_F, RSQRT2_LO, -0.5f, 0f), new Correction(GELU_AMAX, RSQRT2_F, RSQRT2_LO),
       new Exp(GELU_AMAX, 0.5f), new GeluFinish()};
-  private static final Stage[] BACKWARD = {ERF[0], ERF[1], ERF[2], ERF[3], new BackwardFinish()};
 
   /**
    * For a = min(|x|, amax) (x in s[3]), t = a (m + mlo) and c = a cA + cB: c erfcx(t) as two floats (s[0] + s[1],
@@ -194,19 +179,6 @@ final class ErfLoops {
         g = g.blend(tl, xv.lt(GELU_NEG_SPLIT)).blend(xv.add(tl), xv.compare(VectorOperators.GT, GELU_POS_SPLIT));
         g = g.blend(hx, xv.abs().lt(0x1p-30f)).blend(xv, xv.compare(VectorOperators.GT, 8f));
         g.blend(xv.mul(0f), xv.lt(-GELU_AMAX)).intoArray(e, i);
-      }
-    }
-  }
-
-  /** s[4] = g * ((s[4] + 1) * 0.5 + x * (exp(x * x * -0.5) * beta)), x in s[5], g in s[6]. */
-  private static final class BackwardFinish extends Stage {
-    @Override void run(float[][] s, int full) {
-      float[] xs = s[5], gs = s[6], e = s[4];
-      for (int i = 0; i < full; i += VL) {
-        FloatVector xv = FloatVector.fromArray(S, xs, i);
-        FloatVector cdf = FloatVector.fromArray(S, e, i).add(1f).mul(0.5f);
-        FloatVector pdf = VectorFns.expf(xv.mul(xv).mul(-0.5f)).mul(BETA);
-        FloatVector.fromArray(S, gs, i).mul(cdf.add(xv.mul(pdf))).intoArray(e, i);
       }
     }
   }

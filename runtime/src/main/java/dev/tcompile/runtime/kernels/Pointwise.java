@@ -62,20 +62,37 @@ public final class Pointwise {
   }
 
   /**
-   * The exact GELU's backward {@code g * (cdf(x) + x * pdf(x))} for float32 {@code g} and {@code x} of one shape,
-   * in one pass ({@link VectorMath#geluBackward}: PyTorch 1.13's formula, operation for operation the derivative
-   * rule's ops, so the same bits as those run one by one or fused), split over the pool for long runs (lanes are
-   * independent: the split does not change any element's bits).
+   * The exact GELU's backward {@code g * (cdf(x) + x * pdf(x))} of float32 {@code g} and {@code x}, broadcast
+   * against each other, in one pass ({@link VectorMath#geluBackward}: PyTorch 1.13's formula, operation for
+   * operation), split over the pool for long runs (lanes are independent: no element's bits depend on the split).
+   * A gradient that is one value along a run (a sum's expanded gradient) is read as that value, not copied out.
    */
   public static NDArray geluBackward(NDArray g, NDArray x) {
-    if (g.dtype() != DType.FLOAT32 || x.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(g.shape(), x.shape()))
-      throw new IllegalArgumentException("gelu backward takes float32 grad and input of one shape");
-    NDArray gc = g.contiguous(), xc = x.contiguous();
-    NDArray out = NDArray.empty(DType.FLOAT32, x.shape());
-    float[] gv = gc.floats(), xv = xc.floats(), d = out.floats();
-    int go = gc.offset(), xo = xc.offset();
-    dev.tcompile.runtime.Parallel.forRange(out.numel(), 8192, (from, to) -> VectorMath.geluBackward(gv, go + from, xv, xo + from, d, from, to - from));
+    if (g.dtype() != DType.FLOAT32 || x.dtype() != DType.FLOAT32)
+      throw new IllegalArgumentException("gelu backward takes float32 grad and input, not " + g.dtype() + " and " + x.dtype());
+    int[] shape = Shapes.broadcast(g.shape(), x.shape());
+    NDArray out = NDArray.empty(DType.FLOAT32, shape);
+    ParallelRows.Layout l = layout(g, x, out);
+    // the lanes read x (and a varying g) with stride 1: other layouts are copied out dense first
+    if (l.inner(1) != 1 && out.numel() > 1) { x = broadcastCopy(x, shape); l = layout(g, x, out); }
+    if (l.inner(0) != 1 && l.inner(0) != 0) { g = broadcastCopy(g, shape); l = layout(g, x, out); }
+    float[] gv = g.floats(), xv = x.floats(), d = out.floats();
+    int gs = l.inner(0);
+    l.rows(new int[]{g.offset(), x.offset(), 0}, (o, len) -> {
+      if (gs == 0) VectorMath.geluBackwardScalarGrad(gv, o[0], xv, o[1], d, o[2], len);
+      else VectorMath.geluBackward(gv, o[0], xv, o[1], d, o[2], len);
+    });
     return out;
+  }
+
+  private static NDArray broadcastCopy(NDArray a, int[] shape) {
+    return a.view(shape, Shapes.broadcastStrides(a.shape(), a.strides(), shape), a.offset()).copy();
+  }
+
+  private static ParallelRows.Layout layout(NDArray g, NDArray x, NDArray out) {
+    int[] shape = out.shape();
+    return ParallelRows.of(shape, Shapes.broadcastStrides(g.shape(), g.strides(), shape),
+        Shapes.broadcastStrides(x.shape(), x.strides(), shape), out.strides());
   }
 
   /** Applies a float function elementwise (parametrised ops: clamp, pow by scalar, leaky relu...). */

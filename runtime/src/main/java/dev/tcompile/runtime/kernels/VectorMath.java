@@ -102,12 +102,16 @@ public final class VectorMath {
   public static void erf(float[] x, int xo, float[] d, int dO, int n) { ErfLoops.erf(x, xo, d, dO, n); }
 
   /**
-   * GELU's backward {@code d = g * (cdf + x * pdf)}, {@code cdf = (erf(x * alpha) + 1) * 0.5}, {@code pdf =
-   * exp(x * x * -0.5) * beta} (PyTorch 1.13's GeluBackward formula), in float lanes ({@link ErfLoops#geluBackward}):
-   * operation for operation, and so bit for bit, what the derivative rule's chain of ops gives eagerly or in a
-   * fused loop. {@code d} may be {@code g} or {@code x} (same offset).
+   * GELU's backward {@code d = g * (Phi(x) + x phi(x))}, PyTorch's GeluBackward, in float lanes in one pass
+   * ({@link GeluBackwardLanes}: one exponential for the density and the CDF's tails). {@code d} may be {@code g}
+   * or {@code x} (same offset).
    */
   public static void geluBackward(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
-    ErfLoops.geluBackward(g, go, x, xo, d, dO, n);
+    GeluBackwardLanes.run(g, go, 1, x, xo, d, dO, n);
+  }
+
+  /** {@link #geluBackward} with one gradient {@code g[go]} for every element. */
+  public static void geluBackwardScalarGrad(float[] g, int go, float[] x, int xo, float[] d, int dO, int n) {
+    GeluBackwardLanes.run(g, go, 0, x, xo, d, dO, n);
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The vector kernels give the same bits on every JIT tier: a fresh JVM limited to C1 (where the Vector API runs
- * its per-lane Java fallback) digests the outputs of exp, log, tanh, sigmoid, GELU, softmax and its backward,
+ * its per-lane Java fallback) digests the outputs of exp, log, tanh, sigmoid, GELU and its backward, softmax and its backward,
  * sums and sgemm; this JVM digests the same after warming them up under C2. The JDK's own lanewise EXP/LOG/TANH
  * and reduceLanes(ADD) fail this (SVML vs java.lang.Math, and a different lane order).
  */
@@ -49,6 +49,8 @@ class JitTierDeterminismTest {
         VectorMath.apply(op, in, 0, y, 0, n);
         add(md, y);
       }
+      VectorMath.geluBackward(x, 1, x, 0, y, 0, n - 1);   // GELU's backward, the gradient shifted by one element
+      add(md, y);
       NDArray logits = NDArray.wrap(x.clone(), 1, n);
       NDArray sm = Softmax.forward(logits, 1, false), lsm = Softmax.forward(logits, 1, true);
       add(md, sm.floats());
