@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code tcompile demo} (whose compiled train step runs generated kernels the warm-up cannot know; 12.7 s on
  * average over six runs against 11.2 s without, inside the noise), and a large call made at once got slower
  * (it competes for the cores); it pays off where a program has idle cores and time before its first large call.
- * With the launcher's later flags (foreground JIT compilation, a fixed young generation) it still made no
+ * With foreground JIT compilation and a fixed young generation (launcher flags tried later) it still made no
  * measurable difference to that epoch (8.6-9.6 s of CPU time with it, 9.2-10.0 s without; bench/RESULTS-startup.md).
  *
  * <p>It cannot change a result: the kernels are pure functions of their inputs, every buffer the warm-up
