@@ -14,6 +14,7 @@ import dev.tcompile.ir.ops.Reductions;
 import dev.tcompile.runtime.NDArray;
 import dev.tcompile.runtime.Shapes;
 import dev.tcompile.runtime.compiled.ViewKernels;
+import dev.tcompile.runtime.kernels.AdaptivePool2d;
 import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.Conv2d;
 import dev.tcompile.runtime.kernels.DoubleConv2d;
@@ -40,7 +41,8 @@ public final class KernelCalls {
 
   /** The op names this class turns into direct calls (for documentation and tests). */
   public static final java.util.Set<String> COVERED = java.util.Set.of("conv2d", "conv2d_backward_input", "conv2d_backward_weight",
-      "max_pool2d", "max_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax", "softmax", "log_softmax_backward",
+      "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "adaptive_avg_pool2d", "adaptive_avg_pool2d_backward",
+      "reshape", "permute", "addmm", "mm", "log_softmax", "softmax", "log_softmax_backward",
       "softmax_backward", "nll_loss", "nll_loss_backward", "nll_log_softmax_backward", "sum", "mean", "amax", "amin", "(elementwise unary ops: relu, exp, tanh, ...)");
 
   private static final Class<NDArray> A = NDArray.class;
@@ -51,7 +53,8 @@ public final class KernelCalls {
    * takes (same bits). The others (avg pooling, the fused loss backward...) get no direct call for float64.
    */
   private static final java.util.Set<String> FLOAT64_TOO = java.util.Set.of("conv2d", "conv2d_backward_input",
-      "conv2d_backward_weight", "max_pool2d", "max_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax",
+      "conv2d_backward_weight", "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "adaptive_avg_pool2d",
+      "adaptive_avg_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax",
       "softmax", "log_softmax_backward", "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin");
   // and the arithmetic binary ops ({@link #doubleBinary}), which are fused when float32
 
@@ -89,6 +92,17 @@ public final class KernelCalls {
           in(0), Pooling.params(a), out(0), out(1)) : null;
       case "max_pool2d_backward" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "maxBackward", new Class<?>[]{A, A, int[].class, A},
           in(0), in(1), a.getInts("input_shape"), out(0)) : null;
+      // average pooling allocates its result, as its eval does
+      case "avg_pool2d" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "avgForward", new Class<?>[]{A, Pool2d.Params.class, boolean.class},
+          in(0), Pooling.params(a), a.getBool("count_include_pad")) : null;
+      case "avg_pool2d_backward" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "avgBackward",
+          new Class<?>[]{A, int[].class, Pool2d.Params.class, boolean.class}, in(0), a.getInts("input_shape"), Pooling.params(a),
+          a.getBool("count_include_pad")) : null;
+      case "adaptive_avg_pool2d" -> floats(t, 0) ? (f64
+          ? call(DoublePool2d.class, "adaptiveAvgForward", new Class<?>[]{A, int.class, int.class}, in(0), a.getInts("output_size")[0], a.getInts("output_size")[1])
+          : call(AdaptivePool2d.class, "avgForward", new Class<?>[]{A, int.class, int.class}, in(0), a.getInts("output_size")[0], a.getInts("output_size")[1])) : null;
+      case "adaptive_avg_pool2d_backward" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : AdaptivePool2d.class,
+          f64 ? "adaptiveAvgBackward" : "avgBackward", new Class<?>[]{A, int[].class}, in(0), a.getInts("input_shape")) : null;
       case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{A, int[].class},
           in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
       case "permute" -> call(ViewKernels.class, "permute", new Class<?>[]{A, int[].class}, in(0), permutation(a, t[0].dim()));
