@@ -164,24 +164,24 @@ class Float64CompileTest {
     assertArrayEquals(cnn.namedParameters().get("0.bias").grad().toDoubleArray(), out[3].toDoubleArray(), 0, "0.bias's gradient");
   }
 
-  /** Average and adaptive average pooling have direct calls too, float32 and float64: the jar gives eager's bits. */
+  /** Padding, average and adaptive average pooling have direct calls too, float32 and float64: the jar gives eager's bits. */
   @Test
-  void exportedAvgPoolingModelsGiveEagerBits(@TempDir Path dir) {
+  void exportedPaddingAndAvgPoolingModelsGiveEagerBits(@TempDir Path dir) {
     for (DType dt : new DType[]{DType.FLOAT32, F64}) {
       Torch.manualSeed(13);
-      Module m = new Sequential(new dev.tcompile.nn.Conv2d(1, 2, 3), new dev.tcompile.nn.AvgPool2d(2, 2, 1, false, false),
+      Module m = new Sequential(new dev.tcompile.nn.ZeroPad2d(1), new dev.tcompile.nn.Conv2d(1, 2, 3), new dev.tcompile.nn.AvgPool2d(2, 2, 1, false, false),
           new dev.tcompile.nn.AdaptiveAvgPool2d(3), new dev.tcompile.nn.Flatten(), new Linear(18, 3));
       if (dt == F64) m.toDouble();
       Tensor x = Torch.randn(2, 1, 9, 9).to(dt), gradOut = Torch.randn(2, 3).to(dt);
       Path jar = dir.resolve("avg-" + dt + ".jar");
-      Torch.export(m, jar, java.util.List.of("x0", "0.weight"), x);
+      Torch.export(m, jar, java.util.List.of("x0", "1.weight"), x);
       dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
       Tensor xr = x.detach().requiresGrad_(true);
       Tensor y = m.forward(xr);
       y.backward(gradOut);
       assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, dt + " output");
       assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, dt + " x0's gradient");
-      assertArrayEquals(m.namedParameters().get("0.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, dt + " 0.weight's gradient");
+      assertArrayEquals(m.namedParameters().get("1.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, dt + " 1.weight's gradient");
     }
   }
 }

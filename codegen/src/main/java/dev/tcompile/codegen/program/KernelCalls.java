@@ -19,10 +19,12 @@ import dev.tcompile.runtime.kernels.BinaryOp;
 import dev.tcompile.runtime.kernels.Conv2d;
 import dev.tcompile.runtime.kernels.DoubleConv2d;
 import dev.tcompile.runtime.kernels.DoublePointwise;
+import dev.tcompile.runtime.kernels.DoublePad;
 import dev.tcompile.runtime.kernels.DoublePool2d;
 import dev.tcompile.runtime.kernels.Losses;
 import dev.tcompile.runtime.kernels.Matmul;
 import dev.tcompile.runtime.kernels.NllLogSoftmaxBackward;
+import dev.tcompile.runtime.kernels.Pad;
 import dev.tcompile.runtime.kernels.Pointwise;
 import dev.tcompile.runtime.kernels.Pool2d;
 import dev.tcompile.runtime.kernels.Reduce;
@@ -42,7 +44,7 @@ public final class KernelCalls {
   /** The op names this class turns into direct calls (for documentation and tests). */
   public static final java.util.Set<String> COVERED = java.util.Set.of("conv2d", "conv2d_backward_input", "conv2d_backward_weight",
       "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "adaptive_avg_pool2d", "adaptive_avg_pool2d_backward",
-      "reshape", "permute", "addmm", "mm", "log_softmax", "softmax", "log_softmax_backward",
+      "pad", "pad_backward", "reshape", "permute", "addmm", "mm", "log_softmax", "softmax", "log_softmax_backward",
       "softmax_backward", "nll_loss", "nll_loss_backward", "nll_log_softmax_backward", "sum", "mean", "amax", "amin", "(elementwise unary ops: relu, exp, tanh, ...)");
 
   private static final Class<NDArray> A = NDArray.class;
@@ -54,7 +56,7 @@ public final class KernelCalls {
    */
   private static final java.util.Set<String> FLOAT64_TOO = java.util.Set.of("conv2d", "conv2d_backward_input",
       "conv2d_backward_weight", "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "adaptive_avg_pool2d",
-      "adaptive_avg_pool2d_backward", "reshape", "permute", "addmm", "mm", "log_softmax",
+      "adaptive_avg_pool2d_backward", "pad", "pad_backward", "reshape", "permute", "addmm", "mm", "log_softmax",
       "softmax", "log_softmax_backward", "softmax_backward", "nll_loss", "nll_loss_backward", "sum", "mean", "amax", "amin");
   // and the arithmetic binary ops ({@link #doubleBinary}), which are fused when float32
 
@@ -103,6 +105,11 @@ public final class KernelCalls {
           : call(AdaptivePool2d.class, "avgForward", new Class<?>[]{A, int.class, int.class}, in(0), a.getInts("output_size")[0], a.getInts("output_size")[1])) : null;
       case "adaptive_avg_pool2d_backward" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : AdaptivePool2d.class,
           f64 ? "adaptiveAvgBackward" : "avgBackward", new Class<?>[]{A, int[].class}, in(0), a.getInts("input_shape")) : null;
+      // padding allocates its result, as its eval does
+      case "pad" -> floats(t, 0) ? call(f64 ? DoublePad.class : Pad.class, "forward", new Class<?>[]{A, int[].class, Pad.Mode.class, double.class},
+          in(0), a.getInts("pad"), Pad.Mode.of(a.getString("mode")), a.getDouble("value", 0)) : null;
+      case "pad_backward" -> floats(t, 0) ? call(f64 ? DoublePad.class : Pad.class, "backward", new Class<?>[]{A, int[].class, Pad.Mode.class, int[].class},
+          in(0), a.getInts("pad"), Pad.Mode.of(a.getString("mode")), a.getInts("input_shape")) : null;
       case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{A, int[].class},
           in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
       case "permute" -> call(ViewKernels.class, "permute", new Class<?>[]{A, int[].class}, in(0), permutation(a, t[0].dim()));
