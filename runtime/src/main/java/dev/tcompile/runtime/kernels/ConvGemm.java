@@ -196,23 +196,38 @@ final class ConvGemm {
   /** gw = conv2d's weight gradient through register-blocked dot products (any padding). */
   static void backwardWeightDots(ConvGeometry g, float[] go, float[] x, float[] gw) {
     int n = g.n(), imgs = Math.max(1, PIXELS / Math.max(1, g.ohw())), chunks = (n + imgs - 1) / imgs;
-    // a few parts per thread, claimed dynamically (a thread the OS runs late takes fewer); the part bounds and the
-    // order their sums are added in depend only on the thread count, so the bits do too
-    int threads = Parallel.inParallelRegion() ? 1 : Parallel.threads();
-    int parts = threads == 1 ? 1 : Math.max(1, Math.min(4 * threads, chunks));
-    // one accumulator per part (not per thread: with dynamic claiming one thread may run several parts)
-    // part 0 sums into gw, the others into the calling thread's reused buffer (part t at (t - 1) * gw.length)
-    int len = gw.length;
-    float[] rest = Scratch.floats(Scratch.ACCUMULATORS, (parts - 1) * len);
-    Parallel.run(parts, (t, count) -> {
-      float[] acc = t == 0 ? gw : rest;
-      int at = t == 0 ? 0 : (t - 1) * len;
-      int c0 = (int) ((long) chunks * t / count), c1 = (int) ((long) chunks * (t + 1) / count);
-      if (c0 == c1) java.util.Arrays.fill(acc, at, at + len, 0f);
+    sumOverParts(chunks, chunks, gw, (acc, at, c0, c1) -> {
       for (int ch = c0; ch < c1; ch++)
         backwardWeightChunk(g, go, x, acc, at, ch * imgs, Math.min(n, (ch + 1) * imgs), ch > c0);
     });
-    for (int t = 1; t < parts; t++) Gemm.axpy(1f, rest, (t - 1) * len, gw, 0, len);
+  }
+
+  /** One part of a split sum: writes (not adds) its sum over units [u0, u1), u0 < u1, to {@code acc[at..at+len)}. */
+  @FunctionalInterface
+  interface Part {
+    void run(float[] acc, int at, int u0, int u1);
+  }
+
+  /**
+   * {@code out} = the sum over units [0, units) computed by {@code part}, split into at most {@code maxParts} parts
+   * (a few per thread, claimed dynamically: a thread the OS runs late takes fewer). Each part has its own
+   * accumulator (not each thread: one thread may run several parts): part 0 writes {@code out}, the others the
+   * calling thread's reused buffer; they are added in part order. The part bounds depend only on {@code units},
+   * {@code maxParts} and the thread count, so the bits do too.
+   */
+  static void sumOverParts(int units, int maxParts, float[] out, Part part) {
+    int threads = Parallel.inParallelRegion() ? 1 : Parallel.threads();
+    int parts = threads == 1 ? 1 : Math.max(1, Math.min(4 * threads, maxParts));
+    int len = out.length;
+    float[] rest = Scratch.floats(Scratch.ACCUMULATORS, (parts - 1) * len);
+    Parallel.run(parts, (t, count) -> {
+      float[] acc = t == 0 ? out : rest;
+      int at = t == 0 ? 0 : (t - 1) * len;
+      int u0 = (int) ((long) units * t / count), u1 = (int) ((long) units * (t + 1) / count);
+      if (u0 == u1) java.util.Arrays.fill(acc, at, at + len, 0f);
+      else part.run(acc, at, u0, u1);
+    });
+    for (int t = 1; t < parts; t++) Gemm.axpy(1f, rest, (t - 1) * len, out, 0, len);
   }
 
   /** gw (+)= gradOut @ col^T over images [i0, i1), their output pixels side by side. */

@@ -1,7 +1,5 @@
 package dev.tcompile.runtime.kernels;
 
-import dev.tcompile.runtime.Parallel;
-
 /**
  * conv2d's weight gradient of an unpadded convolution as a packed GEMM on {@link Gemm}'s micro-kernels:
  * per group {@code gw_g [ocg x kk] = gradOut_g [ocg x P] @ col^T [P x kk]}, the depth P being every output pixel
@@ -42,18 +40,7 @@ final class ConvWeightGemm {
   static void backwardWeight(ConvGeometry g, float[] go, float[] x, float[] gw) {
     int total = g.n() * g.ohw();
     TransposedColumns cols = TransposedColumns.of(g, NR);
-    int threads = Parallel.inParallelRegion() ? 1 : Parallel.threads();
-    int parts = threads == 1 ? 1 : Math.max(1, Math.min(4 * threads, total / PART_PIXELS));
-    int len = gw.length;
-    float[] rest = Scratch.floats(Scratch.ACCUMULATORS, (parts - 1) * len);
-    Parallel.run(parts, (t, count) -> {
-      float[] acc = t == 0 ? gw : rest;
-      int at = t == 0 ? 0 : (t - 1) * len;
-      int p0 = (int) ((long) total * t / count), p1 = (int) ((long) total * (t + 1) / count);
-      if (p0 == p1) java.util.Arrays.fill(acc, at, at + len, 0f);
-      else part(g, go, x, cols, acc, at, p0, p1);
-    });
-    for (int t = 1; t < parts; t++) Gemm.axpy(1f, rest, (t - 1) * len, gw, 0, len);
+    ConvGemm.sumOverParts(total, total / PART_PIXELS, gw, (acc, at, p0, p1) -> part(g, go, x, cols, acc, at, p0, p1));
   }
 
   private static final ThreadLocal<int[]> BASES = ThreadLocal.withInitial(() -> new int[DEPTH]);
