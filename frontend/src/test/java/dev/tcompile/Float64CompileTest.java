@@ -126,23 +126,31 @@ class Float64CompileTest {
     assertArrayEquals(eager.toDoubleArray(), got.toDoubleArray(), 0);
   }
 
+  /**
+   * Exports {@code m} with gradients of x0 and {@code params}, runs the jar with {@code gradOut}, and checks its output
+   * and each gradient (dtype and bits) against the eager forward and autograd.
+   */
+  private static void assertJarGivesEagerBits(Module m, Tensor x, Tensor gradOut, Path jar, String... params) {
+    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("x0"));
+    names.addAll(java.util.List.of(params));
+    Torch.export(m, jar, names, x);
+    dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
+    Tensor xr = x.detach().requiresGrad_(true);
+    Tensor y = m.forward(xr);
+    y.backward(gradOut);
+    assertEquals(2 + params.length, out.length);
+    for (dev.tcompile.runtime.NDArray o : out) assertEquals(x.dtype(), o.dtype());
+    assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, x.dtype() + " output");
+    assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, x.dtype() + " x0's gradient");
+    for (int i = 0; i < params.length; i++)
+      assertArrayEquals(m.namedParameters().get(params[i]).grad().toDoubleArray(), out[2 + i].toDoubleArray(), 0,
+          x.dtype() + " " + params[i] + "'s gradient");
+  }
+
   /** With gradients: the jar's float64 outputs and gradients are the eager autograd's, bit for bit. */
   @Test
   void exportedFloat64GradientsAreEagerAutograds(@TempDir Path dir) {
-    Module model = mlp();
-    Tensor x = Torch.randn(F64, 3, 4), gradOut = Torch.randn(F64, 3, 3);
-    Path jar = dir.resolve("g.jar");
-    Torch.export(model, jar, java.util.List.of("x0", "0.weight", "2.bias"), x);
-    dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
-    Tensor xr = x.detach().requiresGrad_(true);
-    Tensor y = model.forward(xr);
-    y.backward(gradOut);
-    assertEquals(4, out.length);
-    for (dev.tcompile.runtime.NDArray o : out) assertEquals(F64, o.dtype());
-    assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, "output");
-    assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, "x0's gradient");
-    assertArrayEquals(model.namedParameters().get("0.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, "0.weight's gradient");
-    assertArrayEquals(model.namedParameters().get("2.bias").grad().toDoubleArray(), out[3].toDoubleArray(), 0, "2.bias's gradient");
+    assertJarGivesEagerBits(mlp(), Torch.randn(F64, 3, 4), Torch.randn(F64, 3, 3), dir.resolve("g.jar"), "0.weight", "2.bias");
   }
 
   /** A float64 CNN (convolution, ReLU, max pooling, linear): its jar calls the double kernels, forward and backward. */
@@ -151,17 +159,7 @@ class Float64CompileTest {
     Torch.manualSeed(12);
     Module cnn = new Sequential(new dev.tcompile.nn.Conv2d(1, 3, 3), new dev.tcompile.nn.ReLU(), new dev.tcompile.nn.MaxPool2d(2),
         new dev.tcompile.nn.Flatten(), new Linear(27, 4)).toDouble();
-    Tensor x = Torch.randn(F64, 2, 1, 8, 8), gradOut = Torch.randn(F64, 2, 4);
-    Path jar = dir.resolve("cnn.jar");
-    Torch.export(cnn, jar, java.util.List.of("x0", "0.weight", "0.bias"), x);
-    dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
-    Tensor xr = x.detach().requiresGrad_(true);
-    Tensor y = cnn.forward(xr);
-    y.backward(gradOut);
-    assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, "output");
-    assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, "x0's gradient");
-    assertArrayEquals(cnn.namedParameters().get("0.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, "0.weight's gradient");
-    assertArrayEquals(cnn.namedParameters().get("0.bias").grad().toDoubleArray(), out[3].toDoubleArray(), 0, "0.bias's gradient");
+    assertJarGivesEagerBits(cnn, Torch.randn(F64, 2, 1, 8, 8), Torch.randn(F64, 2, 4), dir.resolve("cnn.jar"), "0.weight", "0.bias");
   }
 
   /** Padding, average and adaptive average pooling have direct calls too, float32 and float64: the jar gives eager's bits. */
@@ -172,16 +170,7 @@ class Float64CompileTest {
       Module m = new Sequential(new dev.tcompile.nn.ZeroPad2d(1), new dev.tcompile.nn.Conv2d(1, 2, 3), new dev.tcompile.nn.AvgPool2d(2, 2, 1, false, false),
           new dev.tcompile.nn.AdaptiveAvgPool2d(3), new dev.tcompile.nn.Flatten(), new Linear(18, 3));
       if (dt == F64) m.toDouble();
-      Tensor x = Torch.randn(2, 1, 9, 9).to(dt), gradOut = Torch.randn(2, 3).to(dt);
-      Path jar = dir.resolve("avg-" + dt + ".jar");
-      Torch.export(m, jar, java.util.List.of("x0", "1.weight"), x);
-      dev.tcompile.runtime.NDArray[] out = dev.tcompile.runtime.compiled.CompiledModel.load(jar).run(x.array(), gradOut.array());
-      Tensor xr = x.detach().requiresGrad_(true);
-      Tensor y = m.forward(xr);
-      y.backward(gradOut);
-      assertArrayEquals(y.toDoubleArray(), out[0].toDoubleArray(), 0, dt + " output");
-      assertArrayEquals(xr.grad().toDoubleArray(), out[1].toDoubleArray(), 0, dt + " x0's gradient");
-      assertArrayEquals(m.namedParameters().get("1.weight").grad().toDoubleArray(), out[2].toDoubleArray(), 0, dt + " 1.weight's gradient");
+      assertJarGivesEagerBits(m, Torch.randn(2, 1, 9, 9).to(dt), Torch.randn(2, 3).to(dt), dir.resolve("avg-" + dt + ".jar"), "1.weight");
     }
   }
 }

@@ -76,8 +76,7 @@ class LbfgsFloat64GoldenTest {
             opt.zeroGrad();
             Tensor loss;
             if (rosenbrock) {
-              Tensor p = ps.get(0), p0 = p.select(0, 0), p1 = p.select(0, 1);
-              loss = p1.sub(p0.pow(2)).pow(2).mul(100L).add(p0.rsub(1L).pow(2));
+              loss = MoreOptimizersGoldenTest.rosenbrock(ps.get(0));
             } else {
               Tensor r = fa.mv(ps.get(0)).add(ps.get(1)).sub(fb);
               loss = r.mul(r).sum();

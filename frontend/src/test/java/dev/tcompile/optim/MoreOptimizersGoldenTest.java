@@ -64,6 +64,12 @@ class MoreOptimizersGoldenTest {
     MAKE.put("lbfgs_strong_wolfe_mlp_short", ps -> new LBFGS(ps, 1, 3, null, 1e-7, 1e-9, 100, "strong_wolfe"));
   }
 
+  /** The 2-D Rosenbrock function of p = (x, y), as the golden scripts write it: 100 (y - x^2)^2 + (1 - x)^2. */
+  static Tensor rosenbrock(Tensor p) {
+    Tensor p0 = p.select(0, 0), p1 = p.select(0, 1);
+    return p1.sub(p0.pow(2)).pow(2).mul(100L).add(p0.rsub(1L).pow(2));
+  }
+
   /** A tensor of any rank from nested JSON lists. */
   static Tensor tensor(JsonElement e) {
     List<Integer> shape = new ArrayList<>();
@@ -118,8 +124,7 @@ class MoreOptimizersGoldenTest {
         opt.zeroGrad();
         Tensor loss;
         if (rosenbrock) {
-          Tensor p = ps.get(0), p0 = p.select(0, 0), p1 = p.select(0, 1);
-          loss = p1.sub(p0.pow(2)).pow(2).mul(100L).add(p0.rsub(1L).pow(2));
+          loss = rosenbrock(ps.get(0));
         } else {
           Tensor h = F.linear(x, ps.get(0), ps.get(1)).tanh();
           loss = F.mseLoss(F.linear(h, ps.get(2), ps.get(3)), y);
