@@ -123,6 +123,7 @@ public final class FusedLoop {
     for (int i = outputIds.length - 1; i >= 0; i--)
       if (outputIds[i] >= numIn && !outputIsSum[i] && outs(program, i) == DType.FLOAT32) directOutput[outputIds[i] - numIn] = i;
     int sums = reducedNumel.length;
+    calls = ThreadLocal.withInitial(() -> new Call(this));
     int numOut = outputIds.length;
     sumInputs = ThreadLocal.withInitial(() -> {
       float[][] a = new float[sums][];
@@ -155,7 +156,7 @@ public final class FusedLoop {
       out[i] = into[i] != null ? into[i] : NDArray.empty(o.dtype(), o.shape());
     }
     try {
-      call.start(out);
+      call.start(this, out);
       // fixed chunks, whatever the thread count: each keeps its own partial sums, added in chunk order at the end
       int chunks = call.partial.length;
       if (chunks > 1 && Parallel.threads() > 1) Parallel.run(chunks, call.task);
@@ -178,39 +179,49 @@ public final class FusedLoop {
   }
 
   /** Per calling thread, what one call of this loop needs, reused call after call (a step allocates none of it). */
-  private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
+  private final ThreadLocal<Call> calls;
 
-  /** One thread's call: its inputs, the generated loop's arguments, the chunks' partial sums, the chunk task. */
-  private final class Call {
-    final Input[] inputs = new Input[inputIds.length];
-    final Generated generated = FusedLoop.this.generated == null ? null : new Generated(FusedLoop.this.generated, inputIds.length, outputIds.length);
+  /**
+   * One thread's call: its inputs, the generated loop's arguments, the chunks' partial sums, the chunk task. It holds
+   * the loop and the arrays only during a call: a thread's map keeps it after the loop is dropped, and it must not
+   * keep the loop or its generated kernel (a hidden class) alive.
+   */
+  private static final class Call {
+    final Input[] inputs;
+    /** The generated loop's arguments (null when the loop has none). */
+    final Generated generated;
     final double[][][] partial;
-    /** This call's generated-loop arguments (null: the blocked loop runs everything) and outputs. */
+    /** During a call: the loop, its generated-loop arguments (null: the blocked loop runs everything), its outputs. */
+    FusedLoop loop;
     Generated g;
     NDArray[] out;
     final Parallel.Task task = (t, count) -> chunk(t);
 
-    Call() {
-      for (int i = 0; i < inputs.length; i++) inputs[i] = new Input(space);
-      int chunks = (int) ((numel + (long) CHUNK - 1) / CHUNK);
-      partial = new double[chunks][reducedNumel.length][];
-      for (double[][] p : partial) for (int r = 0; r < reducedNumel.length; r++) p[r] = new double[reducedNumel[r]];
+    Call(FusedLoop l) {
+      inputs = new Input[l.inputIds.length];
+      for (int i = 0; i < inputs.length; i++) inputs[i] = new Input(l.space);
+      generated = l.generated == null ? null : new Generated(l.inputIds.length, l.outputIds.length);
+      int chunks = (int) ((l.numel + (long) CHUNK - 1) / CHUNK);
+      partial = new double[chunks][l.reducedNumel.length][];
+      for (double[][] p : partial) for (int r = 0; r < l.reducedNumel.length; r++) p[r] = new double[l.reducedNumel[r]];
     }
 
-    void start(NDArray[] out) {
+    void start(FusedLoop loop, NDArray[] out) {
+      this.loop = loop;
       this.out = out;
-      g = generated != null && generated.fill(broadcastNumels, numel, inputs, out) ? generated : null;
+      g = generated != null && generated.fill(loop.generated, loop.broadcastNumels, loop.numel, inputs, out) ? generated : null;
       for (double[][] p : partial) for (double[] q : p) Arrays.fill(q, 0);
     }
 
-    void chunk(int t) { FusedLoop.this.chunk(g, inputs, out, t * CHUNK, Math.min(numel, (t + 1) * CHUNK), partial[t]); }
+    void chunk(int t) { loop.chunk(g, inputs, out, t * CHUNK, Math.min(loop.numel, (t + 1) * CHUNK), partial[t]); }
 
-    /** Lets go of the call's arrays (the thread keeps this object, not what the call read or wrote). */
+    /** Lets go of the call's loop and arrays (the thread keeps this object, not what the call used). */
     void finish() {
       for (Input in : inputs) in.set(null);
       if (generated != null) generated.clear();
       g = null;
       out = null;
+      loop = null;
     }
   }
 
@@ -252,14 +263,14 @@ public final class FusedLoop {
 
   /** The generated loop's arguments, refilled for each call of one thread. */
   private static final class Generated {
-    final VectorKernel kernel;
+    /** The kernel, during a call only (so a thread's reused arguments do not keep its class alive). */
+    VectorKernel kernel;
     final float[][] fin, fout;
     final boolean[][] bin, bout;
     final int[] off;
     final float[] scalars;
 
-    Generated(VectorKernel kernel, int numIn, int numOut) {
-      this.kernel = kernel;
+    Generated(int numIn, int numOut) {
       fin = new float[numIn][];
       bin = new boolean[numIn][];
       off = new int[numIn];
@@ -269,8 +280,9 @@ public final class FusedLoop {
     }
 
     /** Fills the arguments for one call; false when an input or output is laid out otherwise than the loop reads. */
-    boolean fill(long[] broadcastNumels, long numel, Input[] inputs, NDArray[] out) {
+    boolean fill(VectorKernel kernel, long[] broadcastNumels, long numel, Input[] inputs, NDArray[] out) {
       clear();
+      this.kernel = kernel;
       for (int i = 0; i < inputs.length; i++) {
         Input in = inputs[i];
         if (in.scalar) {
@@ -294,6 +306,7 @@ public final class FusedLoop {
     }
 
     void clear() {
+      kernel = null;
       Arrays.fill(fin, null);
       Arrays.fill(bin, null);
       Arrays.fill(fout, null);

@@ -146,4 +146,31 @@ class FusedLoopTest {
       }
     }
   }
+
+  /**
+   * The per-thread state a loop keeps between calls must not keep the loop (and its generated kernel, a hidden
+   * class) alive once the program that owns it is dropped: a thread that ran it holds only what it can let go of.
+   */
+  @Test void aDroppedLoopIsNotKeptAliveByTheThreadsThatRanIt() throws Exception {
+    java.util.List<java.lang.ref.WeakReference<?>> refs = runOnce();
+    for (int i = 0; i < 50 && refs.stream().anyMatch(r -> r.get() != null); i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    org.junit.jupiter.api.Assertions.assertNull(refs.get(0).get(), "the loop is still reachable");
+    org.junit.jupiter.api.Assertions.assertNull(refs.get(1).get(), "its generated kernel is still reachable");
+  }
+
+  /** Runs a loop with a kernel object of its own once; weak references to the loop and the kernel. */
+  private static java.util.List<java.lang.ref.WeakReference<?>> runOnce() {
+    VectorKernel kernel = new VectorKernel() {   // leaves every element to the blocked loop
+      @Override public int run(float[][] fin, boolean[][] bin, int[] off, float[] scalars, float[][] fout, boolean[][] bout,
+                               float[] scratch, int from, int to) { return from; }
+    };
+    FusedLoop l = new FusedLoop(PointwiseProgram.parse("space " + N + "\ninputs FLOAT32\nunary NEG 0\noutput 1 FLOAT32 " + N + "\n"), kernel);
+    float[] x = new float[N];
+    x[5] = 2f;
+    assertEquals(-2f, l.run(NDArray.wrap(x, N))[0].toFloatArray()[5]);
+    return java.util.List.of(new java.lang.ref.WeakReference<>(l), new java.lang.ref.WeakReference<>(kernel));
+  }
 }
