@@ -41,8 +41,26 @@ final class TransposedColumns {
     this.len = len;
   }
 
-  /** Segments of g's kk columns in panels of nr. */
+  /** What the segments depend on: the kernel's shape and dilation, the channels per group, the image's size. */
+  private record Key(int kh, int kw, int kk, int hw, int w, int dilH, int dilW, int nr) {}
+
+  /** Per thread, the segments of the layers seen lately (they are the same every step: 8 KB of tables for MNIST's conv2). */
+  private static final ThreadLocal<java.util.HashMap<Key, TransposedColumns>> CACHE = ThreadLocal.withInitial(java.util.HashMap::new);
+
+  /** Segments of g's kk columns in panels of nr (immutable, so a cached table serves every later call). */
   static TransposedColumns of(ConvGeometry g, int nr) {
+    Conv2d.Params p = g.p();
+    Key key = new Key(g.kh(), g.kw(), g.kk(), g.hw(), g.w(), p.dilH(), p.dilW(), nr);
+    java.util.HashMap<Key, TransposedColumns> cache = CACHE.get();
+    TransposedColumns t = cache.get(key);
+    if (t == null) {
+      if (cache.size() >= 32) cache.clear();   // bounded: a program with many layer shapes rebuilds rather than grows
+      cache.put(key, t = build(g, nr));
+    }
+    return t;
+  }
+
+  private static TransposedColumns build(ConvGeometry g, int nr) {
     Conv2d.Params p = g.p();
     int khw = g.kh() * g.kw(), kk = g.kk();
     int[] off = new int[kk];
