@@ -5,6 +5,7 @@ import dev.tcompile.codegen.Compiler;
 import dev.tcompile.codegen.Executable;
 import dev.tcompile.ir.Graph;
 import dev.tcompile.ir.TensorType;
+import dev.tcompile.runtime.NDArray;
 import dev.tcompile.passes.Autodiff;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ final class CompiledEntry {
   final Executable forward, backward;
   /** The forward's saved arrays, back from calls whose backward is done (null without gradients). */
   final SavedBuffers savedBuffers;
+  /** Forward and backward as one call for a loss differentiated with a unit seed; null where not applicable. */
+  final UnitSeedSpeculation speculation;
 
   /** Captured tensors compiled in as constants (frozen weights), and their versions then. */
   final List<Tensor> frozen = new ArrayList<>();
@@ -92,6 +95,24 @@ final class CompiledEntry {
     backward = p.backward();
     savedBuffers = split == null ? null : new SavedBuffers(split.forward().outputs()
         .subList(split.forward().outputs().size() - split.numSaved(), split.forward().outputs().size()).stream().map(dev.tcompile.ir.Value::type).toList());
+    speculation = speculates(options) ? new UnitSeedSpeculation(() -> new Compiler(backend(options), options.disabled(),
+        dumpDir == null ? null : dumpDir.resolve("unit-seed")).unitSeedProgram(traced, wrt)) : null;
+  }
+
+  /** A loss: one result, the only output that takes a gradient, a scalar, and nothing written in place. */
+  private boolean speculates(CompileOptions options) {
+    if (split == null || options.disabled().contains("unitseed") || !mutationSources.isEmpty() || numResults != 1) return false;
+    boolean[] takes = split.outputTakesGrad();
+    if (takes.length != 1 || !takes[0]) return false;
+    return split.forward().outputs().get(0).type().dim() == 0;
+  }
+
+  /** Output buffers for a forward call: the saved values' arrays back from earlier calls, where there are some. */
+  NDArray[] forwardInto() {
+    int nOut = numResults + mutationSources.size();
+    NDArray[] into = new NDArray[nOut + savedBuffers.size()];
+    for (int s = 0; s < savedBuffers.size(); s++) into[nOut + s] = savedBuffers.take(s);
+    return into;
   }
 
   /** The codegen backend the options ask for (shared with {@link WholeTrainStep}). */

@@ -175,7 +175,9 @@ public final class CompiledFn {
     for (int i = 0; i < inputs.length; i++) arrays[i] = inputs[i].array();
     boolean train = e.split != null && GradMode.isEnabled();
     int nOut = e.numResults + e.mutationSources.size();
-    NDArray[] outs = train ? e.forward.run(arrays, savedInto(e, nOut)) : e.inference.run(arrays);
+    dev.tcompile.codegen.Compiler.UnitSeedProgram ahead = train && e.speculation != null ? e.speculation.forCall() : null;
+    if (ahead != null) return runAhead(e, ahead, inputs, arrays);
+    NDArray[] outs = train ? e.forward.run(arrays, e.forwardInto()) : e.inference.run(arrays);
     Tensor[] results = new Tensor[e.numResults];
     for (int i = 0; i < results.length; i++) results[i] = Tensor.wrap(owned(outs[i], arrays));
     for (int i = 0; i < e.mutationSources.size(); i++) {
@@ -198,11 +200,14 @@ public final class CompiledFn {
     return results;
   }
 
-  /** Output buffers for a forward call: the saved values' arrays back from earlier calls, where there are some. */
-  private static NDArray[] savedInto(CompiledEntry e, int nOut) {
-    NDArray[] into = new NDArray[nOut + e.savedBuffers.size()];
-    for (int s = 0; s < e.savedBuffers.size(); s++) into[nOut + s] = e.savedBuffers.take(s);
-    return into;
+  /** A speculative call: forward and unit-seed gradients at once; the node hands the gradients to its backward. */
+  private static Tensor[] runAhead(CompiledEntry e, dev.tcompile.codegen.Compiler.UnitSeedProgram ahead, Tensor[] inputs, NDArray[] arrays) {
+    NDArray[] outs = ahead.program().run(arrays);
+    Tensor result = Tensor.wrap(owned(outs[0], arrays));
+    NDArray[] grads = java.util.Arrays.copyOfRange(outs, 1, outs.length);
+    List<dev.tcompile.ir.TensorType> types = List.of(dev.tcompile.ir.TensorType.of(outs[0].dtype(), outs[0].shape()));
+    result.setHistory(CompiledNode.ahead(e, grads, arrays, inputs, types), 0);
+    return new Tensor[]{result};
   }
 
   /** Results never alias an input or a graph constant: callers may write them in place. */

@@ -38,7 +38,7 @@ public final class Compiler {
   }
 
   /** Every pass name {@code disable} accepts. */
-  public static Set<String> passNames() { return Set.of("fold", "bnfold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "poolmask", "fuse"); }
+  public static Set<String> passNames() { return Set.of("fold", "bnfold", "simplify", "cse", "dce", "remat", "transpose", "sumbcast", "epilogue", "loss", "poolmask", "fuse", "unitseed"); }
 
   private final Backend backend;
   private final Set<String> disabled;
@@ -102,6 +102,31 @@ public final class Compiler {
     Graph k = new PassManager(kernelPasses(), disabled, dumpDir, graphLevel.dumpCount()).run(j.graph(), "joint");
     return new Autodiff.Joint(k, j.numForwardNodes(), j.numForwardOutputs(), j.outputTakesGrad(), j.inputHasGrad());
   }
+
+  /**
+   * Forward and the gradients under a unit seed as one program, for a graph whose only output that takes a gradient
+   * is a scalar (a loss): inputs are the traced graph's, outputs are its outputs then the gradient of each input
+   * {@link Autodiff.Joint#inputHasGrad} marks, computed as {@code backward(1.0)} computes them. One fused pass reads
+   * the activations once instead of saving them for a second pass. Null when the graph is not of that shape.
+   */
+  public UnitSeedProgram unitSeedProgram(Graph traced, boolean[] wrt) {
+    PassManager graphLevel = new PassManager(graphPasses(), disabled, dumpDir);
+    Autodiff.Joint j = Autodiff.joint(graphLevel.run(traced, "graph"), wrt);
+    Graph jg = j.graph();
+    int nIn = traced.inputs().size();
+    if (jg.inputs().size() != nIn + 1) return null;
+    dev.tcompile.ir.TensorType seedType = jg.inputs().get(nIn).type();
+    if (seedType.dim() != 0 || !seedType.dtype().isFloatingPoint()) return null;
+    dev.tcompile.runtime.NDArray[] constants = new dev.tcompile.runtime.NDArray[nIn + 1];
+    constants[nIn] = dev.tcompile.runtime.NDArray.scalar(seedType.dtype(), 1.0);
+    Graph seeded = dev.tcompile.passes.InputsAsConstants.apply(jg, constants);
+    PassManager kernelLevel = new PassManager(kernelPasses(), disabled, dumpDir, graphLevel.dumpCount());
+    kernelLevel.dump(seeded, "unit-seed-joint");
+    return new UnitSeedProgram(backend.compile(kernelLevel.run(seeded, "unit-seed")), j.inputHasGrad());
+  }
+
+  /** {@link #unitSeedProgram}'s result: the program and which inputs it returns a gradient for. */
+  public record UnitSeedProgram(Executable program, boolean[] inputHasGrad) {}
 
   /** The graph passes alone, on a traced graph (for programs that build more around it, such as a whole train step). */
   public Graph graphLevel(Graph traced) {

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Algebraic identities that hold bit for bit in float32 (NaN and signed zeros included), so the simplified graph
- * computes exactly what the traced one did: {@code x*1}, {@code 1*x}, {@code x/1}, {@code x-0} and {@code x+(-0)}
- * are {@code x} ({@code x+0} is not: it turns -0 into +0); a reshape or expand to the value's own shape, a permute
+ * computes exactly what the traced one did: {@code x*1}, {@code 1*x}, {@code x/1}, {@code x-0} and {@code x+(-0)} (the
+ * constant possibly reshaped or expanded, as a unit seed is) are {@code x} ({@code x+0} is not: it turns -0 into +0); a reshape or expand to the value's own shape, a permute
  * by the identity and a cast to the value's own dtype are the value; a permute of a permute is one permute; a
  * reshape of a reshape is one reshape; a cast of a cast of a bool is one cast.
  */
@@ -112,8 +112,10 @@ public final class Simplify implements Pass {
   private static boolean sameType(Value a, Value b) { return a.type().equals(b.type()); }
 
   /** A float32 constant of one element equal to {@code v} (for 0: +0 or -0 alike). */
+  /** A one-element constant equal to {@code x}, or a reshape or expand of one (a broadcast seed of 1, say). */
   private static boolean isScalar(Value v, double x) {
     Node p = v.producer();
+    while (p != null && (p.op() == Views.RESHAPE || p.op() == Views.EXPAND)) p = p.inputs().get(0).producer();
     return p != null && p.isConstant() && p.payload().numel() == 1 && p.payload().dtype() == DType.FLOAT32 && p.payload().getDouble(0) == x;
   }
 
