@@ -43,9 +43,23 @@ final class ClosureState {
   }
 
   static ClosureState of(Object fn) {
-    Walker w = new Walker(false);
+    Walker w = new Walker(false, null);
     w.root(fn);
     return new ClosureState(w.leaves, w.tensors, w.truncated);
+  }
+
+  /**
+   * The state reachable from {@code fn} now: {@code then} itself when nothing changed (checked by walking and
+   * comparing in place, allocating nothing on the usual path: this runs before every call), else a fresh walk.
+   */
+  static ClosureState current(Object fn, ClosureState then) {
+    if (then == null || then.truncated) return of(fn);
+    Walker w = COMPARING.get();
+    w.compareWith(then);
+    w.root(fn);
+    boolean same = !w.differs && w.cursor == then.leaves.size();
+    w.compareWith(null);
+    return same ? then : of(fn);
   }
 
   /** The tensors the function can reach, in walk order (for argument-aliasing keys). */
@@ -55,10 +69,10 @@ final class ClosureState {
 
   /** Null when {@code this} (now) matches {@code then} (when traced); else which value changed, and how. */
   String changedSince(ClosureState then, Object fn) {
-    if (leaves.equals(then.leaves)) return null;
+    if (this == then || leaves.equals(then.leaves)) return null;
     int i = 0;
     while (i < leaves.size() && i < then.leaves.size() && Objects.equals(leaves.get(i), then.leaves.get(i))) i++;
-    Walker w = new Walker(true);
+    Walker w = new Walker(true, null);
     w.root(fn);
     String where = i < w.paths.size() ? w.paths.get(i) : "the function's captured state";
     String was = i < then.leaves.size() ? show(then.leaves.get(i)) : "absent";
@@ -69,7 +83,7 @@ final class ClosureState {
   private static String show(Object leaf) {
     if (leaf instanceof Same s) return s.o instanceof Tensor t ? "a tensor of shape " + Arrays.toString(t.array().shape()) + " (another object)"
         : s.o.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(s.o));
-    if (leaf instanceof Contents c) return c.text();
+    if (leaf instanceof Contents c) return contentsText(c.array());
     if (leaf instanceof Size s) return s.n + " elements";
     if (leaf instanceof Kind k) return "a " + k.c.getSimpleName();
     if (leaf == NULL) return "null";
@@ -81,7 +95,17 @@ final class ClosureState {
     @Override public boolean equals(Object x) { return x instanceof Same s && s.o == o; }
     @Override public int hashCode() { return System.identityHashCode(o); }
   }
-  private record Contents(String text) {}
+  /** A copy of a small primitive array (compared element by element, as {@code Arrays.equals} does). */
+  private record Contents(Object array) {
+    @Override public boolean equals(Object x) { return x instanceof Contents c && Objects.deepEquals(c.array, array); }
+    @Override public int hashCode() { return java.lang.reflect.Array.getLength(array); }
+  }
+
+  private static String contentsText(Object array) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0, n = java.lang.reflect.Array.getLength(array); i < n; i++) sb.append(i == 0 ? "" : ", ").append(java.lang.reflect.Array.get(array, i));
+    return sb.append(']').toString();
+  }
   private record Size(int n) {}
   private record Kind(Class<?> c) {}
   private record Back(int index) {}
@@ -141,15 +165,45 @@ final class ClosureState {
     return cs == null ? null : cs.getLocation();
   }
 
+  /** Ends a comparing walk at the first difference (preallocated: the usual path allocates nothing). */
+  private static final RuntimeException DIFFERS = new RuntimeException("differs", null, false, false) {};
+
+  /**
+   * Walks the state: recording its leaves (and, with paths, where each is), or — given {@code expect} — comparing
+   * each leaf with the recorded one in place and stopping at the first difference.
+   */
   private static final class Walker {
-    final List<Object> leaves = new ArrayList<>();
-    final List<Tensor> tensors = new ArrayList<>();
+    final List<Object> leaves;
+    final List<Tensor> tensors;
     final List<String> paths;
-    final Map<Object, Integer> seen = new IdentityHashMap<>();
+    final Map<Object, Integer> seen;
+    ClosureState expect;
+    /** Comparing: the next recorded leaf, whether one differed, and the objects entered in order (for back references). */
+    int cursor;
+    boolean differs;
+    private Object[] entered;
+    private int enteredCount;
     String path = "";
     boolean truncated;
 
-    Walker(boolean withPaths) { paths = withPaths ? new ArrayList<>() : null; }
+    Walker(boolean withPaths, ClosureState expect) {
+      boolean record = expect == null;
+      paths = withPaths ? new ArrayList<>() : null;
+      leaves = record ? new ArrayList<>() : null;
+      tensors = record ? new ArrayList<>() : null;
+      seen = record ? new IdentityHashMap<>() : null;
+      entered = record ? null : new Object[64];
+      this.expect = expect;
+    }
+
+    /** A comparing walker (reused per thread) set to compare with {@code then}, or cleared (null). */
+    void compareWith(ClosureState then) {
+      Arrays.fill(entered, 0, enteredCount, null);
+      expect = then;
+      cursor = 0;
+      enteredCount = 0;
+      differs = false;
+    }
 
     void root(Object fn) {
       try {
@@ -157,15 +211,26 @@ final class ClosureState {
         fields(fn, c, 0);
         if (c.isHidden()) {
           Class<?> host = c.getNestHost();
-          for (Field f : STATICS.get(host)) at(host.getSimpleName() + "." + f.getName(), f.get(null), 1, true);
+          for (Field f : STATICS.get(host)) at(paths == null ? null : host.getSimpleName() + "." + f.getName(), f, null, 1, true);
         }
       } catch (IllegalAccessException | RuntimeException e) {
+        if (e == DIFFERS) { differs = true; return; }
         // State that cannot be read consistently (a collection changed under the walk): never equal, so retrace.
+        if (expect != null) { differs = true; return; }
         leaf(new Same(new Object()));
       }
     }
 
+    /** The recorded leaf to compare the next one with; a difference when there is none. */
+    private Object next() {
+      if (cursor >= expect.leaves.size()) throw DIFFERS;
+      return expect.leaves.get(cursor++);
+    }
+
+    private void same(boolean equal) { if (!equal) throw DIFFERS; }
+
     private void leaf(Object v) {
+      if (expect != null) { same(Objects.equals(next(), v)); return; }
       if (leaves.size() >= MAX_LEAVES) { truncated = true; return; }
       leaves.add(v);
       if (paths != null) paths.add(path.isEmpty() ? "the function" : path);
@@ -173,62 +238,124 @@ final class ClosureState {
 
     private void fields(Object o, Class<?> c, int depth) throws IllegalAccessException {
       for (Field f : FIELDS.get(c)) {
-        String name = c.isHidden() ? "captured " + f.getType().getSimpleName() : f.getDeclaringClass().getSimpleName() + "." + f.getName();
-        at(name, f.get(o), depth + 1, false);
+        String name = paths == null ? null : c.isHidden() ? "captured " + f.getType().getSimpleName() : f.getDeclaringClass().getSimpleName() + "." + f.getName();
+        at(name, f, o, depth + 1, false);
       }
+    }
+
+    /** Visits field {@code f} of {@code o} (null: a static field); comparing, primitives are read without boxing. */
+    private void at(String name, Field f, Object o, int depth, boolean absolute) throws IllegalAccessException {
+      Class<?> t = f.getType();
+      if (expect != null && t.isPrimitive()) {
+        Object e = next();
+        same(switch (e) {
+          case Float v when t == float.class -> Float.floatToIntBits(v) == Float.floatToIntBits(f.getFloat(o));
+          case Double v when t == double.class -> Double.doubleToLongBits(v) == Double.doubleToLongBits(f.getDouble(o));
+          case Integer v when t == int.class -> v == f.getInt(o);
+          case Long v when t == long.class -> v == f.getLong(o);
+          case Boolean v when t == boolean.class -> v == f.getBoolean(o);
+          case Short v when t == short.class -> v == f.getShort(o);
+          case Byte v when t == byte.class -> v == f.getByte(o);
+          case Character v when t == char.class -> v == f.getChar(o);
+          default -> false;
+        });
+        return;
+      }
+      at(name, f.get(o), depth, absolute);
     }
 
     /** Visits {@code v} under path element {@code name} ({@code absolute}: a path of its own, not a child). */
     private void at(String name, Object v, int depth, boolean absolute) throws IllegalAccessException {
+      if (paths == null) { visit(v, depth); return; }
       String prev = path;
-      if (paths != null) path = absolute || path.isEmpty() ? name : path + " > " + name;
+      path = absolute || path.isEmpty() ? name : path + " > " + name;
       try { visit(v, depth); } finally { path = prev; }
     }
 
     private void visit(Object o, int depth) throws IllegalAccessException {
       if (truncated) return;
       if (o == null) { leaf(NULL); return; }
-      if (o instanceof Tensor t) { leaf(new Same(t)); tensors.add(t); return; }
+      if (o instanceof Tensor t) {
+        if (expect != null) { same(next() instanceof Same s && s.o == t); return; }
+        leaf(new Same(t));
+        tensors.add(t);
+        return;
+      }
       if (o instanceof Number || o instanceof String || o instanceof Boolean || o instanceof Character || o instanceof Enum<?>) {
         leaf(o.getClass().getName().startsWith("java.util.concurrent.atomic.") ? o.getClass().getSimpleName() + " " + o : o);
         return;
       }
       if (depth > MAX_DEPTH) return;
-      Integer before = seen.get(o);
-      if (before != null) { leaf(new Back(before)); return; }
-      seen.put(o, seen.size());
+      if (expect != null) {
+        if (!enter(o)) return;
+      } else {
+        Integer before = seen.get(o);
+        if (before != null) { leaf(new Back(before)); return; }
+        seen.put(o, seen.size());
+      }
       Class<?> c = o.getClass();
       if (c.isArray()) { array(o, c, depth); return; }
-      if (o instanceof AtomicReference<?> r) { at("get()", r.get(), depth + 1, false); return; }
+      if (o instanceof AtomicReference<?> r) { at(paths == null ? null : "get()", r.get(), depth + 1, false); return; }
       if (isJdk(c)) {
         if (o instanceof Map<?, ?> m) {
-          leaf(new Size(m.size()));
-          for (Map.Entry<?, ?> e : m.entrySet()) at("[" + e.getKey() + "]", e.getValue(), depth + 1, false);
+          size(m.size());
+          for (Map.Entry<?, ?> e : m.entrySet()) at(paths == null ? null : "[" + e.getKey() + "]", e.getValue(), depth + 1, false);
         } else if (o instanceof Collection<?> col) {
-          leaf(new Size(col.size()));
+          size(col.size());
           int i = 0;
-          for (Object e : col) at("[" + i++ + "]", e, depth + 1, false);
+          for (Object e : col) at(paths == null ? null : "[" + i++ + "]", e, depth + 1, false);
         }
         return;
       }
       if (internal(c)) return;
-      leaf(new Kind(c));
+      if (expect != null) same(next() instanceof Kind k && k.c == c); else leaf(new Kind(c));
       fields(o, c, depth);
+    }
+
+    /**
+     * Comparing: whether to walk into {@code o} — false when the recording has a back reference here (then it must
+     * be the same object as the one entered then). Objects are numbered in the order they are entered, as recorded.
+     */
+    private boolean enter(Object o) {
+      if (cursor < expect.leaves.size() && expect.leaves.get(cursor) instanceof Back b) {
+        cursor++;
+        same(b.index < enteredCount && entered[b.index] == o);
+        return false;
+      }
+      if (enteredCount == entered.length) entered = Arrays.copyOf(entered, entered.length * 2);
+      entered[enteredCount++] = o;
+      return true;
+    }
+
+    private void size(int n) {
+      if (expect != null) same(next() instanceof Size s && s.n == n); else leaf(new Size(n));
     }
 
     private void array(Object o, Class<?> c, int depth) throws IllegalAccessException {
       int n = java.lang.reflect.Array.getLength(o);
       if (!c.getComponentType().isPrimitive()) {
-        leaf(new Size(n));
+        size(n);
         Object[] a = (Object[]) o;
-        for (int i = 0; i < n; i++) at("[" + i + "]", a[i], depth + 1, false);
+        for (int i = 0; i < n; i++) at(paths == null ? null : "[" + i + "]", a[i], depth + 1, false);
       } else if (n <= ARRAY_CONTENTS) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append(java.lang.reflect.Array.get(o, i));
-        leaf(new Contents(sb.append(']').toString()));
+        if (expect != null) same(next() instanceof Contents k && Objects.deepEquals(k.array, o));
+        else leaf(new Contents(copyOf(o)));
+      } else if (expect != null) {
+        same(next() instanceof Same s && s.o == o);
       } else {
         leaf(new Same(o));
       }
     }
+
+    private static Object copyOf(Object primitiveArray) {
+      int n = java.lang.reflect.Array.getLength(primitiveArray);
+      Object copy = java.lang.reflect.Array.newInstance(primitiveArray.getClass().getComponentType(), n);
+      System.arraycopy(primitiveArray, 0, copy, 0, n);
+      return copy;
+    }
   }
+
+  /** Per thread, a comparing walker (it holds nothing between walks). */
+  private static final ClosureState NOTHING = new ClosureState(List.of(), List.of(), false);
+  private static final ThreadLocal<Walker> COMPARING = ThreadLocal.withInitial(() -> new Walker(false, NOTHING));
 }

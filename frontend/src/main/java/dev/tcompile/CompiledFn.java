@@ -32,6 +32,8 @@ public final class CompiledFn {
   /** Recompilations forced by changed host state (not by new signatures); bounded by the recompile limit. */
   private int stateRecompiles;
   private static final int STALE_WARNING = 8;
+  /** The host state the last call saw: the next call compares with it in place (usually unchanged). */
+  private volatile ClosureState lastState;
 
   /** Marks a signature that runs eagerly, with the reason. */
   private record Eager(String reason) {}
@@ -48,7 +50,8 @@ public final class CompiledFn {
 
   /** Runs the function; all of its results. */
   public Tensor[] applyAll(Tensor... xs) {
-    ClosureState state = ClosureState.of(fn);
+    ClosureState state = ClosureState.current(fn, lastState);
+    lastState = state;
     Signature sig = Signature.of(xs, modeKey.get(), state.tensors());
     Object entry;
     synchronized (this) {

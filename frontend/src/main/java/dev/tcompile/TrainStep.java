@@ -1,5 +1,6 @@
 package dev.tcompile;
 
+import dev.tcompile.ir.TensorType;
 import dev.tcompile.nn.Module;
 import dev.tcompile.optim.Optimizer;
 import dev.tcompile.optim.ParamGroup;
@@ -59,14 +60,57 @@ public final class TrainStep {
   /** Reasons already written to the debug log (each once). */
   private final java.util.Set<String> logged = new java.util.HashSet<>();
 
+  /** The last step's signature, host state, batch and param groups: a step like it skips building the signature. */
+  private Signature lastSig;
+  private ClosureState lastState;
+  private Object lastWhole;
+  private TensorType lastInput, lastTarget;
+  private java.util.List<java.util.List<Tensor>> lastGroups = java.util.List.of();
+  private java.util.List<java.util.List<Object>> lastGroupKeys = java.util.List.of();
+
   /** The one-program step for this signature, built on first use; null when the step cannot be one program. */
   private synchronized WholeTrainStep wholeStep(Tensor input, Tensor target) {
+    if (lastWhole instanceof WholeTrainStep last && likeLastStep(input, target)) {
+      ClosureState now = ClosureState.current(fn, lastState);
+      if (now == lastState && last.guardFailure() == null) return last;
+    }
+    return lookUp(input, target);
+  }
+
+  /**
+   * Whether this step's signature is the last one's: the same batch types and requires-grad flags, grad mode and
+   * param groups, and no aliasing (the host state, which holds the modules' flags and parameters, is compared next).
+   */
+  private boolean likeLastStep(Tensor input, Tensor target) {
+    Signature s = lastSig;
+    if (s.gradMode() != GradMode.isEnabled() || !sameType(input, lastInput) || !sameType(target, lastTarget)) return false;
+    if (input.requiresGrad() != s.requiresGrad().get(0) || target.requiresGrad() != s.requiresGrad().get(1)) return false;
+    for (String a : s.aliases()) if (!a.isEmpty()) return false;
+    if (input.array().sharesStorage(target.array())) return false;
+    for (Tensor t : lastState.tensors())
+      if (t.array().sharesStorage(input.array()) || t.array().sharesStorage(target.array())) return false;
+    java.util.List<ParamGroup> groups = optimizer.paramGroups();
+    if (groups.size() != lastGroups.size()) return false;
+    for (int g = 0; g < groups.size(); g++) {
+      java.util.List<? extends Tensor> now = groups.get(g).params(), then = lastGroups.get(g);
+      if (now.size() != then.size()) return false;
+      for (int i = 0; i < now.size(); i++) if (now.get(i) != then.get(i)) return false;
+      if (!rule.key(groups.get(g)).equals(lastGroupKeys.get(g))) return false;
+    }
+    return true;
+  }
+
+  private static boolean sameType(Tensor t, TensorType type) {
+    return t.dtype() == type.dtype() && java.util.Arrays.equals(t.array().shape(), type.shape());
+  }
+
+  private WholeTrainStep lookUp(Tensor input, Tensor target) {
     java.util.List<Object> key = new java.util.ArrayList<>(java.util.List.of(model.trainingFlags()));
     // which tensors each group holds (by identity) and the options that shape the update
     for (ParamGroup g : optimizer.paramGroups()) key.add(java.util.List.of(java.util.List.copyOf(g.params()), rule.key(g)));
     Signature sig = Signature.of(new Tensor[]{input, target}, key, model.parameters().stream().map(p -> (Tensor) p).toList());
     Object w = whole.get(sig);
-    ClosureState now = ClosureState.of(fn);
+    ClosureState now = ClosureState.current(fn, tracedUnder.get(sig));
     if (w instanceof WholeTrainStep s) {
       String why = s.guardFailure();
       if (why == null) why = now.changedSince(tracedUnder.get(sig), fn);
@@ -81,6 +125,16 @@ public final class TrainStep {
       whole.put(sig, w);
       tracedUnder.put(sig, now);
     }
+    lastSig = sig;
+    lastState = tracedUnder.get(sig);
+    lastWhole = w;
+    lastInput = input.type();
+    lastTarget = target.type();
+    java.util.List<java.util.List<Tensor>> groups = new java.util.ArrayList<>();
+    java.util.List<java.util.List<Object>> keys = new java.util.ArrayList<>();
+    for (ParamGroup g : optimizer.paramGroups()) { groups.add(java.util.List.copyOf(g.params())); keys.add(rule.key(g)); }
+    lastGroups = groups;
+    lastGroupKeys = keys;
     return w instanceof WholeTrainStep s ? s : null;
   }
 

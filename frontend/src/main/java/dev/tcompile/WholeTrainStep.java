@@ -26,8 +26,12 @@ import java.util.Map;
  * {@link TrainStep} runs them as before.
  */
 final class WholeTrainStep {
-  /** A parameter the program updates, and where its gradient, new value and new state come out. */
-  private record Updated(Tensor param, ParamGroup group, int gradOut, int paramOut, int firstStateOut) {}
+  /**
+   * A parameter the program updates, and where its gradient, new value and new state come out; its state keys, and
+   * the arrays its per-step scalars are written into (program inputs, reused: steps run one at a time).
+   */
+  private record Updated(Tensor param, ParamGroup group, int gradOut, int paramOut, int firstStateOut, List<String> stateKeys,
+                         NDArray[] scalars) {}
 
   private final GraphUpdateRule rule;
   private final List<Tracer.Source> sources = new ArrayList<>();
@@ -36,7 +40,10 @@ final class WholeTrainStep {
   private final List<Boolean> capturedRequiresGrad = new ArrayList<>();
   private final List<Updated> updated = new ArrayList<>();
   private Executable program;
-  private int numOutputs;
+  private int numOutputs, numInputs;
+  private final java.util.Set<Tensor> updatedParams = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** d loss / d loss, the backward's seed. */
+  private static final NDArray SEED = NDArray.scalar(DType.FLOAT32, 1);
 
   private WholeTrainStep(GraphUpdateRule rule) { this.rule = rule; }
 
@@ -113,9 +120,14 @@ final class WholeTrainStep {
     step.numOutputs = outs.size();
     int k = params.size(), stateOut = 1 + 2 * k;
     for (int u = 0; u < k; u++) {
-      step.updated.add(new Updated(params.get(u), groupOf.get(params.get(u)), 1 + u, 1 + k + u, stateOut));
+      ParamGroup group = groupOf.get(params.get(u));
+      NDArray[] scalarArrays = new NDArray[rule.numScalars(group)];
+      for (int s = 0; s < scalarArrays.length; s++) scalarArrays[s] = NDArray.scalar(DType.FLOAT32, 0);
+      step.updated.add(new Updated(params.get(u), group, 1 + u, 1 + k + u, stateOut, List.copyOf(rule.stateKeys(group)), scalarArrays));
+      step.updatedParams.add(params.get(u));
       stateOut += stateCounts.get(u);
     }
+    step.numInputs = j.inputs().size();
     step.program = compiler.program(j, "step");
     return step;
   }
@@ -126,7 +138,9 @@ final class WholeTrainStep {
     for (Tracer.Source s : sources)
       if (s instanceof Tracer.Captured cap) {
         TensorType was = capturedTypes.get(c);
-        if (!cap.tensor().type().equals(was)) return "captured tensor changed from " + was + " to " + cap.tensor().type();
+        NDArray now = cap.tensor().array();
+        if (now.dtype() != was.dtype() || !java.util.Arrays.equals(now.shape(), was.shape()))
+          return "captured tensor changed from " + was + " to " + cap.tensor().type();
         if (cap.tensor().requiresGrad() != capturedRequiresGrad.get(c))
           return "a captured tensor of type " + was + " changed requires_grad to " + cap.tensor().requiresGrad();
         c++;
@@ -140,37 +154,41 @@ final class WholeTrainStep {
    * PyTorch 1.13); the optimiser's other parameters end with no gradient, as after {@code zeroGrad()}.
    */
   Tensor run(Optimizer opt, Tensor input, Tensor target) {
-    java.util.Set<Tensor> updatedParams = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Updated u : updated) updatedParams.add(u.param());
     for (ParamGroup g : opt.paramGroups()) for (Tensor p : g.params()) if (!updatedParams.contains(p)) p.setGrad(null);
-    List<NDArray> in = new ArrayList<>();
+    NDArray[] in = new NDArray[numInputs];
+    int i = 0;
     for (Tracer.Source s : sources) {
-      in.add(switch (s) {
+      in[i++] = switch (s) {
         case Tracer.Argument arg -> (arg.index() == 0 ? input : target).array();
         case Tracer.Captured c -> c.tensor().array();
         case Tracer.Seed seed -> throw new IllegalStateException("programs with random ops are not built");
-      });
+      };
     }
-    in.add(NDArray.scalar(DType.FLOAT32, 1));                       // d loss / d loss
+    in[i++] = SEED;
     // where each result goes: parameters, state and existing gradients are updated in their own arrays
     // (donated: the program writes them in place where that is safe, else copies), so a step allocates no
     // parameter-sized arrays
     Destinations into = new Destinations(numOutputs);
     for (Updated u : updated) {
       Map<String, Tensor> state = opt.state(u.param());
-      for (double s : rule.scalars(u.group(), state)) in.add(NDArray.scalar(DType.FLOAT32, s));
+      double[] scalars = rule.scalars(u.group(), state);
+      for (int s = 0; s < scalars.length; s++) {
+        u.scalars()[s].setDouble(0, scalars[s]);
+        in[i++] = u.scalars()[s];
+      }
       int o = u.firstStateOut();
-      for (String key : rule.stateKeys(u.group())) {
+      for (String key : u.stateKeys()) {
         Tensor st = state.get(key);
         NDArray buffer = st == null ? NDArray.empty(DType.FLOAT32, u.param().array().shape()) : st.array();
-        in.add(buffer);
+        in[i++] = buffer;
         into.put(o++, buffer);
       }
       into.put(u.paramOut(), u.param().array());
       Tensor grad = u.param().grad();
-      if (grad != null && grad.type().equals(u.param().type()) && !grad.requiresGrad()) into.put(u.gradOut(), grad.array());
+      if (grad != null && !grad.requiresGrad() && grad.dtype() == u.param().dtype() && java.util.Arrays.equals(grad.array().shape(), u.param().array().shape()))
+        into.put(u.gradOut(), grad.array());
     }
-    NDArray[] out = program.run(in.toArray(NDArray[]::new), into.arrays());
+    NDArray[] out = program.run(in, into.arrays());
     for (Updated u : updated) {
       Tensor p = u.param();
       if (out[u.paramOut()] != p.array()) p.array().copyFrom(out[u.paramOut()]);
@@ -180,7 +198,7 @@ final class WholeTrainStep {
       else p.setGrad(Tensor.wrap(out[u.gradOut()]));
       Map<String, Tensor> state = opt.state(p);
       int o = u.firstStateOut();
-      for (String key : rule.stateKeys(u.group())) {
+      for (String key : u.stateKeys()) {
         Tensor st = state.get(key);
         if (st == null) state.put(key, Tensor.wrap(out[o]));
         else {
