@@ -26,6 +26,8 @@ public final class Donation {
   private final boolean[] lastReadDirect;
   /** Per graph output: its producer's index and output position, or -1 when no node writes it into a buffer. */
   private final int[] producer, position;
+  /** Per node: a fused node's iteration space (null for other nodes), looked up once rather than per call. */
+  private final int[][] spaces;
 
   public Donation(Graph graph) {
     this.graph = graph;
@@ -35,6 +37,8 @@ public final class Donation {
     lastRead = new int[graph.inputs().size()];
     Arrays.fill(lastRead, -1);
     lastReadDirect = new boolean[lastRead.length];
+    spaces = new int[nodes.size()][];
+    for (int k = 0; k < nodes.size(); k++) if (nodes.get(k).op() instanceof dev.tcompile.ir.FusedOp f) spaces[k] = f.iterationSpace();
     for (int k = 0; k < nodes.size(); k++) {
       Node n = nodes.get(k);
       for (Value in : n.inputs()) {
@@ -88,13 +92,12 @@ public final class Donation {
 
   private boolean safe(NDArray d, int k, NDArray[] inputs, NDArray[] chosen) {
     for (NDArray c : chosen) if (c != null && c.sharesStorage(d)) return false;
-    Node writer = graph.nodes().get(k);
     for (int i = 0; i < inputs.length; i++) {
       if (!inputs[i].sharesStorage(d) || lastRead[i] < k) continue;
-      if (lastRead[i] > k || !lastReadDirect[i] || !(writer.op() instanceof dev.tcompile.ir.FusedOp f)) return false;
+      if (lastRead[i] > k || !lastReadDirect[i] || spaces[k] == null) return false;
       // the writer reads this input itself: only element for element, at the same positions
-      if (inputs[i].offset() != 0 || !inputs[i].isContiguous() || !Arrays.equals(inputs[i].shape(), f.iterationSpace())
-          || !Arrays.equals(d.shape(), f.iterationSpace())) return false;
+      if (inputs[i].offset() != 0 || !inputs[i].isContiguous() || !Arrays.equals(inputs[i].shape(), spaces[k])
+          || !Arrays.equals(d.shape(), spaces[k])) return false;
     }
     return true;
   }

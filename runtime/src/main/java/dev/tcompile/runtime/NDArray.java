@@ -135,7 +135,15 @@ public final class NDArray {
   }
 
   public void fill(double v) {
-    Strided.fill(this, v);
+    if (!isContiguous()) { Strided.fill(this, v); return; }
+    // dense: one Arrays.fill (no row walk; a scalar constant is filled this way every call)
+    int from = offset, to = offset + numel();
+    switch (dtype) {
+      case FLOAT32 -> java.util.Arrays.fill(floats(), from, to, (float) v);
+      case FLOAT64 -> java.util.Arrays.fill(doubles(), from, to, v);
+      case INT64 -> java.util.Arrays.fill(longs(), from, to, (long) v);
+      case BOOL -> java.util.Arrays.fill(bools(), from, to, v != 0);
+    }
   }
 
   // ---- element access (slow path: printing, item(), tests) ----
