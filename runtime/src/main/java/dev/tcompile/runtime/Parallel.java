@@ -1,6 +1,7 @@
 package dev.tcompile.runtime;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -45,8 +46,8 @@ public final class Parallel {
   private static final class Job {
     final Task task;
     final int count;
-    final AtomicInteger next = new AtomicInteger();
-    final AtomicInteger done = new AtomicInteger();
+    /** The next task index to claim and the number of tasks finished (atomic through the handles below: one object per call). */
+    volatile int next, done;
     final Thread caller;
     volatile Throwable failure;
 
@@ -55,13 +56,23 @@ public final class Parallel {
     /** Claims and runs tasks until none is left. */
     void participate() {
       int t;
-      while ((t = next.getAndIncrement()) < count) {
+      while ((t = (int) NEXT.getAndAdd(this, 1)) < count) {
         try {
           task.run(t, count);
         } catch (Throwable e) {
           if (failure == null) failure = e;
         }
-        if (done.incrementAndGet() == count) LockSupport.unpark(caller);
+        if ((int) DONE.getAndAdd(this, 1) + 1 == count) LockSupport.unpark(caller);
+      }
+    }
+
+    private static final VarHandle NEXT, DONE;
+    static {
+      try {
+        NEXT = MethodHandles.lookup().findVarHandle(Job.class, "next", int.class);
+        DONE = MethodHandles.lookup().findVarHandle(Job.class, "done", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
       }
     }
   }
@@ -126,7 +137,7 @@ public final class Parallel {
         INSIDE.set(Boolean.FALSE);
       }
       int spins = 0;
-      while (job.done.get() < count) {
+      while (job.done < count) {
         if (++spins < 20_000) Thread.onSpinWait();
         else LockSupport.parkNanos(50_000);
       }

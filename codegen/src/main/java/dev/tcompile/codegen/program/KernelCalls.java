@@ -116,8 +116,9 @@ public final class KernelCalls {
       // the matrix products write into the memory plan's (or a caller's) buffer, as their evalInto does
       case "addmm" -> floats(t, 0, 1, 2) ? call(Matmul.class, "addmm", new Class<?>[]{A, A, A, A}, in(0), in(1), in(2), out(0)) : null;
       case "mm" -> floats(t, 0, 1) ? call(Matmul.class, "mm", new Class<?>[]{A, A, A}, in(0), in(1), out(0)) : null;
-      case "log_softmax", "softmax" -> floats(t, 0) ? call(Softmax.class, "forward", new Class<?>[]{A, int.class, boolean.class},
-          in(0), Shapes.wrapDim(a.getInt("dim"), t[0].dim()), n.op().name().startsWith("log")) : null;
+      // softmax writes into the memory plan's (or a caller's) buffer, as its evalInto does
+      case "log_softmax", "softmax" -> floats(t, 0) ? call(Softmax.class, "forward", new Class<?>[]{A, int.class, boolean.class, A},
+          in(0), Shapes.wrapDim(a.getInt("dim"), t[0].dim()), n.op().name().startsWith("log"), out(0)) : null;
       case "log_softmax_backward", "softmax_backward" -> floats(t, 0, 1) ? call(Softmax.class, "backward", new Class<?>[]{A, A, int.class, boolean.class},
           in(0), in(1), Shapes.wrapDim(a.getInt("dim"), t[1].dim()), n.op().name().startsWith("log")) : null;
       case "nll_loss" -> floats(t, 0) ? call(Losses.class, "nllForward", new Class<?>[]{A, A, A, Losses.Reduction.class, long.class},

@@ -42,6 +42,12 @@ public final class Activations {
       return Elementwise.one(Softmax.forward(in[0], dim(a, in[0].dim()), log));
     }
 
+    @Override public boolean writesInto() { return true; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      return Elementwise.one(Softmax.forward(in[0], dim(a, in[0].dim()), log, out[0]));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       v.setGrad(0, v.alg().op(log ? LOG_SOFTMAX_BACKWARD : SOFTMAX_BACKWARD, v.attrs(), v.gradOut(0), v.output(0)));
     }

@@ -24,11 +24,22 @@ public final class Softmax {
   /** Rows per parallel task: at least 32K elements each (rows are independent, so any split gives the same bits). */
   private static int rowsPerTask(int size) { return Math.max(1, (1 << 15) / Math.max(1, size)); }
 
-  public static NDArray forward(NDArray x, int dim, boolean log) {
-    if (x.dtype() == DType.FLOAT64) return DoubleSoftmax.forward(x, dim, log);
+  public static NDArray forward(NDArray x, int dim, boolean log) { return forward(x, dim, log, null); }
+
+  /**
+   * {@link #forward(NDArray, int, boolean)} into {@code into} when non-null: a dense array (offset 0) of the result's
+   * dtype and shape that aliases no input (a memory plan's buffer), which is returned.
+   */
+  public static NDArray forward(NDArray x, int dim, boolean log, NDArray into) {
+    if (x.dtype() == DType.FLOAT64) {
+      NDArray r = DoubleSoftmax.forward(x, dim, log);
+      if (into == null) return r;
+      into.copyFrom(r);
+      return into;
+    }
     NDArray xd = x.to(DType.FLOAT32).dense();
     int[] s = xd.shape();
-    NDArray out = NDArray.empty(DType.FLOAT32, s);
+    NDArray out = into != null ? into : NDArray.empty(DType.FLOAT32, s);
     if (xd.numel() == 0) return out;
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] a = xd.floats(), o = out.floats();
