@@ -22,4 +22,9 @@ final class CompileLog {
     }
     LOG.log(System.Logger.Level.DEBUG, "tcompile: " + what + " compiled again: " + why);
   }
+
+  /** Logs a change in how {@code what} runs (e.g. a speculation starting or ending). */
+  static void note(String what, String line) {
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) LOG.log(System.Logger.Level.DEBUG, "tcompile: " + what + ": " + line);
+  }
 }

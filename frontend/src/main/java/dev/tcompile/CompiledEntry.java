@@ -95,7 +95,7 @@ final class CompiledEntry {
     backward = p.backward();
     savedBuffers = split == null ? null : new SavedBuffers(split.forward().outputs()
         .subList(split.forward().outputs().size() - split.numSaved(), split.forward().outputs().size()).stream().map(dev.tcompile.ir.Value::type).toList());
-    speculation = speculates(options) ? new UnitSeedSpeculation(() -> new Compiler(backend(options), options.disabled(),
+    speculation = speculates(options) ? new UnitSeedSpeculation(traced.name(), () -> new Compiler(backend(options), options.disabled(),
         dumpDir == null ? null : dumpDir.resolve("unit-seed")).unitSeedProgram(traced, wrt)) : null;
   }
 

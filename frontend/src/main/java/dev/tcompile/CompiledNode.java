@@ -83,7 +83,8 @@ final class CompiledNode extends GradFn {
         entry.speculation.hit();
         return gradients(grads, java.util.Arrays.asList(aheadArrays));
       }
-      entry.speculation.miss();
+      entry.speculation.miss(gradOutputs.size() == 1 && gradOutputs.get(0) != null && gradOutputs.get(0).dim() == 0
+          ? "a backward with seed " + gradOutputs.get(0).array().getDouble(0) : "a backward with a seed that is not 1");
     } else if (first && entry.speculation != null) entry.speculation.observed(unitSeed(gradOutputs));
     if (saved == null) {
       // a speculative call whose gradients did not fit this backward: the ordinary forward gives its saved values

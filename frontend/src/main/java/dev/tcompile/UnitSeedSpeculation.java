@@ -18,18 +18,23 @@ final class UnitSeedSpeculation {
   /** Speculative calls in a row whose gradients were never taken before speculation stops. */
   static final int UNUSED_LIMIT = 3;
 
+  private final String name;
   private final Supplier<Compiler.UnitSeedProgram> build;
   private Compiler.UnitSeedProgram program;
   private boolean impossible;
   private boolean on;
   private int streak, needed = FIRST_STREAK, unused;
 
-  UnitSeedSpeculation(Supplier<Compiler.UnitSeedProgram> build) { this.build = build; }
+  /** {@code name}: the compiled function's, for the debug log ({@link CompileLog}). */
+  UnitSeedSpeculation(String name, Supplier<Compiler.UnitSeedProgram> build) {
+    this.name = name;
+    this.build = build;
+  }
 
   /** The program to run this call with, or null to run the ordinary forward. */
   synchronized Compiler.UnitSeedProgram forCall() {
     if (!on) return null;
-    if (++unused > UNUSED_LIMIT) { miss(); return null; }
+    if (++unused > UNUSED_LIMIT) { miss(UNUSED_LIMIT + " calls in a row were not differentiated"); return null; }
     return program;
   }
 
@@ -42,13 +47,15 @@ final class UnitSeedSpeculation {
     if (program == null) { impossible = true; return; }
     on = true;
     unused = 0;
+    CompileLog.note(name, "forward and backward run as one program from now on (" + streak + " unit-seed backwards in a row)");
   }
 
   /** A speculative node's gradients were used. */
   synchronized void hit() { unused = 0; }
 
-  /** A speculative node needed the ordinary backward after all. */
-  synchronized void miss() {
+  /** A speculative node needed the ordinary backward after all, because of {@code why}. */
+  synchronized void miss(String why) {
+    if (on) CompileLog.note(name, "forward and backward run separately again: " + why);
     on = false;
     streak = 0;
     unused = 0;

@@ -15,7 +15,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-/** Why a function or train step is compiled again goes to the debug log (logger dev.tcompile.compile), once per reason. */
+/**
+ * Why a function or train step is compiled again goes to the debug log (logger dev.tcompile.compile), once per reason,
+ * and so does a loss's forward+backward speculation starting or ending.
+ */
 class CompileLogTest {
   private static List<String> capture(Runnable r) {
     Logger l = Logger.getLogger("dev.tcompile.compile");
@@ -55,6 +58,18 @@ class CompileLogTest {
     assertTrue(lines.get(0).startsWith("tcompile: the train step compiled again: ") && lines.get(0).contains("8"), lines.get(0));
     assertTrue(lines.get(1).contains(" compiled again: "), lines.get(1));
     assertEquals(2, step.programsBuilt(), "the last batch's program is compiled once and cached");
+  }
+
+  @Test void aLossSpeculationStartingAndEndingIsLogged() {
+    Tensor x = Torch.randn(100).requiresGrad_(true);
+    CompiledFn f = Torch.compile(xs -> xs[0].tanh().sum());
+    List<String> lines = capture(() -> {
+      for (int i = 0; i < 3; i++) f.apply(x).backward();
+      f.apply(x).backward(Torch.scalar(2));
+    });
+    assertEquals(2, lines.size(), lines.toString());
+    assertTrue(lines.get(0).endsWith(": forward and backward run as one program from now on (2 unit-seed backwards in a row)"), lines.get(0));
+    assertTrue(lines.get(1).endsWith(": forward and backward run separately again: a backward with seed 2.0"), lines.get(1));
   }
 
   @Test void nothingIsLoggedAtTheDefaultLevel() {
