@@ -452,7 +452,21 @@ public final class VectorKernelEmitter implements PointwiseOps<VectorKernelEmitt
         // the runtime's own vector functions, as the interpreter runs them: the JDK's lanewise EXP/LOG/TANH give
         // different bits in the interpreter and in C2 (SVML), which would break run-to-run determinism
         load(x);
-        mv.visitMethodInsn(INVOKESTATIC, "dev/tcompile/runtime/kernels/VectorMath", op.name().toLowerCase(), "(" + FV_D + ")" + FV_D, false);
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
+        // the function's own method (VectorMath.tanh, ...), not apply's dispatch on the op
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        species();
+        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/tcompile/runtime/kernels/VectorMath", op.name().toLowerCase(), "([FI[FII)V", false);
+        species();
+        mv.visitVarInsn(ALOAD, 7);
+        push(0);
+        mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI)" + FV_D, false);
       }
       case NEG, ABS -> {
         load(x);

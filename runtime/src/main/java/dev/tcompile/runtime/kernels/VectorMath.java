@@ -43,18 +43,6 @@ public final class VectorMath {
     }
   }
 
-  /**
-   * The functions on one vector of the preferred species, for generated kernels: the same lane operations as the
-   * array loops below, so the same bits per element.
-   */
-  public static FloatVector tanh(FloatVector x) { return VectorFns.tanhf(x); }
-
-  public static FloatVector exp(FloatVector x) { return VectorFns.expf(x); }
-
-  public static FloatVector log(FloatVector x) { return VectorFns.logf(x); }
-
-  public static FloatVector sigmoid(FloatVector x) { return VectorFns.sigmoidf(x); }
-
   // One loop per function: the operator must be a compile-time constant at the lanewise call for C2 to
   // intrinsify it (a VectorOperators value passed as an argument falls back to a scalar loop per lane).
 
