@@ -269,7 +269,7 @@ public final class LossFunctions {
         } else {
           d = A.sub(sig, t);
         }
-        v.setGrad(0, A.sumTo(A.mul(g, d), shape));
+        v.setGrad(0, A.sumTo(A.mul(d, g), shape));   // PyTorch's (sigmoid(x) - t) * grad
       }
       if (v.needsGrad(1)) {
         T d;
