@@ -54,6 +54,11 @@ final class OpNode extends GradFn {
     if (GradMode.isEnabled() && (op == LossFunctions.MSE_LOSS || op == LossFunctions.BINARY_CROSS_ENTROPY))
       return lossDerivatives(gradOutputs, needed);
     List<Tensor> grads = ruleGrads(gradOutputs, needed);
+    if (GradMode.isEnabled() && op == dev.tcompile.ir.ops.Convolution.CONV2D) {
+      // under create_graph: one ConvolutionBackwardBackward0 for all of conv's gradients, as PyTorch's node
+      ConvolutionBackward.attach(gradOutputs.get(0), next[0], next[1], grads);
+      return grads;
+    }
     String linearName = GradMode.isEnabled() ? SelfEdgeBackward.nameFor(op, attrs, name) : null;
     if (linearName != null) SelfEdgeBackward.attach(linearName, grads.get(0), next[0], inTypes[0]);
     return grads;

@@ -53,11 +53,6 @@ class GradFnNamesGoldenTest {
         + "(NativeBatchNormBackwardBackward0 / NativeLayerNormBackwardBackward0, batchnorm_double_backward); tcompile's "
         + "derivatives of its normalisation ops are composites of primitive ops (values gradchecked, names differ)";
     for (String c : new String[]{"batch_norm_train", "batch_norm_eval", "layer_norm", "layer_norm_affine"}) KNOWN.put(c + "/second", norms);
-    String conv = "PyTorch records all of conv's gradients as one ConvolutionBackwardBackward0 (convolution_backward's double "
-        + "backward); tcompile's conv derivative is two ops, conv2d_backward_input and conv2d_backward_weight, each its own "
-        + "node, and the bias gradient a sum of the incoming gradient";
-    KNOWN.put("conv2d/second", conv);
-    KNOWN.put("conv2d_nobias/second", conv);
     String ties = "max/min/amax/amin/maximum/minimum and max(dim) spread ties and pick their elements with tcompile's own "
         + "composition (where/compare/scatter), not PyTorch's evenly_distribute_backward, scale_grad_by_count and "
         + "value_selecting_reduction_backward (masked_fill, scatter_add of a view): same values, other nodes";

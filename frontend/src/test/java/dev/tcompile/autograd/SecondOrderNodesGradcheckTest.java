@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The named double-backward nodes (MseLossBackwardBackward0, BinaryCrossEntropyBackwardBackward0, the self-edge nodes
- * of nll_loss, the poolings and padding) and the derivative rules regrouped as PyTorch's formulas, in float64 against
+ * The named double-backward nodes (MseLossBackwardBackward0, BinaryCrossEntropyBackwardBackward0,
+ * ConvolutionBackwardBackward0, the self-edge nodes of nll_loss, the poolings and padding) and the derivative rules regrouped as PyTorch's formulas, in float64 against
  * finite differences: PyTorch's gradgradcheck, i.e. gradcheck of the first derivative taken with create_graph as a
  * function of the input, the other differentiable arguments and the incoming gradient {@code v}.
  */
@@ -40,6 +40,9 @@ class SecondOrderNodesGradcheckTest {
     FNS.put("adaptive_avg_pool2d", (x, y) -> F.adaptiveAvgPool2d(x.view(1, 1, 3, 4), 2));
     FNS.put("reflection pad", (x, y) -> F.pad(x.view(1, 1, 3, 4), new int[]{1, 1, 1, 1}, "reflect", 0));
     FNS.put("replication pad", (x, y) -> F.pad(x.view(1, 1, 3, 4), new int[]{1, 2, 0, 1}, "replicate", 0));
+    FNS.put("conv2d", (x, y) -> F.conv2d(x.view(1, 1, 3, 4), y.narrow(0, 0, 2).narrow(1, 0, 2).reshape(1, 1, 2, 2),
+        y.index(dev.tcompile.Idx.at(2)).narrow(0, 0, 1)));
+    FNS.put("conv2d stride padding", (x, y) -> F.conv2d(x.view(1, 2, 2, 3), y.reshape(2, 2, 1, 3).narrow(0, 0, 1), null, 2, 1, 1, 1));
     FNS.put("div", (x, y) -> x.div(y.add(1.5)));
     FNS.put("addcmul addcdiv", (x, y) -> x.addcmul(y, x, 0.7).addcdiv(x, y.add(1.5), -1.3));
     FNS.put("pow 2.5 rsqrt erf", (x, y) -> x.pow(2.5).add(y.rsqrt()).add(x.erf()));
