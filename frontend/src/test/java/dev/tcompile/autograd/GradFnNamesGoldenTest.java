@@ -61,15 +61,17 @@ class GradFnNamesGoldenTest {
     String pieces = "tcompile's split/chunk/unbind are slices/selects of the input (their backward slice_backward / "
         + "select_backward); PyTorch's SplitBackward0 / UnbindBackward0 concatenate / stack the gradients of all pieces";
     for (String c : new String[]{"split|exp", "chunk|exp", "unbind|exp"}) KNOWN.put(c + "/second", pieces);
-    String linear = "F.linear's weight gradient: PyTorch differentiates w.t() (TBackward0) of mat1.t().mm(grad) (MmBackward0); "
-        + "tcompile's addmm/matmul with a transposed weight computes it transposed";
+    String linear = "F.linear's weight gradient: PyTorch's mm_mat2_backward computes a transposed mat2's gradient as "
+        + "grad.t().mm(mat1).t() to match its layout (TBackward0 of TBackward0 of MmBackward0); tcompile's rule computes "
+        + "mat1.t().mm(grad) whatever the layout";
     for (String c : new String[]{"linear", "linear|exp", "linear_nobias", "linear_3d", "linear_3d|exp"}) KNOWN.put(c + "/second:lw", linear);
     KNOWN.put("matmul_3d_3d/second", "PyTorch 1.13's matmul of two 3-d tensors expands and reshapes both to bmm "
         + "(ReshapeAliasBackward0); tcompile calls bmm on them directly");
     KNOWN.put("gelu_tanh/second", "gelu(approximate='tanh')'s derivative is a composite in tcompile; PyTorch's "
         + "gelu_backward(approximate='tanh') is one GeluBackwardBackward0 node (the exact GELU's is matched)");
-    KNOWN.put("pad_circular", "PyTorch 1.13 pads circularly in Python with copies into a new tensor (CopySlices); "
-        + "tcompile has one pad op");
+    KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
+        + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
+        + "of the input; second order PadBackwardBackward0)");
     KNOWN.put("pad_circular|exp", "as pad_circular");
     KNOWN.put("sum|exp/second", "a full sum's backward views the 0-d gradient as [1, 1] before expanding it "
         + "(Algebra.unreduce); PyTorch expands the 0-d gradient directly");
