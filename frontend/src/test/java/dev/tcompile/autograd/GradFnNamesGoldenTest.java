@@ -76,10 +76,6 @@ class GradFnNamesGoldenTest {
     KNOWN.put("sum|exp/second", "a full sum's backward views the 0-d gradient as [1, 1] before expanding it "
         + "(Algebra.unreduce); PyTorch expands the 0-d gradient directly");
     KNOWN.put("view_as|exp/second", "a view of a view records one view node from the base in tcompile's view chain, two in PyTorch");
-    String bceMean = "with reduction='mean' the rule multiplies by the incoming gradient spread as grad / numel; PyTorch "
-        + "computes ((sigmoid(x) - t) * grad) / numel (DivBackward1), which can round differently in the last bit";
-    KNOWN.put("bce_with_logits/second", bceMean);
-    KNOWN.put("bce_with_logits_pos_weight/second", bceMean);
   }
 
   /** The leaves, made as tools/goldens/grad_fn_names.py makes them (same seed, same order). */

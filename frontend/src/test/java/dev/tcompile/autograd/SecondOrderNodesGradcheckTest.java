@@ -35,6 +35,11 @@ class SecondOrderNodesGradcheckTest {
       FNS.put("nll_loss " + r, (x, y) -> F.nllLoss(x, Torch.tensor(1L, 0L, 3L), r));
     }
     FNS.put("binary_cross_entropy weight", (x, y) -> F.binaryCrossEntropy(x, y, Torch.tensor(new double[]{0.5, 2, 1, 1.5}, DType.FLOAT64), "mean"));
+    Tensor w = Torch.tensor(new double[]{0.5, 2, 1, 1.5}, DType.FLOAT64), pw = Torch.tensor(new double[]{3, 0.5, 1, 2}, DType.FLOAT64);
+    for (String r : new String[]{"mean", "sum", "none"}) {
+      FNS.put("bce_with_logits " + r, (x, y) -> F.binaryCrossEntropyWithLogits(x.mul(4L).sub(2L), y, r));
+      FNS.put("bce_with_logits weight pos_weight " + r, (x, y) -> F.binaryCrossEntropyWithLogits(x.mul(4L).sub(2L), y, w, r, pw));
+    }
     FNS.put("avg_pool2d", (x, y) -> F.avgPool2d(x.view(1, 1, 3, 4), 2));
     FNS.put("max_pool2d", (x, y) -> F.maxPool2d(x.view(1, 1, 3, 4), 2));
     FNS.put("adaptive_avg_pool2d", (x, y) -> F.adaptiveAvgPool2d(x.view(1, 1, 3, 4), 2));
