@@ -26,9 +26,11 @@ final class PyTorchEdges {
           "MaskedFillBackward0");
 
   /** Backward ops PyTorch writes as an accumulation into a zeros {@code self} tensor, its first (undefined) edge. */
-  private static final Set<String> INTO_ZEROS = Set.of("IndexAddBackward0", "ScatterAddBackward0", "IndexPutImplBackward0");
+  private static final Set<String> INTO_ZEROS = Set.of("IndexAddBackward0", "ScatterAddBackward0", "ScatterBackward0", "IndexPutImplBackward0");
 
   static List<GradFn.Edge> of(OpDef op, String name, TensorType[] inTypes, GradFn.Edge[] next) {
+    // masked_fill(zeros, mask, value tensor), which tcompile writes where(mask, value, 0): edges (self, value)
+    if (name.equals("MaskedFillBackward1")) return List.of(new GradFn.Edge(null, 0), next[1] == null ? new GradFn.Edge(null, 0) : next[1]);
     List<GradFn.Edge> out = new ArrayList<>(next.length + 2);
     if (INTO_ZEROS.contains(name)) out.add(new GradFn.Edge(null, 0));
     boolean scalarOverload = SCALAR_OVERLOADS.contains(name);

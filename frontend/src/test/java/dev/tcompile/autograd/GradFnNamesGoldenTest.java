@@ -53,11 +53,6 @@ class GradFnNamesGoldenTest {
         + "(NativeBatchNormBackwardBackward0 / NativeLayerNormBackwardBackward0, batchnorm_double_backward); tcompile's "
         + "derivatives of its normalisation ops are composites of primitive ops (values gradchecked, names differ)";
     for (String c : new String[]{"batch_norm_train", "batch_norm_eval", "layer_norm", "layer_norm_affine"}) KNOWN.put(c + "/second", norms);
-    String ties = "max/min/amax/amin/maximum/minimum and max(dim) spread ties and pick their elements with tcompile's own "
-        + "composition (where/compare/scatter), not PyTorch's evenly_distribute_backward, scale_grad_by_count and "
-        + "value_selecting_reduction_backward (masked_fill, scatter_add of a view): same values, other nodes";
-    for (String c : new String[]{"max|exp", "min|exp", "amax|exp", "amin|exp", "maximum|exp", "minimum|exp", "max_dim|exp", "min_dim|exp"})
-      KNOWN.put(c + "/second", ties);
     String pieces = "tcompile's split/chunk/unbind are slices/selects of the input (their backward slice_backward / "
         + "select_backward); PyTorch's SplitBackward0 / UnbindBackward0 concatenate / stack the gradients of all pieces";
     for (String c : new String[]{"split|exp", "chunk|exp", "unbind|exp"}) KNOWN.put(c + "/second", pieces);

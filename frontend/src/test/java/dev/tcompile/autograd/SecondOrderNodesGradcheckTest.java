@@ -57,6 +57,9 @@ class SecondOrderNodesGradcheckTest {
     FNS.put("clamp", (x, y) -> x.clamp(0.3, 0.6).mul(y));
     FNS.put("mv dot", (x, y) -> x.mv(y.index(dev.tcompile.Idx.at(0))).dot(y.index(dev.tcompile.Idx.at(1), dev.tcompile.Idx.slice(0, 3))));
     FNS.put("sub alpha", (x, y) -> x.sub(y, 1.7).pow(2L));
+    FNS.put("maximum minimum", (x, y) -> x.maximum(y).mul(x).add(x.minimum(y).mul(y)));
+    FNS.put("max min amax amin", (x, y) -> x.max().mul(y.min()).add(x.mul(y).amax(new int[]{1}, false).sum()).add(x.amin(new int[]{0}, true).sum()));
+    FNS.put("max(dim) min(dim)", (x, y) -> x.mul(y).max(1).values().sum().add(x.min(0, true).values().mul(y.narrow(0, 0, 1)).sum()));
   }
 
   /** x in (0.1, 0.9) (valid for the cross entropies and rsqrt), y in (0.1, 0.9), both float64 leaves. */
@@ -109,6 +112,18 @@ class SecondOrderNodesGradcheckTest {
         Tensor[] graph = Autograd.grad(new Tensor[]{e.getValue().apply(new Tensor[]{x, y})}, new Tensor[]{x}, null, true, true, true);
         assertArrayEquals(plain[0].toDoubleArray(), graph[0].toDoubleArray(), e.getKey() + " " + dtype);
       }
+  }
+
+  /** maximum/minimum send the gradient to both sides where either is NaN, half to each on a tie (PyTorch 1.13's values). */
+  @Test void maximumAndMinimumGradientsWithNaNAndTies() {
+    double nan = Double.NaN;
+    Tensor x = Torch.tensor(1, nan, 2, 3).requiresGrad_(true), y = Torch.tensor(nan, 1, 2, 1).requiresGrad_(true);
+    Tensor[] max = Autograd.grad(new Tensor[]{x.maximum(y).sum()}, new Tensor[]{x, y});
+    assertArrayEquals(new float[]{1, 1, 0.5f, 1}, max[0].toFloatArray());
+    assertArrayEquals(new float[]{1, 1, 0.5f, 0}, max[1].toFloatArray());
+    Tensor[] min = Autograd.grad(new Tensor[]{x.minimum(y).sum()}, new Tensor[]{x, y});
+    assertArrayEquals(new float[]{1, 1, 0.5f, 0}, min[0].toFloatArray());
+    assertArrayEquals(new float[]{1, 1, 0.5f, 1}, min[1].toFloatArray());
   }
 
   /** The self edge: differentiating nll_loss's gradient again with respect to the input gives zeros, as in PyTorch. */

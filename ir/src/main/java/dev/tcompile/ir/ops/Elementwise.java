@@ -258,13 +258,13 @@ public final class Elementwise {
           }
         }
         case MAXIMUM, MINIMUM -> {
+          // PyTorch's where(self == other, grad / 2, grad).masked_fill_(self < other, 0) for maximum's self (> for
+          // other, the reverse for minimum): a NaN on either side sends the gradient to both
           T x = v.input(0), y = v.input(1);
-          T half = A.mul(g, 0.5);
-          T zero = A.scalarLike(0, g);
-          T tie = A.compare(BinaryOp.EQ, x, y);
-          T xWins = A.compare(k == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT, x, y);
-          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.where(tie, half, A.where(xWins, g, zero)), s0));
-          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.where(tie, half, A.where(xWins, zero, g)), s1));
+          T shared = A.where(A.compare(BinaryOp.EQ, x, y), A.div(g, A.scalarLike(2, g)), g);
+          BinaryOp xLoses = k == BinaryOp.MAXIMUM ? BinaryOp.LT : BinaryOp.GT, yLoses = k == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT;
+          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.where(A.compare(xLoses, x, y), A.scalarLike(0, g), shared), s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.where(A.compare(yLoses, x, y), A.scalarLike(0, g), shared), s1));
         }
         case REMAINDER -> {
           v.setGrad(0, A.sumTo(g, s0));

@@ -117,7 +117,10 @@ public final class Reductions {
             hit = A.op(Elementwise.binary(BinaryOp.LOGICAL_OR), Attrs.EMPTY, hit, bothNan);
           }
           T n = expandBack(v, A.op(SUM, v.attrs(), A.cast(hit, DType.FLOAT32)));
-          v.setGrad(0, A.maskedKeep(hit, A.div(g, n)));
+          // amax/amin: PyTorch's scale_grad_by_count, (grad / count) * mask; max()/min(): evenly_distribute_backward,
+          // zeros masked_fill'ed with grad / count
+          if (v.attrs().has("dims")) v.setGrad(0, A.mul(A.div(g, n), A.cast(hit, v.inType(0).dtype())));
+          else v.setGrad(0, A.maskedKeep(hit, A.div(g, n)));
         }
         case PROD -> {
           T x = v.input(0), y = expandBack(v, v.output(0));
