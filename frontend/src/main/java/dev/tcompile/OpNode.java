@@ -53,6 +53,15 @@ final class OpNode extends GradFn {
     }
     if (GradMode.isEnabled() && (op == LossFunctions.MSE_LOSS || op == LossFunctions.BINARY_CROSS_ENTROPY))
       return lossDerivatives(gradOutputs, needed);
+    if (GradMode.isEnabled() && GeluTanhBackward.isGeluTanh(op) && gradOutputs.get(0) != null) {
+      // under create_graph: GeluBackwardBackward0, valued by the rule computed without recording
+      List<Tensor> plain;
+      try (GradGuard off = Torch.noGrad()) {
+        plain = ruleGrads(gradOutputs, needed);
+      }
+      GeluTanhBackward.attach(plain.get(0), gradOutputs.get(0), savedIn[0].unpack());
+      return plain;
+    }
     List<Tensor> grads = ruleGrads(gradOutputs, needed);
     if (GradMode.isEnabled() && op == dev.tcompile.ir.ops.Convolution.CONV2D) {
       // under create_graph: one ConvolutionBackwardBackward0 for all of conv's gradients, as PyTorch's node

@@ -62,8 +62,6 @@ class GradFnNamesGoldenTest {
     for (String c : new String[]{"linear", "linear|exp", "linear_nobias", "linear_3d", "linear_3d|exp"}) KNOWN.put(c + "/second:lw", linear);
     KNOWN.put("matmul_3d_3d/second", "PyTorch 1.13's matmul of two 3-d tensors expands and reshapes both to bmm "
         + "(ReshapeAliasBackward0); tcompile calls bmm on them directly");
-    KNOWN.put("gelu_tanh/second", "gelu(approximate='tanh')'s derivative is a composite in tcompile; PyTorch's "
-        + "gelu_backward(approximate='tanh') is one GeluBackwardBackward0 node (the exact GELU's is matched)");
     KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
         + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
         + "of the input; second order PadBackwardBackward0)");

@@ -40,6 +40,7 @@ class SecondOrderNodesGradcheckTest {
       FNS.put("bce_with_logits " + r, (x, y) -> F.binaryCrossEntropyWithLogits(x.mul(4L).sub(2L), y, r));
       FNS.put("bce_with_logits weight pos_weight " + r, (x, y) -> F.binaryCrossEntropyWithLogits(x.mul(4L).sub(2L), y, w, r, pw));
     }
+    FNS.put("gelu tanh", (x, y) -> F.gelu(x.mul(6L).sub(3L), "tanh").mul(y));
     FNS.put("avg_pool2d", (x, y) -> F.avgPool2d(x.view(1, 1, 3, 4), 2));
     FNS.put("max_pool2d", (x, y) -> F.maxPool2d(x.view(1, 1, 3, 4), 2));
     FNS.put("adaptive_avg_pool2d", (x, y) -> F.adaptiveAvgPool2d(x.view(1, 1, 3, 4), 2));
@@ -124,6 +125,16 @@ class SecondOrderNodesGradcheckTest {
     Tensor[] min = Autograd.grad(new Tensor[]{x.minimum(y).sum()}, new Tensor[]{x, y});
     assertArrayEquals(new float[]{1, 1, 0.5f, 0}, min[0].toFloatArray());
     assertArrayEquals(new float[]{1, 1, 0.5f, 1}, min[1].toFloatArray());
+  }
+
+  /** gelu(approximate='tanh')'s first derivative under create_graph: PyTorch's node, the rule's bits. */
+  @Test void geluTanhGradientIsOneNodeWithTheRulesBits() {
+    Torch.manualSeed(3);
+    Tensor x = Torch.randn(50).mul(3L).detach().requiresGrad_(true);
+    Tensor plain = Autograd.grad(F.gelu(x, "tanh").sum(), x)[0];
+    Tensor graph = Autograd.grad(new Tensor[]{F.gelu(x, "tanh").sum()}, new Tensor[]{x}, true)[0];
+    assertEquals("GeluBackwardBackward0", graph.gradFn().name());
+    assertArrayEquals(plain.toFloatArray(), graph.toFloatArray());
   }
 
   /** The self edge: differentiating nll_loss's gradient again with respect to the input gives zeros, as in PyTorch. */
