@@ -15,7 +15,14 @@ final class EagerAlgebra extends Algebra<Tensor> {
   private EagerAlgebra() {}
 
   @Override public List<Tensor> apply(OpDef op, Attrs attrs, List<Tensor> inputs) {
-    return Arrays.asList(Dispatcher.apply(op, attrs, null, inputs.toArray(new Tensor[0])));
+    return Arrays.asList(Dispatcher.apply(op, attrs, FormulaNames.of(op, attrs, inputs), inputs.toArray(new Tensor[0])));
+  }
+
+  /** A number in a derivative formula: marked, so the op it feeds takes PyTorch's Scalar-overload name. */
+  @Override public Tensor scalar(double v, dev.tcompile.DType dtype) {
+    Tensor t = new Tensor(NDArray.scalar(dtype, v));
+    t.formulaScalar = true;
+    return t;
   }
 
   @Override public TensorType type(Tensor x) { return x.type(); }

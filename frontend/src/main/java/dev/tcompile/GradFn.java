@@ -33,7 +33,7 @@ public abstract class GradFn {
   /** The next nodes, one per input of the forward op; null where that input needs no gradient (PyTorch's None). */
   public List<GradFn> nextFunctions() {
     List<GradFn> out = new ArrayList<>(next.length);
-    for (Edge e : next) out.add(e == null ? null : e.fn());
+    for (Edge e : nextEdges()) out.add(e.fn());
     return Collections.unmodifiableList(out);
   }
 

@@ -254,6 +254,12 @@ public class Tensor {
   boolean exclusiveGrad;
 
   /**
+   * A Python number a derivative formula uses ({@code grad * 2}, {@code result + 1}): the op it feeds is PyTorch's
+   * Scalar overload there (MulBackward1, AddBackward1, ...), see {@link FormulaNames}.
+   */
+  boolean formulaScalar;
+
+  /**
    * AccumulateGrad's work, as PyTorch 1.13's {@code AccumulateGrad::accumulateGrad}: the first gradient is copied
    * in (or taken, when {@link #exclusiveGrad}) — under grad mode (create_graph) through {@code copy_} into a fresh
    * tensor, so it shows CopyBackwards (CloneBackward0 for a leaf that is not dense); later ones are added out of
@@ -429,7 +435,9 @@ public class Tensor {
   public Tensor logicalAnd(Tensor o) { return binary(BinaryOp.LOGICAL_AND, o); }
   public Tensor logicalOr(Tensor o) { return binary(BinaryOp.LOGICAL_OR, o); }
   /** {@code where(mask, value, self)}: elements where {@code mask} is true become {@code value}. */
-  public Tensor maskedFill(Tensor mask, double value) { return Torch.where(mask, scalarOperand(value).to(dtype()), this); }
+  public Tensor maskedFill(Tensor mask, double value) {
+    return Dispatcher.apply1("MaskedFillBackward0", Elementwise.WHERE, Attrs.EMPTY, mask, scalarOperand(value).to(dtype()), this);
+  }
 
   /** {@code self + alpha * other} (AddBackward0), PyTorch's {@code add(other, alpha=...)}. */
   public Tensor add(Tensor o, double alpha) { return alpha == 1 ? add(o) : Dispatcher.apply1(Elementwise.ADD, Attrs.of("alpha", alpha), this, o); }

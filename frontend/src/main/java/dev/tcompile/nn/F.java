@@ -329,7 +329,10 @@ public final class F {
   /** {@code ||x1 - x2 + eps||_p} over the last dim. */
   public static Tensor pairwiseDistance(Tensor x1, Tensor x2, double p, double eps, boolean keepdim) {
     int nd = Math.max(x1.dim(), x2.dim());
-    Tensor diff = x1.sub(x2).add(eps);
+    // ATen's x1 - x2 + eps: eps a C++ double, the Scalar overload (AddBackward1)
+    Tensor d = x1.sub(x2);
+    Tensor diff = Dispatcher.apply1("AddBackward1", dev.tcompile.ir.ops.Elementwise.binary(dev.tcompile.runtime.kernels.BinaryOp.ADD),
+        Attrs.EMPTY, d, Torch.scalar(eps, d.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32));
     return diff.norm(p, new int[]{nd == 0 ? 0 : nd - 1}, keepdim);
   }
 

@@ -84,7 +84,13 @@ final class Losses {
       case SUM -> smooth.sum();
       case NONE -> smooth;
     };
-    return nll.mul(1 - labelSmoothing).add(ret.mul(labelSmoothing / nClasses));
+    return scalarMul(nll, 1 - labelSmoothing).add(scalarMul(ret, labelSmoothing / nClasses));
+  }
+
+  /** {@code t * v} with a C++ double, as ATen's cross_entropy multiplies: the Scalar overload (MulBackward1). */
+  private static Tensor scalarMul(Tensor t, double v) {
+    return Dispatcher.apply1("MulBackward1", dev.tcompile.ir.ops.Elementwise.binary(dev.tcompile.runtime.kernels.BinaryOp.MUL),
+        Attrs.EMPTY, t, Torch.scalar(v, t.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32));
   }
 
   private static int[] classShape(int nd, int classDim, int nClasses) {

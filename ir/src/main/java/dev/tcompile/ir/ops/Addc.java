@@ -82,11 +82,13 @@ public final class Addc {
       v.setGrad(0, A.sumTo(g, v.inShape(0)));
       T t1 = v.needsGrad(2) ? v.input(1) : null, t2 = v.input(2);
       if (combine == BinaryOp.MUL) {
-        if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.mul(A.mul(g, t2), value), v.inShape(1)));
-        if (v.needsGrad(2)) v.setGrad(2, A.sumTo(A.mul(A.mul(g, t1), value), v.inShape(2)));
+        // PyTorch's grad * (tensor2 * value) and grad * (tensor1 * value)
+        if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.mul(g, A.mul(t2, value)), v.inShape(1)));
+        if (v.needsGrad(2)) v.setGrad(2, A.sumTo(A.mul(g, A.mul(t1, value)), v.inShape(2)));
       } else {
-        if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.div(A.mul(g, value), t2), v.inShape(1)));
-        if (v.needsGrad(2)) v.setGrad(2, A.sumTo(A.div(A.mul(A.mul(A.neg(g), value), t1), A.mul(t2, t2)), v.inShape(2)));
+        // PyTorch's grad * (value / tensor2) and -grad * ((tensor1 * value) / (tensor2 * tensor2))
+        if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.mul(g, A.div(A.scalarLike(value, t2), t2)), v.inShape(1)));
+        if (v.needsGrad(2)) v.setGrad(2, A.sumTo(A.mul(A.neg(g), A.div(A.mul(t1, value), A.mul(t2, t2))), v.inShape(2)));
       }
     }
   }

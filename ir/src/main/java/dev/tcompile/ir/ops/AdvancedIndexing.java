@@ -69,6 +69,8 @@ public final class AdvancedIndexing {
   static final class IndexBackward extends OpDef {
     IndexBackward() { super("index_backward"); }
     @Override public int arity() { return -1; }
+    /** PyTorch's index backward is _index_put_impl_ into zeros. */
+    @Override public String gradFnName(Attrs a) { return "IndexPutImplBackward0"; }
     @Override public boolean differentiable(int i) { return i == 0; }
     @Override public boolean savesInput(Attrs a, int i) { return i > 0; }
 

@@ -101,7 +101,7 @@ public final class Elementwise {
         case EXP -> A.mul(g, v.output(0));
         case LOG -> A.div(g, v.input(0));
         case SQRT -> A.div(g, A.mul(v.output(0), 2));
-        case RSQRT -> A.mul(A.mul(g, A.pow(v.output(0), 3)), -0.5);
+        case RSQRT -> A.mul(A.mul(g, -0.5), A.pow(v.output(0), 3));     // PyTorch's -0.5 * grad * result.pow(3)
         case SIN -> A.mul(g, A.unary(UnaryOp.COS, v.input(0)));
         case COS -> A.mul(g, A.neg(A.unary(UnaryOp.SIN, v.input(0))));
         // PyTorch's kernels: tanh_backward g * (1 - y*y) with 1 - y*y rounded once; sigmoid_backward (g * (1 - y)) * y
@@ -111,7 +111,7 @@ public final class Elementwise {
         case RECIPROCAL -> { T y = v.output(0); yield A.mul(A.neg(g), A.mul(y, y)); }
         case SIGN, FLOOR, CEIL, ROUND -> A.zeros(v.inType(0));
         case GELU -> A.op(GeluBackward.GELU_BACKWARD, Attrs.EMPTY, g, v.input(0));   // one op, as PyTorch's
-        case ERF -> { T x = v.input(0); yield A.mul(g, A.mul(A.exp(A.neg(A.mul(x, x))), 1.12837916709551257390)); }
+        case ERF -> { T x = v.input(0); yield A.mul(A.mul(A.exp(A.neg(A.mul(x, x))), 1.12837916709551257390), g); }
         case LOG1P -> A.div(g, A.add(v.input(0), 1));
         case EXPM1 -> A.mul(g, A.add(v.output(0), 1));
         case ONE_MINUS_SQUARE -> A.mul(g, A.mul(v.input(0), -2));
@@ -232,7 +232,7 @@ public final class Elementwise {
         }
         case SUB -> {
           v.setGrad(0, A.sumTo(g, s0));
-          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(alpha(v.attrs()) == 1 ? A.neg(g) : A.mul(g, -alpha(v.attrs())), s1));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(alpha(v.attrs()) == 1 ? A.neg(g) : A.mul(A.neg(g), alpha(v.attrs())), s1));
         }
         case MUL -> {
           if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.mul(g, v.input(1)), s0));
@@ -241,7 +241,8 @@ public final class Elementwise {
         case DIV -> {
           T b = v.input(1);
           if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.div(g, b), s0));
-          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.div(A.mul(A.neg(g), v.input(0)), A.mul(b, b)), s1));
+          // PyTorch's div_tensor_other_backward: -grad * ((self / other) / other)
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.mul(A.neg(g), A.div(A.div(v.input(0), b), b)), s1));
         }
         case POW -> {
           T x = v.input(0), e = v.input(1);
@@ -257,13 +258,13 @@ public final class Elementwise {
           }
         }
         case MAXIMUM, MINIMUM -> {
+          // PyTorch's where(self == other, grad / 2, grad).masked_fill_(self < other, 0) for maximum's self (> for
+          // other, the reverse for minimum): a NaN on either side sends the gradient to both
           T x = v.input(0), y = v.input(1);
-          T half = A.mul(g, 0.5);
-          T zero = A.scalarLike(0, g);
-          T tie = A.compare(BinaryOp.EQ, x, y);
-          T xWins = A.compare(k == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT, x, y);
-          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.where(tie, half, A.where(xWins, g, zero)), s0));
-          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.where(tie, half, A.where(xWins, zero, g)), s1));
+          T shared = A.where(A.compare(BinaryOp.EQ, x, y), A.div(g, A.scalarLike(2, g)), g);
+          BinaryOp xLoses = k == BinaryOp.MAXIMUM ? BinaryOp.LT : BinaryOp.GT, yLoses = k == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT;
+          if (v.needsGrad(0)) v.setGrad(0, A.sumTo(A.where(A.compare(xLoses, x, y), A.scalarLike(0, g), shared), s0));
+          if (v.needsGrad(1)) v.setGrad(1, A.sumTo(A.where(A.compare(yLoses, x, y), A.scalarLike(0, g), shared), s1));
         }
         case REMAINDER -> {
           v.setGrad(0, A.sumTo(g, s0));
@@ -324,7 +325,7 @@ public final class Elementwise {
       double p = v.attrs().getDouble("exponent");
       if (p == 0) { v.setGrad(0, A.zeros(v.inType(0))); return; }
       T x = v.input(0);
-      T d = p == 1 ? v.gradOut(0) : A.mul(A.mul(v.gradOut(0), A.pow(x, p - 1)), p);
+      T d = p == 1 ? v.gradOut(0) : A.mul(v.gradOut(0), A.mul(A.pow(x, p - 1), p)); // PyTorch's grad * (p * x^(p-1))
       v.setGrad(0, d);
     }
   }
@@ -388,9 +389,13 @@ public final class Elementwise {
       Algebra<T> A = v.alg();
       T x = v.input(0), g = v.gradOut(0);
       Attrs a = v.attrs();
-      if (a.has("min")) g = A.maskedKeep(A.compare(BinaryOp.GE, x, A.scalarLike(a.getDouble("min"), x)), g);
-      if (a.has("max")) g = A.maskedKeep(A.compare(BinaryOp.LE, x, A.scalarLike(a.getDouble("max"), x)), g);
-      v.setGrad(0, g);
+      // PyTorch's clamp_backward: one where over (x >= min) and (x <= max)
+      T keep = a.has("min") ? A.compare(BinaryOp.GE, x, A.scalarLike(a.getDouble("min"), x)) : null;
+      if (a.has("max")) {
+        T le = A.compare(BinaryOp.LE, x, A.scalarLike(a.getDouble("max"), x));
+        keep = keep == null ? le : A.op(binary(BinaryOp.LOGICAL_AND), Attrs.EMPTY, keep, le);
+      }
+      v.setGrad(0, A.maskedKeep(keep, g));
     }
   }
 

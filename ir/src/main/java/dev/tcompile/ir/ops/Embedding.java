@@ -64,6 +64,9 @@ public final class Embedding {
   static final class Backward extends OpDef {
     Backward() { super("embedding_backward"); }
 
+    /** PyTorch's embedding_backward is embedding_dense_backward on dense CPU tensors. */
+    @Override public String gradFnName(Attrs a) { return "EmbeddingDenseBackwardBackward0"; }
+
     @Override public int arity() { return 2; }
     @Override public boolean differentiable(int i) { return i == 0; }
     @Override public boolean savesInput(Attrs a, int i) { return i == 1; }

@@ -53,6 +53,8 @@ public final class Indexing {
   static final class IndexSelectBackward extends OpDef {
     IndexSelectBackward() { super("index_select_backward"); }
     @Override public int arity() { return 2; }
+    /** PyTorch's index_select backward is index_add into zeros. */
+    @Override public String gradFnName(Attrs a) { return "IndexAddBackward0"; }
     @Override public boolean differentiable(int i) { return i == 0; }
     @Override public boolean savesInput(Attrs a, int i) { return i == 1; }
 

@@ -114,7 +114,8 @@ public final class LinearAlgebra {
       Algebra<T> A = v.alg();
       T g = v.gradOut(0);
       int m = v.inShape(0)[0], k = v.inShape(0)[1];
-      if (v.needsGrad(0)) v.setGrad(0, A.mm(A.reshape(g, m, 1), A.reshape(v.input(1), 1, k)));
+      // PyTorch's grad.ger(vec): the column of gradients times the vector, one product per element as mm would give
+      if (v.needsGrad(0)) v.setGrad(0, A.mul(A.reshape(g, m, 1), v.input(1)));
       if (v.needsGrad(1)) v.setGrad(1, A.op(MV, Attrs.EMPTY, A.mT(v.input(0)), g));
     }
   }
@@ -142,8 +143,8 @@ public final class LinearAlgebra {
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T g = v.gradOut(0);
-      if (v.needsGrad(0)) v.setGrad(0, A.mul(v.input(1), g));
-      if (v.needsGrad(1)) v.setGrad(1, A.mul(v.input(0), g));
+      if (v.needsGrad(0)) v.setGrad(0, A.mul(g, v.input(1)));   // PyTorch's grad * tensor
+      if (v.needsGrad(1)) v.setGrad(1, A.mul(g, v.input(0)));
     }
   }
 

@@ -258,8 +258,7 @@ public final class LossFunctions {
       Attrs a = v.attrs();
       int wi = weightIndex(a), pi = posWeightIndex(a);
       int[] shape = v.inShape(0);
-      T x = v.input(0), t = v.input(1), g = spread(v, shape);
-      if (wi > 0) g = A.mul(g, v.input(wi));
+      T x = v.input(0), t = v.input(1), g = v.gradOut(0);
       T sig = A.unary(UnaryOp.SIGMOID, x);
       if (v.needsGrad(0)) {
         T d;
@@ -269,7 +268,7 @@ public final class LossFunctions {
         } else {
           d = A.sub(sig, t);
         }
-        v.setGrad(0, A.sumTo(A.mul(g, d), shape));
+        v.setGrad(0, A.sumTo(weightedMean(v, A.mul(d, g), wi, shape), shape));
       }
       if (v.needsGrad(1)) {
         T d;
@@ -279,8 +278,19 @@ public final class LossFunctions {
         } else {
           d = A.neg(x);
         }
-        v.setGrad(1, A.sumTo(A.mul(g, d), shape));
+        v.setGrad(1, A.sumTo(weightedMean(v, A.mul(d, g), wi, shape), shape));
       }
+    }
+
+    /**
+     * PyTorch's order in binary_cross_entropy_with_logits_backward (and _target_backward): the derivative times the
+     * incoming gradient (a 0-d one broadcasts), then times the weight, then over the element count for mean.
+     */
+    private static <T> T weightedMean(Vjp<T> v, T dg, int wi, int[] shape) {
+      Algebra<T> A = v.alg();
+      if (wi > 0) dg = A.mul(dg, v.input(wi));
+      if (reduction(v.attrs()) == Reduction.MEAN) dg = A.div(dg, A.scalarLike(Shapes.numel(shape), dg));
+      return dg;
     }
   }
 }

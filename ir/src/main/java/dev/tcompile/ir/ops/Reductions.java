@@ -105,7 +105,8 @@ public final class Reductions {
       T g = expandBack(v, v.gradOut(0));
       switch (kind) {
         case SUM -> v.setGrad(0, g);
-        case MEAN -> v.setGrad(0, A.mul(g, 1.0 / count(v.inShape(0), mask(v.attrs(), v.inType(0).dim()))));
+        // PyTorch's grad.expand(sizes) / numel: a division, not a multiplication by the reciprocal (which rounds differently)
+        case MEAN -> v.setGrad(0, A.div(g, A.scalarLike(count(v.inShape(0), mask(v.attrs(), v.inType(0).dim())), g)));
         case AMAX, AMIN -> {
           // ties share the gradient evenly: evenly_distribute_backward for max()/min(), where a NaN result
           // sends the gradient to the NaN elements; scale_grad_by_count for amax/amin over dims
@@ -116,11 +117,14 @@ public final class Reductions {
             hit = A.op(Elementwise.binary(BinaryOp.LOGICAL_OR), Attrs.EMPTY, hit, bothNan);
           }
           T n = expandBack(v, A.op(SUM, v.attrs(), A.cast(hit, DType.FLOAT32)));
-          v.setGrad(0, A.maskedKeep(hit, A.div(g, n)));
+          // amax/amin: PyTorch's scale_grad_by_count, (grad / count) * mask; max()/min(): evenly_distribute_backward,
+          // zeros masked_fill'ed with grad / count
+          if (v.attrs().has("dims")) v.setGrad(0, A.mul(A.div(g, n), A.cast(hit, v.inType(0).dtype())));
+          else v.setGrad(0, A.maskedKeep(hit, A.div(g, n)));
         }
         case PROD -> {
           T x = v.input(0), y = expandBack(v, v.output(0));
-          v.setGrad(0, A.div(A.mul(g, y), x)); // exact where x != 0; zeros in x need the slow formula
+          v.setGrad(0, A.mul(g, A.div(y, x))); // PyTorch's grad * (result / self), exact where x != 0; zeros in x need the slow formula
         }
         default -> throw new TorchException(name() + " is not differentiable");
       }
@@ -297,8 +301,8 @@ public final class Reductions {
       T zero = A.scalarLike(0, x);
       T r;
       if (p == 0) r = A.zeros(v.inType(0));
-      else if (p == 1) r = A.mul(g, A.sign(x));
-      else if (p == 2) r = A.where(A.compare(BinaryOp.EQ, y, zero), zero, A.div(A.mul(g, x), y));
+      else if (p == 1) r = A.mul(A.sign(x), g);                                                    // self.sgn() * grad
+      else if (p == 2) r = A.mul(g, A.where(A.compare(BinaryOp.EQ, y, zero), zero, A.div(x, y)));  // grad * (self / norm).masked_fill_(norm == 0, 0)
       else if (Double.isInfinite(p)) {
         T ax = A.abs(x);
         T hit = A.cast(A.compare(BinaryOp.EQ, ax, y), DType.FLOAT32);
