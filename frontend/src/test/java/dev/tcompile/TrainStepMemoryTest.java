@@ -68,7 +68,7 @@ class TrainStepMemoryTest {
     Optimizer opt = new SGD(m.parameters(), 0.01, 0.9);
     TrainStep step = Torch.compileTrainStep(m, F::crossEntropy, opt);
     long perStep = steadyAllocationPerStep(step, Torch.randn(32, 256), Torch.randint(0, 10, 32), paramBytes(m));
-    assertTrue(perStep < paramBytes(m), "allocated " + perStep + " bytes per step; parameters take " + paramBytes(m));
+    assertTrue(perStep < paramBytes(m), "allocated " + perStep + " bytes per step; parameters take " + paramBytes(m) + ", by thread " + lastByThread);
   }
 
   /**
@@ -89,7 +89,8 @@ class TrainStepMemoryTest {
     long bound = paramBytes(m) / 4;
     long perStep = steadyAllocationPerStep(step, Torch.randn(16, 1, 28, 28), Torch.randint(0, 10, 16), bound);
     assertTrue(perStep < bound, "allocated " + perStep + " bytes per step; a quarter of the parameters is " + bound
-        + "; programs built " + step.programsBuilt() + ", notes " + step.notes() + ", traces " + step.compiled().traceCount());
+        + "; programs built " + step.programsBuilt() + ", notes " + step.notes() + ", traces " + step.compiled().traceCount()
+        + ", by thread " + lastByThread);
   }
 
   private static long paramBytes(Module m) {
@@ -106,11 +107,37 @@ class TrainStepMemoryTest {
   private static long steadyAllocationPerStep(TrainStep step, Tensor x, Tensor y, long bound) {
     var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long perStep = Long.MAX_VALUE, until = System.nanoTime() + 60_000_000_000L;
+    java.util.Map<String, Long> byThread = Map.of();
     for (int round = 0; (round < 40 || System.nanoTime() < until) && perStep >= bound; round++) {
+      java.util.Map<Long, Long> startOf = threadBytes(mx);
       long before = mx.getTotalThreadAllocatedBytes();
       for (int i = 0; i < 100; i++) step.step(x, y);
       perStep = (mx.getTotalThreadAllocatedBytes() - before) / 100;
+      byThread = perThreadPerStep(mx, startOf);
     }
+    lastByThread = byThread;
     return perStep;
+  }
+
+  /** The last measured round's bytes per step by thread (for failure messages). */
+  private static java.util.Map<String, Long> lastByThread = Map.of();
+
+  private static java.util.Map<Long, Long> threadBytes(com.sun.management.ThreadMXBean mx) {
+    long[] ids = mx.getAllThreadIds();
+    long[] bytes = mx.getThreadAllocatedBytes(ids);
+    java.util.Map<Long, Long> m = new java.util.HashMap<>();
+    for (int i = 0; i < ids.length; i++) m.put(ids[i], bytes[i]);
+    return m;
+  }
+
+  /** Which threads allocated, per step, since {@code startOf} (a failure names them: another test's leftover thread, say). */
+  private static java.util.Map<String, Long> perThreadPerStep(com.sun.management.ThreadMXBean mx, java.util.Map<Long, Long> startOf) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (var e : threadBytes(mx).entrySet()) {
+      long d = (e.getValue() - startOf.getOrDefault(e.getKey(), 0L)) / 100;
+      var info = mx.getThreadInfo(e.getKey());
+      if (d > 1024 && info != null) out.put(info.getThreadName() + "#" + e.getKey(), d);
+    }
+    return out;
   }
 }
