@@ -42,7 +42,7 @@ final class ErfLoops {
   static final int CHUNK = 256;
   /**
    * Per thread: c erfcx hi (then the tail), lo (then the tail expanded to its lanes), the correction kappa, the
-   * chunk's input x, the result, the tail elements' x compressed. The heavy loops run unmasked over whole vectors of
+   * chunk's input x, 1/(t + 2) (then the result), the tail elements' x compressed. The heavy loops run unmasked over whole vectors of
    * these (lanes past the chunk's end compute garbage that is never copied out); only the copies in and out use masks.
    */
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][CHUNK]);
@@ -74,12 +74,12 @@ final class ErfLoops {
     float[][] s = SCRATCH.get();
     for (int c = 0; c < n; c += CHUNK) {
       int len = Math.min(CHUNK, n - c), full = (len + VL - 1) / VL * VL;
-      copyIn(x, xo + c, s[3], len);
       if (compressTails) {
-        int count = compress(s[3], s[5], len, gelu);
+        int count = copyInCompress(x, xo + c, s[3], s[5], len, gelu);
         runStages(tails, s, (count + VL - 1) / VL * VL);
         expand(s[3], s[0], s[1], len, gelu);
       } else {
+        copyIn(x, xo + c, s[3], len);
         System.arraycopy(s[3], 0, s[5], 0, full);
         runStages(tails, s, full);
         System.arraycopy(s[0], 0, s[1], 0, full);
@@ -94,12 +94,14 @@ final class ErfLoops {
     return gelu ? xv.lt(GELU_NEG_SPLIT).or(xv.compare(VectorOperators.GT, GELU_POS_SPLIT)) : xv.abs().lt(ERF_SPLIT).not();
   }
 
-  /** The tail elements of xs[0, len) to the front of cx, in order; returns how many. */
-  private static int compress(float[] xs, float[] cx, int len, boolean gelu) {
+  /** xs = x for the chunk's len elements, and its tail elements to the front of cx, in order; returns how many. */
+  private static int copyInCompress(float[] x, int xo, float[] xs, float[] cx, int len, boolean gelu) {
     int count = 0;
     for (int i = 0; i < len; i += VL) {
-      FloatVector xv = FloatVector.fromArray(S, xs, i);
-      VectorMask<Float> m = tail(xv, gelu).and(S.indexInRange(i, len));
+      VectorMask<Float> in = S.indexInRange(i, len);
+      FloatVector xv = FloatVector.fromArray(S, x, xo + i, in);
+      xv.intoArray(xs, i);   // lanes past len: 0, never copied out
+      VectorMask<Float> m = tail(xv, gelu).and(in);
       xv.compress(m).intoArray(cx, count);   // count <= i: the whole vector stays inside cx
       count += m.trueCount();
     }
@@ -160,10 +162,11 @@ final class ErfLoops {
     Erfcx(float amax, float m, float mlo, float cA, float cB) { this.amax = amax; this.m = m; this.mlo = mlo; this.cA = cA; this.cB = cB; }
 
     @Override void run(float[][] s, int full) {
-      float[] xs = s[5], hi = s[0], lo = s[1], k = s[2];
+      float[] xs = s[5], hi = s[0], lo = s[1], k = s[2], ws = s[4];
       for (int i = 0; i < full; i += VL) {
-        FloatVector a = FloatVector.fromArray(S, xs, i).abs().min(amax);
-        FloatVector y = VectorFns.erfcxArg(a, m), om = y.neg().add(1f), p1 = VectorFns.erfcxG1(y);  // 1 - y is exact
+        FloatVector a = FloatVector.fromArray(S, xs, i).abs().min(amax), w = VectorFns.erfcxArgRecip(a, m);
+        w.intoArray(ws, i);   // for Correction: its division
+        FloatVector y = VectorFns.erfcxArgOf(w), om = y.neg().add(1f), p1 = VectorFns.erfcxG1(y);  // 1 - y is exact
         FloatVector pp = y.mul(p1), gg = pp.add(VectorFns.G0);
         FloatVector glo = pp.sub(gg.sub(VectorFns.G0)).add(y.fma(p1, pp.neg())).add(VectorFns.G0_LO);
         FloatVector r = om.mul(gg), rlo = om.fma(glo, om.fma(gg, r.neg()));
@@ -176,18 +179,18 @@ final class ErfLoops {
     }
   }
 
-  /** s[2] = kappa = dt erfcx'/erfcx from erfcx in s[2] (dt: {@link VectorFns#erfcxArgError}). */
+  /** s[2] = kappa = dt erfcx'/erfcx from erfcx in s[2] and Erfcx's 1/(t + 2) in s[4] (dt: {@link VectorFns#erfcxArgError}). */
   private static final class Correction extends Stage {
     final float amax, m, mlo;
 
     Correction(float amax, float m, float mlo) { this.amax = amax; this.m = m; this.mlo = mlo; }
 
     @Override void run(float[][] s, int full) {
-      float[] xs = s[5], k = s[2];
+      float[] xs = s[5], k = s[2], ws = s[4];
       for (int i = 0; i < full; i += VL) {
         FloatVector a = FloatVector.fromArray(S, xs, i).abs().min(amax), t = a.mul(m);
         FloatVector ratio = t.add(t).sub(FloatVector.broadcast(S, VectorFns.TWO_OVER_SQRTPI).div(FloatVector.fromArray(S, k, i)));
-        VectorFns.erfcxArgError(a, m, mlo).mul(ratio).intoArray(k, i);   // ratio = erfcx'/erfcx
+        VectorFns.erfcxArgError(a, m, mlo, FloatVector.fromArray(S, ws, i)).mul(ratio).intoArray(k, i);   // ratio = erfcx'/erfcx
       }
     }
   }
