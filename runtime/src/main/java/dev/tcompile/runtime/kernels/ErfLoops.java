@@ -42,8 +42,9 @@ final class ErfLoops {
   static final int CHUNK = 256;
   /**
    * Per thread: c erfcx hi (then the tail), lo (then the tail expanded to its lanes), the correction kappa, the
-   * chunk's input x, 1/(t + 2) (then the result), the tail elements' x compressed. The heavy loops run unmasked over whole vectors of
-   * these (lanes past the chunk's end compute garbage that is never copied out); only the copies in and out use masks.
+   * chunk's input x, 1/(t + 2) (then the result), the tail elements' x compressed. The heavy loops run unmasked
+   * over whole vectors of these (lanes past the chunk's end or the tail count compute garbage that is never used);
+   * only the copies in and out use masks.
    */
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][CHUNK]);
   /** compress/expand are single AVX-512 instructions; elsewhere the erfc stages run over the whole chunk. */
