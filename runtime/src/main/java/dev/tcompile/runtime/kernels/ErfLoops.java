@@ -69,18 +69,21 @@ final class ErfLoops {
 
   /**
    * Per chunk: s[3] = x; the tail elements' x compressed into s[5]; the erfc stages over those; their tails (s[0])
-   * expanded back to their lanes in s[1]; the finishing stage; s[4] (the result) out to d.
+   * expanded back to their lanes in s[1]; the finishing stage; s[4] (the result) out to d. Where the tails are more
+   * than 4/5 of the chunk (or compressTails is off), the erfc stages run over the whole chunk in place.
    */
   private static void run(Stage[] tails, Stage[] finish, boolean gelu, boolean compressTails, float[] x, int xo, float[] d, int dO, int n) {
     float[][] s = SCRATCH.get();
     for (int c = 0; c < n; c += CHUNK) {
       int len = Math.min(CHUNK, n - c), full = (len + VL - 1) / VL * VL;
-      if (compressTails) {
-        int count = copyInCompress(x, xo + c, s[3], s[5], len, gelu);
+      int count = -1;
+      if (compressTails) count = copyInCompress(x, xo + c, s[3], s[5], len, gelu);
+      else copyIn(x, xo + c, s[3], len);
+      // compress/expand cost about a sixth of the erfc stages: a chunk of mostly tails runs them on every lane
+      if (count >= 0 && count <= len * 4 / 5) {
         runStages(tails, s, (count + VL - 1) / VL * VL);
         expand(s[3], s[0], s[1], len, gelu);
       } else {
-        copyIn(x, xo + c, s[3], len);
         System.arraycopy(s[3], 0, s[5], 0, full);
         runStages(tails, s, full);
         System.arraycopy(s[0], 0, s[1], 0, full);
