@@ -41,7 +41,7 @@ final class ErfLoops {
   private static final int VL = S.length();
   static final int CHUNK = 256;
   /**
-   * Per thread: c erfcx hi (then the tail), lo (then the tail expanded to its lanes), the correction kappa, the
+   * Per thread: c erfcx hi (then the tail), lo, the correction kappa, the
    * chunk's input x, 1/(t + 2) (then the result), the tail elements' x compressed. The heavy loops run unmasked
    * over whole vectors of these (lanes past the chunk's end or the tail count compute garbage that is never used);
    * only the copies in and out use masks.
@@ -68,11 +68,11 @@ final class ErfLoops {
   }
 
   /**
-   * Per chunk: s[3] = x; the tail elements' x compressed into s[5]; the erfc stages over those; their tails (s[0])
-   * expanded back to their lanes in s[1]; the finishing stage; s[4] (the result) out to d. Where the tails are more
-   * than 4/5 of the chunk (or compressTails is off), the erfc stages run over the whole chunk in place.
+   * Per chunk: s[3] = x; the tail elements' x compressed into s[5]; the erfc stages over those; the finishing stage,
+   * which expands their tails (s[0]) back to their lanes; s[4] (the result) out to d. Where the tails are more than
+   * 4/5 of the chunk (or compressTails is off), the erfc stages run over the whole chunk in place.
    */
-  private static void run(Stage[] tails, Stage[] finish, boolean gelu, boolean compressTails, float[] x, int xo, float[] d, int dO, int n) {
+  private static void run(Stage[] tails, Stage[][] finish, boolean gelu, boolean compressTails, float[] x, int xo, float[] d, int dO, int n) {
     float[][] s = SCRATCH.get();
     for (int c = 0; c < n; c += CHUNK) {
       int len = Math.min(CHUNK, n - c), full = (len + VL - 1) / VL * VL;
@@ -80,15 +80,14 @@ final class ErfLoops {
       if (compressTails) count = copyInCompress(x, xo + c, s[3], s[5], len, gelu);
       else copyIn(x, xo + c, s[3], len);
       // compress/expand cost about a sixth of the erfc stages: a chunk of mostly tails runs them on every lane
-      if (count >= 0 && count <= len * 4 / 5) {
+      boolean compressed = count >= 0 && count <= len * 4 / 5;
+      if (compressed) {
         runStages(tails, s, (count + VL - 1) / VL * VL);
-        expand(s[3], s[0], s[1], len, gelu);
       } else {
         System.arraycopy(s[3], 0, s[5], 0, full);
         runStages(tails, s, full);
-        System.arraycopy(s[0], 0, s[1], 0, full);
       }
-      runStages(finish, s, full);
+      runStages(compressed ? finish[1] : finish[0], s, full);
       copyOut(s[4], d, dO + c, len);
     }
   }
@@ -110,15 +109,6 @@ final class ErfLoops {
       count += m.trueCount();
     }
     return count;
-  }
-
-  /** e = the compressed tails t spread back to the lanes they came from (0 elsewhere). */
-  private static void expand(float[] xs, float[] t, float[] e, int len, boolean gelu) {
-    for (int i = 0, at = 0; i < len; i += VL) {
-      VectorMask<Float> m = tail(FloatVector.fromArray(S, xs, i), gelu).and(S.indexInRange(i, len));
-      FloatVector.fromArray(S, t, at).expand(m).intoArray(e, i);
-      at += m.trueCount();
-    }
   }
 
   /**
@@ -153,7 +143,9 @@ final class ErfLoops {
   private static final Stage[] ERF = {new Erfcx(4f, 1f, 0f, 0f, -1f), new Correction(4f, 1f, 0f), new Exp(4f, 1f)};
   private static final Stage[] GELU = {new Erfcx(GELU_AMAX, RSQRT2_F, RSQRT2_LO, -0.5f, 0f), new Correction(GELU_AMAX, RSQRT2_F, RSQRT2_LO),
       new Exp(GELU_AMAX, 0.5f)};
-  private static final Stage[] ERF_FINISH = {new ErfFinish()}, GELU_FINISH = {new GeluFinish()};
+  /** The finishing stages, reading the tails in place ([0]) or compressed ([1]), each alone in an array for runStages. */
+  private static final Stage[][] ERF_FINISH = {{new ErfFinish(false)}, {new ErfFinish(true)}},
+      GELU_FINISH = {{new GeluFinish(false)}, {new GeluFinish(true)}};
 
   /**
    * For a = min(|x|, amax) (x in s[5]), t = a (m + mlo) and c = a cA + cB: c erfcx(t) as two floats (s[0] + s[1],
@@ -215,28 +207,55 @@ final class ErfLoops {
     }
   }
 
-  /** s[4] = erf(x) from s[1] = -erfc|x| (at the tail's lanes). */
+  /**
+   * s[4] = erf(x) from s[0] = -erfc|x|, in place or compressed (the tail lanes' values in order, spread back with
+   * expand; lanes past the chunk's end hold x = 0, no tail).
+   */
   private static final class ErfFinish extends Stage {
+    final boolean compressed;
+
+    ErfFinish(boolean compressed) { this.compressed = compressed; }
+
     @Override void run(float[][] s, int full) {
-      float[] xs = s[3], tail = s[1], e = s[4];
-      for (int i = 0; i < full; i += VL) {
-        FloatVector xv = FloatVector.fromArray(S, xs, i);
-        FloatVector big = FloatVector.fromArray(S, tail, i).add(1f);
+      float[] xs = s[3], tail = s[0], e = s[4];
+      for (int i = 0, at = 0; i < full; i += VL) {
+        FloatVector xv = FloatVector.fromArray(S, xs, i), tl;
+        VectorMask<Float> small = xv.abs().lt(ERF_SPLIT);
+        if (compressed) {
+          VectorMask<Float> m = small.not();
+          tl = FloatVector.fromArray(S, tail, at).expand(m);
+          at += m.trueCount();
+        } else {
+          tl = FloatVector.fromArray(S, tail, i);
+        }
+        FloatVector big = tl.add(1f);
         big = (FloatVector) ((IntVector) xv.reinterpretAsInts()).and(0x8000_0000).or((IntVector) big.reinterpretAsInts()).reinterpretAsFloats();
-        big.blend(VectorFns.erfSmall(xv), xv.abs().lt(ERF_SPLIT)).intoArray(e, i);
+        big.blend(VectorFns.erfSmall(xv), small).intoArray(e, i);
       }
     }
   }
 
-  /** s[4] = gelu(x) from s[1] = -|x|/2 erfc(|x|/sqrt 2) (at the tail's lanes). */
+  /** s[4] = gelu(x) from s[0] = -|x|/2 erfc(|x|/sqrt 2), in place or compressed (as {@link ErfFinish}). */
   private static final class GeluFinish extends Stage {
+    final boolean compressed;
+
+    GeluFinish(boolean compressed) { this.compressed = compressed; }
+
     @Override void run(float[][] s, int full) {
-      float[] xs = s[3], tail = s[1], e = s[4];
-      for (int i = 0; i < full; i += VL) {
-        FloatVector xv = FloatVector.fromArray(S, xs, i), tl = FloatVector.fromArray(S, tail, i);
+      float[] xs = s[3], tail = s[0], e = s[4];
+      for (int i = 0, at = 0; i < full; i += VL) {
+        FloatVector xv = FloatVector.fromArray(S, xs, i), tl;
+        VectorMask<Float> neg = xv.lt(GELU_NEG_SPLIT), pos = xv.compare(VectorOperators.GT, GELU_POS_SPLIT);
+        if (compressed) {
+          VectorMask<Float> m = neg.or(pos);
+          tl = FloatVector.fromArray(S, tail, at).expand(m);
+          at += m.trueCount();
+        } else {
+          tl = FloatVector.fromArray(S, tail, i);
+        }
         FloatVector hx = xv.mul(0.5f);
         FloatVector g = hx.fma(VectorFns.erfSmall(xv.mul(RSQRT2_F)), hx);
-        g = g.blend(tl, xv.lt(GELU_NEG_SPLIT)).blend(xv.add(tl), xv.compare(VectorOperators.GT, GELU_POS_SPLIT));
+        g = g.blend(tl, neg).blend(xv.add(tl), pos);
         g = g.blend(hx, xv.abs().lt(0x1p-30f)).blend(xv, xv.compare(VectorOperators.GT, 8f));
         g.blend(xv.mul(0f), xv.lt(-GELU_AMAX)).intoArray(e, i);
       }
