@@ -15,6 +15,15 @@ def med(fn, warm=1.5, meas=1.5):
 torch.manual_seed(0)
 n = 1 << 20; x = torch.randn(n); xa = x.abs(); y = torch.empty(n)
 fns = {"exp": lambda: torch.exp(x, out=y), "log": lambda: torch.log(xa, out=y), "tanh": lambda: torch.tanh(x, out=y), "sigmoid": lambda: torch.sigmoid(x, out=y)}
+fns["gelu"] = lambda: torch._C._nn.gelu(x, out=y)
+fns["erf"] = lambda: torch.erf(x, out=y)
+fns["geluBackward"] = lambda: torch.ops.aten.gelu_backward(xa, x)
+for shape in [(64, 20, 24, 24), (64, 50, 8, 8)]:
+    px = torch.rand(*shape) - 0.5
+    pv, pi = F.max_pool2d(px, 2, 2, return_indices=True)
+    pg = torch.rand_like(pv) - 0.5
+    fns["maxPoolBackward_%dx%dx%dx%d" % shape] = (lambda px=px, pi=pi, pg=pg:
+        torch.ops.aten.max_pool2d_with_indices_backward(pg, px, [2, 2], [2, 2], [0, 0], [1, 1], False, pi))
 xt, ym = x.view(1024, 1024).t(), xa.view(1024, 1024)
 sl = torch.randn(1024, 2048)[:, ::2]
 fns["mulTransposed"] = lambda: xt.mul(ym)

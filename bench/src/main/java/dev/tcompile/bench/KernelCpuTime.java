@@ -6,7 +6,8 @@ import dev.tcompile.runtime.kernels.*;
 import java.util.*;
 /**
  * Median per-call CPU time of the calling thread (one kernel thread) after a warm-up, for a shared machine where
- * wall-clock JMH measures the other tenants: pointwise functions, strided operands and conv forward.
+ * wall-clock JMH measures the other tenants: pointwise functions (erf, GELU and its backward too), strided operands,
+ * conv forward and max-pool backward.
  * {@code java -cp bench/target/benchmarks.jar dev.tcompile.bench.KernelCpuTime LABEL exp,log,tanh,...}; prints
  * "LABEL case microseconds" lines; a case {@code conv.SHAPE.PASS} times {@link ConvBench}'s SHAPE and PASS. {@code bench/python/kernel_cpu_time.py} times the same cases in PyTorch.
  */
@@ -35,6 +36,16 @@ public class KernelCpuTime {
         case "log" -> median(() -> Pointwise.unaryDense(UnaryOp.LOG, xa, y, N), 1.5, 1.5);
         case "tanh" -> median(() -> Pointwise.unaryDense(UnaryOp.TANH, x, y, N), 1.5, 1.5);
         case "sigmoid" -> median(() -> Pointwise.unaryDense(UnaryOp.SIGMOID, x, y, N), 1.5, 1.5);
+        case "gelu" -> median(() -> Pointwise.unaryDense(UnaryOp.GELU, x, y, N), 1.5, 1.5);
+        case "erf" -> median(() -> Pointwise.unaryDense(UnaryOp.ERF, x, y, N), 1.5, 1.5);
+        case "geluBackward" -> median(() -> VectorMath.geluBackward(xa, 0, x, 0, y, 0, N), 1.5, 1.5);
+        case "maxPoolBackward_64x20x24x24", "maxPoolBackward_64x50x8x8" -> {
+          // MNIST CNN's two poolings (2x2, stride 2): the gradient scattered to the recorded maxima
+          int[] s = part.endsWith("20x24x24") ? new int[]{64, 20, 24, 24} : new int[]{64, 50, 8, 8};
+          NDArray[] o = Pool2d.maxForward(rand(new Random(3), s), Pool2d.Params.of(2, 2, 0, false));
+          NDArray gout = rand(new Random(4), o[0].shape());
+          yield median(() -> Pool2d.maxBackward(gout, o[1], s), 1.5, 1.5);
+        }
         case "conv_d31", "conv_p42", "conv_s2" -> {
           Random rr = new Random(1);
           NDArray cx = rand(rr, 20, 16, 50, 100), cw = rand(rr, part.equals("conv_s2") ? new int[]{33, 16, 3, 3} : new int[]{33, 16, 3, 5});

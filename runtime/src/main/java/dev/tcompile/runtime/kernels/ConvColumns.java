@@ -205,7 +205,11 @@ final class ConvColumns {
       for (int kj = 0; kj < kw; kj++) {
         int iw0 = iwBase + kj * dW, lo = Math.max(0, -iw0), hi = w - iw0;   // as in packRun
         int s = xo + ih * w + iw0, dr = d + (ki * kw + kj) * pw;
-        if (sW == 2 && dW == 1 && kj + 1 < kw && lo == 0 && 2 * len <= hi) {
+        if (sW == 2 && dW == 1 && kj == 0 && kw == 3 && lo == 0 && 2 * len < hi) {
+          // all three taps of a 3-wide stride-2 kernel in one pass over the stretch
+          for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) addTriple2(src, dr, pw, len, gi, s);
+          kj += 2;
+        } else if (sW == 2 && dW == 1 && kj + 1 < kw && lo == 0 && 2 * len <= hi) {
           // taps kj and kj+1 of a stride-2 run fill the even and odd elements of the same stretch of the row:
           // interleaved, they are added as whole vectors
           for (int ci = 0; ci < cg; ci++, s += hw, dr += cStride) addPair2(src, dr, pw, len, gi, s);
@@ -276,6 +280,39 @@ final class ConvColumns {
       FloatVector.fromArray(S, gi, s0, m0).add(a.rearrange(ZIP_LO, b)).intoArray(gi, s0, m0);
       FloatVector.fromArray(S, gi, s1, m1).add(a.rearrange(ZIP_HI, b)).intoArray(gi, s1, m1);
     }
+  }
+
+  /** -0 in every lane: adding it changes no value (x + -0 = x, signed zeros and NaN payloads included). */
+  private static final FloatVector NEG_ZERO = FloatVector.broadcast(S, -0f);
+
+  /**
+   * Taps 0, 1 and 2 of a stride-2 run of a 3-wide kernel (rows d, d + pw, d + 2 pw) in one pass: element 2t of the
+   * stretch at gi[s] gets tap 0 of pixel t and then tap 2 of pixel t - 1, element 2t + 1 tap 1 of pixel t, and
+   * element 2 len tap 2 of the last pixel; all inside the row. Each element gets its additions in the order of
+   * {@link #addPair2} followed by {@link #addRun2} (taps ascending), so the same sums, with one read-modify-write
+   * of the stretch instead of two (lanes with nothing to add take -0).
+   */
+  private static void addTriple2(float[] src, int d, int pw, int len, float[] gi, int s) {
+    FloatVector carry = NEG_ZERO;   // tap 2 of the pixel before the vector, in its last lane
+    int full = len - len % VL, t = 0;
+    for (; t < full; t += VL) {
+      FloatVector a = FloatVector.fromArray(S, src, d + t), b = FloatVector.fromArray(S, src, d + pw + t);
+      FloatVector c = FloatVector.fromArray(S, src, d + 2 * pw + t), cs = carry.slice(VL - 1, c);
+      carry = c;
+      int s0 = s + 2 * t, s1 = s0 + VL;
+      FloatVector.fromArray(S, gi, s0).add(a.rearrange(ZIP_LO, b)).add(cs.rearrange(ZIP_LO, NEG_ZERO)).intoArray(gi, s0);
+      FloatVector.fromArray(S, gi, s1).add(a.rearrange(ZIP_HI, b)).add(cs.rearrange(ZIP_HI, NEG_ZERO)).intoArray(gi, s1);
+    }
+    if (t < len) {
+      VectorMask<Float> m = S.indexInRange(t, len);
+      FloatVector a = FloatVector.fromArray(S, src, d + t, m), b = FloatVector.fromArray(S, src, d + pw + t, m);
+      FloatVector cs = carry.slice(VL - 1, FloatVector.fromArray(S, src, d + 2 * pw + t, m));
+      int s0 = s + 2 * t, s1 = s0 + VL, left = 2 * (len - t);
+      VectorMask<Float> m0 = S.indexInRange(0, left), m1 = S.indexInRange(VL, left);
+      FloatVector.fromArray(S, gi, s0, m0).add(a.rearrange(ZIP_LO, b)).add(cs.rearrange(ZIP_LO, NEG_ZERO)).intoArray(gi, s0, m0);
+      FloatVector.fromArray(S, gi, s1, m1).add(a.rearrange(ZIP_HI, b)).add(cs.rearrange(ZIP_HI, NEG_ZERO)).intoArray(gi, s1, m1);
+    }
+    gi[s + 2 * len] += src[d + 2 * pw + len - 1];
   }
 
   /** gi[s + t] += src[d + t] for t < len inside [lo, hi) (a run reaching into the padding). */

@@ -147,22 +147,30 @@ final class VectorFns {
 
 
   /** y = 1 - 4/(t + 2) for t = a m, rounded: {@link #erfcxG}'s variable, in [-0.71, 0.69] for t in [0.35, 10.5]. */
-  static FloatVector erfcxArg(FloatVector a, float m) {
-    FloatVector w = FloatVector.broadcast(a.species(), 1f).div(a.mul(m).add(2f));
-    return w.mul(-4f).add(1f);
-  }
+  static FloatVector erfcxArg(FloatVector a, float m) { return erfcxArgOf(erfcxArgRecip(a, m)); }
+
+  /** w = 1/(a m + 2), rounded: {@link #erfcxArg} is {@link #erfcxArgOf}(w). */
+  static FloatVector erfcxArgRecip(FloatVector a, float m) { return FloatVector.broadcast(a.species(), 1f).div(a.mul(m).add(2f)); }
+
+  /** y = 1 - 4 w. */
+  static FloatVector erfcxArgOf(FloatVector w) { return w.mul(-4f).add(1f); }
 
   /**
    * dt = t - t_y with t = a (m + mlo) exactly and t_y the argument y = {@link #erfcxArg} stands for exactly
    * (y = 1 - 4/(t_y + 2)), from the exact residuals of a m, t + 2, 1/(t + 2) and 1 - 4w, to first order.
    */
   static FloatVector erfcxArgError(FloatVector a, float m, float mlo) {
+    return erfcxArgError(a, m, mlo, FloatVector.broadcast(a.species(), 1f).div(a.mul(m).add(2f)));
+  }
+
+  /** {@link #erfcxArgError} given w = 1/(a m + 2), the value {@link #erfcxArg} divided for (one division fewer). */
+  static FloatVector erfcxArgError(FloatVector a, float m, float mlo, FloatVector w) {
     var sp = a.species();
     FloatVector t = a.mul(m);
     FloatVector tlo = a.fma(FloatVector.broadcast(sp, m), t.neg()).add(a.mul(mlo));  // a (m + mlo) - t
     FloatVector d = t.add(2f), bb = d.sub(t);
     FloatVector dlo = t.sub(d.sub(bb)).add(bb.neg().add(2f));                          // t + 2 = d + dlo
-    FloatVector w = FloatVector.broadcast(sp, 1f).div(d), w4 = w.mul(4f), y = w4.neg().add(1f);
+    FloatVector w4 = w.mul(4f), y = w4.neg().add(1f);
     FloatVector rho = dlo.neg().fma(w, w.neg().fma(d, FloatVector.broadcast(sp, 1f))); // 1/(t + 2) = w (1 + rho)
     rho = y.neg().add(1f).sub(w4).mul(-0.25f).fma(d, rho);                               // and (1 - y)/4 = that (1 - rho)
     return rho.neg().fma(d, tlo);

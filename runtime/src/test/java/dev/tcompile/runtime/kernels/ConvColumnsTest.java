@@ -88,4 +88,53 @@ class ConvColumnsTest {
             assertArrayEquals(want, got, g.toString());
           }
   }
+
+  /**
+   * {@link ConvColumns#scatterAdd} against a scalar col2im that adds each element's contributions in the order
+   * panels, output-row runs, kernel rows, then kernel columns ascending (the order every path keeps, the fused
+   * stride-2 3-tap pass included), bit for bit on random floats of mixed magnitudes and signed zeros, where a
+   * different order gives different sums: input rows wider than the kernel reaches, padding, dilation.
+   */
+  @Test void scatterAddKeepsTheTapOrderBitForBit() {
+    Random r = new Random(24);
+    for (int round = 0; round < 3; round++)
+      for (int ow = 1; ow <= 40; ow++)
+        for (int k : new int[]{3, 5})
+          for (int stride = 1; stride <= 2; stride++)
+            for (int pad = 0; pad <= 1; pad++)
+              for (int dil = 1; dil <= 2; dil++)
+                for (int extra = 0; extra <= 2; extra++) {
+                  int oh = 2, c = 3;
+                  int h = (oh - 1) * stride + dil * (k - 1) + 1 - 2 * pad, w = (ow - 1) * stride + dil * (k - 1) + 1 - 2 * pad + extra;
+                  if (h < 1 || w < 1) continue;
+                  ConvGeometry g = new ConvGeometry(1, c, h, w, 1, k, k, oh, ow, 1, new Conv2d.Params(stride, stride, pad, pad, dil, dil, 1));
+                  int kk = g.kk(), ohw = g.ohw(), nr = Gemm.NR;
+                  float[] want = new float[c * h * w], got = new float[want.length];
+                  for (int i = 0; i < want.length; i++) want[i] = got[i] = (float) r.nextGaussian();
+                  for (int j0 = 0; j0 < ohw; j0 += nr) {
+                    int nb = Math.min(nr, ohw - j0);
+                    float[] src = new float[kk * nr];
+                    for (int i = 0; i < src.length; i++)
+                      src[i] = r.nextInt(10) == 0 ? (r.nextBoolean() ? -0f : 0f) : (float) (r.nextGaussian() * Math.pow(2, r.nextInt(40) - 20));
+                    ConvColumns.scatterAdd(src, 0, nr, g, j0, nb, got, 0);
+                    // runs: the panel's columns split at output-row ends
+                    for (int j = 0; j < nb; ) {
+                      int ohRow = (j0 + j) / ow, q0 = (j0 + j) % ow, len = Math.min(ow - q0, nb - j);
+                      Conv2d.Params p = g.p();
+                      for (int ki = 0; ki < k; ki++)
+                        for (int kj = 0; kj < k; kj++)
+                          for (int ci = 0; ci < c; ci++)
+                            for (int t = 0; t < len; t++) {
+                              int ih = ohRow * stride - pad + ki * dil, iw = (q0 + t) * stride - pad + kj * dil;
+                              if (ih >= 0 && ih < h && iw >= 0 && iw < w)
+                                want[(ci * h + ih) * w + iw] += src[((ci * k + ki) * k + kj) * nr + j + t];
+                            }
+                      j += len;
+                    }
+                  }
+                  for (int i = 0; i < want.length; i++)
+                    if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i]))
+                      fail(g + " element " + i + ": " + got[i] + ", in tap order " + want[i]);
+                }
+  }
 }
