@@ -152,6 +152,26 @@ class UnitSeedSpeculationTest {
     assertArrayEquals(unit, grad(t -> spec.apply(t), x, null));
   }
 
+  @ParameterizedTest
+  @EnumSource(CompileOptions.Backend.class)
+  void gradientsThatAreTheSeedOrAnotherInputAreTheCallersToWriteIn(CompileOptions.Backend backend) {
+    // d sum(x) / dx is the (constant) unit seed spread out; d sum(x * w) / dx is w itself
+    CompileOptions o = new CompileOptions().backend(backend);
+    CompiledFn sum = Torch.compile(t -> t[0].sum(), o), dot = Torch.compile(t -> t[0].mul(t[1]).sum(), o);
+    Tensor x = Torch.randn(7).requiresGrad_(true), w = Torch.randn(7);
+    float[] w0 = w.toFloatArray();
+    for (int i = 0; i < 5; i++) {
+      sum.apply(x).backward();
+      assertArrayEquals(new float[]{1, 1, 1, 1, 1, 1, 1}, x.grad().toFloatArray(), "call " + i);
+      try (var g = Torch.noGrad()) { x.grad().zero_(); }
+      dot.apply(x, w).backward();
+      assertArrayEquals(w0, x.grad().toFloatArray(), "call " + i);
+      try (var g = Torch.noGrad()) { x.grad().zero_(); }
+      assertArrayEquals(w0, w.toFloatArray(), "w is not x's gradient array");
+    }
+    assertTrue(speculating(sum) && speculating(dot));
+  }
+
   @Test void onlyAScalarLossWithoutInPlaceWritesSpeculates() {
     Tensor x = Torch.randn(100).requiresGrad_(true);
     CompiledFn vector = Torch.compile(t -> gelu(t[0]));
