@@ -183,6 +183,27 @@ final class ClosureState {
     boolean differs;
     private Object[] entered;
     private int enteredCount;
+    /** The depth of, and the index within, the map or collection being walked (saved and restored around nesting). */
+    private int elementDepth, elementIndex;
+    private final java.util.function.BiConsumer<Object, Object> entryVisitor = (k, v) -> {
+      try {
+        at(Walker.this.paths == null ? null : "[" + k + "]", v, elementDepth, false);
+      } catch (IllegalAccessException x) {
+        throw new Unreadable(x);
+      }
+    };
+    private final java.util.function.Consumer<Object> elementVisitor = e -> {
+      try {
+        at(Walker.this.paths == null ? null : "[" + elementIndex++ + "]", e, elementDepth, false);
+      } catch (IllegalAccessException x) {
+        throw new Unreadable(x);
+      }
+    };
+
+    /** Carries a field read's IllegalAccessException out of a forEach visitor. */
+    private static final class Unreadable extends RuntimeException {
+      Unreadable(IllegalAccessException cause) { super(cause); }
+    }
     String path = "";
     boolean truncated;
 
@@ -297,13 +318,23 @@ final class ClosureState {
       if (c.isArray()) { array(o, c, depth); return; }
       if (o instanceof AtomicReference<?> r) { at(paths == null ? null : "get()", r.get(), depth + 1, false); return; }
       if (isJdk(c)) {
-        if (o instanceof Map<?, ?> m) {
-          size(m.size());
-          for (Map.Entry<?, ?> e : m.entrySet()) at(paths == null ? null : "[" + e.getKey() + "]", e.getValue(), depth + 1, false);
-        } else if (o instanceof Collection<?> col) {
-          size(col.size());
-          int i = 0;
-          for (Object e : col) at(paths == null ? null : "[" + i++ + "]", e, depth + 1, false);
+        // forEach with the walker's own visitors: maps' and lists' forEach allocate no iterator, a step's walk nothing
+        int savedDepth = elementDepth, savedIndex = elementIndex;
+        elementDepth = depth + 1;
+        elementIndex = 0;
+        try {
+          if (o instanceof Map<?, ?> m) {
+            size(m.size());
+            m.forEach(entryVisitor);
+          } else if (o instanceof Collection<?> col) {
+            size(col.size());
+            col.forEach(elementVisitor);
+          }
+        } catch (Unreadable u) {
+          throw (IllegalAccessException) u.getCause();
+        } finally {
+          elementDepth = savedDepth;
+          elementIndex = savedIndex;
         }
         return;
       }

@@ -33,6 +33,28 @@ interface GraphUpdateRule {
   /** The options that decide the graph's shape. */
   List<Object> key(ParamGroup g);
 
+  /**
+   * Whether {@code key} (an earlier {@link #key}) is still {@code g}'s: the rules compare option by option, boxing
+   * nothing, as a train step asks every step.
+   */
+  default boolean keyEquals(ParamGroup g, List<Object> key) { return key(g).equals(key); }
+
+  /** {@code keyed}, an element of a key, equals {@code now} as the boxed Double in a fresh key would. */
+  static boolean same(Object keyed, double now) { return keyed instanceof Double d && Double.compare(d, now) == 0; }
+
+  static boolean same(Object keyed, boolean now) { return keyed instanceof Boolean b && b == now; }
+
+  /**
+   * The state's step count plus one, as {@code step.add_(1)} under no_grad leaves it (a 0-d tensor, made at 0 on the
+   * first step), written in place: an eager op per parameter and step would allocate. Returns the new count.
+   */
+  static double advanceStep(Map<String, Tensor> state) {
+    Tensor stepT = state.computeIfAbsent("step", k -> Torch.scalar(0));
+    stepT.array().setDouble(0, stepT.item() + 1);
+    stepT.versionCounter().bump();
+    return stepT.item();
+  }
+
   /** The state tensors the update reads and writes, by their state-dict names. */
   List<String> stateKeys(ParamGroup g);
 
@@ -49,6 +71,12 @@ interface GraphUpdateRule {
   final class SgdRule implements GraphUpdateRule {
     @Override public List<Object> key(ParamGroup g) {
       return List.of("sgd", g.getDouble("momentum"), g.getDouble("dampening"), g.getDouble("weight_decay"), g.getBool("nesterov"));
+    }
+
+    @Override public boolean keyEquals(ParamGroup g, List<Object> k) {
+      return k.size() == 5 && "sgd".equals(k.get(0)) && GraphUpdateRule.same(k.get(1), g.getDouble("momentum"))
+          && GraphUpdateRule.same(k.get(2), g.getDouble("dampening")) && GraphUpdateRule.same(k.get(3), g.getDouble("weight_decay"))
+          && GraphUpdateRule.same(k.get(4), g.getBool("nesterov"));
     }
 
     @Override public List<String> stateKeys(ParamGroup g) { return g.getDouble("momentum") != 0 ? List.of("momentum_buffer") : List.of(); }
@@ -90,6 +118,12 @@ interface GraphUpdateRule {
       return List.of(decoupled ? "adamw" : "adam", beta(g, 0), beta(g, 1), g.getDouble("eps"), g.getDouble("weight_decay"), g.getBool("amsgrad"));
     }
 
+    @Override public boolean keyEquals(ParamGroup g, List<Object> k) {
+      return k.size() == 6 && (decoupled ? "adamw" : "adam").equals(k.get(0)) && GraphUpdateRule.same(k.get(1), beta(g, 0))
+          && GraphUpdateRule.same(k.get(2), beta(g, 1)) && GraphUpdateRule.same(k.get(3), g.getDouble("eps"))
+          && GraphUpdateRule.same(k.get(4), g.getDouble("weight_decay")) && GraphUpdateRule.same(k.get(5), g.getBool("amsgrad"));
+    }
+
     @Override public List<String> stateKeys(ParamGroup g) {
       return g.getBool("amsgrad") ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq");
     }
@@ -97,9 +131,7 @@ interface GraphUpdateRule {
     @Override public int numScalars(ParamGroup g) { return 3; }
 
     @Override public double[] scalars(ParamGroup g, Map<String, Tensor> state) {
-      Tensor stepT = state.computeIfAbsent("step", k -> Torch.scalar(0));
-      try (var guard = Torch.noGrad()) { stepT.add_(1.0); }
-      double step = stepT.item(), lr = g.lr();
+      double step = advanceStep(state), lr = g.lr();
       double bc1 = 1 - Math.pow(beta(g, 0), step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta(g, 1), step));
       return new double[]{-(lr / bc1), bc2Sqrt, 1 - lr * g.getDouble("weight_decay")};
     }
@@ -125,6 +157,13 @@ interface GraphUpdateRule {
       return List.of("rmsprop", g.getDouble("alpha"), g.getDouble("eps"), g.getDouble("weight_decay"), g.getDouble("momentum") > 0, g.getDouble("momentum"), g.getBool("centered"));
     }
 
+    @Override public boolean keyEquals(ParamGroup g, List<Object> k) {
+      return k.size() == 7 && "rmsprop".equals(k.get(0)) && GraphUpdateRule.same(k.get(1), g.getDouble("alpha"))
+          && GraphUpdateRule.same(k.get(2), g.getDouble("eps")) && GraphUpdateRule.same(k.get(3), g.getDouble("weight_decay"))
+          && GraphUpdateRule.same(k.get(4), g.getDouble("momentum") > 0) && GraphUpdateRule.same(k.get(5), g.getDouble("momentum"))
+          && GraphUpdateRule.same(k.get(6), g.getBool("centered"));
+    }
+
     @Override public List<String> stateKeys(ParamGroup g) {
       List<String> keys = new ArrayList<>(List.of("square_avg"));
       if (g.getDouble("momentum") > 0) keys.add("momentum_buffer");
@@ -135,8 +174,7 @@ interface GraphUpdateRule {
     @Override public int numScalars(ParamGroup g) { return 1; }
 
     @Override public double[] scalars(ParamGroup g, Map<String, Tensor> state) {
-      Tensor stepT = state.computeIfAbsent("step", k -> Torch.scalar(0));
-      try (var guard = Torch.noGrad()) { stepT.add_(1.0); }
+      advanceStep(state);
       return new double[]{-g.lr()};
     }
 

@@ -95,7 +95,7 @@ public final class TrainStep {
       java.util.List<? extends Tensor> now = groups.get(g).params(), then = lastGroups.get(g);
       if (now.size() != then.size()) return false;
       for (int i = 0; i < now.size(); i++) if (now.get(i) != then.get(i)) return false;
-      if (!rule.key(groups.get(g)).equals(lastGroupKeys.get(g))) return false;
+      if (!rule.keyEquals(groups.get(g), lastGroupKeys.get(g))) return false;
     }
     return true;
   }

@@ -155,7 +155,23 @@ final class WholeTrainStep {
    */
   Tensor run(Optimizer opt, Tensor input, Tensor target) {
     for (ParamGroup g : opt.paramGroups()) for (Tensor p : g.params()) if (!updatedParams.contains(p)) p.setGrad(null);
-    NDArray[] in = new NDArray[numInputs];
+    // the program's argument and destination arrays are reused step after step (TrainStep runs one step at a
+    // time) and emptied after the run, so they keep no batch alive
+    if (in == null) { in = new NDArray[numInputs]; into = new Destinations(numOutputs); }
+    NDArray[] in = this.in;
+    Destinations into = this.into;
+    try {
+      return run(opt, input, target, in, into);
+    } finally {
+      java.util.Arrays.fill(in, null);
+      into.clear();
+    }
+  }
+
+  private NDArray[] in;
+  private Destinations into;
+
+  private Tensor run(Optimizer opt, Tensor input, Tensor target, NDArray[] in, Destinations into) {
     int i = 0;
     for (Tracer.Source s : sources) {
       in[i++] = switch (s) {
@@ -168,7 +184,6 @@ final class WholeTrainStep {
     // where each result goes: parameters, state and existing gradients are updated in their own arrays
     // (donated: the program writes them in place where that is safe, else copies), so a step allocates no
     // parameter-sized arrays
-    Destinations into = new Destinations(numOutputs);
     for (Updated u : updated) {
       Map<String, Tensor> state = opt.state(u.param());
       double[] scalars = rule.scalars(u.group(), state);
@@ -223,5 +238,7 @@ final class WholeTrainStep {
     }
 
     NDArray[] arrays() { return into; }
+
+    void clear() { java.util.Arrays.fill(into, null); }
   }
 }

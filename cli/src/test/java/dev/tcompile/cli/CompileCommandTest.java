@@ -50,7 +50,7 @@ class CompileCommandTest {
     CliRun inspect = CliRun.of("inspect", jar.toString());
     assertEquals(0, inspect.code(), inspect.err());
     String out = inspect.out();
-    assertTrue(out.startsWith(jar + ": compiled model fn (graph @fn, tcompile dev, artifact format 1)\n"
+    assertTrue(out.startsWith(jar + ": compiled model fn (graph @fn, tcompile dev, artifact format " + dev.tcompile.runtime.compiled.Artifact.FORMAT + ")\n"
         + "signature (1 inputs, 1 outputs)\n  in   x0: float32[16, 1, 28, 28]\n  out  14: float32[16, 10]\nkernels\n  1 fused (1 generated as bytecode)\n"), out);
     assertTrue(out.contains("\nclasses: 2, methods: ") && out.contains("  Program.run ") && out.contains("  Kernel0.run "), out);
   }

@@ -74,9 +74,18 @@ public final class Donation {
    * array). {@code into} entries the kernels cannot write safely are left for {@link #copyInto}.
    */
   public NDArray[][] direct(NDArray[] inputs, NDArray[] into) {
+    return directInto(inputs, into, new NDArray[graph.nodes().size()][], new NDArray[into.length]);
+  }
+
+  /**
+   * As {@link #direct(NDArray[], NDArray[])}, into {@code direct} (an entry per node, emptied first; a node's array
+   * is made on first use and kept) with {@code chosen} (an entry per output) as scratch: a call with reused arrays
+   * allocates nothing.
+   */
+  public NDArray[][] directInto(NDArray[] inputs, NDArray[] into, NDArray[][] direct, NDArray[] chosen) {
     List<Node> nodes = graph.nodes();
-    NDArray[][] direct = new NDArray[nodes.size()][];
-    NDArray[] chosen = new NDArray[into.length];
+    for (NDArray[] d : direct) if (d != null) Arrays.fill(d, null);
+    Arrays.fill(chosen, null);
     for (int j = 0; j < into.length; j++) {
       NDArray d = into[j];
       int k = producer[j];

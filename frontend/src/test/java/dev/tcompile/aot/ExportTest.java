@@ -129,7 +129,7 @@ class ExportTest {
     try (var f = new java.util.zip.ZipFile(jar.toFile())) {
       manifest = new String(f.getInputStream(f.getEntry(Artifact.MANIFEST)).readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertTrue(manifest.contains("\"format\":1,") && manifest.contains("\"model\":\"Linear\"")
+    assertTrue(manifest.contains("\"format\":" + dev.tcompile.runtime.compiled.Artifact.FORMAT + ",") && manifest.contains("\"model\":\"Linear\"")
         && manifest.contains("{\"name\":\"x0\",\"dtype\":\"FLOAT32\",\"shape\":[4,3]}"), manifest);
   }
 }

@@ -2,6 +2,7 @@ package dev.tcompile.codegen.program;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import dev.tcompile.runtime.compiled.ViewKernels;
 import java.lang.reflect.RecordComponent;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
@@ -13,6 +14,11 @@ import org.objectweb.asm.Type;
  */
 final class ConstantEmitter {
   private ConstantEmitter() {}
+
+  /** Whether pushing {@code v} allocates (an array or a record), so that a program builds it once, not per call. */
+  static boolean isObject(Object v) {
+    return v instanceof int[] || v instanceof boolean[] || v instanceof Record || v instanceof ViewKernels.Cache;
+  }
 
   static void push(MethodVisitor mv, Object v) {
     switch (v) {
@@ -38,6 +44,12 @@ final class ConstantEmitter {
         mv.visitFieldInsn(GETSTATIC, t.getInternalName(), e.name(), t.getDescriptor());
       }
       case Record r -> record(mv, r);
+      case ViewKernels.Cache c -> {   // a fresh, empty cache (each program class builds its own)
+        String owner = Type.getInternalName(ViewKernels.Cache.class);
+        mv.visitTypeInsn(NEW, owner);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESPECIAL, owner, "<init>", "()V", false);
+      }
       default -> throw new IllegalArgumentException("no bytecode constant for a " + v.getClass().getName());
     }
   }

@@ -110,9 +110,11 @@ public final class KernelCalls {
           in(0), a.getInts("pad"), Pad.Mode.of(a.getString("mode")), a.getDouble("value", 0)) : null;
       case "pad_backward" -> floats(t, 0) ? call(f64 ? DoublePad.class : Pad.class, "backward", new Class<?>[]{A, int[].class, Pad.Mode.class, int[].class},
           in(0), a.getInts("pad"), Pad.Mode.of(a.getString("mode")), a.getInts("input_shape")) : null;
-      case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{A, int[].class},
-          in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
-      case "permute" -> call(ViewKernels.class, "permute", new Class<?>[]{A, int[].class}, in(0), permutation(a, t[0].dim()));
+      // views: through a cache of the node's own, as the program sees the same arrays call after call
+      case "reshape" -> call(ViewKernels.class, "reshape", new Class<?>[]{ViewKernels.Cache.class, A, int[].class},
+          new ViewKernels.Cache(), in(0), Shapes.inferSize(a.getInts("shape"), (int) t[0].numel()));
+      case "permute" -> call(ViewKernels.class, "permute", new Class<?>[]{ViewKernels.Cache.class, A, int[].class},
+          new ViewKernels.Cache(), in(0), permutation(a, t[0].dim()));
       // the matrix products write into the memory plan's (or a caller's) buffer, as their evalInto does
       case "addmm" -> floats(t, 0, 1, 2) ? call(Matmul.class, "addmm", new Class<?>[]{A, A, A, A}, in(0), in(1), in(2), out(0)) : null;
       case "mm" -> floats(t, 0, 1) ? call(Matmul.class, "mm", new Class<?>[]{A, A, A}, in(0), in(1), out(0)) : null;

@@ -80,6 +80,13 @@ public final class ProgramEmitter {
    */
   private final boolean classData;
   private final List<Object> data = new ArrayList<>();
+  /**
+   * Arguments that are objects (int arrays, parameter records): built once, in the class initialiser, into static
+   * fields {@code k0, k1, ...}, so that a call allocates none of them. Kernels never write to their arguments. (Not
+   * final: the initialiser fills them through helper methods, to keep every method under the budget, and only
+   * {@code <clinit>} itself may write a static final field.)
+   */
+  private final List<Object> statics = new ArrayList<>();
   private final Map<Value, Integer> slot = new IdentityHashMap<>();
   private final int[][] freeAfter;
 
@@ -130,22 +137,31 @@ public final class ProgramEmitter {
     List<MethodNode> parts = parts(handles);
     List<MethodNode> outputs = outputs();
     List<String> names = new ArrayList<>(List.of("<init>", "run"));
-    // run(NDArray[] inputs 1, NDArray[] arena 2, NDArray[][] direct 3): registers 4, outputs 5
+    // run(NDArray[] inputs 1, NDArray[] arena 2, NDArray[][] direct 3): outputs 5. The registers are the arena's
+    // entries after the planned buffers (frameSize() says how many in all), so a call allocates no register file.
+    int base = plan.buffers().size(), frame = base + slot.size();
+    MethodVisitor size = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "frameSize", "()I", null, null);
+    size.visitCode();
+    ConstantEmitter.pushInt(size, frame);
+    size.visitInsn(IRETURN);
+    size.visitMaxs(0, 0);
+    size.visitEnd();
+    names.add("frameSize");
     MethodVisitor run = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + ")[" + NDARRAY_D, null, null);
     run.visitCode();
+    run.visitVarInsn(ALOAD, 2);
+    ConstantEmitter.pushInt(run, frame);
+    run.visitMethodInsn(INVOKESTATIC, SUPPORT, "checkFrame", "([" + NDARRAY_D + "I)V", false);
     // registers: inputs first, then every node's outputs
-    ConstantEmitter.pushInt(run, slot.size());
-    run.visitTypeInsn(ANEWARRAY, NDARRAY);
-    run.visitVarInsn(ASTORE, 4);
     run.visitVarInsn(ALOAD, 1);
     run.visitInsn(ICONST_0);
-    run.visitVarInsn(ALOAD, 4);
-    run.visitInsn(ICONST_0);
+    run.visitVarInsn(ALOAD, 2);
+    ConstantEmitter.pushInt(run, base);
     ConstantEmitter.pushInt(run, graph.inputs().size());
     run.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
     for (MethodNode p : parts) {
       run.visitVarInsn(ALOAD, 0);
-      run.visitVarInsn(ALOAD, 4);
+      run.visitVarInsn(ALOAD, 2);
       run.visitVarInsn(ALOAD, 2);
       run.visitVarInsn(ALOAD, 3);
       run.visitMethodInsn(INVOKEVIRTUAL, className, p.name, PART_D, false);
@@ -155,16 +171,25 @@ public final class ProgramEmitter {
     run.visitVarInsn(ASTORE, 5);
     for (MethodNode p : outputs) {
       run.visitVarInsn(ALOAD, 0);
-      run.visitVarInsn(ALOAD, 4);
+      run.visitVarInsn(ALOAD, 2);
       run.visitVarInsn(ALOAD, 5);
       run.visitMethodInsn(INVOKEVIRTUAL, className, p.name, OUTPUTS_D, false);
     }
+    // the arena outlives the call: it must not keep the call's inputs and results alive
+    run.visitVarInsn(ALOAD, 2);
+    ConstantEmitter.pushInt(run, base);
+    ConstantEmitter.pushInt(run, frame);
+    run.visitInsn(ACONST_NULL);
+    run.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([Ljava/lang/Object;IILjava/lang/Object;)V", false);
     run.visitVarInsn(ALOAD, 5);
     run.visitInsn(ARETURN);
     run.visitMaxs(0, 0);
     run.visitEnd();
     for (MethodNode p : parts) { p.accept(cw); names.add(p.name); }
     for (MethodNode p : outputs) { p.accept(cw); names.add(p.name); }
+    List<MethodNode> constants = staticConstants(cw);
+    if (!constants.isEmpty()) names.add("<clinit>");
+    for (MethodNode p : constants) { p.accept(cw); names.add(p.name); }
     cw.visitEnd();
     return new Emitted(cw.toByteArray(), data.toArray(), List.copyOf(names), classData);
   }
@@ -237,9 +262,9 @@ public final class ProgramEmitter {
   private static int bound(MethodNode m) { return m.instructions.size() * MAX_INSN_BYTES; }
 
   /** Pushes registers[s] 's array and index (the caller loads or stores). */
-  private static void reg(MethodVisitor mv, int s) {
+  private void reg(MethodVisitor mv, int s) {
     mv.visitVarInsn(ALOAD, 1);
-    ConstantEmitter.pushInt(mv, s);
+    ConstantEmitter.pushInt(mv, plan.buffers().size() + s);
   }
 
   private void node(MethodVisitor mv, int k, Node n, Handles handles) {
@@ -263,18 +288,20 @@ public final class ProgramEmitter {
       throw new Unsupported("%" + n.outputs().get(0).name() + " = " + n.op().name() + " has no compiled kernel call" + (kind == Kind.FUSED ? " (fused loop)" : ""));
     datum(mv, h, KERNEL);
     if (kind == Kind.FUSED) {
-      // the planned buffers for this node's outputs; null where its kernel allocates
-      ConstantEmitter.pushInt(mv, outs.length);
-      mv.visitTypeInsn(ANEWARRAY, NDARRAY);
-      for (int o = 0; o < outs.length; o++) {
-        mv.visitInsn(DUP);
-        ConstantEmitter.pushInt(mv, o);
-        buffer(mv, k, o);
-        mv.visitInsn(AASTORE);
-      }
-    } else {
-      mv.visitVarInsn(ALOAD, 2);   // the arena: the handle checks its result is none of it
+      // the loop reads and writes the frame itself: no argument arrays per call
+      int base = plan.buffers().size();
+      int[] inSlots = n.inputs().stream().mapToInt(v -> base + slot.get(v)).toArray(), outSlots = new int[outs.length], planned = new int[outs.length];
+      for (int o = 0; o < outs.length; o++) { outSlots[o] = base + outs[o]; planned[o] = plan.bufferOf(k, o); }
+      mv.visitVarInsn(ALOAD, 1);
+      mv.visitVarInsn(ALOAD, 3);
+      ConstantEmitter.pushInt(mv, k);
+      staticConstant(mv, inSlots);
+      staticConstant(mv, outSlots);
+      staticConstant(mv, planned);
+      mv.visitMethodInsn(INVOKEINTERFACE, KERNEL, "runInFrame", "([" + NDARRAY_D + "[[" + NDARRAY_D + "I[I[I[I)V", true);
+      return;
     }
+    mv.visitVarInsn(ALOAD, 2);   // the arena: the handle checks its result is none of it
     List<Value> ins = n.inputs();
     ConstantEmitter.pushInt(mv, ins.size());
     mv.visitTypeInsn(ANEWARRAY, NDARRAY);
@@ -311,11 +338,49 @@ public final class ProgramEmitter {
         buffer(mv, k, out.index());
       } else {
         checkType(call, params[i], args[i]);
-        ConstantEmitter.push(mv, args[i]);
+        if (ConstantEmitter.isObject(args[i])) staticConstant(mv, args[i]);
+        else ConstantEmitter.push(mv, args[i]);
       }
     }
     mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(call.method().getDeclaringClass()), call.method().getName(),
         Type.getMethodDescriptor(call.method()), false);
+  }
+
+  /** Pushes static field k{i} holding {@code value}, added now and built by the class initialiser. */
+  private void staticConstant(MethodVisitor mv, Object value) {
+    mv.visitFieldInsn(GETSTATIC, className, "k" + statics.size(), Type.getDescriptor(value.getClass()));
+    statics.add(value);
+  }
+
+  /**
+   * The static fields of {@link #statics} and the class initialiser that builds them, through methods {@code
+   * constants0, constants1, ...} each under the budget.
+   */
+  private List<MethodNode> staticConstants(ClassWriter cw) {
+    List<MethodNode> methods = new ArrayList<>();
+    if (statics.isEmpty()) return methods;
+    MethodNode current = null;
+    for (int i = 0; i < statics.size(); i++) {
+      String desc = Type.getDescriptor(statics.get(i).getClass());
+      cw.visitField(ACC_PRIVATE | ACC_STATIC, "k" + i, desc, null, null).visitEnd();
+      MethodNode one = new MethodNode();
+      ConstantEmitter.push(one, statics.get(i));
+      one.visitFieldInsn(PUTSTATIC, className, "k" + i, desc);
+      if (current == null || bound(current) + bound(one) > METHOD_BUDGET - 100) {
+        current = new MethodNode(ACC_PRIVATE | ACC_STATIC, "constants" + methods.size(), "()V", null, null);
+        current.visitCode();
+        methods.add(current);
+      }
+      one.instructions.accept(current);
+    }
+    MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+    clinit.visitCode();
+    for (MethodNode m : methods) clinit.visitMethodInsn(INVOKESTATIC, className, m.name, "()V", false);
+    clinit.visitInsn(RETURN);
+    clinit.visitMaxs(0, 0);
+    clinit.visitEnd();
+    for (MethodNode m : methods) { m.visitInsn(RETURN); m.visitMaxs(0, 0); m.visitEnd(); }
+    return methods;
   }
 
   /** A constant argument must be exactly of its parameter's type (boxed for primitives): no silent conversion. */
@@ -326,7 +391,7 @@ public final class ProgramEmitter {
   }
 
   /** Stores each element of the NDArray[] on the stack into the output registers. */
-  private static void spread(MethodVisitor mv, int[] outs) {
+  private void spread(MethodVisitor mv, int[] outs) {
     mv.visitVarInsn(ASTORE, 4);
     for (int o = 0; o < outs.length; o++) {
       reg(mv, outs[o]);

@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The bytecode backend's result: the graph as one generated program class ({@link ProgramEmitter}), its fused
@@ -37,7 +37,13 @@ public final class ProgramExecutable implements CompiledGraph {
   private final List<String> notes = new ArrayList<>();
   private final byte[] classFile;
   private int generated;
-  private final ConcurrentLinkedDeque<NDArray[]> arenas = new ConcurrentLinkedDeque<>();
+  /**
+   * A call's working set, reused by the next call: the arena (the memory plan's buffers, then the program's
+   * registers) and the donation tables. One spare is kept; calls in flight at the same time each take their own.
+   */
+  private final AtomicReference<Frame> spare = new AtomicReference<>();
+
+  private record Frame(NDArray[] arena, NDArray[][] direct, NDArray[] chosen) {}
 
   /** {@code codeDump} (optional): where the program class, the kernel classes and their listings are written. */
   public ProgramExecutable(Graph graph, Path codeDump) {
@@ -65,20 +71,20 @@ public final class ProgramExecutable implements CompiledGraph {
     } catch (VectorKernelEmitter.Unsupported u) {
       notes.add("%" + n.output().name() + " (" + f.body().name() + ") runs in the interpreter's loop: " + u.getMessage());
     }
-    FusedKernel fk = new FusedKernel(f, gen);
-    return fk::run;
+    return new FusedKernel(f, gen).loop();
   }
 
   /** An op the program does not call directly: its eval, refusing (as the interpreter does) a hidden alias of a planned buffer. */
   private Kernel evalHandle(Node n) {
     notes.add("%" + n.outputs().get(0).name() + " = " + n.op().name() + " runs through its eval (no direct kernel call)");
     boolean view = n.op().isView();
+    int buffers = plan.buffers().size();   // the arena's first entries; registers follow
     return (arena, in) -> {
       NDArray[] outs = n.op().eval(n.attrs(), in);
       if (!view)
         for (NDArray o : outs)
-          for (NDArray b : arena)
-            if (o.sharesStorage(b))
+          for (int b = 0; b < buffers; b++)
+            if (o.sharesStorage(arena[b]))
               throw new IllegalStateException(n.op().name() + " returned an alias of its input without being a view op; the memory plan cannot follow it");
       return outs;
     };
@@ -95,13 +101,13 @@ public final class ProgramExecutable implements CompiledGraph {
   /** The generated program's class file (as defined in-process, before the JVM names it). */
   public byte[] classFile() { return classFile.clone(); }
 
-  private NDArray[] arena() {
-    NDArray[] a = arenas.pollFirst();
-    if (a != null) return a;
+  private Frame frame() {
+    Frame f = spare.getAndSet(null);
+    if (f != null) return f;
     List<TensorType> types = plan.buffers();
-    a = new NDArray[types.size()];
-    for (int i = 0; i < a.length; i++) a[i] = NDArray.empty(types.get(i).dtype(), types.get(i).shape());
-    return a;
+    NDArray[] a = new NDArray[program.frameSize()];
+    for (int i = 0; i < types.size(); i++) a[i] = NDArray.empty(types.get(i).dtype(), types.get(i).shape());
+    return new Frame(a, new NDArray[graph.nodes().size()][], new NDArray[graph.outputs().size()]);
   }
 
   @Override public NDArray[] run(NDArray... inputs) { return run(inputs, null); }
@@ -121,12 +127,20 @@ public final class ProgramExecutable implements CompiledGraph {
     }
     if (into != null && into.length != graph.outputs().size())
       throw new TorchException("graph @" + graph.name() + " has " + graph.outputs().size() + " outputs but was given " + into.length + " output buffers");
-    NDArray[][] direct = into == null ? null : donation.direct(inputs, into);
-    NDArray[] arena = arena(), out;
+    Frame f = frame();
+    NDArray[] out;
     try {
-      out = program.run(inputs, arena, direct);
+      out = program.run(inputs, f.arena(), into == null ? null : donation.directInto(inputs, into, f.direct(), f.chosen()));
+    } catch (Throwable t) {
+      // a failed call leaves registers set: the spare must not keep its arrays alive
+      Arrays.fill(f.arena(), plan.buffers().size(), f.arena().length, null);
+      throw t;
     } finally {
-      arenas.addFirst(arena);
+      if (into != null) {
+        Arrays.fill(f.chosen(), null);
+        for (NDArray[] d : f.direct()) if (d != null) Arrays.fill(d, null);
+      }
+      spare.set(f);
     }
     return Donation.copyInto(out, into);
   }

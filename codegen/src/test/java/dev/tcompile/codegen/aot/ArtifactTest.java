@@ -115,10 +115,10 @@ class ArtifactTest {
   @Test void anotherFormatVersionIsRefusedWithWhatToDo() throws IOException {
     Path a = write("mlp_inference");
     Map<String, byte[]> e = JarEntries.read(a);
-    String man = new String(e.get(Artifact.MANIFEST), java.nio.charset.StandardCharsets.UTF_8).replace("\"format\":1,", "\"format\":99,");
+    String man = new String(e.get(Artifact.MANIFEST), java.nio.charset.StandardCharsets.UTF_8).replace("\"format\":" + Artifact.FORMAT + ",", "\"format\":99,");
     JarEntries.putManifest(e, man);
     JarEntries.write(a, e);
-    assertEquals("cannot load compiled model " + a + ": artifact format 99 is not the runtime's (1); recompile the model with this tcompile",
+    assertEquals("cannot load compiled model " + a + ": artifact format 99 is not the runtime's (" + Artifact.FORMAT + "); recompile the model with this tcompile",
         assertThrows(TorchException.class, () -> CompiledModel.load(a)).getMessage());
   }
 

@@ -13,7 +13,7 @@ public final class Artifact {
   private Artifact() {}
 
   /** Bumped whenever the manifest's meaning or the program ABI changes; loaders refuse other versions. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
   public static final String MANIFEST = "tcompile/manifest.json";
   public static final String MANIFEST_DIGEST = "tcompile/manifest.sha256";
   public static final String WEIGHTS = "tcompile/weights.safetensors";

@@ -40,7 +40,10 @@ final class Block {
   static Block of(float[] f, int off) { return new Block(DType.FLOAT32, false, f, null, off, 0, false); }
   static Block of(boolean[] b, int off) { return new Block(DType.BOOL, false, null, b, off, 0, false); }
   static Block scalar(float v) { return new Block(DType.FLOAT32, true, null, null, 0, v, false); }
-  static Block scalar(boolean v) { return new Block(DType.BOOL, true, null, null, 0, 0, v); }
+  /** A bool scalar: one of two shared blocks (scalar blocks never change), so a comparison of scalars allocates nothing. */
+  static Block scalar(boolean v) { return v ? TRUE : FALSE; }
+
+  private static final Block TRUE = new Block(DType.BOOL, true, null, null, 0, 0, true), FALSE = new Block(DType.BOOL, true, null, null, 0, 0, false);
 
   float floatAt(int i) { return scalar ? fs : f[off + i]; }
   boolean boolAt(int i) { return scalar ? bs : b[off + i]; }

@@ -133,7 +133,7 @@ public final class CompiledModel {
         VectorKernel k = null;
         if (d.get("kernel") instanceof String cls) k = (VectorKernel) instantiate(loader, cls, VectorKernel.class);
         FusedLoop loop = new FusedLoop(PointwiseProgram.parse(text), k);
-        data[i] = (Kernel) loop::run;
+        data[i] = loop;
       } else {
         throw new TorchException("data[" + i + "] is neither a constant nor a fused kernel");
       }
@@ -321,8 +321,8 @@ public final class CompiledModel {
     for (int i = 0; i < args.length; i++) args[i] = inputOf[i] >= 0 ? in[inputOf[i]] : bound[i];
     NDArray[] arena = arenas.pollFirst();
     if (arena == null) {
-      arena = new NDArray[buffers.size()];
-      for (int b = 0; b < arena.length; b++) arena[b] = NDArray.empty(buffers.get(b).dtype(), buffers.get(b).shape());
+      arena = new NDArray[program.frameSize()];
+      for (int b = 0; b < buffers.size(); b++) arena[b] = NDArray.empty(buffers.get(b).dtype(), buffers.get(b).shape());
     }
     NDArray[] out;
     try {

@@ -9,8 +9,14 @@ import dev.tcompile.runtime.NDArray;
 public interface CompiledProgram {
   /**
    * Runs the graph on {@code inputs} (already checked against the graph's types) with {@code arena}, the memory
-   * plan's buffers for this call (no other call in flight may hold the same arena). {@code direct} (null for none):
+   * plan's buffers and the registers for this call (no other call in flight may hold the same arena). {@code direct} (null for none):
    * per node and output, a caller's buffer to write that output into instead ({@link ProgramSupport#buffer}).
    */
   NDArray[] run(NDArray[] inputs, NDArray[] arena, NDArray[][] direct);
+
+  /**
+   * How many entries {@code arena} has: the memory plan's buffers first, then the program's registers (the graph's
+   * values during a call, null again when it returns), so that a call allocates no register file.
+   */
+  int frameSize();
 }

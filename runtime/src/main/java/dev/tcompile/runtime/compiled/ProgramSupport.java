@@ -6,6 +6,12 @@ import dev.tcompile.runtime.NDArray;
 public final class ProgramSupport {
   private ProgramSupport() {}
 
+  /** A program's arena must hold its buffers and its registers ({@link CompiledProgram#frameSize}). */
+  public static void checkFrame(NDArray[] arena, int size) {
+    if (arena.length < size)
+      throw new IllegalArgumentException("the arena has " + arena.length + " entries; the program needs " + size + " (buffers and registers)");
+  }
+
   /**
    * The buffer output {@code output} of node {@code node} is written into: the caller's ({@code direct}, when the
    * caller donated one for it this call), else the memory plan's ({@code arena[planned]}), else null (a fresh array).
