@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The bytecode backend's result: the graph as one generated program class ({@link ProgramEmitter}), its fused
@@ -38,10 +38,12 @@ public final class ProgramExecutable implements CompiledGraph {
   private final byte[] classFile;
   private int generated;
   /**
-   * A call's working set, reused by the next call: the arena (the memory plan's buffers, then the program's
-   * registers) and the donation tables. One spare is kept; calls in flight at the same time each take their own.
+   * Calls' working sets, reused by later calls: the arena (the memory plan's buffers, then the program's registers)
+   * and the donation tables. Calls in flight at the same time each take their own; up to {@link #SPARES} are kept
+   * (slots taken and returned with atomic swaps: no allocation, no lock).
    */
-  private final AtomicReference<Frame> spare = new AtomicReference<>();
+  private final AtomicReferenceArray<Frame> spares = new AtomicReferenceArray<>(SPARES);
+  private static final int SPARES = 8;
 
   private record Frame(NDArray[] arena, NDArray[][] direct, NDArray[] chosen) {}
 
@@ -102,8 +104,10 @@ public final class ProgramExecutable implements CompiledGraph {
   public byte[] classFile() { return classFile.clone(); }
 
   private Frame frame() {
-    Frame f = spare.getAndSet(null);
-    if (f != null) return f;
+    for (int i = 0; i < SPARES; i++) {
+      Frame f = spares.getAndSet(i, null);
+      if (f != null) return f;
+    }
     List<TensorType> types = plan.buffers();
     NDArray[] a = new NDArray[program.frameSize()];
     for (int i = 0; i < types.size(); i++) a[i] = NDArray.empty(types.get(i).dtype(), types.get(i).shape());
@@ -140,7 +144,7 @@ public final class ProgramExecutable implements CompiledGraph {
         Arrays.fill(f.chosen(), null);
         for (NDArray[] d : f.direct()) if (d != null) Arrays.fill(d, null);
       }
-      spare.set(f);
+      for (int i = 0; i < SPARES; i++) if (spares.compareAndSet(i, null, f)) break;
     }
     return Donation.copyInto(out, into);
   }
