@@ -26,6 +26,17 @@ public final class Donation {
   private final boolean[] lastReadDirect;
   /** Per graph output: its producer's index and output position, or -1 when no node writes it into a buffer. */
   private final int[] producer, position;
+  /**
+   * Per graph output: the shape its writer's value has when the output is a reshape of that value (a bias gradient
+   * summed with keepdim, then viewed without the kept dim), else null. The writer then writes into the caller's
+   * buffer seen with that shape, and the reshape views the buffer itself.
+   */
+  private final int[][] writerShape;
+  /** Per graph output: the last caller buffer seen with {@link #writerShape} and that view (reused while the buffer is). */
+  private final ViewOf[] views;
+
+  private record ViewOf(NDArray buffer, NDArray view) {}
+
   /** Per node: a fused node's iteration space (null for other nodes), looked up once rather than per call. */
   private final int[][] spaces;
 
@@ -57,12 +68,20 @@ public final class Donation {
     }
     producer = new int[graph.outputs().size()];
     position = new int[producer.length];
+    writerShape = new int[producer.length][];
+    views = new ViewOf[producer.length];
     Arrays.fill(producer, -1);
     Map<Node, Integer> index = new IdentityHashMap<>();
     for (int k = 0; k < nodes.size(); k++) index.put(nodes.get(k), k);
     for (int j = 0; j < producer.length; j++) {
       Value v = graph.outputs().get(j);
       Node p = v.producer();
+      if (p != null && p.op().name().equals("reshape") && p.inputs().get(0).producer() != null
+          && MemoryPlan.writesPlannedOutputs(p.inputs().get(0).producer()) && p.inputs().get(0).type().dtype() == v.type().dtype()) {
+        v = p.inputs().get(0);   // see through the reshape: its writer writes the caller's buffer, reshaped
+        p = v.producer();
+        writerShape[j] = v.type().shape();
+      }
       if (p == null || !MemoryPlan.writesPlannedOutputs(p)) continue;
       producer[j] = index.get(p);
       position[j] = p.outputs().indexOf(v);
@@ -93,10 +112,19 @@ public final class Donation {
       if (direct[k] != null && direct[k][position[j]] != null) continue;       // the same value leaves twice
       if (!safe(d, k, inputs, chosen)) continue;
       if (direct[k] == null) direct[k] = new NDArray[nodes.get(k).outputs().size()];
-      direct[k][position[j]] = d;
+      direct[k][position[j]] = writerShape[j] == null ? d : viewOf(j, d);
       chosen[j] = d;
     }
     return direct;
+  }
+
+  /** {@code d} (dense) seen with output j's writer's shape: the same view object while the caller passes the same buffer. */
+  private NDArray viewOf(int j, NDArray d) {
+    ViewOf v = views[j];
+    if (v != null && v.buffer() == d) return v.view();
+    NDArray view = d.view(writerShape[j].clone(), dev.tcompile.runtime.Shapes.contiguousStrides(writerShape[j]), 0);
+    views[j] = new ViewOf(d, view);
+    return view;
   }
 
   private boolean safe(NDArray d, int k, NDArray[] inputs, NDArray[] chosen) {
@@ -111,6 +139,11 @@ public final class Donation {
     return true;
   }
 
+  private static boolean sameLayout(NDArray a, NDArray b) {
+    return a.data() == b.data() && a.offset() == b.offset() && a.dtype() == b.dtype() && Arrays.equals(a.shape(), b.shape())
+        && Arrays.equals(a.strides(), b.strides());
+  }
+
   private static boolean dense(NDArray d, TensorType t) {
     return d.dtype() == t.dtype() && Arrays.equals(d.shape(), t.shape()) && d.offset() == 0 && d.isContiguous();
   }
@@ -119,6 +152,9 @@ public final class Donation {
   public static NDArray[] copyInto(NDArray[] out, NDArray[] into) {
     if (into == null) return out;
     if (into.length != out.length) throw new TorchException("run: " + into.length + " output buffers for " + out.length + " outputs");
+    // a result that is its buffer seen alike (a reshape of what was written into it) is already in place
+    for (int j = 0; j < out.length; j++)
+      if (into[j] != null && out[j] != into[j] && sameLayout(out[j], into[j])) out[j] = into[j];
     for (int j = 0; j < into.length; j++)
       for (int i = j + 1; i < into.length; i++)
         if (into[i] != null && into[j] != null && into[i].sharesStorage(into[j]))

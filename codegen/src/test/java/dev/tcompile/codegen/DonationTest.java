@@ -65,6 +65,38 @@ class DonationTest {
     assertEquals(java.util.Set.of(p, buf), java.util.Set.of(fusedOuts));
   }
 
+  /**
+   * A bias gradient: a sum with keepdim, reshaped to the bias's shape as the graph's output. Its writer writes the
+   * caller's buffer (seen with the sum's shape) and the reshape views that buffer: nothing is copied, and on both
+   * backends the values are the undonated run's.
+   */
+  @Test void aReshapedSumIsWrittenIntoTheCallersBufferThroughTheReshape() {
+    String text = """
+        graph @g(%gy: f32[64, 37]) {
+          %0 = relu(%gy) : f32[64, 37]
+          %1 = sum(%0) {dims=[0], keepdim=true} : f32[1, 37]
+          %2 = reshape(%1) {shape=[37]} : f32[37]
+          return %2, %0
+        }
+        """;
+    Graph g = fused(text);
+    NDArray gy = random(4, 64, 37);
+    NDArray bias = NDArray.empty(dev.tcompile.DType.FLOAT32, 37), act = NDArray.empty(dev.tcompile.DType.FLOAT32, 64, 37);
+    NDArray[][] direct = new Donation(g).direct(new NDArray[]{gy}, new NDArray[]{bias, act});
+    NDArray[] writes = java.util.Arrays.stream(direct).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+    assertTrue(java.util.Arrays.stream(writes).anyMatch(w -> w != null && w.data() == bias.data() && java.util.Arrays.equals(w.shape(), new int[]{1, 37})),
+        "the sum is written into the bias buffer seen as [1, 37]");
+    NDArray[] want = new Interpreter(g).run(gy);
+    for (Executable e : new Executable[]{new Interpreter(g), new dev.tcompile.codegen.program.ProgramExecutable(g, null)}) {
+      for (int call = 0; call < 2; call++) {
+        NDArray[] got = e.run(new NDArray[]{gy}, new NDArray[]{bias, act});
+        assertSame(bias, got[0]);
+        assertArrayEquals(want[0].toFloatArray(), bias.toFloatArray());
+        assertArrayEquals(want[1].toFloatArray(), act.toFloatArray());
+      }
+    }
+  }
+
   /** The donated array is read after the node that produces the output: the write waits for the end of the call. */
   @Test void aDonatedInputReadLaterIsCopiedAtTheEnd() {
     Graph g = GraphParser.parse("""
