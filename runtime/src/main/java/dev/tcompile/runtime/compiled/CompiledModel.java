@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -43,7 +42,14 @@ public final class CompiledModel {
   private final NDArray[] bound;
   private final List<Spec> buffers = new ArrayList<>();
   private final CompiledProgram program;
-  private final ConcurrentLinkedDeque<NDArray[]> arenas = new ConcurrentLinkedDeque<>();
+  /**
+   * Calls' arenas (the planned buffers, then the program's registers) and argument arrays, reused by later calls:
+   * calls in flight at the same time each take their own, up to {@link #SPARES} are kept (atomic slots, no lock).
+   */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Frame> spares = new java.util.concurrent.atomic.AtomicReferenceArray<>(SPARES);
+  private static final int SPARES = 8;
+
+  private record Frame(NDArray[] arena, NDArray[] args) {}
 
   private CompiledModel(Path path, Map<String, Object> manifest, int[] inputOf, NDArray[] bound, CompiledProgram program) {
     this.path = path;
@@ -317,23 +323,28 @@ public final class CompiledModel {
             + s.dtype().name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(s.shape()) + " but is "
             + (in[i] == null ? "null" : in[i].dtype().name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(in[i].shape())));
     }
-    NDArray[] args = new NDArray[inputOf.length];
-    for (int i = 0; i < args.length; i++) args[i] = inputOf[i] >= 0 ? in[inputOf[i]] : bound[i];
-    NDArray[] arena = arenas.pollFirst();
-    if (arena == null) {
-      arena = new NDArray[program.frameSize()];
+    Frame f = null;
+    for (int i = 0; i < SPARES && f == null; i++) f = spares.getAndSet(i, null);
+    if (f == null) {
+      NDArray[] arena = new NDArray[program.frameSize()];
       for (int b = 0; b < buffers.size(); b++) arena[b] = NDArray.empty(buffers.get(b).dtype(), buffers.get(b).shape());
+      f = new Frame(arena, new NDArray[inputOf.length]);
     }
+    NDArray[] args = f.args();
+    for (int i = 0; i < args.length; i++) args[i] = inputOf[i] >= 0 ? in[inputOf[i]] : bound[i];
     NDArray[] out;
     try {
-      out = program.run(args, arena, null);
+      out = program.run(args, f.arena(), null);
     } catch (TorchException e) {
       throw e;
     } catch (RuntimeException e) {
       // the digests rule out corruption: only a hand-edited manifest (buffers, kernels) can get here
       throw new TorchException("compiled model " + path.getFileName() + " is inconsistent with its manifest: " + e, e);
     } finally {
-      arenas.addFirst(arena);
+      // the kept frame must not hold the call's arrays
+      Arrays.fill(args, null);
+      Arrays.fill(f.arena(), buffers.size(), f.arena().length, null);
+      for (int i = 0; i < SPARES; i++) if (spares.compareAndSet(i, null, f)) break;
     }
     if (out.length != outputs.size()) throw new TorchException("compiled model " + path.getFileName() + " is inconsistent: its program returned " + out.length + " outputs");
     for (int i = 0; i < out.length; i++)
