@@ -60,16 +60,10 @@ class GradFnNamesGoldenTest {
         + "grad.t().mm(mat1).t() to match its layout (TBackward0 of TBackward0 of MmBackward0); tcompile's rule computes "
         + "mat1.t().mm(grad) whatever the layout";
     for (String c : new String[]{"linear", "linear|exp", "linear_nobias", "linear_3d", "linear_3d|exp"}) KNOWN.put(c + "/second:lw", linear);
-    KNOWN.put("matmul_3d_3d/second", "PyTorch 1.13's matmul of two 3-d tensors expands and reshapes both to bmm "
-        + "(ReshapeAliasBackward0); tcompile calls bmm on them directly");
     KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
         + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
         + "of the input; second order PadBackwardBackward0)");
     KNOWN.put("pad_circular|exp", "as pad_circular");
-    KNOWN.put("sum|exp/second", "a full sum's backward views the 0-d gradient as [1, 1] before expanding it "
-        + "(Algebra.unreduce); PyTorch expands the 0-d gradient directly");
-    KNOWN.put("view_as|exp/second", "view_as to the shape the tensor already has: its backward reshape is the identity, "
-        + "which the rules' Algebra.reshape skips; PyTorch still records a ReshapeAliasBackward0");
   }
 
   /** The leaves, made as tools/goldens/grad_fn_names.py makes them (same seed, same order). */

@@ -103,9 +103,12 @@ public abstract class Algebra<T> {
     return reshape(s, shape);
   }
 
-  /** A reduced gradient brought back to the input's shape: re-insert reduced dims, then expand. */
+  /**
+   * A reduced gradient brought back to the input's shape: re-insert reduced dims, then expand. A 0-d gradient (a
+   * full reduction) expands directly, as PyTorch's {@code grad.expand(sizes)} does.
+   */
   public final T unreduce(T g, int[] inShape, boolean[] reducedMask, boolean keepdim) {
-    if (!keepdim) {
+    if (!keepdim && shape(g).length > 0) {
       int[] kept = new int[inShape.length];
       for (int i = 0; i < inShape.length; i++) kept[i] = reducedMask[i] ? 1 : inShape[i];
       g = reshape(g, kept);
