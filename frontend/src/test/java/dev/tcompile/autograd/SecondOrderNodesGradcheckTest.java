@@ -57,6 +57,9 @@ class SecondOrderNodesGradcheckTest {
     FNS.put("mean", (x, y) -> x.mul(y).mean().add(x.mean(0, false).sum()));
     FNS.put("clamp", (x, y) -> x.clamp(0.3, 0.6).mul(y));
     FNS.put("mv dot", (x, y) -> x.mv(y.index(dev.tcompile.Idx.at(0))).dot(y.index(dev.tcompile.Idx.at(1), dev.tcompile.Idx.slice(0, 3))));
+    FNS.put("mm column-major operands", (x, y) -> x.t().mm(y).add(x.mm(y.t()).sum()));
+    FNS.put("linear column-major weight and input", (x, y) -> F.linear(x, y, y.index(dev.tcompile.Idx.at(0)).narrow(0, 0, 3))
+        .add(F.linear(x.t(), y.t()).sum()));
     FNS.put("sub alpha", (x, y) -> x.sub(y, 1.7).pow(2L));
     FNS.put("maximum minimum", (x, y) -> x.maximum(y).mul(x).add(x.minimum(y).mul(y)));
     FNS.put("max min amax amin", (x, y) -> x.max().mul(y.min()).add(x.mul(y).amax(new int[]{1}, false).sum()).add(x.amin(new int[]{0}, true).sum()));
