@@ -155,6 +155,10 @@ def cases(g):
         "chunk": (lambda: x.chunk(2, 0)[0], "x"),
         "unbind": (lambda: x.unbind(0)[2], "x"),
         "tensor_split": (lambda: x.tensor_split(3, 1)[1], "x"),
+        # several pieces of one split/unbind: one node, its backward concatenates/stacks all their gradients
+        "split_pieces": (lambda: (lambda p: p[0] * p[1])(x.split(2, 1)), "x"),
+        "split_sizes_pieces": (lambda: (lambda p: p[0].sum() + p[2].exp().sum())(x.split([1, 2, 1], 1)), "x"),
+        "unbind_pieces": (lambda: (lambda p: p[0] + p[1] * p[2])(x.unbind(0)), "x"),
         "index_tensor": (lambda: x[idx], "x"),
         "index_rows_cols": (lambda: x[torch.arange(3), t], "x"),
         "index_mask": (lambda: x[y > 0], "x"),

@@ -53,9 +53,6 @@ class GradFnNamesGoldenTest {
         + "(NativeBatchNormBackwardBackward0 / NativeLayerNormBackwardBackward0, batchnorm_double_backward); tcompile's "
         + "derivatives of its normalisation ops are composites of primitive ops (values gradchecked, names differ)";
     for (String c : new String[]{"batch_norm_train", "batch_norm_eval", "layer_norm", "layer_norm_affine"}) KNOWN.put(c + "/second", norms);
-    String pieces = "tcompile's split/chunk/unbind are slices/selects of the input (their backward slice_backward / "
-        + "select_backward); PyTorch's SplitBackward0 / UnbindBackward0 concatenate / stack the gradients of all pieces";
-    for (String c : new String[]{"split|exp", "chunk|exp", "unbind|exp"}) KNOWN.put(c + "/second", pieces);
     KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
         + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
         + "of the input; second order PadBackwardBackward0)");
@@ -197,6 +194,9 @@ class GradFnNamesGoldenTest {
     c.put("chunk", () -> x.chunk(2, 0).get(0));
     c.put("unbind", () -> x.unbind(0).get(2));
     c.put("tensor_split", () -> x.tensorSplit(3, 1).get(1));
+    c.put("split_pieces", () -> { List<Tensor> ps = x.split(2, 1); return ps.get(0).mul(ps.get(1)); });
+    c.put("split_sizes_pieces", () -> { List<Tensor> ps = x.split(new int[]{1, 2, 1}, 1); return ps.get(0).sum().add(ps.get(2).exp().sum()); });
+    c.put("unbind_pieces", () -> { List<Tensor> ps = x.unbind(0); return ps.get(0).add(ps.get(1).mul(ps.get(2))); });
     c.put("index_tensor", () -> x.index(idx));
     c.put("index_rows_cols", () -> x.index(Idx.tensor(Torch.arange(3L)), Idx.tensor(t)));
     c.put("index_mask", () -> x.index(y.gt(0L)));
