@@ -49,10 +49,6 @@ class GradFnNamesGoldenTest {
   static final Map<String, String> KNOWN = new TreeMap<>();
 
   static {
-    String norms = "PyTorch's native_batch_norm_backward / native_layer_norm_backward are one node each under create_graph "
-        + "(NativeBatchNormBackwardBackward0 / NativeLayerNormBackwardBackward0, batchnorm_double_backward); tcompile's "
-        + "derivatives of its normalisation ops are composites of primitive ops (values gradchecked, names differ)";
-    for (String c : new String[]{"batch_norm_train", "batch_norm_eval", "layer_norm", "layer_norm_affine"}) KNOWN.put(c + "/second", norms);
     KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
         + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
         + "of the input; second order PadBackwardBackward0)");
