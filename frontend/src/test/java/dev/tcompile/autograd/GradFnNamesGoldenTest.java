@@ -45,15 +45,8 @@ class GradFnNamesGoldenTest {
     }
   }
 
-  /** Case (or case/part) -> why tcompile's graph differs from PyTorch's there. */
+  /** Case (or case/part) -> why tcompile's graph differs from PyTorch's there (none at present). */
   static final Map<String, String> KNOWN = new TreeMap<>();
-
-  static {
-    KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
-        + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
-        + "of the input; second order PadBackwardBackward0)");
-    KNOWN.put("pad_circular|exp", "as pad_circular");
-  }
 
   /** The leaves, made as tools/goldens/grad_fn_names.py makes them (same seed, same order). */
   static Map<String, Tensor> inputs() {
