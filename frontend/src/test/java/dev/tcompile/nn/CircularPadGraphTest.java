@@ -60,6 +60,22 @@ class CircularPadGraphTest {
     }
   }
 
+  /** Infinite gradients stay infinite, and overwritten borders contribute nothing (no inf - inf): PyTorch's values. */
+  @Test void infiniteGradientsAsPyTorch() {
+    Tensor x = Torch.zeros(1, 1, 3, 4).requiresGrad_(true);
+    float inf = Float.POSITIVE_INFINITY;
+    float[] u = new float[35];
+    java.util.Arrays.fill(u, 1f);
+    u[0] = inf;            // [0, 0]: a corner
+    u[2 * 7 + 1] = -inf;   // [2, 1]: a left border
+    u[4 * 7 + 6] = inf;    // [4, 6]: a corner
+    u[2 * 7 + 3] = inf;    // [2, 3]: the middle
+    Tensor up = Torch.tensor(u).view(1, 1, 5, 7);
+    Tensor g = Autograd.grad(new Tensor[]{F.pad(x, new int[]{2, 1, 1, 1}, "circular", 0)}, new Tensor[]{x}, new Tensor[]{up}, false, false)[0];
+    // PyTorch 1.13: [[inf, 2, 4, 4], [2, inf, 2, -inf], [4, 2, inf, 4]]
+    assertArrayEquals(new float[]{inf, 2, 4, 4, 2, inf, 2, -inf, 4, 2, inf, 4}, g.toFloatArray());
+  }
+
   /** Compiled, padding is one op whose backward kernel gives the eager gradient. */
   @Test void compiledPaddingIsOneOpWithTheEagerGradient() {
     TensorFn fn = t -> F.pad(t[0], PAD, "circular", 0).mul(t[0].sum());
