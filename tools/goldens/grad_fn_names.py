@@ -155,6 +155,10 @@ def cases(g):
         "chunk": (lambda: x.chunk(2, 0)[0], "x"),
         "unbind": (lambda: x.unbind(0)[2], "x"),
         "tensor_split": (lambda: x.tensor_split(3, 1)[1], "x"),
+        # several pieces of one split/unbind: one node, its backward concatenates/stacks all their gradients
+        "split_pieces": (lambda: (lambda p: p[0] * p[1])(x.split(2, 1)), "x"),
+        "split_sizes_pieces": (lambda: (lambda p: p[0].sum() + p[2].exp().sum())(x.split([1, 2, 1], 1)), "x"),
+        "unbind_pieces": (lambda: (lambda p: p[0] + p[1] * p[2])(x.unbind(0)), "x"),
         "index_tensor": (lambda: x[idx], "x"),
         "index_rows_cols": (lambda: x[torch.arange(3), t], "x"),
         "index_mask": (lambda: x[y > 0], "x"),
@@ -172,6 +176,9 @@ def cases(g):
         "matmul_3d_2d": (lambda: b3.matmul(m), "b3 m"),
         "matmul_1d_2d": (lambda: v.matmul(m), "v m"),
         "matmul_3d_3d": (lambda: b3.matmul(b4), "b3 b4"),
+        # column-major operands: mm's backward computes their gradients transposed (mm_mat1/mat2_backward)
+        "mm_colmajor_mat1": (lambda: x.t().mm(y), "x y"),
+        "mm_colmajor_mat2": (lambda: x.mm(y.t()), "x y"),
         # in place, on a non-leaf
         "exp_": (inplace(lambda a: a.exp_()), "x"),
         "sigmoid_": (inplace(lambda a: a.sigmoid_()), "x"),
@@ -193,6 +200,7 @@ def cases(g):
         "linear": (lambda: F.linear(x, lw, lb), "x lw lb"),
         "linear_nobias": (lambda: F.linear(x, lw), "x lw"),
         "linear_3d": (lambda: F.linear(b3, lw, lb), "b3 lw lb"),
+        "linear_colmajor_input": (lambda: F.linear(m.t(), lw, lb), "m lw lb"),
         "pad_constant": (lambda: F.pad(img, [1, 2, 0, 1]), "img"),
         "pad_reflect": (lambda: F.pad(img, [1, 1, 1, 1], mode="reflect"), "img"),
         "pad_replicate": (lambda: F.pad(img, [1, 1, 1, 1], mode="replicate"), "img"),

@@ -27,5 +27,7 @@ final class EagerAlgebra extends Algebra<Tensor> {
 
   @Override public TensorType type(Tensor x) { return x.type(); }
 
+  @Override public boolean columnMajor(Tensor x) { return columnMajor(x.array().shape(), x.array().strides()); }
+
   @Override public Tensor constant(NDArray data) { return new Tensor(data); }
 }

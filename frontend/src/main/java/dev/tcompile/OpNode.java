@@ -63,6 +63,8 @@ final class OpNode extends GradFn {
       return plain;
     }
     List<Tensor> grads = ruleGrads(gradOutputs, needed);
+    if (GradMode.isEnabled() && NormBackwardBackward.applies(op))
+      return NormBackwardBackward.attach(op, attrs, name, gradOutputs.get(0), next, grads); // PyTorch's one node
     if (GradMode.isEnabled() && op == dev.tcompile.ir.ops.Convolution.CONV2D) {
       // under create_graph: one ConvolutionBackwardBackward0 for all of conv's gradients, as PyTorch's node
       ConvolutionBackward.attach(gradOutputs.get(0), next[0], next[1], grads);

@@ -681,7 +681,8 @@ public class Tensor {
 
   /**
    * {@code torch.split(x, splitSize, dim)}: pieces of {@code splitSize} along {@code dim} (the last may be
-   * smaller), views of this tensor (SplitBackward0). Unlike PyTorch, writing in place into a piece is allowed.
+   * smaller), views of this tensor, all outputs of one SplitBackward0 (its backward concatenates their gradients).
+   * Unlike PyTorch, writing in place into a piece is allowed.
    */
   public List<Tensor> split(int splitSize, int dim) {
     int d = Shapes.wrapDim(dim, dim());
@@ -692,11 +693,13 @@ public class Tensor {
       throw new TorchException("split_size can only be 0 if dimension size is 0, but got dimension size of " + size);
     int n = splitSize == 0 ? 1 : Math.max((size + splitSize - 1) / splitSize, 1);
     List<Tensor> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int start = i * splitSize, end = Math.min(size, start + splitSize);
-      out.add(piece("SplitBackward0", d, start, end));
+    try (GradGuard off = Torch.noGrad()) {
+      for (int i = 0; i < n; i++) {
+        int start = i * splitSize, end = Math.min(size, start + splitSize);
+        out.add(piece(null, d, start, end));
+      }
     }
-    return out;
+    return PiecesBackward.attach("SplitBackward0", this, d, false, out);
   }
 
   public List<Tensor> split(int splitSize) { return split(splitSize, 0); }
@@ -714,8 +717,10 @@ public class Tensor {
       throw new TorchException("split_with_sizes expects split_sizes to sum exactly to " + size + " (input tensor's size at dimension "
           + d + "), but got split_sizes=" + Shapes.str(sizes));
     List<Tensor> out = new ArrayList<>(sizes.length);
-    for (int i = 0, at = 0; i < sizes.length; at += sizes[i++]) out.add(piece("SplitWithSizesBackward0", d, at, at + sizes[i]));
-    return out;
+    try (GradGuard off = Torch.noGrad()) {
+      for (int i = 0, at = 0; i < sizes.length; at += sizes[i++]) out.add(piece(null, d, at, at + sizes[i]));
+    }
+    return PiecesBackward.attach("SplitWithSizesBackward0", this, d, false, out);
   }
 
   /** {@code x.chunk(chunks, dim)}: split into pieces of {@code ceil(size / chunks)} (SplitBackward0). */
@@ -725,9 +730,12 @@ public class Tensor {
     int size = data.shape()[Shapes.wrapDim(dim, dim())];
     int splitSize = (size + chunks - 1) / chunks;
     if (splitSize == 0 && size == 0) {
+      int d = Shapes.wrapDim(dim, dim());
       List<Tensor> out = new ArrayList<>(chunks);
-      for (int i = 0; i < chunks; i++) out.add(piece("SplitBackward0", Shapes.wrapDim(dim, dim()), 0, 0));
-      return out;
+      try (GradGuard off = Torch.noGrad()) {
+        for (int i = 0; i < chunks; i++) out.add(piece(null, d, 0, 0));
+      }
+      return PiecesBackward.attach("SplitBackward0", this, d, false, out);
     }
     return split(splitSize, dim);
   }
@@ -740,8 +748,10 @@ public class Tensor {
     int d = Shapes.wrapDim(dim, dim());
     int n = data.shape()[d];
     List<Tensor> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) out.add(Dispatcher.apply1("UnbindBackward0", Views.SELECT, Attrs.of("dim", d, "index", i), this));
-    return out;
+    try (GradGuard off = Torch.noGrad()) {
+      for (int i = 0; i < n; i++) out.add(Dispatcher.apply1(Views.SELECT, Attrs.of("dim", d, "index", i), this));
+    }
+    return PiecesBackward.attach("UnbindBackward0", this, d, true, out);
   }
 
   public List<Tensor> unbind() { return unbind(0); }

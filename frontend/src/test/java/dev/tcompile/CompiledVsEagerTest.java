@@ -47,6 +47,10 @@ class CompiledVsEagerTest {
         c("matmul broadcast batch", x -> x[0].matmul(x[1]), s(2, 1, 3, 4), s(3, 4, 2)),
         c("mv dot", x -> x[0].matmul(x[1]).dot(x[1].narrow(0, 0, 3)), s(3, 4), s(4)),
         c("bmm", x -> x[0].bmm(x[1]), s(2, 3, 4), s(2, 4, 3)),
+        // column-major operands: mm's backward computes their gradients transposed, as PyTorch's mm_mat1/mat2_backward
+        c("mm column-major operands", x -> x[0].t().mm(x[1]).add(x[0].mm(x[1].t()).sum()), s(3, 4), s(3, 4)),
+        c("linear", x -> dev.tcompile.nn.F.linear(x[0], x[1], x[2]), s(3, 4), s(5, 4), s(5)),
+        c("linear column-major input", x -> dev.tcompile.nn.F.linear(x[0].t(), x[1]), s(4, 3), s(5, 4)),
         c("t transpose permute", x -> x[0].t().matmul(x[1].transpose(0, 1)).permute(1, 0), s(3, 2), s(4, 3)),
         c("reshape view flatten", x -> x[0].reshape(6, 2).view(3, 4).t().flatten(), s(2, 6)),
         c("expand squeeze unsqueeze", x -> x[0].unsqueeze(0).expand(3, 4).mul(x[1].unsqueeze(1)).squeeze(), s(4), s(3)),

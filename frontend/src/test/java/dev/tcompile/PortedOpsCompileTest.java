@@ -23,6 +23,10 @@ class PortedOpsCompileTest {
         CompiledVsEagerTest.c("chunk", x -> { List<Tensor> p = x[0].chunk(2, 1); return p.get(0).narrow(1, 0, 2).mul(p.get(1)); }, s(3, 5)),
         CompiledVsEagerTest.c("split sizes", x -> { List<Tensor> p = x[0].split(new int[]{1, 3}, 0); return p.get(1).mul(p.get(0)); }, s(4, 2)),
         CompiledVsEagerTest.c("unbind", x -> { List<Tensor> p = x[0].unbind(1); return p.get(0).mul(p.get(2)).add(p.get(1)); }, s(4, 3)),
+        // one SplitBackward0 / UnbindBackward0 eagerly (cat/stack of the pieces' gradients, zeros for unused ones);
+        // compiled, the pieces are slices/selects whose gradients the autodiff pass adds up
+        CompiledVsEagerTest.c("split unused and reused pieces", x -> { List<Tensor> p = x[0].mul(x[0]).split(2, 1); return p.get(2).mul(p.get(0)).add(p.get(0)); }, s(3, 6)),
+        CompiledVsEagerTest.c("unbind unused pieces", x -> { List<Tensor> p = x[0].unbind(0); return p.get(3).exp().mul(p.get(1)); }, s(4, 3)),
         CompiledVsEagerTest.c("tensorSplit", x -> { List<Tensor> p = x[0].tensorSplit(new int[]{1, 3}, 0); return p.get(1).sum(0, false).mul(p.get(2).sum(0, false)); }, s(5, 2)),
         CompiledVsEagerTest.c("viewAs", x -> x[0].viewAs(x[1]).mul(x[1]), s(2, 6), s(3, 4)),
         CompiledVsEagerTest.c("add sub alpha rsub", x -> x[0].add(x[1], 2.5).sub(x[1], -0.5).rsub(1.0).rsub(x[1]), s(3, 4), s(4)),
@@ -45,6 +49,22 @@ class PortedOpsCompileTest {
   @MethodSource("cases")
   void compiledMatchesEagerAndFiniteDifferences(CompiledVsEagerTest.Case c) {
     new CompiledVsEagerTest().compiledMatchesEagerAndFiniteDifferences(c);
+  }
+
+  /** The pieces' gradients: eager (one node, concatenated) and compiled (slices' gradients added) have the same bits. */
+  @Test
+  void splitAndUnbindGradientsHaveTheEagerBitsCompiled() {
+    TensorFn fn = x -> {
+      List<Tensor> p = x[0].chunk(3, 1), u = x[0].unbind(0);
+      return p.get(0).mul(p.get(2)).sum().add(u.get(1).exp().sum()).add(p.get(2).sum());
+    };
+    Torch.manualSeed(11);
+    Tensor x = Torch.randn(4, 6).requiresGrad_(true);
+    Tensor eager = Autograd.grad(fn.apply(x), x)[0];
+    for (CompileOptions.Backend b : CompileOptions.Backend.values()) {
+      Tensor compiled = Autograd.grad(Torch.compile(fn, new CompileOptions().backend(b)).apply(x), x)[0];
+      org.junit.jupiter.api.Assertions.assertArrayEquals(eager.toFloatArray(), compiled.toFloatArray(), b.toString());
+    }
   }
 
   @Test

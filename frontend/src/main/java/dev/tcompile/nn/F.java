@@ -247,6 +247,7 @@ public final class F {
       throw new TorchException("Unrecognised padding mode " + mode);
     if (!mode.equals("constant") && value != 0)
       throw new TorchException("Padding mode \"" + mode + "\" doesn't take in value argument");
+    if (mode.equals("circular") && Torch.isGradEnabled() && x.requiresGrad()) return CircularPad.pad(x, pad); // PyTorch's graph
     return Dispatcher.apply1(Padding.PAD, Attrs.of("pad", pad, "mode", mode, "value", value), x);
   }
 

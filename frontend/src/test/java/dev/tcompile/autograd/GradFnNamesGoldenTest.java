@@ -45,32 +45,8 @@ class GradFnNamesGoldenTest {
     }
   }
 
-  /** Case (or case/part) -> why tcompile's graph differs from PyTorch's there. */
+  /** Case (or case/part) -> why tcompile's graph differs from PyTorch's there (none at present). */
   static final Map<String, String> KNOWN = new TreeMap<>();
-
-  static {
-    String norms = "PyTorch's native_batch_norm_backward / native_layer_norm_backward are one node each under create_graph "
-        + "(NativeBatchNormBackwardBackward0 / NativeLayerNormBackwardBackward0, batchnorm_double_backward); tcompile's "
-        + "derivatives of its normalisation ops are composites of primitive ops (values gradchecked, names differ)";
-    for (String c : new String[]{"batch_norm_train", "batch_norm_eval", "layer_norm", "layer_norm_affine"}) KNOWN.put(c + "/second", norms);
-    String pieces = "tcompile's split/chunk/unbind are slices/selects of the input (their backward slice_backward / "
-        + "select_backward); PyTorch's SplitBackward0 / UnbindBackward0 concatenate / stack the gradients of all pieces";
-    for (String c : new String[]{"split|exp", "chunk|exp", "unbind|exp"}) KNOWN.put(c + "/second", pieces);
-    String linear = "F.linear's weight gradient: PyTorch's mm_mat2_backward computes a transposed mat2's gradient as "
-        + "grad.t().mm(mat1).t() to match its layout (TBackward0 of TBackward0 of MmBackward0); tcompile's rule computes "
-        + "mat1.t().mm(grad) whatever the layout";
-    for (String c : new String[]{"linear", "linear|exp", "linear_nobias", "linear_3d", "linear_3d|exp"}) KNOWN.put(c + "/second:lw", linear);
-    KNOWN.put("matmul_3d_3d/second", "PyTorch 1.13's matmul of two 3-d tensors expands and reshapes both to bmm "
-        + "(ReshapeAliasBackward0); tcompile calls bmm on them directly");
-    KNOWN.put("pad_circular", "PyTorch 1.13's _pad_circular assembles the result from slice copies (CopySlices of "
-        + "CopySlices and SliceBackward0; second order SliceBackwardBackward0); tcompile's circular pad is one op (CopySlices "
-        + "of the input; second order PadBackwardBackward0)");
-    KNOWN.put("pad_circular|exp", "as pad_circular");
-    KNOWN.put("sum|exp/second", "a full sum's backward views the 0-d gradient as [1, 1] before expanding it "
-        + "(Algebra.unreduce); PyTorch expands the 0-d gradient directly");
-    KNOWN.put("view_as|exp/second", "view_as to the shape the tensor already has: its backward reshape is the identity, "
-        + "which the rules' Algebra.reshape skips; PyTorch still records a ReshapeAliasBackward0");
-  }
 
   /** The leaves, made as tools/goldens/grad_fn_names.py makes them (same seed, same order). */
   static Map<String, Tensor> inputs() {
@@ -207,6 +183,9 @@ class GradFnNamesGoldenTest {
     c.put("chunk", () -> x.chunk(2, 0).get(0));
     c.put("unbind", () -> x.unbind(0).get(2));
     c.put("tensor_split", () -> x.tensorSplit(3, 1).get(1));
+    c.put("split_pieces", () -> { List<Tensor> ps = x.split(2, 1); return ps.get(0).mul(ps.get(1)); });
+    c.put("split_sizes_pieces", () -> { List<Tensor> ps = x.split(new int[]{1, 2, 1}, 1); return ps.get(0).sum().add(ps.get(2).exp().sum()); });
+    c.put("unbind_pieces", () -> { List<Tensor> ps = x.unbind(0); return ps.get(0).add(ps.get(1).mul(ps.get(2))); });
     c.put("index_tensor", () -> x.index(idx));
     c.put("index_rows_cols", () -> x.index(Idx.tensor(Torch.arange(3L)), Idx.tensor(t)));
     c.put("index_mask", () -> x.index(y.gt(0L)));
@@ -224,6 +203,8 @@ class GradFnNamesGoldenTest {
     c.put("matmul_3d_2d", () -> b3.matmul(m));
     c.put("matmul_1d_2d", () -> v.matmul(m));
     c.put("matmul_3d_3d", () -> b3.matmul(b4));
+    c.put("mm_colmajor_mat1", () -> x.t().mm(y));
+    c.put("mm_colmajor_mat2", () -> x.mm(y.t()));
     // in place, on a non-leaf
     c.put("exp_", inplace.apply(Tensor::exp_));
     c.put("sigmoid_", inplace.apply(Tensor::sigmoid_));
@@ -245,6 +226,7 @@ class GradFnNamesGoldenTest {
     c.put("linear", () -> F.linear(x, lw, lb));
     c.put("linear_nobias", () -> F.linear(x, lw));
     c.put("linear_3d", () -> F.linear(b3, lw, lb));
+    c.put("linear_colmajor_input", () -> F.linear(m.t(), lw, lb));
     c.put("pad_constant", () -> F.pad(img, new int[]{1, 2, 0, 1}));
     c.put("pad_reflect", () -> F.pad(img, new int[]{1, 1, 1, 1}, "reflect", 0));
     c.put("pad_replicate", () -> F.pad(img, new int[]{1, 1, 1, 1}, "replicate", 0));

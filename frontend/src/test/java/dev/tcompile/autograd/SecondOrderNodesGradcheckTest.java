@@ -57,6 +57,15 @@ class SecondOrderNodesGradcheckTest {
     FNS.put("mean", (x, y) -> x.mul(y).mean().add(x.mean(0, false).sum()));
     FNS.put("clamp", (x, y) -> x.clamp(0.3, 0.6).mul(y));
     FNS.put("mv dot", (x, y) -> x.mv(y.index(dev.tcompile.Idx.at(0))).dot(y.index(dev.tcompile.Idx.at(1), dev.tcompile.Idx.slice(0, 3))));
+    FNS.put("mm column-major operands", (x, y) -> x.t().mm(y).add(x.mm(y.t()).sum()));
+    FNS.put("linear column-major weight and input", (x, y) -> F.linear(x, y, y.index(dev.tcompile.Idx.at(0)).narrow(0, 0, 3))
+        .add(F.linear(x.t(), y.t()).sum()));
+    // NativeLayerNormBackwardBackward0 / NativeBatchNormBackwardBackward0: one node over the rule's composites
+    FNS.put("layer_norm", (x, y) -> F.layerNorm(x, new int[]{4}).mul(y));
+    FNS.put("layer_norm affine", (x, y) -> F.layerNorm(x, new int[]{4}, y.index(dev.tcompile.Idx.at(0)), y.index(dev.tcompile.Idx.at(1)), 1e-5).mul(y));
+    FNS.put("batch_norm train", (x, y) -> F.batchNorm(x, null, null, y.index(dev.tcompile.Idx.at(0)), y.index(dev.tcompile.Idx.at(1)), true, 0.1, 1e-5).mul(y));
+    FNS.put("batch_norm eval", (x, y) -> F.batchNorm(x, Torch.tensor(new double[]{0.1, -0.2, 0.3, 0}, DType.FLOAT64),
+        Torch.tensor(new double[]{0.5, 2, 1, 1.5}, DType.FLOAT64), y.index(dev.tcompile.Idx.at(0)), y.index(dev.tcompile.Idx.at(1)), false, 0.1, 1e-5).mul(y));
     FNS.put("sub alpha", (x, y) -> x.sub(y, 1.7).pow(2L));
     FNS.put("maximum minimum", (x, y) -> x.maximum(y).mul(x).add(x.minimum(y).mul(y)));
     FNS.put("max min amax amin", (x, y) -> x.max().mul(y.min()).add(x.mul(y).amax(new int[]{1}, false).sum()).add(x.amin(new int[]{0}, true).sum()));
@@ -113,6 +122,26 @@ class SecondOrderNodesGradcheckTest {
         Tensor[] graph = Autograd.grad(new Tensor[]{e.getValue().apply(new Tensor[]{x, y})}, new Tensor[]{x}, null, true, true, true);
         assertArrayEquals(plain[0].toDoubleArray(), graph[0].toDoubleArray(), e.getKey() + " " + dtype);
       }
+  }
+
+  /**
+   * Under create_graph a normalisation's input, weight and bias gradients are outputs of one node with PyTorch's next
+   * functions; differentiating them again also reaches the forward through the statistics, and a backward that
+   * reaches the forward node by another path as well still runs each node once.
+   */
+  @Test void normalisationGradientsAreOneNode() {
+    Tensor[] xy = inputs();
+    Tensor x = xy[0], w = xy[1].index(dev.tcompile.Idx.at(0)).detach().requiresGrad_(true), b = xy[1].index(dev.tcompile.Idx.at(1)).detach().requiresGrad_(true);
+    Tensor out = F.batchNorm(x, null, null, w, b, true, 0.1, 1e-5);
+    Tensor[] g = Autograd.grad(new Tensor[]{out.exp().sum()}, new Tensor[]{x, w, b}, true);
+    assertEquals("NativeBatchNormBackwardBackward0", g[0].gradFn().name());
+    org.junit.jupiter.api.Assertions.assertSame(g[0].gradFn(), g[1].gradFn());
+    org.junit.jupiter.api.Assertions.assertSame(g[0].gradFn(), g[2].gradFn());
+    assertEquals("[MulBackward0, AccumulateGrad, AccumulateGrad, null, null]",
+        g[0].gradFn().nextFunctions().stream().map(f -> f == null ? "null" : f.name()).toList().toString());
+    Tensor[] again = Autograd.grad(new Tensor[]{g[0].pow(2L).sum().add(g[1].sum()).add(out.sum())}, new Tensor[]{x, w}, false);
+    Tensor[] plain = Autograd.grad(new Tensor[]{F.batchNorm(x, null, null, w, b, true, 0.1, 1e-5).sum()}, new Tensor[]{x, w}, false);
+    assertTrue(again[0].sub(plain[0]).abs().max().item() > 0, "the gradient penalty reaches x");
   }
 
   /** maximum/minimum send the gradient to both sides where either is NaN, half to each on a tie (PyTorch 1.13's values). */

@@ -53,7 +53,8 @@ class OpsGoldenTest {
 
     JsonElement gradFn = c.get("grad_fn");
     String want = gradFn.isJsonNull() ? null : gradFn.getAsString();
-    assertEquals(want, outs[0].gradFn() == null ? null : outs[0].gradFn().name(), name + ": grad_fn");
+    String gotFn = outs[0].gradFn() == null ? null : outs[0].gradFn().name();
+    assertEquals(want, want != null && want.startsWith("torch::autograd::") ? pythonName(gotFn) : gotFn, name + ": grad_fn");
 
     if (!c.has("grads")) {
       for (Tensor o : outs) assertTrue(!o.requiresGrad() || leaves.stream().noneMatch(Tensor::requiresGrad), name + ": no gradient expected");
@@ -89,5 +90,13 @@ class OpsGoldenTest {
         "mul_", "div_", "zero_", "fill_", "copy_", "clamp_"))
       assertTrue(ops.contains(op), "no golden case for " + op);
     assertTrue(GoldenFile.section("cases").size() >= 400);
+  }
+
+  /**
+   * Python's {@code node.name()}: the C++ nodes CopySlices and AccumulateGrad carry their namespace there (goldens
+   * that recorded it so); tcompile's node names are the short ones.
+   */
+  static String pythonName(String n) {
+    return n.equals("CopySlices") || n.equals("AccumulateGrad") ? "torch::autograd::" + n : n;
   }
 }

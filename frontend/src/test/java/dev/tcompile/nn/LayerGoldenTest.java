@@ -76,7 +76,7 @@ class LayerGoldenTest {
     JsonElement gradFn = c.getAsJsonArray("grad_fn").get(0);
     if (!COMPOSED_DIFFERENTLY.contains(name)) {
       String expected = gradFn.isJsonNull() ? null : gradFn.getAsString();
-      assertEquals(expected, out[0].gradFn() == null ? null : out[0].gradFn().name(), name + ": grad_fn");
+      assertEquals(expected, out[0].gradFn() == null ? null : pythonName(out[0].gradFn().name()), name + ": grad_fn");
     }
     if (!roots.isEmpty()) Autograd.backward(roots.toArray(new Tensor[0]), gouts.toArray(new Tensor[0]), false, false);
     for (int i = 0; i < n; i++)
@@ -89,5 +89,10 @@ class LayerGoldenTest {
     Map<String, Tensor> buffers = m.namedBuffers();
     for (JsonElement k : c.getAsJsonArray("buffers"))
       assertClose(tensor(name + "/after/" + k.getAsString()), buffers.get(k.getAsString()), name + ": buffer " + k.getAsString() + " after");
+  }
+
+  /** Python's {@code node.name()}: the C++ nodes CopySlices and AccumulateGrad carry their namespace there. */
+  private static String pythonName(String n) {
+    return n.equals("CopySlices") || n.equals("AccumulateGrad") ? "torch::autograd::" + n : n;
   }
 }

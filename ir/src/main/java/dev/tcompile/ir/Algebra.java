@@ -23,6 +23,18 @@ public abstract class Algebra<T> {
   /** The static type of a value. */
   public abstract TensorType type(T x);
 
+  /**
+   * Whether {@code x}, a matrix, is stored column-major (PyTorch's test {@code strides[0] == 1 && strides[1] ==
+   * sizes[0]}), as far as this algebra knows its layout: the matrix products' backward computes such an input's
+   * gradient transposed, as PyTorch's mm_mat1_backward / mm_mat2_backward do. Unknown layouts answer false.
+   */
+  public boolean columnMajor(T x) { return false; }
+
+  /** Whether {@code strides} of a matrix of {@code shape} are column-major by PyTorch's test. */
+  public static boolean columnMajor(int[] shape, int[] strides) {
+    return shape.length == 2 && strides != null && strides[0] == 1 && strides[1] == shape[0];
+  }
+
   /** A constant holding {@code data}. */
   public abstract T constant(dev.tcompile.runtime.NDArray data);
 
@@ -103,9 +115,12 @@ public abstract class Algebra<T> {
     return reshape(s, shape);
   }
 
-  /** A reduced gradient brought back to the input's shape: re-insert reduced dims, then expand. */
+  /**
+   * A reduced gradient brought back to the input's shape: re-insert reduced dims, then expand. A 0-d gradient (a
+   * full reduction) expands directly, as PyTorch's {@code grad.expand(sizes)} does.
+   */
   public final T unreduce(T g, int[] inShape, boolean[] reducedMask, boolean keepdim) {
-    if (!keepdim) {
+    if (!keepdim && shape(g).length > 0) {
       int[] kept = new int[inShape.length];
       for (int i = 0; i < inShape.length; i++) kept[i] = reducedMask[i] ? 1 : inShape[i];
       g = reshape(g, kept);

@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * Rewrites {@code permute(mm(a, b), [1, 0])} as {@code mm(b^T, a^T)} when nothing else reads the product: the
  * transposed operands are free views (the GEMM reads either layout), while a transposed product is a strided
- * tensor every later kernel must gather. Autodiff produces exactly this shape for a Linear layer's weight gradient
- * ({@code (x^T g)^T}); PyTorch computes it as {@code g^T x}, which is what this yields. Runs before
+ * tensor every later kernel must gather (a product transposed by hand, or mm's gradient of a contiguous operand
+ * transposed back to a column-major one's layout; a Linear layer's weight gradient is already {@code g^T x}, as
+ * PyTorch's mm_mat2_backward computes it, since the graph builder folds the two transposes). Runs before
  * {@link Simplify}, which folds the resulting {@code permute(permute(v))} back to {@code v}. Not bit-exact with
  * the graph it rewrites (the GEMM may block the other shape differently); it is a kernel-level pass.
  */

@@ -76,10 +76,9 @@ class PassTextTest {
         """, GraphPrinter.print(s.forward()));
     assertEquals("""
         graph @f_backward(%y: f32[3], %grad_1: f32[]) {
-          %2 = reshape(%grad_1) {shape=[1]} : f32[1]
-          %3 = expand(%2) {shape=[3]} : f32[3]
-          %4 = mul(%3, %y) : f32[3]
-          return %4
+          %2 = expand(%grad_1) {shape=[3]} : f32[3]
+          %3 = mul(%2, %y) : f32[3]
+          return %3
         }
         """, GraphPrinter.print(s.backward()));
     assertEquals(1, s.numSaved());

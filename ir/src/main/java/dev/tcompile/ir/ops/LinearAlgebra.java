@@ -64,9 +64,25 @@ public final class LinearAlgebra {
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T g = v.gradOut(0);
-      if (v.needsGrad(0)) v.setGrad(0, A.mm(g, A.mT(v.input(1))));
-      if (v.needsGrad(1)) v.setGrad(1, A.mm(A.mT(v.input(0)), g));
+      if (v.needsGrad(0)) v.setGrad(0, mat1Backward(A, g, v.input(0), v.input(1)));
+      if (v.needsGrad(1)) v.setGrad(1, mat2Backward(A, g, v.input(0), v.input(1)));
     }
+  }
+
+  /**
+   * PyTorch's mm_mat1_backward: {@code grad @ mat2^T}, or for a column-major mat1 its gradient in that layout,
+   * {@code (mat2 @ grad^T)^T} (the same products; TBackward0 of MmBackward0 under create_graph).
+   */
+  static <T> T mat1Backward(Algebra<T> A, T g, T mat1, T mat2) {
+    return A.columnMajor(mat1) ? A.mT(A.mm(mat2, A.mT(g))) : A.mm(g, A.mT(mat2));
+  }
+
+  /**
+   * PyTorch's mm_mat2_backward: {@code mat1^T @ grad}, or for a column-major mat2 (a Linear layer's {@code w.t()})
+   * its gradient in that layout, {@code (grad^T @ mat1)^T}.
+   */
+  static <T> T mat2Backward(Algebra<T> A, T g, T mat1, T mat2) {
+    return A.columnMajor(mat2) ? A.mT(A.mm(A.mT(g), mat1)) : A.mm(A.mT(mat1), g);
   }
 
   static final class Bmm extends Product {
@@ -174,8 +190,8 @@ public final class LinearAlgebra {
       Algebra<T> A = v.alg();
       T g = v.gradOut(0);
       if (v.needsGrad(0)) v.setGrad(0, A.sumTo(g, v.inShape(0)));
-      if (v.needsGrad(1)) v.setGrad(1, A.mm(g, A.mT(v.input(2))));
-      if (v.needsGrad(2)) v.setGrad(2, A.mm(A.mT(v.input(1)), g));
+      if (v.needsGrad(1)) v.setGrad(1, mat1Backward(A, g, v.input(1), v.input(2)));
+      if (v.needsGrad(2)) v.setGrad(2, mat2Backward(A, g, v.input(1), v.input(2)));
     }
   }
 }

@@ -44,7 +44,8 @@ public final class Views {
       return Elementwise.one(ViewKernels.reshape(in[0], Shapes.inferSize(a.getInts("shape"), in[0].numel())));
     }
 
-    @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().reshape(v.gradOut(0), v.inShape(0))); }
+    /** PyTorch's grad.reshape(self.sizes()), recorded even when the shape is already the input's (as 1.13's reshape is). */
+    @Override public <T> void vjp(Vjp<T> v) { v.setGrad(0, v.alg().op(RESHAPE, Attrs.of("shape", v.inShape(0)), v.gradOut(0))); }
   }
 
   /** expand(shape): -1 keeps a dim; new leading dims may be added. */
