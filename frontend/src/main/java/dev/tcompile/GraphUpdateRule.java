@@ -1,5 +1,7 @@
 package dev.tcompile;
 
+import dev.tcompile.runtime.NDArray;
+
 import dev.tcompile.ir.GraphAlgebra;
 import dev.tcompile.ir.Value;
 import dev.tcompile.optim.Adam;
@@ -61,8 +63,11 @@ interface GraphUpdateRule {
   /** How many per-step scalars {@link #scalars} gives. */
   int numScalars(ParamGroup g);
 
-  /** This step's scalars for one parameter; may advance the state's step count, as the eager update does. */
-  double[] scalars(ParamGroup g, Map<String, Tensor> state);
+  /**
+   * Writes this step's scalars for one parameter into {@code into}'s 0-d arrays (no array per step); may advance the
+   * state's step count, as the eager update does.
+   */
+  void scalars(ParamGroup g, Map<String, Tensor> state, NDArray[] into);
 
   /** The new parameter, then the new state tensors in {@link #stateKeys} order. */
   List<Value> emit(GraphAlgebra a, ParamGroup g, Value p, Value grad, List<Value> state, List<Value> scalars);
@@ -83,8 +88,9 @@ interface GraphUpdateRule {
 
     @Override public int numScalars(ParamGroup g) { return 2; }
 
-    @Override public double[] scalars(ParamGroup g, Map<String, Tensor> state) {
-      return new double[]{-g.lr(), state.containsKey("momentum_buffer") ? 0 : 1};
+    @Override public void scalars(ParamGroup g, Map<String, Tensor> state, NDArray[] into) {
+      into[0].setDouble(0, -g.lr());
+      into[1].setDouble(0, state.containsKey("momentum_buffer") ? 0 : 1);
     }
 
     @Override public List<Value> emit(GraphAlgebra a, ParamGroup g, Value p, Value grad, List<Value> state, List<Value> s) {
@@ -130,10 +136,12 @@ interface GraphUpdateRule {
 
     @Override public int numScalars(ParamGroup g) { return 3; }
 
-    @Override public double[] scalars(ParamGroup g, Map<String, Tensor> state) {
+    @Override public void scalars(ParamGroup g, Map<String, Tensor> state, NDArray[] into) {
       double step = advanceStep(state), lr = g.lr();
       double bc1 = 1 - Math.pow(beta(g, 0), step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta(g, 1), step));
-      return new double[]{-(lr / bc1), bc2Sqrt, 1 - lr * g.getDouble("weight_decay")};
+      into[0].setDouble(0, -(lr / bc1));
+      into[1].setDouble(0, bc2Sqrt);
+      into[2].setDouble(0, 1 - lr * g.getDouble("weight_decay"));
     }
 
     @Override public List<Value> emit(GraphAlgebra a, ParamGroup g, Value p, Value grad, List<Value> state, List<Value> s) {
@@ -173,9 +181,9 @@ interface GraphUpdateRule {
 
     @Override public int numScalars(ParamGroup g) { return 1; }
 
-    @Override public double[] scalars(ParamGroup g, Map<String, Tensor> state) {
+    @Override public void scalars(ParamGroup g, Map<String, Tensor> state, NDArray[] into) {
       advanceStep(state);
-      return new double[]{-g.lr()};
+      into[0].setDouble(0, -g.lr());
     }
 
     @Override public List<Value> emit(GraphAlgebra a, ParamGroup g, Value p, Value grad, List<Value> state, List<Value> s) {

@@ -154,7 +154,12 @@ final class WholeTrainStep {
    * PyTorch 1.13); the optimiser's other parameters end with no gradient, as after {@code zeroGrad()}.
    */
   Tensor run(Optimizer opt, Tensor input, Tensor target) {
-    for (ParamGroup g : opt.paramGroups()) for (Tensor p : g.params()) if (!updatedParams.contains(p)) p.setGrad(null);
+    // index loops throughout: a step's bookkeeping allocates no iterators
+    List<ParamGroup> groups = opt.paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      List<Tensor> ps = groups.get(gi).params();
+      for (int pi = 0; pi < ps.size(); pi++) if (!updatedParams.contains(ps.get(pi))) ps.get(pi).setGrad(null);
+    }
     // the program's argument and destination arrays are reused step after step (TrainStep runs one step at a
     // time) and emptied after the run, so they keep no batch alive
     if (in == null) { in = new NDArray[numInputs]; into = new Destinations(numOutputs); }
@@ -173,7 +178,8 @@ final class WholeTrainStep {
 
   private Tensor run(Optimizer opt, Tensor input, Tensor target, NDArray[] in, Destinations into) {
     int i = 0;
-    for (Tracer.Source s : sources) {
+    for (int si = 0; si < sources.size(); si++) {
+      Tracer.Source s = sources.get(si);
       in[i++] = switch (s) {
         case Tracer.Argument arg -> (arg.index() == 0 ? input : target).array();
         case Tracer.Captured c -> c.tensor().array();
@@ -184,16 +190,14 @@ final class WholeTrainStep {
     // where each result goes: parameters, state and existing gradients are updated in their own arrays
     // (donated: the program writes them in place where that is safe, else copies), so a step allocates no
     // parameter-sized arrays
-    for (Updated u : updated) {
+    for (int ui = 0; ui < updated.size(); ui++) {
+      Updated u = updated.get(ui);
       Map<String, Tensor> state = opt.state(u.param());
-      double[] scalars = rule.scalars(u.group(), state);
-      for (int s = 0; s < scalars.length; s++) {
-        u.scalars()[s].setDouble(0, scalars[s]);
-        in[i++] = u.scalars()[s];
-      }
+      rule.scalars(u.group(), state, u.scalars());
+      for (int s = 0; s < u.scalars().length; s++) in[i++] = u.scalars()[s];
       int o = u.firstStateOut();
-      for (String key : u.stateKeys()) {
-        Tensor st = state.get(key);
+      for (int ki = 0; ki < u.stateKeys().size(); ki++) {
+        Tensor st = state.get(u.stateKeys().get(ki));
         NDArray buffer = st == null ? NDArray.empty(DType.FLOAT32, u.param().array().shape()) : st.array();
         in[i++] = buffer;
         into.put(o++, buffer);
@@ -204,7 +208,8 @@ final class WholeTrainStep {
         into.put(u.gradOut(), grad.array());
     }
     NDArray[] out = program.run(in, into.arrays());
-    for (Updated u : updated) {
+    for (int ui = 0; ui < updated.size(); ui++) {
+      Updated u = updated.get(ui);
       Tensor p = u.param();
       if (out[u.paramOut()] != p.array()) p.array().copyFrom(out[u.paramOut()]);
       p.versionCounter().bump();
@@ -213,7 +218,8 @@ final class WholeTrainStep {
       else p.setGrad(Tensor.wrap(out[u.gradOut()]));
       Map<String, Tensor> state = opt.state(p);
       int o = u.firstStateOut();
-      for (String key : u.stateKeys()) {
+      for (int ki = 0; ki < u.stateKeys().size(); ki++) {
+        String key = u.stateKeys().get(ki);
         Tensor st = state.get(key);
         if (st == null) state.put(key, Tensor.wrap(out[o]));
         else {
