@@ -323,12 +323,13 @@ final class ClosureState {
         elementDepth = depth + 1;
         elementIndex = 0;
         try {
+          // (an empty collection is not iterated: a HashSet's forEach makes an iterator even then)
           if (o instanceof Map<?, ?> m) {
             size(m.size());
-            m.forEach(entryVisitor);
+            if (!m.isEmpty()) m.forEach(entryVisitor);
           } else if (o instanceof Collection<?> col) {
             size(col.size());
-            col.forEach(elementVisitor);
+            if (!col.isEmpty()) col.forEach(elementVisitor);
           }
         } catch (Unreadable u) {
           throw (IllegalAccessException) u.getCause();

@@ -85,10 +85,13 @@ public final class TrainStep {
     Signature s = lastSig;
     if (s.gradMode() != GradMode.isEnabled() || !sameType(input, lastInput) || !sameType(target, lastTarget)) return false;
     if (input.requiresGrad() != s.requiresGrad().get(0) || target.requiresGrad() != s.requiresGrad().get(1)) return false;
-    for (String a : s.aliases()) if (!a.isEmpty()) return false;
+    // index loops: asked every step, this allocates nothing
+    java.util.List<String> aliases = s.aliases();
+    for (int i = 0; i < aliases.size(); i++) if (!aliases.get(i).isEmpty()) return false;
     if (input.array().sharesStorage(target.array())) return false;
-    for (Tensor t : lastState.tensors())
-      if (t.array().sharesStorage(input.array()) || t.array().sharesStorage(target.array())) return false;
+    java.util.List<Tensor> held = lastState.tensors();
+    for (int i = 0; i < held.size(); i++)
+      if (held.get(i).array().sharesStorage(input.array()) || held.get(i).array().sharesStorage(target.array())) return false;
     java.util.List<ParamGroup> groups = optimizer.paramGroups();
     if (groups.size() != lastGroups.size()) return false;
     for (int g = 0; g < groups.size(); g++) {

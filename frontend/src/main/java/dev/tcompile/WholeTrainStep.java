@@ -135,8 +135,8 @@ final class WholeTrainStep {
   /** Null when the captured tensors still have the types and requires_grad flags the program was built for, else why not. */
   String guardFailure() {
     int c = 0;
-    for (Tracer.Source s : sources)
-      if (s instanceof Tracer.Captured cap) {
+    for (int si = 0; si < sources.size(); si++)
+      if (sources.get(si) instanceof Tracer.Captured cap) {
         TensorType was = capturedTypes.get(c);
         NDArray now = cap.tensor().array();
         if (now.dtype() != was.dtype() || !java.util.Arrays.equals(now.shape(), was.shape()))

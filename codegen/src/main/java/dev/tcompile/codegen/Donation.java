@@ -102,7 +102,6 @@ public final class Donation {
    * allocates nothing.
    */
   public NDArray[][] directInto(NDArray[] inputs, NDArray[] into, NDArray[][] direct, NDArray[] chosen) {
-    List<Node> nodes = graph.nodes();
     for (NDArray[] d : direct) if (d != null) Arrays.fill(d, null);
     Arrays.fill(chosen, null);
     for (int j = 0; j < into.length; j++) {
@@ -111,7 +110,7 @@ public final class Donation {
       if (d == null || k < 0 || !dense(d, graph.outputs().get(j).type())) continue;
       if (direct[k] != null && direct[k][position[j]] != null) continue;       // the same value leaves twice
       if (!safe(d, k, inputs, chosen)) continue;
-      if (direct[k] == null) direct[k] = new NDArray[nodes.get(k).outputs().size()];
+      if (direct[k] == null) direct[k] = new NDArray[graph.nodes().get(k).outputs().size()];
       direct[k][position[j]] = writerShape[j] == null ? d : viewOf(j, d);
       chosen[j] = d;
     }
