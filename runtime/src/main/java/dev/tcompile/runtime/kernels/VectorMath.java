@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * operations only), not from the JDK's {@code lanewise(EXP/LOG/TANH/ERF)}: those are SVML calls once C2 compiles the loop but
  * {@code java.lang.Math} per lane before, and the two differ in the last bit, so a training run would depend on
  * when the JIT kicked in. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a
- * sweep of float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp;
+ * sweep of float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid (PyTorch's bits:
+ * 0 where e^-x overflows), gelu 2 ulp;
  * erf 1 ulp on every positive float ({@code ErfTest}). All but sqrt run in float lanes and finish a run with one
  * masked vector, so an element's bits do not depend on where it falls in the run; sqrt's scalar tail uses
  * {@link UnaryOp#apply(float)}.
