@@ -21,7 +21,7 @@ public enum UnaryOp {
       case SIN -> (float) Math.sin(x);
       case COS -> (float) Math.cos(x);
       case TANH -> (float) Math.tanh(x);
-      case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+      case SIGMOID -> VectorFns.sigmoidScalar(x);
       case RELU -> x < 0 ? 0f : x; // keeps NaN and -0.0, as ATen's clamp_min(x, 0)
       case RECIPROCAL -> 1f / x;
       case SIGN -> x > 0 ? 1f : x < 0 ? -1f : 0f; // PyTorch: sign(-0.) and sign(nan) are 0.

@@ -93,11 +93,69 @@ final class VectorFns {
     return y.blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY));
   }
 
-  /** sigmoid(x) = 1 / (1 + exp(-x)), computed as {@code t/(1+t)} with {@code t = exp(x)} for x < 0 (no overflow); 2 ulp. */
+  /**
+   * sigmoid(x) = 1 / (1 + e^-x) as PyTorch 1.13's vectorised CPU kernel computes it, operation for operation:
+   * {@link #expfSleef} of the negated input, plus one, then a float division (so a very negative x gives
+   * 1 / inf = 0). Bit-identical to ATen's vector lanes (checked against PyTorch in {@code SigmoidGoldenTest}).
+   */
   static FloatVector sigmoidf(FloatVector v) {
     FloatVector one = FloatVector.broadcast(v.species(), 1f);
-    FloatVector t = expf(v.abs().neg());        // exp(-|x|) in (0, 1]
-    return one.blend(t, v.lt(0f)).div(one.add(t));
+    return one.div(expfSleef(v.neg()).add(one));
+  }
+
+  /** {@link #sigmoidf} for one float, the same operations in scalar form (so the same bits on every JIT tier). */
+  static float sigmoidScalar(float x) {
+    float d = -x;
+    if (Float.isNaN(d)) return d;
+    float e;
+    if (d < EXP_LO) e = 0f;
+    else if (d > EXP_HI) e = Float.POSITIVE_INFINITY;
+    else {
+      float q = (float) Math.rint(d * LOG2E_F);
+      int qi = (int) q;
+      float s = Math.fma(q, -L2U_F, d);
+      s = Math.fma(q, -L2L_F, s);
+      float u = Math.fma(0.000198527617612853646278381f, s, 0.00139304355252534151077271f);
+      u = Math.fma(u, s, 0.00833336077630519866943359f);
+      u = Math.fma(u, s, 0.0416664853692054748535156f);
+      u = Math.fma(u, s, 0.166666671633720397949219f);
+      u = Math.fma(u, s, 0.5f);
+      u = Math.fma(s * s, u, s) + 1f;
+      int q1 = qi >> 1;
+      e = u * Float.intBitsToFloat((q1 + 127) << 23) * Float.intBitsToFloat((qi - q1 + 127) << 23);
+    }
+    return 1f / (e + 1f);
+  }
+
+  private static final float EXP_LO = -104f, EXP_HI = 100f;
+
+  /**
+   * e^d exactly as SLEEF 3's {@code expf_u10} with FMA (what PyTorch 1.13's {@code Vectorized<float>::exp}
+   * calls): q = rint(d * log2 e) from a rounded product (no fma), two-part Cody-Waite reduction, the degree-5
+   * polynomial by fma, u = 1 + fma(s^2, u, s), u * 2^(q>>1) * 2^(q-(q>>1)); d < -104 gives 0, d > 100 gives
+   * +inf, NaN stays NaN. The input is clamped first only so that the reduction stays in range; the clamped
+   * lanes are overwritten.
+   */
+  static FloatVector expfSleef(FloatVector d) {
+    var sp = d.species();
+    FloatVector dc = d.max(EXP_LO - 1f).min(EXP_HI + 1f);                 // NaN passes through max/min
+    FloatVector t = dc.mul(LOG2E_F).add(RND_F);                            // rint(d * log2 e) in the low bits
+    FloatVector q = t.sub(RND_F);
+    IntVector qi = ((IntVector) t.reinterpretAsInts()).sub(RND_F_BITS);
+    FloatVector s = q.fma(FloatVector.broadcast(sp, -L2U_F), dc);
+    s = q.fma(FloatVector.broadcast(sp, -L2L_F), s);
+    FloatVector u = FloatVector.broadcast(sp, 0.000198527617612853646278381f).fma(s, FloatVector.broadcast(sp, 0.00139304355252534151077271f))
+        .fma(s, FloatVector.broadcast(sp, 0.00833336077630519866943359f))
+        .fma(s, FloatVector.broadcast(sp, 0.0416664853692054748535156f))
+        .fma(s, FloatVector.broadcast(sp, 0.166666671633720397949219f))
+        .fma(s, FloatVector.broadcast(sp, 0.5f));
+    u = s.mul(s).fma(u, s).add(1f);
+    IntVector q1 = qi.lanewise(VectorOperators.ASHR, 1), q2 = qi.sub(q1);
+    FloatVector p1 = (FloatVector) q1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector p2 = (FloatVector) q2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    u = u.mul(p1).mul(p2);
+    u = u.blend(0f, d.lt(EXP_LO));
+    return u.blend(Float.POSITIVE_INFINITY, d.compare(VectorOperators.GT, EXP_HI));
   }
 
   /** e^x in float lanes; NaN stays NaN, overflow gives +inf, underflow 0. */

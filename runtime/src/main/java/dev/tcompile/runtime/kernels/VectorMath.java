@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * operations only), not from the JDK's {@code lanewise(EXP/LOG/TANH/ERF)}: those are SVML calls once C2 compiles the loop but
  * {@code java.lang.Math} per lane before, and the two differ in the last bit, so a training run would depend on
  * when the JIT kicked in. Error bounds against correctly rounded results, checked by {@code VectorMathTest} over a
- * sweep of float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid, gelu 2 ulp;
+ * sweep of float bit patterns incl. +-0, subnormals, +-inf and NaN: exp, log, tanh, sqrt 1 ulp; sigmoid (PyTorch's bits:
+ * 0 where e^-x overflows), gelu 2 ulp;
  * erf 1 ulp on every positive float ({@code ErfTest}). All but sqrt run in float lanes and finish a run with one
  * masked vector, so an element's bits do not depend on where it falls in the run; sqrt's scalar tail uses
  * {@link UnaryOp#apply(float)}.
@@ -81,7 +82,12 @@ public final class VectorMath {
     for (; i < n; i++) d[dO + i] = UnaryOp.SQRT.apply(x[xo + i]);
   }
 
-  /** sigmoid(x) = 1 / (1 + exp(-x)) ({@link VectorFns#sigmoidf}), the tail through a masked vector. */
+  /**
+   * sigmoid(x) = 1 / (1 + exp(-x)) with PyTorch 1.13's lane bits ({@link VectorFns#sigmoidf}), the tail through a
+   * masked vector. PyTorch itself computes the last n % 16 elements of a contiguous run (per parallel chunk) with
+   * glibc's scalar expf, up to 3 ulp away (about 4% of such elements differ); here every element takes the lane
+   * formula, so its bits do not depend on its position and fused compiled loops give eager's bits.
+   */
   public static void sigmoid(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
     for (int e = n - VL; i <= e; i += VL) VectorFns.sigmoidf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);

@@ -55,11 +55,17 @@ class VectorMathTest {
 
   private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
+  /**
+   * PyTorch 1.13's float sigmoid, 1 / (1 + e^-x) in float: e^-x overflows to +inf for -x above 0x1.62e42ep6
+   * (log of 2^128), so the result is 0 there, not the subnormal sigmoid (SigmoidGoldenTest checks the bits).
+   */
+  private static double pytorchSigmoid(double x) { return -x > 0x1.62e42ep6f ? 0 : sigmoid(x); }
+
   @Test void exp() { assertTrue(maxUlp(UnaryOp.EXP, Math::exp) <= 1); }
   @Test void log() { assertTrue(maxUlp(UnaryOp.LOG, Math::log) <= 1); }
   @Test void tanh() { assertTrue(maxUlp(UnaryOp.TANH, Math::tanh) <= 1); }
   @Test void sqrt() { assertEquals(0, maxUlp(UnaryOp.SQRT, Math::sqrt)); }
-  @Test void sigmoid() { assertTrue(maxUlp(UnaryOp.SIGMOID, VectorMathTest::sigmoid) <= 2); }
+  @Test void sigmoid() { assertTrue(maxUlp(UnaryOp.SIGMOID, VectorMathTest::pytorchSigmoid) <= 2); }
   @Test void gelu() { assertTrue(maxUlp(UnaryOp.GELU, x -> x * MathFns.normalCdf(x)) <= 2); }
 
   @Test void geluTailsAndSpecialValues() {
