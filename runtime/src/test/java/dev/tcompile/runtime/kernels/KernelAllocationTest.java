@@ -104,7 +104,7 @@ class KernelAllocationTest {
         }));
   }
 
-  /** Max pooling forward and backward, the fused loss backward, the loss, a sum, addmm and a broadcast copy. */
+  /** Max pooling forward and backward, the fused loss backward, log_softmax, the loss, a sum, addmm and a broadcast copy. */
   private static List<Scenario> others(int threads) {
     Pool2d.Params p = Pool2d.Params.of(2, 0, 0, false);
     return List.of(
@@ -125,6 +125,10 @@ class KernelAllocationTest {
           NDArray logp = Softmax.forward(randn(r, 64, 10), 1, true), target = labels(r, 64, 10);
           NDArray g = NDArray.scalar(DType.FLOAT32, 1), gLogits = randn(r, 64, 10);
           return () -> NllLogSoftmaxBackward.run(g, target, logp, Losses.Reduction.MEAN, -100, gLogits);
+        }),
+        new Scenario("log_softmax", threads, () -> {
+          NDArray x = randn(new Random(3), 64, 10), y = NDArray.empty(DType.FLOAT32, 64, 10);
+          return () -> Softmax.forward(x, 1, true, y);
         }),
         new Scenario("nll_loss", threads, () -> {
           Random r = new Random(3);
