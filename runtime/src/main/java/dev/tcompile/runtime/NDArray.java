@@ -38,7 +38,7 @@ public final class NDArray {
       case INT64 -> new long[n];
       case BOOL -> new boolean[n];
     };
-    return new NDArray(dtype, shape.clone(), Shapes.contiguousStrides(shape), 0, data);
+    return new NDArray(dtype, shape.length == 0 ? Shapes.NO_DIMS : shape.clone(), Shapes.contiguousStrides(shape), 0, data);
   }
 
   public static NDArray wrap(float[] data, int... shape) { return wrap(DType.FLOAT32, data, data.length, shape); }
@@ -130,7 +130,9 @@ public final class NDArray {
 
   /** Copies src (broadcast to this shape, converted to this dtype) into this array's elements. */
   public void copyFrom(NDArray src) {
-    int[] ss = Shapes.broadcastStrides(src.shape, src.strides, shape);
+    // same shape: src's own strides (what broadcasting them would give); else into the thread's scratch array
+    int[] ss = Arrays.equals(src.shape, shape) ? src.strides
+        : Shapes.broadcastStrides(src.shape, src.strides, shape, Strided.scratchStrides(shape.length));
     Strided.copy(src, ss, this);
   }
 

@@ -39,37 +39,68 @@ public final class Parallel {
   private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
   /**
-   * One parallel call. Participants claim task indices from {@code next} until none is left, so a worker the
-   * OS has not scheduled yet (a busy or shared machine) simply gets fewer tasks, and the caller never waits for
-   * a task nobody has started. A worker that wakes after the job is finished finds it exhausted.
+   * The pool's one job, reused call after call (calls are serialised, so one is enough, and a step allocates no
+   * job). Participants claim task indices until none is left, so a worker the OS has not scheduled yet (a busy or
+   * shared machine) simply gets fewer tasks, and the caller never waits for a task nobody has started.
+   *
+   * <p>{@code state} packs the call's generation (high 32 bits) and the next task index to claim (low 32 bits); a
+   * claim is a compare-and-set on both, so a worker that read an older call's generation can never claim (or run)
+   * a task of a later call, and a generation's indices only grow until the call is closed. Between calls the index
+   * is {@link #CLOSED}. {@code task}, {@code count} and {@code caller} are written only while the job is closed
+   * and read only after a successful claim or with the generation's state in hand (all volatile: one order).
    */
   private static final class Job {
-    final Task task;
-    final int count;
-    /** The next task index to claim and the number of tasks finished (atomic through the handles below: one object per call). */
-    volatile int next, done;
-    final Thread caller;
+    static final int CLOSED = Integer.MAX_VALUE;
+    volatile long state = CLOSED;
+    volatile Task task;
+    volatile int count;
+    /** Tasks of the current generation finished (atomic through the handle below). */
+    volatile int done;
+    volatile Thread caller;
     volatile Throwable failure;
 
-    Job(Task task, int count, Thread caller) { this.task = task; this.count = count; this.caller = caller; }
-
-    /** Claims and runs tasks until none is left. */
-    void participate() {
-      int t;
-      while ((t = (int) NEXT.getAndAdd(this, 1)) < count) {
+    /** Claims and runs tasks of generation {@code gen} until none is left (or that call has closed). */
+    void participate(int gen) {
+      while (true) {
+        long s = state;
+        int idx = (int) s;
+        if ((int) (s >>> 32) != gen || idx >= count) return;   // a later call, or nothing left to claim
+        if (!STATE.compareAndSet(this, s, s + 1)) continue;
+        // claimed task idx of generation gen: that call cannot close (nor task/count change) before it is done
+        Task t = task;
+        int n = count;
         try {
-          task.run(t, count);
+          t.run(idx, n);
         } catch (Throwable e) {
           if (failure == null) failure = e;
         }
-        if ((int) DONE.getAndAdd(this, 1) + 1 == count) LockSupport.unpark(caller);
+        if ((int) DONE.getAndAdd(this, 1) + 1 == n) LockSupport.unpark(caller);
       }
     }
 
-    private static final VarHandle NEXT, DONE;
+    /** Opens the next generation for {@code count} tasks of {@code task}; returns the generation. Under LOCK. */
+    int open(Task task, int count, Thread caller) {
+      int gen = (int) (state >>> 32) + 1;
+      this.task = task;
+      this.count = count;
+      this.caller = caller;
+      failure = null;
+      done = 0;
+      state = ((long) gen << 32) | 0L;   // published last: a claim sees this call's task and count
+      return gen;
+    }
+
+    /** Closes the finished generation and drops the task (and what it references). Under LOCK. */
+    void close(int gen) {
+      state = ((long) gen << 32) | CLOSED;
+      task = null;
+      caller = null;
+    }
+
+    private static final VarHandle STATE, DONE;
     static {
       try {
-        NEXT = MethodHandles.lookup().findVarHandle(Job.class, "next", int.class);
+        STATE = MethodHandles.lookup().findVarHandle(Job.class, "state", long.class);
         DONE = MethodHandles.lookup().findVarHandle(Job.class, "done", int.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
@@ -77,7 +108,7 @@ public final class Parallel {
     }
   }
 
-  private static volatile Job current;
+  private static final Job JOB = new Job();
 
   private static int initialThreads() {
     String p = System.getProperty("tcompile.threads");
@@ -127,12 +158,12 @@ public final class Parallel {
     synchronized (LOCK) {
       int nw = Math.min(count, threads) - 1; // workers woken; the caller is the extra participant
       ensureWorkers(nw);
-      Job job = new Job(task, count, Thread.currentThread());
-      current = job;
+      Job job = JOB;
+      int gen = job.open(task, count, Thread.currentThread());
       for (int w = 0; w < nw; w++) workers[w].wake();
       INSIDE.set(Boolean.TRUE);
       try {
-        job.participate();
+        job.participate(gen);
       } finally {
         INSIDE.set(Boolean.FALSE);
       }
@@ -141,8 +172,8 @@ public final class Parallel {
         if (++spins < 20_000) Thread.onSpinWait();
         else LockSupport.parkNanos(50_000);
       }
-      current = null; // do not keep the finished task (and what it captured) reachable
       Throwable f = job.failure;
+      job.close(gen);   // do not keep the finished task (and what it references) reachable
       if (f instanceof RuntimeException re) throw re;
       if (f instanceof Error er) throw er;
       if (f != null) throw new RuntimeException(f);
@@ -161,11 +192,67 @@ public final class Parallel {
     final int units = (n + g - 1) / g;
     int parts = Math.min(4 * threads, units);
     if (threads <= 1 || parts <= 1 || INSIDE.get()) { body.run(0, n); return; }
-    run(parts, (t, c) -> {
+    Chunks c = CHUNKS.take();
+    try {
+      c.n = n; c.grain = g; c.units = units; c.body = body;
+      run(parts, c);
+    } finally {
+      CHUNKS.give(c);
+    }
+  }
+
+  /** {@link #forRange}'s task: chunk t of count covers units [units*t/count, units*(t+1)/count) of grain elements. */
+  private static final class Chunks extends Reusable implements Task {
+    int n, grain, units;
+    Range body;
+
+    @Override public void run(int t, int c) {
       int u0 = (int) ((long) units * t / c), u1 = (int) ((long) units * (t + 1) / c);
-      int from = u0 * g, to = Math.min(n, u1 * g);
+      int from = u0 * grain, to = Math.min(n, u1 * grain);
       if (from < to) body.run(from, to);
-    });
+    }
+
+    @Override protected void clear() { body = null; }
+  }
+
+  private static final PerThread<Chunks> CHUNKS = new PerThread<>(Chunks::new);
+
+  /**
+   * An object a kernel fills and hands to {@link #run} (or uses otherwise) instead of a capturing lambda, reused
+   * call after call through a {@link PerThread}: a kernel call in a steady state allocates nothing.
+   */
+  public abstract static class Reusable {
+    private boolean taken;
+
+    /** Drops what the call set (arrays, operands), so that the thread's copy keeps nothing alive between calls. */
+    protected abstract void clear();
+  }
+
+  /**
+   * One {@link Reusable} per calling thread. {@link #take} returns the thread's own, or a new one while that is
+   * taken (a kernel called again from inside its own tasks on the same thread); {@link #give} clears it.
+   * Workers only read the caller's object, during the call that filled it.
+   */
+  public static final class PerThread<T extends Reusable> {
+    private final java.util.function.Supplier<T> make;
+    private final ThreadLocal<T> local;
+
+    public PerThread(java.util.function.Supplier<T> make) {
+      this.make = make;
+      this.local = ThreadLocal.withInitial(make);
+    }
+
+    public T take() {
+      T r = local.get();
+      if (((Reusable) r).taken) r = make.get();
+      ((Reusable) r).taken = true;
+      return r;
+    }
+
+    public void give(T r) {
+      r.clear();
+      ((Reusable) r).taken = false;
+    }
   }
 
   private static void ensureWorkers(int n) {
@@ -180,7 +267,8 @@ public final class Parallel {
 
   private static final class Worker implements Runnable {
     final Thread thread;
-    private Job last;
+    /** The last generation this worker took part in. */
+    private int last;
 
     Worker(int id) {
       thread = new Thread(this, "tcompile-kernel-" + (id + 1));
@@ -193,16 +281,17 @@ public final class Parallel {
       INSIDE.set(Boolean.TRUE);
       int spins = 0;
       while (true) {
-        Job job = current;
-        if (job == null || job == last) {
+        long s = JOB.state;
+        int gen = (int) (s >>> 32);
+        if ((int) s == Job.CLOSED || gen == last) {
           // spin a little after a job (kernels often come in bursts), then park until woken
           if (++spins < 10_000) Thread.onSpinWait();
           else LockSupport.park(this);
           continue;
         }
         spins = 0;
-        last = job;
-        job.participate();
+        last = gen;
+        JOB.participate(gen);
       }
     }
   }

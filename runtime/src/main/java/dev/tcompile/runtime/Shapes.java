@@ -28,7 +28,11 @@ public final class Shapes {
     return (int) n;
   }
 
+  /** The shape (and strides) of every 0-d array: nothing to change in it, so one array serves them all. */
+  static final int[] NO_DIMS = new int[0];
+
   public static int[] contiguousStrides(int[] shape) {
+    if (shape.length == 0) return NO_DIMS;
     int[] st = new int[shape.length];
     int s = 1;
     for (int i = shape.length - 1; i >= 0; i--) { st[i] = s; s *= Math.max(shape[i], 1); }

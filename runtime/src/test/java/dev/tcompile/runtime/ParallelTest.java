@@ -57,6 +57,43 @@ class ParallelTest {
     assertFalse(Parallel.inParallelRegion());
   }
 
+  /**
+   * The pool's one job is reused call after call: callers on several threads, calls of varying task counts, and
+   * nested forRange calls inside tasks each run every task exactly once (a worker late for one call never runs a
+   * task of the next).
+   */
+  @Test void reusedJobRunsEveryTaskOnceUnderConcurrentAndNestedCalls() throws Exception {
+    Parallel.setThreads(2);
+    int callers = 4, calls = 1500;
+    java.util.List<Thread> ts = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int c = 0; c < callers; c++) {
+      int seed = c;
+      Thread t = new Thread(() -> {
+        try {
+          for (int i = 0; i < calls; i++) {
+            int count = 1 + (i * 7 + seed) % 9;
+            AtomicIntegerArray hits = new AtomicIntegerArray(count * 8);
+            Parallel.run(count, (task, n) -> {
+              assertEquals(count, n);
+              Parallel.forRange(8, 1, (a, b) -> { for (int k = a; k < b; k++) hits.incrementAndGet(task * 8 + k); });
+            });
+            for (int k = 0; k < count * 8; k++) assertEquals(1, hits.get(k), "caller " + seed + " call " + i + " slot " + k);
+            AtomicIntegerArray range = new AtomicIntegerArray(100 + i % 50);
+            Parallel.forRange(range.length(), 3, (a, b) -> { for (int k = a; k < b; k++) range.incrementAndGet(k); });
+            for (int k = 0; k < range.length(); k++) assertEquals(1, range.get(k), "caller " + seed + " range " + i + " index " + k);
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      ts.add(t);
+      t.start();
+    }
+    for (Thread t : ts) t.join();
+    if (failure.get() != null) throw new AssertionError(failure.get());
+  }
+
   @Test void rejectsZeroThreads() {
     assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
   }

@@ -69,7 +69,8 @@ public final class Conv2d {
       throw new TorchException("Calculated padded input size per channel: (" + (xs[2] + 2 * p.padH()) + " x "
           + (xs[3] + 2 * p.padW()) + "). Kernel size: (" + ((ws[2] - 1) * p.dilH() + 1) + " x " + ((ws[3] - 1) * p.dilW() + 1)
           + "). Kernel size can't be greater than actual input size");
-    return new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], oh, ow, g, p);
+    return ConvGeometry.of(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], oh, ow, g,
+        p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilH(), p.dilW(), p);
   }
 
   private static float[] dense(NDArray a) { return a.to(DType.FLOAT32).dense().floats(); }
@@ -96,7 +97,7 @@ public final class Conv2d {
     if (biasOrNull != null && (biasOrNull.dim() != 1 || biasOrNull.size(0) != g.oc()))
       throw new TorchException("Given weight of size " + Shapes.str(w.shape()) + ", expected bias to be 1-dimensional with "
           + g.oc() + " elements, but got bias of size " + Shapes.str(biasOrNull.shape()) + " instead");
-    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, new int[]{g.n(), g.oc(), g.oh(), g.ow()}, "conv2d");
+    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, g.n(), g.oc(), g.oh(), g.ow(), "conv2d");
     if (outOrNull != null && g.kk() == 0) java.util.Arrays.fill(out.floats(), 0, out.numel(), 0f);
     if (out.numel() == 0) return out;
     float[] xd = dense(x), wd = dense(w), bd = biasOrNull == null ? null : dense(biasOrNull), od = out.floats();
@@ -111,23 +112,36 @@ public final class Conv2d {
   /** o[off + c*ohw + j] = (relu)(o + bias[c]) for every channel c < oc and j in [j0, j0+nb). */
   static void epilogue(float[] o, int off, int oc, int ohw, int j0, int nb, float[] bias, boolean relu) {
     if (bias == null && !relu) return;
-    FloatVector zero = FloatVector.zero(S);
-    int vl = S.length();
     for (int c = 0; c < oc; c++) {
       int base = off + c * ohw + j0;
       float b = bias == null ? 0f : bias[c];
-      FloatVector bv = FloatVector.broadcast(S, b);
-      int j = 0;
-      for (int e = nb - vl; j <= e; j += vl) {
-        FloatVector v = FloatVector.fromArray(S, o, base + j).add(bv);
-        // max(v, 0) but NaN-preserving: lanes where v < 0 become 0
-        if (relu) v = v.blend(zero, v.lt(zero));
-        v.intoArray(o, base + j);
-      }
-      for (; j < nb; j++) {
-        float v = o[base + j] + b;
-        o[base + j] = relu && v < 0f ? 0f : v;
-      }
+      if (relu) addRelu(o, base, nb, b);
+      else add(o, base, nb, b);
+    }
+  }
+
+  // One small method per form, each vector made inside the iteration that uses it: with both forms in the channel
+  // loop (a vector merged from two branches, a broadcast carried into the loop), C2 sometimes compiled the loop
+  // with boxed vectors (128 KB allocated per MNIST conv2 forward, in some JVM runs only).
+
+  /** o[base, base+n) += b. */
+  private static void add(float[] o, int base, int n, float b) {
+    int vl = S.length(), j = 0;
+    for (int e = n - vl; j <= e; j += vl)
+      FloatVector.fromArray(S, o, base + j).add(FloatVector.broadcast(S, b)).intoArray(o, base + j);
+    for (; j < n; j++) o[base + j] += b;
+  }
+
+  /** o[base, base+n) = relu(o + b), NaN-preserving: only values below 0 become 0. */
+  private static void addRelu(float[] o, int base, int n, float b) {
+    int vl = S.length(), j = 0;
+    for (int e = n - vl; j <= e; j += vl) {
+      FloatVector v = FloatVector.fromArray(S, o, base + j).add(FloatVector.broadcast(S, b));
+      v.blend(0f, v.lt(0f)).intoArray(o, base + j);
+    }
+    for (; j < n; j++) {
+      float v = o[base + j] + b;
+      o[base + j] = v < 0f ? 0f : v;
     }
   }
 

@@ -80,41 +80,73 @@ final class ConvGemm {
     int kc = depth(kk), nbMax = Math.max(NR, B_BLOCK / kc / NR * NR), ohw = g.ohw();
     int blocks = (ohw + nbMax - 1) / nbMax;
     Conv2d.Params p = g.p();
-    if ((p.padH() > 0 || p.padW() > 0) && g.kh() * g.kw() > 1) {
-      // Padded: each thread first copies an image into a zero-bordered buffer, so that packing sees no padding
-      // (runs reaching into it took masked loads tap by tap: 35-40% of the packing time, measured on the
-      // dilated seed layer). One task per image when there are enough images, so each is padded only once.
-      ConvGeometry gp = new ConvGeometry(g.n(), g.c(), g.h() + 2 * p.padH(), g.w() + 2 * p.padW(), g.oc(), g.kh(), g.kw(),
-          g.oh(), g.ow(), g.groups(), new Conv2d.Params(p.strideH(), p.strideW(), 0, 0, p.dilH(), p.dilW(), p.groups()));
-      int chw = g.c() * gp.hw(), perImage = g.n() >= 2 * Parallel.threads() ? blocks : 1;
-      Object call = new Object();
-      Parallel.run(g.n() * blocks / perImage, (t, count) -> {
-        int i = t * perImage / blocks;
-        PaddedImage img = PADDED.get();
-        if (img.call != call || img.image != i) img.fill(call, i, x, g, Scratch.floats(Scratch.PADDED, chw));
-        for (int b = t * perImage % blocks, bEnd = b + perImage; b < bEnd; b++) {
-          int j0 = b * nbMax, nb = Math.min(nbMax, ohw - j0);
-          forwardBlock(gp, img.buf, 0, wp, out, i, j0, nb);
-          Conv2d.epilogue(out, i * g.oc() * ohw, g.oc(), ohw, j0, nb, bias, relu);
-        }
-      });
-      return;
+    Forward f = FORWARDS.take();
+    try {
+      f.g = g; f.x = x; f.wp = wp; f.out = out; f.bias = bias; f.relu = relu; f.blocks = blocks; f.nbMax = nbMax;
+      if ((p.padH() > 0 || p.padW() > 0) && g.kh() * g.kw() > 1) {
+        // Padded: each thread first copies an image into a zero-bordered buffer, so that packing sees no padding
+        // (runs reaching into it took masked loads tap by tap: 35-40% of the packing time, measured on the
+        // dilated seed layer). One task per image when there are enough images, so each is padded only once.
+        f.padded = ConvGeometry.of(g.n(), g.c(), g.h() + 2 * p.padH(), g.w() + 2 * p.padW(), g.oc(), g.kh(), g.kw(),
+            g.oh(), g.ow(), g.groups(), p.strideH(), p.strideW(), 0, 0, p.dilH(), p.dilW(), null);
+        f.chw = g.c() * f.padded.hw();
+        f.perImage = g.n() >= 2 * Parallel.threads() ? blocks : 1;
+        f.call = CALL_IDS.incrementAndGet();
+        Parallel.run(g.n() * blocks / f.perImage, f);
+      } else {
+        f.padded = null;
+        Parallel.run(g.n() * blocks, f);
+      }
+    } finally {
+      FORWARDS.give(f);
     }
-    Parallel.run(g.n() * blocks, (t, count) -> {
-      int i = t / blocks, j0 = t % blocks * nbMax, nb = Math.min(nbMax, ohw - j0);
-      forwardBlock(g, x, i * g.c() * g.hw(), wp, out, i, j0, nb);
-      Conv2d.epilogue(out, i * g.oc() * ohw, g.oc(), ohw, j0, nb, bias, relu);
-    });
   }
+
+  /** Numbers the padded forward calls, so that a thread's padded image is known to be this call's. */
+  private static final java.util.concurrent.atomic.AtomicLong CALL_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * One forward call's arguments, reused by the calling thread. Unpadded: task t is image t / blocks, column
+   * block t % blocks. Padded: task t covers perImage blocks of image t * perImage / blocks.
+   */
+  private static final class Forward extends Parallel.Reusable implements Parallel.Task {
+    ConvGeometry g, padded;
+    float[] x, wp, out, bias;
+    boolean relu;
+    int blocks, nbMax, perImage, chw;
+    long call;
+
+    @Override public void run(int t, int count) {
+      int ohw = g.ohw();
+      if (padded == null) {
+        int i = t / blocks, j0 = t % blocks * nbMax, nb = Math.min(nbMax, ohw - j0);
+        forwardBlock(g, x, i * g.c() * g.hw(), wp, out, i, j0, nb);
+        Conv2d.epilogue(out, i * g.oc() * ohw, g.oc(), ohw, j0, nb, bias, relu);
+        return;
+      }
+      int i = t * perImage / blocks;
+      PaddedImage img = PADDED.get();
+      if (img.call != call || img.image != i) img.fill(call, i, x, g, Scratch.floats(Scratch.PADDED, chw));
+      for (int b = t * perImage % blocks, bEnd = b + perImage; b < bEnd; b++) {
+        int j0 = b * nbMax, nb = Math.min(nbMax, ohw - j0);
+        forwardBlock(padded, img.buf, 0, wp, out, i, j0, nb);
+        Conv2d.epilogue(out, i * g.oc() * ohw, g.oc(), ohw, j0, nb, bias, relu);
+      }
+    }
+
+    @Override protected void clear() { g = padded = null; x = wp = out = bias = null; }
+  }
+
+  private static final Parallel.PerThread<Forward> FORWARDS = new Parallel.PerThread<>(Forward::new);
 
   /** Which image of which call a thread's padded buffer holds. */
   private static final class PaddedImage {
-    Object call;
+    long call = -1;
     int image = -1;
     float[] buf;
 
     /** Copies image i of x into buf with zero borders of the geometry's padding. */
-    void fill(Object call, int i, float[] x, ConvGeometry g, float[] buf) {
+    void fill(long call, int i, float[] x, ConvGeometry g, float[] buf) {
       Conv2d.Params p = g.p();
       int h = g.h(), w = g.w(), pw = w + 2 * p.padW(), ph = h + 2 * p.padH(), src = i * g.c() * g.hw();
       for (int c = 0, d = 0; c < g.c(); c++) {
@@ -165,8 +197,26 @@ final class ConvGemm {
     int ocg = g.ocg(), kk = g.kk(), pr = panelRows(kk), rows = computedRows(kk, pr);
     float[] wp = Scratch.floats(Scratch.WEIGHTS, g.groups() * rows * ocg);
     for (int gr = 0; gr < g.groups(); gr++) packWeights(true, w, gr * ocg * kk, kk, kk, ocg, pr, wp, gr * rows * ocg);
-    Parallel.run(g.n(), (i, count) -> backwardInputImage(g, go, wp, gi, i));
+    BackwardInput b = BACKWARD_INPUTS.take();
+    try {
+      b.g = g; b.go = go; b.wp = wp; b.gi = gi;
+      Parallel.run(g.n(), b);
+    } finally {
+      BACKWARD_INPUTS.give(b);
+    }
   }
+
+  /** One backwardInput call's arguments, reused by the calling thread: task i is image i. */
+  private static final class BackwardInput extends Parallel.Reusable implements Parallel.Task {
+    ConvGeometry g;
+    float[] go, wp, gi;
+
+    @Override public void run(int i, int count) { backwardInputImage(g, go, wp, gi, i); }
+
+    @Override protected void clear() { g = null; go = wp = gi = null; }
+  }
+
+  private static final Parallel.PerThread<BackwardInput> BACKWARD_INPUTS = new Parallel.PerThread<>(BackwardInput::new);
 
   private static void backwardInputImage(ConvGeometry g, float[] go, float[] wp, float[] gi, int i) {
     int ocg = g.ocg(), kk = g.kk(), ohw = g.ohw(), pr = panelRows(kk), rows = computedRows(kk, pr), cghw = g.cg() * g.hw();
@@ -196,11 +246,30 @@ final class ConvGemm {
   /** gw = conv2d's weight gradient through register-blocked dot products (any padding). */
   static void backwardWeightDots(ConvGeometry g, float[] go, float[] x, float[] gw) {
     int n = g.n(), imgs = Math.max(1, PIXELS / Math.max(1, g.ohw())), chunks = (n + imgs - 1) / imgs;
-    sumOverParts(chunks, chunks, gw, (acc, at, c0, c1) -> {
-      for (int ch = c0; ch < c1; ch++)
-        backwardWeightChunk(g, go, x, acc, at, ch * imgs, Math.min(n, (ch + 1) * imgs), ch > c0);
-    });
+    WeightDots part = WEIGHT_DOTS.take();
+    try {
+      part.g = g; part.go = go; part.x = x; part.imgs = imgs;
+      sumOverParts(chunks, chunks, gw, part);
+    } finally {
+      WEIGHT_DOTS.give(part);
+    }
   }
+
+  /** backwardWeightDots' part, reused by the calling thread: chunks [c0, c1) of imgs images each. */
+  private static final class WeightDots extends Parallel.Reusable implements Part {
+    ConvGeometry g;
+    float[] go, x;
+    int imgs;
+
+    @Override public void run(float[] acc, int at, int c0, int c1) {
+      for (int ch = c0; ch < c1; ch++)
+        backwardWeightChunk(g, go, x, acc, at, ch * imgs, Math.min(g.n(), (ch + 1) * imgs), ch > c0);
+    }
+
+    @Override protected void clear() { g = null; go = x = null; }
+  }
+
+  private static final Parallel.PerThread<WeightDots> WEIGHT_DOTS = new Parallel.PerThread<>(WeightDots::new);
 
   /** One part of a split sum: writes (not adds) its sum over units [u0, u1), u0 < u1, to {@code acc[at..at+len)}. */
   @FunctionalInterface
@@ -220,15 +289,34 @@ final class ConvGemm {
     int parts = threads == 1 ? 1 : Math.max(1, Math.min(4 * threads, maxParts));
     int len = out.length;
     float[] rest = Scratch.floats(Scratch.ACCUMULATORS, (parts - 1) * len);
-    Parallel.run(parts, (t, count) -> {
+    Sum sum = SUMS.take();
+    try {
+      sum.units = units; sum.len = len; sum.out = out; sum.rest = rest; sum.part = part;
+      Parallel.run(parts, sum);
+    } finally {
+      SUMS.give(sum);
+    }
+    for (int t = 1; t < parts; t++) Gemm.axpy(1f, rest, (t - 1) * len, out, 0, len);
+  }
+
+  /** sumOverParts' task, reused by the calling thread: part t of count into its accumulator. */
+  private static final class Sum extends Parallel.Reusable implements Parallel.Task {
+    int units, len;
+    float[] out, rest;
+    Part part;
+
+    @Override public void run(int t, int count) {
       float[] acc = t == 0 ? out : rest;
       int at = t == 0 ? 0 : (t - 1) * len;
       int u0 = (int) ((long) units * t / count), u1 = (int) ((long) units * (t + 1) / count);
       if (u0 == u1) java.util.Arrays.fill(acc, at, at + len, 0f);
       else part.run(acc, at, u0, u1);
-    });
-    for (int t = 1; t < parts; t++) Gemm.axpy(1f, rest, (t - 1) * len, out, 0, len);
+    }
+
+    @Override protected void clear() { out = rest = null; part = null; }
   }
+
+  private static final Parallel.PerThread<Sum> SUMS = new Parallel.PerThread<>(Sum::new);
 
   /** gw (+)= gradOut @ col^T over images [i0, i1), their output pixels side by side. */
   private static void backwardWeightChunk(ConvGeometry g, float[] go, float[] x, float[] gw, int gwOff, int i0, int i1, boolean acc) {

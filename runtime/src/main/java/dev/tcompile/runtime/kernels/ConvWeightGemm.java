@@ -40,8 +40,27 @@ final class ConvWeightGemm {
   static void backwardWeight(ConvGeometry g, float[] go, float[] x, float[] gw) {
     int total = g.n() * g.ohw();
     TransposedColumns cols = TransposedColumns.of(g, NR);
-    ConvGemm.sumOverParts(total, total / PART_PIXELS, gw, (acc, at, p0, p1) -> part(g, go, x, cols, acc, at, p0, p1));
+    Parts parts = PARTS.take();
+    try {
+      parts.g = g; parts.go = go; parts.x = x; parts.cols = cols;
+      ConvGemm.sumOverParts(total, total / PART_PIXELS, gw, parts);
+    } finally {
+      PARTS.give(parts);
+    }
   }
+
+  /** The call's part (pixels [p0, p1) into acc), reused by the calling thread. */
+  private static final class Parts extends dev.tcompile.runtime.Parallel.Reusable implements ConvGemm.Part {
+    ConvGeometry g;
+    float[] go, x;
+    TransposedColumns cols;
+
+    @Override public void run(float[] acc, int at, int p0, int p1) { part(g, go, x, cols, acc, at, p0, p1); }
+
+    @Override protected void clear() { g = null; go = x = null; cols = null; }
+  }
+
+  private static final dev.tcompile.runtime.Parallel.PerThread<Parts> PARTS = new dev.tcompile.runtime.Parallel.PerThread<>(Parts::new);
 
   private static final ThreadLocal<int[]> BASES = ThreadLocal.withInitial(() -> new int[DEPTH]);
 

@@ -92,18 +92,15 @@ public final class Gemm {
       // a few parts per thread, claimed dynamically: a thread the OS schedules late takes fewer
       int parts = (int) Math.min(Math.min(units, 4L * threads), Math.max(threads, flop / PARALLEL_MIN_FLOP));
       if (parts > 1) {
-        Parallel.run(parts, (t, cnt) -> {
-          int u0 = (int) ((long) units * t / cnt), u1 = (int) ((long) units * (t + 1) / cnt);
-          if (splitN) {
-            int j0 = u0 * NR, j1 = Math.min(n, u1 * NR);
-            if (j0 < j1) blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
-                b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc);
-          } else {
-            int i0 = u0 * MR, i1 = Math.min(m, u1 * MR);
-            if (i0 < i1) blocked(transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
-                b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
-          }
-        });
+        Call call = CALLS.take();
+        try {
+          call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+          call.phase = splitN ? Call.SPLIT_N : Call.SPLIT_M;
+          call.units = units;
+          Parallel.run(parts, call);
+        } finally {
+          CALLS.give(call);
+        }
         return;
       }
     }
@@ -155,25 +152,83 @@ public final class Gemm {
   static void blockedShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
-    float[] bp = BUF.get().b;
-    int mPanels = (m + MR - 1) / MR;
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc), jc0 = jc, pc0 = pc;
-        Parallel.run(Math.min(nPanels, 2 * Parallel.threads()), (t, cnt) -> {
-          int q0 = (int) ((long) nPanels * t / cnt), q1 = (int) ((long) nPanels * (t + 1) / cnt);
-          int j0 = q0 * NR, j1 = Math.min(nc, q1 * NR);
-          if (j0 < j1) packB(transB, b, bOff, ldb, pc0, jc0 + j0, kc, j1 - j0, bp, j0 * kc);
-        });
-        float bt = pc == 0 ? beta : 1f;
-        Parallel.run(mPanels, (t, cnt) -> {
-          int ic = t * MR;
-          rowPanel(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc0, kc, bp, nc, c, cOff + jc0, ldc, bt, BUF.get());
-        });
+    Call call = CALLS.take();
+    try {
+      call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      call.bp = BUF.get().b;
+      int mPanels = (m + MR - 1) / MR;
+      for (int jc = 0; jc < n; jc += NC) {
+        int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
+        for (int pc = 0; pc < k; pc += KC) {
+          call.jc = jc; call.nc = nc; call.pc = pc; call.kc = Math.min(KC, k - pc); call.panels = nPanels;
+          call.phase = Call.PACK_B;
+          Parallel.run(Math.min(nPanels, 2 * Parallel.threads()), call);
+          call.bt = pc == 0 ? beta : 1f;
+          call.phase = Call.ROW_PANELS;
+          Parallel.run(mPanels, call);
+        }
       }
+    } finally {
+      CALLS.give(call);
     }
   }
+
+  /**
+   * One parallel sgemm call's arguments and the step it is in, reused call after call by the calling thread (no
+   * capturing lambda per call): the tasks of {@link #sgemm}'s split by columns or rows, and of
+   * {@link #blockedShared}'s shared packing of a B block and its A panels.
+   */
+  private static final class Call extends Parallel.Reusable implements Parallel.Task {
+    static final int SPLIT_N = 0, SPLIT_M = 1, PACK_B = 2, ROW_PANELS = 3;
+    int phase;
+    boolean transA, transB;
+    int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+    float alpha, beta;
+    float[] a, b, c;
+    /** SPLIT_N / SPLIT_M: NR-column or MR-row units of C split over the tasks. */
+    int units;
+    /** PACK_B / ROW_PANELS: the shared packed block (the caller's buffer), its position, size and beta. */
+    float[] bp;
+    int jc, nc, pc, kc, panels;
+    float bt;
+
+    void set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+      this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k; this.alpha = alpha;
+      this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
+      this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+    }
+
+    @Override public void run(int t, int cnt) {
+      switch (phase) {
+        case SPLIT_N -> {
+          int u0 = (int) ((long) units * t / cnt), u1 = (int) ((long) units * (t + 1) / cnt);
+          int j0 = u0 * NR, j1 = Math.min(n, u1 * NR);
+          if (j0 < j1) blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+              b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc);
+        }
+        case SPLIT_M -> {
+          int u0 = (int) ((long) units * t / cnt), u1 = (int) ((long) units * (t + 1) / cnt);
+          int i0 = u0 * MR, i1 = Math.min(m, u1 * MR);
+          if (i0 < i1) blocked(transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
+              b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+        }
+        case PACK_B -> {
+          int q0 = (int) ((long) panels * t / cnt), q1 = (int) ((long) panels * (t + 1) / cnt);
+          int j0 = q0 * NR, j1 = Math.min(nc, q1 * NR);
+          if (j0 < j1) packB(transB, b, bOff, ldb, pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
+        }
+        default -> {
+          int ic = t * MR;
+          rowPanel(transA, a, aOff, lda, alpha, Math.min(MR, m - ic), ic, pc, kc, bp, nc, c, cOff + jc, ldc, bt, BUF.get());
+        }
+      }
+    }
+
+    @Override protected void clear() { a = b = c = bp = null; }
+  }
+
+  private static final Parallel.PerThread<Call> CALLS = new Parallel.PerThread<>(Call::new);
 
   /** Packs rows [ic, ic+mr) x [pc, pc+kc) of alpha*op(A) and multiplies them by the packed B block (nc wide). */
   private static void rowPanel(boolean transA, float[] a, int aOff, int lda, float alpha, int mr, int ic, int pc, int kc,
@@ -226,11 +281,17 @@ public final class Gemm {
     microKernel(h, kc, ap, ao, bp, bo, ldbp, tile, 0, NR, 0f);
     // masked vector copy of the mr x nr corner (a scalar copy cost as much as the kernel for a 10-row product)
     VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(VL, nr);
-    FloatVector bv = FloatVector.broadcast(S, bt);
     for (int r = 0; r < mr; r++) {
       int cr = co + r * ldc, tr = r * NR;
+      if (cr + NR > c.length) {
+        // a row whose two vectors would reach past the end of C: a masked access there checks its lanes one by
+        // one, building a boolean[] per access; the scalar copy gives the same bits (fma rounds once either way)
+        for (int j = 0; j < nr; j++) c[cr + j] = bt != 0f ? Math.fma(c[cr + j], bt, tile[tr + j]) : tile[tr + j];
+        continue;
+      }
       FloatVector t0 = FloatVector.fromArray(S, tile, tr), t1 = FloatVector.fromArray(S, tile, tr + VL);
       if (bt != 0f) {
+        FloatVector bv = FloatVector.broadcast(S, bt);   // made here, not carried into the loop (see Conv2d.epilogue)
         t0 = FloatVector.fromArray(S, c, cr, m0).fma(bv, t0);
         t1 = FloatVector.fromArray(S, c, cr + VL, m1).fma(bv, t1);
       }

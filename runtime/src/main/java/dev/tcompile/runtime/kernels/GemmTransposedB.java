@@ -43,14 +43,35 @@ final class GemmTransposedB {
     int iPanels = (m + NR - 1) / NR, jPanels = (n + MR - 1) / MR;
     float[] xp = packed(iPanels * NR * k);
     boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= Gemm.PARALLEL_MIN_FLOP && !Parallel.inParallelRegion();
-    // A^T panels: panel q holds k rows of NR floats (columns i of A^T, zero past m)
-    Parallel.run(parallel ? iPanels : 1, (t, cnt) -> {
-      int q0 = iPanels * t / cnt, q1 = iPanels * (t + 1) / cnt;
-      for (int q = q0; q < q1; q++)
-        Gemm.packB(true, a, aOff, lda, 0, q * NR, k, Math.min(NR, m - q * NR), xp, q * NR * k);
-    });
-    int parts = parallel ? Math.min(jPanels, 4 * Parallel.threads()) : 1;
-    Parallel.run(parts, (t, cnt) -> {
+    Call call = CALLS.take();
+    try {
+      call.m = m; call.n = n; call.k = k; call.alpha = alpha; call.a = a; call.aOff = aOff; call.lda = lda;
+      call.b = b; call.bOff = bOff; call.ldb = ldb; call.beta = beta; call.c = c; call.cOff = cOff; call.ldc = ldc;
+      call.xp = xp; call.iPanels = iPanels; call.jPanels = jPanels;
+      // A^T panels: panel q holds k rows of NR floats (columns i of A^T, zero past m)
+      call.pack = true;
+      Parallel.run(parallel ? iPanels : 1, call);
+      call.pack = false;
+      Parallel.run(parallel ? Math.min(jPanels, 4 * Parallel.threads()) : 1, call);
+    } finally {
+      CALLS.give(call);
+    }
+  }
+
+  /** One call's arguments, reused by the calling thread: task t packs its share of A^T, or computes its C rows. */
+  private static final class Call extends Parallel.Reusable implements Parallel.Task {
+    boolean pack;
+    int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, iPanels, jPanels;
+    float alpha, beta;
+    float[] a, b, c, xp;
+
+    @Override public void run(int t, int cnt) {
+      if (pack) {
+        int q0 = iPanels * t / cnt, q1 = iPanels * (t + 1) / cnt;
+        for (int q = q0; q < q1; q++)
+          Gemm.packB(true, a, aOff, lda, 0, q * NR, k, Math.min(NR, m - q * NR), xp, q * NR * k);
+        return;
+      }
       int p0 = (int) ((long) jPanels * t / cnt), p1 = (int) ((long) jPanels * (t + 1) / cnt);
       float[] tile = TILE.get();
       for (int jp = p0; jp < p1; jp++) {
@@ -62,8 +83,12 @@ final class GemmTransposedB {
           storeTransposed(tile, rows, cols, alpha, beta, c, cOff + i0 * ldc + j0, ldc);
         }
       }
-    });
+    }
+
+    @Override protected void clear() { a = b = c = xp = null; }
   }
+
+  private static final Parallel.PerThread<Call> CALLS = new Parallel.PerThread<>(Call::new);
 
   /** C[t][r] (at c[co], row stride ldc) = alpha * tile[r][t] + beta * C[t][r] for r < rows, t < cols. */
   private static void storeTransposed(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int co, int ldc) {

@@ -59,24 +59,52 @@ public final class Losses {
    * Output: the target's shape for none, else 0-d.
    */
   public static NDArray nllForward(NDArray x, NDArray target, NDArray weightOrNull, Reduction r, long ignoreIndex) {
-    if (x.dtype() == DType.FLOAT64) return DoubleNll.forward(x, target, weightOrNull, r, ignoreIndex);
+    return nllForward(x, target, weightOrNull, r, ignoreIndex, null);
+  }
+
+  /**
+   * {@link #nllForward(NDArray, NDArray, NDArray, Reduction, long)} into a given dense buffer of the result's dtype
+   * and shape (null: a new array); a float32 mean or sum of int64 targets into a given buffer allocates nothing.
+   */
+  public static NDArray nllForward(NDArray x, NDArray target, NDArray weightOrNull, Reduction r, long ignoreIndex, NDArray outOrNull) {
+    if (x.dtype() == DType.FLOAT64) {
+      NDArray d = DoubleNll.forward(x, target, weightOrNull, r, ignoreIndex);
+      if (outOrNull == null) return d;
+      NDArray out = OutputBuffer.of(outOrNull, d.dtype(), d.shape(), "nll_loss");
+      out.copyFrom(d);
+      return out;
+    }
     Layout l = Layout.of(x.shape());
-    float[] xd = x.to(DType.FLOAT32).dense().floats(), w = weights(weightOrNull, l.c());
-    long[] t = target.toLongArray();
-    float[] per = new float[l.n() * l.s()];
+    // no weights: w[k] = 1 read as such (no array of ones per call); int64 targets read in place
+    float[] xd = x.to(DType.FLOAT32).dense().floats(), w = weightOrNull == null ? null : weights(weightOrNull, l.c());
+    boolean direct = target.dtype() == DType.INT64 && target.isContiguous();
+    long[] t = direct ? target.longs() : target.toLongArray();
+    int to = direct ? target.offset() : 0;
+    float[] per = r == Reduction.NONE ? new float[l.n() * l.s()] : null;   // the reductions need only the sum
     double sum = 0, totalWeight = 0;
     for (int i = 0; i < l.n(); i++)
       for (int p = 0; p < l.s(); p++) {
-        long ti = t[i * l.s() + p];
+        long ti = t[to + i * l.s() + p];
         if (ti == ignoreIndex) continue;
         int k = checkedTarget(ti, l.c());
-        float loss = -w[k] * xd[(i * l.c() + k) * l.s() + p];
-        per[i * l.s() + p] = loss;
+        float wk = w == null ? 1f : w[k];
+        float loss = -wk * xd[(i * l.c() + k) * l.s() + p];
+        if (per != null) per[i * l.s() + p] = loss;
         sum += loss;
-        totalWeight += w[k];
+        totalWeight += wk;
       }
-    if (r == Reduction.NONE) return NDArray.wrap(per, target.shape());
-    return NDArray.scalar(DType.FLOAT32, r == Reduction.SUM ? sum : sum / totalWeight);
+    if (r == Reduction.NONE) {
+      NDArray losses = NDArray.wrap(per, target.shape());
+      if (outOrNull == null) return losses;
+      NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, losses.shape(), "nll_loss");
+      out.copyFrom(losses);
+      return out;
+    }
+    double value = r == Reduction.SUM ? sum : sum / totalWeight;
+    if (outOrNull == null) return NDArray.scalar(DType.FLOAT32, value);
+    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, outOrNull.dim() == 0 ? outOrNull.shape() : new int[0], "nll_loss");
+    out.floats()[0] = (float) value;
+    return out;
   }
 
   /** The total weight mean divides by: the summed class weights of the counted targets. */

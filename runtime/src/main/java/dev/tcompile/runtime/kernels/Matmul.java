@@ -39,7 +39,7 @@ public final class Matmul {
     if (DoubleMatmul.applies(a, b)) return DoubleMatmul.mm(a, b, out);
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-    out = OutputBuffer.of(out, DType.FLOAT32, new int[]{m, n}, "matmul");
+    out = OutputBuffer.of(out, DType.FLOAT32, m, n, "matmul");
     if (k == 0) { java.util.Arrays.fill(out.floats(), 0, m * n, 0f); return out; }
     gemm2d(a, a.offset(), a.strides()[0], a.strides()[1], b, b.offset(), b.strides()[0], b.strides()[1], m, k, n, 0f, out.floats(), 0);
     return out;
@@ -53,7 +53,7 @@ public final class Matmul {
     if (DoubleMatmul.applies(a, b)) return DoubleMatmul.addmm(bias, a, b, out);
     a = f32(a); b = f32(b);
     int m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-    out = OutputBuffer.of(out, DType.FLOAT32, new int[]{m, n}, "matmul");
+    out = OutputBuffer.of(out, DType.FLOAT32, m, n, "matmul");
     out.copyFrom(f32(bias));
     if (k == 0) return out;
     gemm2d(a, a.offset(), a.strides()[0], a.strides()[1], b, b.offset(), b.strides()[0], b.strides()[1], m, k, n, 1f, out.floats(), 0);

@@ -56,6 +56,14 @@ public final class Pool2d {
   private record Geo(int[] outShape, int planes, int h, int w, int oh, int ow) {}
 
   private static Geo geometry(String op, int[] xs, Params p) {
+    check(op, xs, p);
+    int nd = xs.length, h = xs[nd - 2], w = xs[nd - 1];
+    int oh = outSize(h, p.kH(), p.sH(), p.pH(), p.dH(), p.ceilMode()), ow = outSize(w, p.kW(), p.sW(), p.pW(), p.dW(), p.ceilMode());
+    return new Geo(outShape(xs, oh, ow), planes(xs), h, w, oh, ow);
+  }
+
+  /** PyTorch's errors for an input shape that cannot be pooled with {@code p}. */
+  private static void check(String op, int[] xs, Params p) {
     if (xs.length != 3 && xs.length != 4)
       throw new TorchException("non-empty 3D or 4D (batch mode) tensor expected for input to " + op + ", but got " + Shapes.str(xs));
     int nd = xs.length, h = xs[nd - 2], w = xs[nd - 1];
@@ -63,12 +71,30 @@ public final class Pool2d {
     if (oh < 1 || ow < 1)
       throw new TorchException("Given input size: (" + xs[nd - 3] + "x" + h + "x" + w + "). Calculated output size: ("
           + xs[nd - 3] + "x" + oh + "x" + ow + "). Output size is too small");
+  }
+
+  /** The input shape with its last two dims replaced by the output's. */
+  private static int[] outShape(int[] xs, int oh, int ow) {
     int[] out = xs.clone();
-    out[nd - 2] = oh;
-    out[nd - 1] = ow;
+    out[xs.length - 2] = oh;
+    out[xs.length - 1] = ow;
+    return out;
+  }
+
+  /** Product of the dims before the last two. */
+  private static int planes(int[] xs) {
     int planes = 1;
-    for (int i = 0; i < nd - 2; i++) planes *= xs[i];
-    return new Geo(out, planes, h, w, oh, ow);
+    for (int i = 0; i < xs.length - 2; i++) planes *= xs[i];
+    return planes;
+  }
+
+  /** A given dense buffer of the input's shape with the output's last two dims, or a new array (null). */
+  private static NDArray output(NDArray buffer, DType dtype, int[] xs, int oh, int ow, String op) {
+    if (buffer == null) return NDArray.empty(dtype, outShape(xs, oh, ow));
+    int nd = xs.length;
+    boolean same = buffer.dim() == nd && buffer.size(nd - 2) == oh && buffer.size(nd - 1) == ow;
+    for (int i = 0; i < nd - 2 && same; i++) same = buffer.size(i) == xs[i];
+    return OutputBuffer.of(buffer, dtype, same ? buffer.shape() : outShape(xs, oh, ow), op);
   }
 
   private static float[] dense(NDArray a) { return a.to(DType.FLOAT32).dense().floats(); }
@@ -82,24 +108,57 @@ public final class Pool2d {
 
   /** {@link #maxForward} into given dense buffers (either may be null: a new array). */
   public static NDArray[] maxForward(NDArray x, Params p, NDArray outOrNull, NDArray idxOrNull) {
-    Geo g = geometry("max_pool2d", x.shape(), p);
-    NDArray out = OutputBuffer.of(outOrNull, DType.FLOAT32, g.outShape(), "max_pool2d"), idx = OutputBuffer.of(idxOrNull, DType.INT64, g.outShape(), "max_pool2d");
-    float[] xd = dense(x), od = out.floats();
-    long[] id = idx.longs();
-    int hw = g.h() * g.w(), ohw = g.oh() * g.ow();
-    Parallel.forRange(g.planes(), planeGrain(ohw * p.kH() * p.kW()), (c0, c1) -> {
-      for (int c = c0; c < c1; c++) maxPlane(xd, c * hw, g, p, od, id, c * ohw);
-    });
-    return new NDArray[]{out, idx};
+    NDArray[] r = new NDArray[2];
+    maxForwardInto(x, p, outOrNull, idxOrNull, r);
+    return r;
   }
 
-  private static void maxPlane(float[] x, int xo, Geo g, Params p, float[] out, long[] idx, int oo) {
+  /**
+   * {@link #maxForward} into given dense buffers (either may be null: a new array), the two arrays stored in
+   * {@code result[0]} and {@code result[1]}: with both buffers given, a call allocates nothing.
+   */
+  public static void maxForwardInto(NDArray x, Params p, NDArray outOrNull, NDArray idxOrNull, NDArray[] result) {
+    int[] xs = x.shape();
+    check("max_pool2d", xs, p);
+    int nd = xs.length, h = xs[nd - 2], w = xs[nd - 1];
+    int oh = outSize(h, p.kH(), p.sH(), p.pH(), p.dH(), p.ceilMode()), ow = outSize(w, p.kW(), p.sW(), p.pW(), p.dW(), p.ceilMode());
+    NDArray out = output(outOrNull, DType.FLOAT32, xs, oh, ow, "max_pool2d"), idx = output(idxOrNull, DType.INT64, xs, oh, ow, "max_pool2d");
+    MaxPlanes task = MAX_PLANES.take();
+    try {
+      task.x = dense(x); task.out = out.floats(); task.idx = idx.longs(); task.p = p;
+      task.h = h; task.w = w; task.oh = oh; task.ow = ow;
+      Parallel.forRange(planes(xs), planeGrain(oh * ow * p.kH() * p.kW()), task);
+    } finally {
+      MAX_PLANES.give(task);
+    }
+    result[0] = out;
+    result[1] = idx;
+  }
+
+  /** One max-pooling call's planes, reused by the calling thread. */
+  private static final class MaxPlanes extends Parallel.Reusable implements Parallel.Range {
+    float[] x, out;
+    long[] idx;
+    Params p;
+    int h, w, oh, ow;
+
+    @Override public void run(int c0, int c1) {
+      int hw = h * w, ohw = oh * ow;
+      for (int c = c0; c < c1; c++) maxPlane(x, c * hw, h, w, oh, ow, p, out, idx, c * ohw);
+    }
+
+    @Override protected void clear() { x = out = null; idx = null; p = null; }
+  }
+
+  private static final Parallel.PerThread<MaxPlanes> MAX_PLANES = new Parallel.PerThread<>(MaxPlanes::new);
+
+  private static void maxPlane(float[] x, int xo, int h, int w, int oh, int ow, Params p, float[] out, long[] idx, int oo) {
     if (p.kH() == 2 && p.kW() == 2 && p.sH() == 2 && p.sW() == 2 && p.pH() == 0 && p.pW() == 0 && p.dH() == 1 && p.dW() == 1
-        && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w()) {   // every window inside (ceil_mode can add a partial one)
-      MaxPool2x2.plane(x, xo, g.w(), g.oh(), g.ow(), out, idx, oo);
+        && 2 * oh <= h && 2 * ow <= w) {   // every window inside (ceil_mode can add a partial one)
+      MaxPool2x2.plane(x, xo, w, oh, ow, out, idx, oo);
       return;
     }
-    maxPlaneGeneral(x, xo, g.h(), g.w(), g.oh(), g.ow(), p, out, idx, oo);
+    maxPlaneGeneral(x, xo, h, w, oh, ow, p, out, idx, oo);
   }
 
   /** Any window: the rule {@link MaxPool2x2} reproduces (package-private so that tests compare the two). */
@@ -152,22 +211,41 @@ public final class Pool2d {
     for (int i = 0; i < nd - 2; i++)
       if (inputShape[i] != gradOut.size(i))
         throw new TorchException("max_pool2d backward: input shape " + Shapes.str(inputShape) + " does not match gradOut " + Shapes.str(gradOut.shape()));
-    final int np = planes;
-    Parallel.forRange(np, planeGrain(ohw), (c0, c1) -> {
+    MaxScatter task = MAX_SCATTER.take();
+    try {
+      task.go = go; task.gd = gd; task.idx = id; task.hw = hw; task.ohw = ohw; task.zero = zero;
+      Parallel.forRange(planes, planeGrain(ohw), task);
+    } finally {
+      MAX_SCATTER.give(task);
+    }
+    return gi;
+  }
+
+  /** One max-pooling backward call's planes, reused by the calling thread. */
+  private static final class MaxScatter extends Parallel.Reusable implements Parallel.Range {
+    float[] go, gd;
+    long[] idx;
+    int hw, ohw;
+    boolean zero;
+
+    @Override public void run(int c0, int c1) {
       for (int c = c0; c < c1; c++) {
         int xo = c * hw, oo = c * ohw;
         // zeroed just before its scatter, by the thread doing it, so the plane is in L1 (one fill of the whole
         // buffer first ran on the calling thread alone; MNIST's first pooling, 2.9 MB: 220 -> ~200 us at one thread)
         if (zero) java.util.Arrays.fill(gd, xo, xo + hw, 0f);
         for (int j = 0; j < ohw; j++) {
-          long k = id[oo + j];
+          long k = idx[oo + j];
           if (k < 0 || k >= hw) throw new TorchException("max_pool2d backward: index " + k + " out of range for a plane of " + hw + " elements");
           gd[xo + (int) k] += go[oo + j];
         }
       }
-    });
-    return gi;
+    }
+
+    @Override protected void clear() { go = gd = null; idx = null; }
   }
+
+  private static final Parallel.PerThread<MaxScatter> MAX_SCATTER = new Parallel.PerThread<>(MaxScatter::new);
 
   /**
    * Average pooling (no dilation: {@code dH == dW == 1} is required, as {@code avg_pool2d} has none). Windows are

@@ -42,10 +42,23 @@ public final class Reduce {
   }
 
   public static NDArray reduce(Kind kind, NDArray x, boolean[] mask, boolean keepdim) {
-    if (x.dtype() == DType.FLOAT64 && kind != Kind.ALL && kind != Kind.ANY) return DoubleReduce.reduce(kind, x, mask, keepdim);
-    int[] outShape = Shapes.reducedShape(x.shape(), mask, keepdim);
+    return reduce(kind, x, mask, keepdim, null);
+  }
+
+  /**
+   * {@link #reduce} into a given dense buffer of the result's dtype and shape (null: a new array); a float32 sum or
+   * mean over adjacent dims of a contiguous input into a given buffer allocates nothing.
+   */
+  public static NDArray reduce(Kind kind, NDArray x, boolean[] mask, boolean keepdim, NDArray outOrNull) {
+    if (x.dtype() == DType.FLOAT64 && kind != Kind.ALL && kind != Kind.ANY) {
+      NDArray r = DoubleReduce.reduce(kind, x, mask, keepdim);
+      if (outOrNull == null) return r;
+      NDArray out = OutputBuffer.of(outOrNull, r.dtype(), r.shape(), "reduce");
+      out.copyFrom(r);
+      return out;
+    }
     DType ot = outType(kind, x.dtype());
-    NDArray out = NDArray.empty(ot, outShape);
+    NDArray out = output(outOrNull, ot, x.shape(), mask, keepdim);
     int r = blockSize(x.shape(), mask), nOut = out.numel();
     if (kind == Kind.ALL || kind == Kind.ANY) {
       boolean[] src = blocks(x.to(DType.BOOL), mask).bools(), dst = out.bools();
@@ -57,9 +70,12 @@ public final class Reduce {
       return out;
     }
     if ((kind == Kind.SUM || kind == Kind.MEAN) && x.dtype() == DType.FLOAT32 && x.isContiguous() && nOut > 0) {
-      int[] prq = rangeOfDims(x.shape(), mask);
-      if (prq != null) {
-        FloatSums.sum(x.floats(), x.offset(), prq[0], prq[1], prq[2], kind == Kind.MEAN, out.floats());
+      int[] shape = x.shape();
+      int first = firstReduced(shape, mask), last = lastReduced(shape, mask);
+      if (first >= 0 && onlyReducedBetween(shape, mask, first, last)) {
+        // a contiguous array of P blocks of R x Q, summed over R
+        FloatSums.sum(x.floats(), x.offset(), product(shape, 0, first), product(shape, first, last + 1),
+            product(shape, last + 1, shape.length), kind == Kind.MEAN, out.floats());
         return out;
       }
     }
@@ -68,7 +84,7 @@ public final class Reduce {
       for (int o = 0; o < nOut; o++) dst[o] = reduceFloat(kind, src, o * r, r);
     } else {
       // int64 and bool (max/min of bools) reduce in int64
-      NDArray wide = ot == DType.INT64 ? out : NDArray.empty(DType.INT64, outShape);
+      NDArray wide = ot == DType.INT64 ? out : NDArray.empty(DType.INT64, out.shape());
       long[] src = blocks(x.to(DType.INT64), mask).longs(), dst = wide.longs();
       for (int o = 0; o < nOut; o++) dst[o] = reduceLong(kind, src, o * r, r);
       if (wide != out) out.copyFrom(wide);
@@ -76,22 +92,41 @@ public final class Reduce {
     return out;
   }
 
-  /**
-   * (P, R, Q) when the reduced dims of size > 1 are adjacent (kept dims of size > 1 only before or after them),
-   * so that a contiguous array is P blocks of R x Q with sums over R; null otherwise.
-   */
-  private static int[] rangeOfDims(int[] shape, boolean[] mask) {
-    int first = -1, last = -1;
-    for (int d = 0; d < shape.length; d++) if (mask[d] && shape[d] != 1) { if (first < 0) first = d; last = d; }
-    if (first < 0) return null;
-    int p = 1, r = 1, q = 1;
-    for (int d = 0; d < shape.length; d++) {
-      if (d < first) p *= shape[d];
-      else if (d > last) q *= shape[d];
-      else if (mask[d] || shape[d] == 1) r *= shape[d];
-      else return null;
+  /** The given buffer checked against the reduction's result shape (built only on a mismatch), or a new array. */
+  private static NDArray output(NDArray buffer, DType dtype, int[] xs, boolean[] mask, boolean keepdim) {
+    if (buffer == null) return NDArray.empty(dtype, Shapes.reducedShape(xs, mask, keepdim));
+    int[] bs = buffer.shape();
+    int j = 0;
+    boolean same = true;
+    for (int i = 0; i < xs.length && same; i++) {
+      if (mask[i] && !keepdim) continue;
+      same = j < bs.length && bs[j++] == (mask[i] ? 1 : xs[i]);
     }
-    return new int[]{p, r, q};
+    same &= j == bs.length;
+    return OutputBuffer.of(buffer, dtype, same ? bs : Shapes.reducedShape(xs, mask, keepdim), "reduce");
+  }
+
+  /** The first (last) reduced dim of size > 1, or -1 when there is none. */
+  private static int firstReduced(int[] shape, boolean[] mask) {
+    for (int d = 0; d < shape.length; d++) if (mask[d] && shape[d] != 1) return d;
+    return -1;
+  }
+
+  private static int lastReduced(int[] shape, boolean[] mask) {
+    for (int d = shape.length - 1; d >= 0; d--) if (mask[d] && shape[d] != 1) return d;
+    return -1;
+  }
+
+  /** True when every dim in [first, last] is reduced or of size 1 (kept dims of size > 1 only outside). */
+  private static boolean onlyReducedBetween(int[] shape, boolean[] mask, int first, int last) {
+    for (int d = first; d <= last; d++) if (!mask[d] && shape[d] != 1) return false;
+    return true;
+  }
+
+  private static int product(int[] shape, int from, int to) {
+    int p = 1;
+    for (int d = from; d < to; d++) p *= shape[d];
+    return p;
   }
 
   private static float reduceFloat(Kind kind, float[] a, int from, int n) {

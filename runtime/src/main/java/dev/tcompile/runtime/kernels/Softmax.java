@@ -27,6 +27,25 @@ public final class Softmax {
   public static NDArray forward(NDArray x, int dim, boolean log) { return forward(x, dim, log, null); }
 
   /**
+   * One call's contiguous rows of n, reused by the calling thread: forward ({@code g} null) from {@code a}, or
+   * backward from the gradient {@code g} and the forward result {@code a}, into {@code o}.
+   */
+  private static final class Rows extends dev.tcompile.runtime.Parallel.Reusable implements dev.tcompile.runtime.Parallel.Range {
+    float[] g, a, o;
+    int n;
+    boolean log;
+
+    @Override public void run(int p0, int p1) {
+      if (g == null) for (int p = p0; p < p1; p++) rowForward(a, o, p * n, n, log);
+      else for (int p = p0; p < p1; p++) rowBackward(g, p * n, a, o, p * n, n, log);
+    }
+
+    @Override protected void clear() { g = a = o = null; }
+  }
+
+  private static final dev.tcompile.runtime.Parallel.PerThread<Rows> ROWS = new dev.tcompile.runtime.Parallel.PerThread<>(Rows::new);
+
+  /**
    * {@link #forward(NDArray, int, boolean)} into {@code into} when non-null: a dense array (offset 0) of the result's
    * dtype and shape that aliases no input (a memory plan's buffer), which is returned.
    */
@@ -44,10 +63,13 @@ public final class Softmax {
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] a = xd.floats(), o = out.floats();
     if (inner == 1) {
-      final int n = size;
-      dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
-        for (int p = p0; p < p1; p++) rowForward(a, o, p * n, n, log);
-      });
+      Rows rows = ROWS.take();
+      try {
+        rows.a = a; rows.o = o; rows.n = size; rows.log = log;
+        dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), rows);
+      } finally {
+        ROWS.give(rows);
+      }
       return out;
     }
     for (int p = 0; p < outer; p++) {
@@ -156,10 +178,13 @@ public final class Softmax {
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] ga = gd.floats(), ya = yd.floats(), o = out.floats();
     if (inner == 1) {
-      final int n = size;
-      dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), (p0, p1) -> {
-        for (int p = p0; p < p1; p++) rowBackward(ga, p * n, ya, o, p * n, n, log);
-      });
+      Rows rows = ROWS.take();
+      try {
+        rows.g = ga; rows.a = ya; rows.o = o; rows.n = size; rows.log = log;
+        dev.tcompile.runtime.Parallel.forRange(outer, rowsPerTask(size), rows);
+      } finally {
+        ROWS.give(rows);
+      }
       return out;
     }
     for (int p = 0; p < outer; p++) {

@@ -42,21 +42,28 @@ final class TransposedColumns {
   }
 
   /** What the segments depend on: the kernel's shape and dilation, the channels per group, the image's size. */
-  private record Key(int kh, int kw, int kk, int hw, int w, int dilH, int dilW, int nr) {}
+  private int kh, kw, kk, hw, w, dilH, dilW;
+
+  private boolean fits(ConvGeometry g, int nr) {
+    Conv2d.Params p = g.p();
+    return kh == g.kh() && kw == g.kw() && kk == g.kk() && hw == g.hw() && w == g.w() && dilH == p.dilH() && dilW == p.dilW()
+        && this.nr == nr;
+  }
 
   /** Per thread, the segments of the layers seen lately (they are the same every step: 8 KB of tables for MNIST's conv2). */
-  private static final ThreadLocal<java.util.HashMap<Key, TransposedColumns>> CACHE = ThreadLocal.withInitial(java.util.HashMap::new);
+  private static final ThreadLocal<TransposedColumns[]> CACHE = ThreadLocal.withInitial(() -> new TransposedColumns[32]);
 
   /** Segments of g's kk columns in panels of nr (immutable, so a cached table serves every later call). */
   static TransposedColumns of(ConvGeometry g, int nr) {
+    TransposedColumns[] cache = CACHE.get();
+    int i = 0;
+    for (; i < cache.length && cache[i] != null; i++) if (cache[i].fits(g, nr)) return cache[i];
+    // bounded: a program with many layer shapes rebuilds rather than grows
+    if (i == cache.length) { java.util.Arrays.fill(cache, null); i = 0; }
+    TransposedColumns t = build(g, nr);
     Conv2d.Params p = g.p();
-    Key key = new Key(g.kh(), g.kw(), g.kk(), g.hw(), g.w(), p.dilH(), p.dilW(), nr);
-    java.util.HashMap<Key, TransposedColumns> cache = CACHE.get();
-    TransposedColumns t = cache.get(key);
-    if (t == null) {
-      if (cache.size() >= 32) cache.clear();   // bounded: a program with many layer shapes rebuilds rather than grows
-      cache.put(key, t = build(g, nr));
-    }
+    t.kh = g.kh(); t.kw = g.kw(); t.kk = g.kk(); t.hw = g.hw(); t.w = g.w(); t.dilH = p.dilH(); t.dilW = p.dilW();
+    cache[i] = t;
     return t;
   }
 
