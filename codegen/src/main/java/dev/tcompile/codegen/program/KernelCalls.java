@@ -130,7 +130,11 @@ public final class KernelCalls {
       case "nll_log_softmax_backward" -> floats(t, 0, 2) ? call(NllLogSoftmaxBackward.class, "run",
           new Class<?>[]{A, A, A, Losses.Reduction.class, long.class, A}, in(0), in(1), in(2), Losses.Reduction.of(a.getString("reduction")),
           a.getLong("ignore_index"), out(0)) : null;
-      case "sum", "mean", "amax", "amin" -> floats(t, 0) ? call(Reduce.class, "reduce", new Class<?>[]{Reduce.Kind.class, A, boolean[].class, boolean.class},
+      // sum and mean write into the memory plan's (or a caller's) buffer, as their evalInto does
+      case "sum", "mean" -> floats(t, 0) ? call(Reduce.class, "reduce", new Class<?>[]{Reduce.Kind.class, A, boolean[].class, boolean.class, A},
+          Reduce.Kind.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT)), in(0), Reductions.reducedDims(a, t[0].dim()),
+          a.getBool("keepdim", false), out(0)) : null;
+      case "amax", "amin" -> floats(t, 0) ? call(Reduce.class, "reduce", new Class<?>[]{Reduce.Kind.class, A, boolean[].class, boolean.class},
           Reduce.Kind.valueOf(n.op().name().toUpperCase(java.util.Locale.ROOT)), in(0), Reductions.reducedDims(a, t[0].dim()),
           a.getBool("keepdim", false)) : null;
       default -> unary(n);

@@ -100,6 +100,14 @@ public final class Reductions {
       return Elementwise.one(Reduce.reduce(kind, in[0], mask(a, in[0].dim()), keepdim(a)));
     }
 
+    /** A sum or mean writes into a given buffer (the memory plan's, or a caller's gradient), as {@link #eval} computes it. */
+    @Override public boolean writesInto() { return kind == Reduce.Kind.SUM || kind == Reduce.Kind.MEAN; }
+
+    @Override public NDArray[] evalInto(Attrs a, NDArray[] out, NDArray... in) {
+      if (out[0] == null) return eval(a, in);
+      return Elementwise.one(Reduce.reduce(kind, in[0], mask(a, in[0].dim()), keepdim(a), out[0]));
+    }
+
     @Override public <T> void vjp(Vjp<T> v) {
       Algebra<T> A = v.alg();
       T g = expandBack(v, v.gradOut(0));
