@@ -111,7 +111,7 @@ public final class Softmax {
     if (Float.isInfinite(max) && max < 0) max = 0;
     FloatVector maxv = FloatVector.broadcast(S, max);
     i = 0;
-    for (int e = n - VL; i <= e; i += VL) VectorFns.expf(FloatVector.fromArray(S, a, b + i).sub(maxv)).intoArray(o, b + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i).sub(maxv)).intoArray(o, b + i);
     for (; i < n; i++) o[b + i] = (float) Math.exp(a[b + i] - max);
     float sum = laneSum(o, null, b, n);
     i = 0;
@@ -212,7 +212,7 @@ public final class Softmax {
     int i = 0;
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
-        FloatVector ey = VectorFns.expf(FloatVector.fromArray(S, ya, b + i));
+        FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i));
         FloatVector.fromArray(S, ga, gb + i).sub(ey.mul(dv)).intoArray(o, b + i);
       }
       for (; i < n; i++) o[b + i] = ga[gb + i] - (float) Math.exp(ya[b + i]) * d;

@@ -49,10 +49,10 @@ public final class VectorMath {
 
   public static void exp(float[] x, int xo, float[] d, int dO, int n) {
     int i = 0;
-    for (int e = n - VL; i <= e; i += VL) VectorFns.expf(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
+    for (int e = n - VL; i <= e; i += VL) VectorFns.expfSleef(FloatVector.fromArray(S, x, xo + i)).intoArray(d, dO + i);
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      VectorFns.expf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
+      VectorFns.expfSleef(FloatVector.fromArray(S, x, xo + i, m)).intoArray(d, dO + i, m);
     }
   }
 
