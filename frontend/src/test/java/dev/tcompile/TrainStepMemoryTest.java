@@ -73,10 +73,10 @@ class TrainStepMemoryTest {
 
   /**
    * A CNN step (convolutions, pooling, their backward ops, the fused loss, bias-gradient sums): kernels' temporaries
-   * come from per-thread reused buffers, and fused loops keep their per-call state per thread, so a step allocates
-   * under a quarter of the parameters (14 KB of 1.7 MB per step for the MNIST CNN at batch 64 in a fresh JVM, all
-   * threads; it was 1.1 MB, then 63 KB, then 36 KB before the guards compared in place: what remains is parallel-call
-   * bookkeeping and kernel call records).
+   * come from per-thread reused buffers, parallel tasks are per-thread records and the program's registers live in
+   * its reused arena, so a step allocates under a quarter of the parameters in a JVM shared with the whole suite
+   * (a fresh JVM measures a few hundred bytes: {@link TrainStepAllocationTest}; it was 1.1 MB, then 63 KB, 36 KB,
+   * 14 KB).
    */
   @Test void aCnnStepAllocatesFarLessThanTheParameters() throws Exception {
     Torch.manualSeed(0);
