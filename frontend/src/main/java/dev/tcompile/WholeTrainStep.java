@@ -162,18 +162,19 @@ final class WholeTrainStep {
     }
     // the program's argument and destination arrays are reused step after step (TrainStep runs one step at a
     // time) and emptied after the run, so they keep no batch alive
-    if (in == null) { in = new NDArray[numInputs]; into = new Destinations(numOutputs); }
+    if (in == null) { in = new NDArray[numInputs]; into = new Destinations(numOutputs); results = new NDArray[numOutputs]; }
     NDArray[] in = this.in;
     Destinations into = this.into;
     try {
       return run(opt, input, target, in, into);
     } finally {
       java.util.Arrays.fill(in, null);
+      java.util.Arrays.fill(results, null);
       into.clear();
     }
   }
 
-  private NDArray[] in;
+  private NDArray[] in, results;
   private Destinations into;
 
   private Tensor run(Optimizer opt, Tensor input, Tensor target, NDArray[] in, Destinations into) {
@@ -207,7 +208,7 @@ final class WholeTrainStep {
       if (grad != null && !grad.requiresGrad() && grad.dtype() == u.param().dtype() && java.util.Arrays.equals(grad.array().shape(), u.param().array().shape()))
         into.put(u.gradOut(), grad.array());
     }
-    NDArray[] out = program.run(in, into.arrays());
+    NDArray[] out = program.run(in, into.arrays(), results);
     for (int ui = 0; ui < updated.size(); ui++) {
       Updated u = updated.get(ui);
       Tensor p = u.param();

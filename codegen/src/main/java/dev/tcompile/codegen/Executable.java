@@ -16,4 +16,15 @@ public interface Executable {
     NDArray[] out = run(inputs);
     return Donation.copyInto(out, into);
   }
+
+  /**
+   * {@link #run(NDArray[], NDArray[])} with the results placed in {@code results} (one entry per output, the
+   * caller's to reuse once it has read them) and returned: a caller running the graph step after step allocates no
+   * result array. This default copies the references over.
+   */
+  default NDArray[] run(NDArray[] inputs, NDArray[] into, NDArray[] results) {
+    NDArray[] out = run(inputs, into);
+    System.arraycopy(out, 0, results, 0, out.length);
+    return results;
+  }
 }

@@ -137,7 +137,7 @@ public final class ProgramEmitter {
     List<MethodNode> parts = parts(handles);
     List<MethodNode> outputs = outputs();
     List<String> names = new ArrayList<>(List.of("<init>", "run"));
-    // run(NDArray[] inputs 1, NDArray[] arena 2, NDArray[][] direct 3): outputs 5. The registers are the arena's
+    // runInto(NDArray[] inputs 1, NDArray[] arena 2, NDArray[][] direct 3, NDArray[] results 4): outputs 5. The registers are the arena's
     // entries after the planned buffers (frameSize() says how many in all), so a call allocates no register file.
     int base = plan.buffers().size(), frame = base + slot.size();
     MethodVisitor size = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "frameSize", "()I", null, null);
@@ -147,7 +147,20 @@ public final class ProgramEmitter {
     size.visitMaxs(0, 0);
     size.visitEnd();
     names.add("frameSize");
-    MethodVisitor run = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + ")[" + NDARRAY_D, null, null);
+    // run(inputs, arena, direct): a fresh result array for runInto(inputs, arena, direct, results)
+    String run3 = "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + ")[" + NDARRAY_D;
+    String run4 = "([" + NDARRAY_D + "[" + NDARRAY_D + "[[" + NDARRAY_D + "[" + NDARRAY_D + ")[" + NDARRAY_D;
+    MethodVisitor fresh = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", run3, null, null);
+    fresh.visitCode();
+    for (int a = 0; a < 4; a++) fresh.visitVarInsn(ALOAD, a);
+    ConstantEmitter.pushInt(fresh, graph.outputs().size());
+    fresh.visitTypeInsn(ANEWARRAY, NDARRAY);
+    fresh.visitMethodInsn(INVOKEVIRTUAL, className, "runInto", run4, false);
+    fresh.visitInsn(ARETURN);
+    fresh.visitMaxs(0, 0);
+    fresh.visitEnd();
+    names.add("runInto");
+    MethodVisitor run = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "runInto", run4, null, null);
     run.visitCode();
     run.visitVarInsn(ALOAD, 2);
     ConstantEmitter.pushInt(run, frame);
@@ -166,8 +179,11 @@ public final class ProgramEmitter {
       run.visitVarInsn(ALOAD, 3);
       run.visitMethodInsn(INVOKEVIRTUAL, className, p.name, PART_D, false);
     }
+    // the results go into the caller's array (results 4)
+    run.visitVarInsn(ALOAD, 4);
     ConstantEmitter.pushInt(run, graph.outputs().size());
-    run.visitTypeInsn(ANEWARRAY, NDARRAY);
+    run.visitMethodInsn(INVOKESTATIC, SUPPORT, "checkResults", "([" + NDARRAY_D + "I)V", false);
+    run.visitVarInsn(ALOAD, 4);
     run.visitVarInsn(ASTORE, 5);
     for (MethodNode p : outputs) {
       run.visitVarInsn(ALOAD, 0);

@@ -120,7 +120,10 @@ public final class ProgramExecutable implements CompiledGraph {
    * Fused loops and matrix products write output {@code j} straight into {@code into[j]} when {@link Donation}
    * finds it safe; the rest is copied there at the end (as the interpreter does).
    */
-  @Override public NDArray[] run(NDArray[] inputs, NDArray[] into) {
+  @Override public NDArray[] run(NDArray[] inputs, NDArray[] into) { return run(inputs, into, new NDArray[graph.outputs().size()]); }
+
+  /** As {@link #run(NDArray[], NDArray[])}, the results in the caller's {@code results} array. */
+  @Override public NDArray[] run(NDArray[] inputs, NDArray[] into, NDArray[] results) {
     if (inputs.length != inputTypes.length)
       throw new TorchException("graph @" + graph.name() + " takes " + inputTypes.length + " inputs but was given " + inputs.length);
     for (int i = 0; i < inputs.length; i++) {
@@ -134,7 +137,7 @@ public final class ProgramExecutable implements CompiledGraph {
     Frame f = frame();
     NDArray[] out;
     try {
-      out = program.run(inputs, f.arena(), into == null ? null : donation.directInto(inputs, into, f.direct(), f.chosen()));
+      out = program.runInto(inputs, f.arena(), into == null ? null : donation.directInto(inputs, into, f.direct(), f.chosen()), results);
     } catch (Throwable t) {
       // a failed call leaves registers set: the spare must not keep its arrays alive
       Arrays.fill(f.arena(), plan.buffers().size(), f.arena().length, null);

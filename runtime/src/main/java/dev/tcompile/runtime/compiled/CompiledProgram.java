@@ -14,6 +14,9 @@ public interface CompiledProgram {
    */
   NDArray[] run(NDArray[] inputs, NDArray[] arena, NDArray[][] direct);
 
+  /** {@link #run(NDArray[], NDArray[], NDArray[][])} with the results placed in {@code results} (at least one entry per output) and returned. */
+  NDArray[] runInto(NDArray[] inputs, NDArray[] arena, NDArray[][] direct, NDArray[] results);
+
   /**
    * How many entries {@code arena} has: the memory plan's buffers first, then the program's registers (the graph's
    * values during a call, null again when it returns), so that a call allocates no register file.

@@ -6,6 +6,12 @@ import dev.tcompile.runtime.NDArray;
 public final class ProgramSupport {
   private ProgramSupport() {}
 
+  /** A caller's result array must have an entry per output. */
+  public static void checkResults(NDArray[] results, int outputs) {
+    if (results.length < outputs)
+      throw new IllegalArgumentException("the result array has " + results.length + " entries; the program has " + outputs + " outputs");
+  }
+
   /** A program's arena must hold its buffers and its registers ({@link CompiledProgram#frameSize}). */
   public static void checkFrame(NDArray[] arena, int size) {
     if (arena.length < size)
