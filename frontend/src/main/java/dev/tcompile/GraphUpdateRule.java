@@ -48,7 +48,8 @@ interface GraphUpdateRule {
 
   /**
    * The state's step count plus one, as {@code step.add_(1)} under no_grad leaves it (a 0-d tensor, made at 0 on the
-   * first step), written in place: an eager op per parameter and step would allocate. Returns the new count.
+   * first step), written in place: {@code Optimizer.incrementStep}'s value without its eager op, which would allocate
+   * per parameter and step (the optim package cannot bump a version counter itself). Returns the new count.
    */
   static double advanceStep(Map<String, Tensor> state) {
     Tensor stepT = state.computeIfAbsent("step", k -> Torch.scalar(0));

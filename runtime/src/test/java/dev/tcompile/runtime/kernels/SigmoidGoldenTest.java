@@ -1,15 +1,10 @@
 package dev.tcompile.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import dev.tcompile.runtime.kernels.Float32Goldens.Case;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,43 +21,22 @@ import org.junit.jupiter.api.Test;
  */
 class SigmoidGoldenTest {
 
-  private record Case(String name, float[] x, float[] y) {}
-
   private static List<Case> load() throws IOException {
-    List<Case> cases = new ArrayList<>();
-    try (InputStream in = SigmoidGoldenTest.class.getResourceAsStream("/goldens/sigmoid.txt")) {
-      assertNotNull(in, "goldens/sigmoid.txt missing: run /usr/bin/python3 tools/goldens/sigmoid.py");
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-      for (String l = r.readLine(); l != null; l = r.readLine()) {
-        if (!l.startsWith("case ")) continue;
-        String[] h = l.split(" ");
-        float[] x = floats(r.readLine(), "x "), y = floats(r.readLine(), "y ");
-        assertEquals(Integer.parseInt(h[2]), x.length, h[1]);
-        cases.add(new Case(h[1], x, y));
-      }
-    }
+    List<Case> cases = Float32Goldens.load("/goldens/sigmoid.txt", "tools/goldens/sigmoid.py");
     assertEquals(8, cases.size());
     return cases;
   }
 
-  private static float[] floats(String line, String prefix) {
-    assertTrue(line.startsWith(prefix), line);
-    String[] p = line.substring(prefix.length()).split(" ");
-    float[] a = new float[p.length];
-    for (int i = 0; i < p.length; i++) a[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(p[i], 16));
-    return a;
-  }
-
   /** Checks {@code got} against PyTorch: bit for bit on its vector positions, 3 ulp on its scalar tail. */
   private static void check(Case c, float[] got, String how) {
-    int n = c.x.length, vec = c.name.startsWith("single") ? 0 : n - n % 16;
+    int n = c.x().length, vec = c.name().startsWith("single") ? 0 : n - n % 16;
     for (int i = 0; i < n; i++) {
-      int want = Float.floatToIntBits(c.y[i]), have = Float.floatToIntBits(got[i]);
-      String at = c.name + " " + how + " [" + i + "] x=" + c.x[i];
+      int want = Float.floatToIntBits(c.y()[i]), have = Float.floatToIntBits(got[i]);
+      String at = c.name() + " " + how + " [" + i + "] x=" + c.x()[i];
       if (i < vec) assertEquals(want, have, at);
       else {
-        assertEquals(want, Float.floatToIntBits(GlibcExpf.sigmoid(c.x[i])), at + ": PyTorch's scalar tail");
-        assertTrue(Math.abs(want - have) <= 3, at + " want " + c.y[i] + " got " + got[i]);
+        assertEquals(want, Float.floatToIntBits(GlibcExpf.sigmoid(c.x()[i])), at + ": PyTorch's scalar tail");
+        assertTrue(Math.abs(want - have) <= 3, at + " want " + c.y()[i] + " got " + got[i]);
       }
     }
   }
@@ -75,33 +49,33 @@ class SigmoidGoldenTest {
   }
 
   @Test void vectorKernelMatchesPyTorch() throws IOException {
-    for (Case c : load()) for (int off = 0; off < 3; off++) check(c, vectorKernel(c.x, off), "offset " + off);
+    for (Case c : load()) for (int off = 0; off < 3; off++) check(c, vectorKernel(c.x(), off), "offset " + off);
   }
 
   /** How often PyTorch's scalar tail and its vector lanes disagree (printed: the size of the known difference). */
   @Test void scalarTailDiffersFromLanesInAFewPercent() throws IOException {
     Case c = load().get(7);
     int differ = 0;
-    for (int i = 0; i < c.x.length; i++) if (Float.floatToIntBits(c.y[i]) != Float.floatToIntBits(UnaryOp.SIGMOID.apply(c.x[i]))) differ++;
-    System.out.println("sigmoid: PyTorch's scalar path differs from its vector lanes in " + differ + " of " + c.x.length);
-    assertTrue(differ > 0 && differ < c.x.length / 10, differ + " of " + c.x.length);
+    for (int i = 0; i < c.x().length; i++) if (Float.floatToIntBits(c.y()[i]) != Float.floatToIntBits(UnaryOp.SIGMOID.apply(c.x()[i]))) differ++;
+    System.out.println("sigmoid: PyTorch's scalar path differs from its vector lanes in " + differ + " of " + c.x().length);
+    assertTrue(differ > 0 && differ < c.x().length / 10, differ + " of " + c.x().length);
   }
 
   @Test void scalarMatchesPyTorch() throws IOException {
     for (Case c : load()) {
-      float[] got = new float[c.x.length];
-      for (int i = 0; i < got.length; i++) got[i] = UnaryOp.SIGMOID.apply(c.x[i]);
+      float[] got = new float[c.x().length];
+      for (int i = 0; i < got.length; i++) got[i] = UnaryOp.SIGMOID.apply(c.x()[i]);
       check(c, got, "scalar");
     }
   }
 
   @Test void denseEntryPointAndCompiledLoopMatchPyTorch() throws IOException {
     List<Case> cases = load();
-    for (int rep = 0; rep < 3000; rep++) for (Case c : cases) vectorKernel(c.x, rep & 1);   // C2 compiles the loop
+    for (int rep = 0; rep < 3000; rep++) for (Case c : cases) vectorKernel(c.x(), rep & 1);   // C2 compiles the loop
     for (Case c : cases) {
-      check(c, vectorKernel(c.x, 1), "after warm-up");
-      float[] got = new float[c.x.length];
-      Pointwise.unaryDense(UnaryOp.SIGMOID, c.x, got, c.x.length);
+      check(c, vectorKernel(c.x(), 1), "after warm-up");
+      float[] got = new float[c.x().length];
+      Pointwise.unaryDense(UnaryOp.SIGMOID, c.x(), got, c.x().length);
       check(c, got, "unaryDense");
     }
   }
