@@ -35,6 +35,17 @@ class ParallelTest {
     }
   }
 
+  /** Over 65,535 tasks go several to a claimed unit; more threads than blocks only help with the others' blocks. */
+  @Test void everyTaskRunsOnceWithManyTasksOrManyThreads() {
+    int[][] cases = {{3, 200_001}, {2, 65_536}, {70, 100}, {5, 3}};
+    for (int[] c : cases) {
+      Parallel.setThreads(c[0]);
+      AtomicIntegerArray hits = new AtomicIntegerArray(c[1]);
+      for (int round = 0; round < 3; round++) Parallel.run(c[1], (t, n) -> { assertEquals(c[1], n); hits.incrementAndGet(t); });
+      for (int t = 0; t < c[1]; t++) assertEquals(3, hits.get(t), "threads=" + c[0] + " count=" + c[1] + " task " + t);
+    }
+  }
+
   @Test void exceptionsPropagateAndPoolStaysUsable() {
     Parallel.setThreads(2);
     IllegalStateException e = assertThrows(IllegalStateException.class,
