@@ -12,11 +12,11 @@ mkdir -p "$OUT"
 ./mvnw -q -pl bench -am package -DskipTests
 J="$JAVA_HOME/bin/java --add-modules jdk.incubator.vector"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" | tee "$OUT/table.md"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/table.md"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); cache-line round trip between two threads: $($J -cp bench/target/benchmarks.jar dev.tcompile.bench.CoreLatency) ns (about 70: one L3, 370: two)" | tee -a "$OUT/table.md"
 $J -cp bench/target/benchmarks.jar dev.tcompile.bench.PipelineReport 2>/dev/null | tee -a "$OUT/table.md"
 $J -jar bench/target/benchmarks.jar dev.tcompile.bench.CompilerBench -f "$FORKS" -rf json -rff "$OUT/jmh.json" > "$OUT/jmh.log" 2>&1
 "$PYTHON" bench/python/compiler_reference.py --rounds "$FORKS" > "$OUT/torch.json"
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/table.md"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); round trip: $($J -cp bench/target/benchmarks.jar dev.tcompile.bench.CoreLatency) ns" | tee -a "$OUT/table.md"
 "$PYTHON" - "$OUT" <<'PY' | tee -a "$OUT/table.md"
 import json, sys
 out = sys.argv[1]
