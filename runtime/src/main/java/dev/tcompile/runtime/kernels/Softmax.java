@@ -3,14 +3,15 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.DType;
 import dev.tcompile.runtime.NDArray;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * softmax / log_softmax along one dim and their backward passes. The array is viewed as
- * (outer, size, inner); each (outer, inner) line is reduced with the max subtracted first. Lines along the last
- * dim (inner == 1, the common case) take vectorised loops ({@link #rowForward}, {@link #rowBackward}). Sums follow
- * ATen's order and precision (float), so results are PyTorch's bits and the same on every run.
+ * softmax / log_softmax along one dim and their backward passes. The array is viewed as (outer, size, inner). Float32
+ * forward passes reproduce PyTorch 1.13's CPU kernels (AVX2) operation for operation, so results are PyTorch's bits
+ * and the same on every run: rows along the last dim ({@link #rowForward}, parallel over rows, which are
+ * independent), other dims in {@link SoftmaxOtherDim}. Backward sums follow ATen's order ({@link #laneSum}).
  */
 public final class Softmax {
   private Softmax() {}
@@ -62,7 +63,7 @@ public final class Softmax {
     if (xd.numel() == 0) return out;
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] a = xd.floats(), o = out.floats();
-    if (inner == 1) {
+    if (s.length == 0 || dim == s.length - 1) { // ATen's *_lastdim kernels: whole rows
       Rows rows = ROWS.take();
       try {
         rows.a = a; rows.o = o; rows.n = size; rows.log = log;
@@ -72,35 +73,16 @@ public final class Softmax {
       }
       return out;
     }
-    for (int p = 0; p < outer; p++) {
-      for (int q = 0; q < inner; q++) {
-        int base = p * size * inner + q;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < size; i++) max = Math.max(max, a[base + i * inner]);
-        if (Float.isInfinite(max) && max < 0) max = 0;
-        float sum = 0; // in float, in order along the dim: ATen's _vec_softmax / _vec_log_softmax
-        for (int i = 0; i < size; i++) {
-          float e = (float) Math.exp(a[base + i * inner] - max);
-          sum += e;
-          if (!log) o[base + i * inner] = e;
-        }
-        if (log) {
-          float lse = (float) Math.log(sum);
-          for (int i = 0; i < size; i++) o[base + i * inner] = a[base + i * inner] - max - lse;
-        } else {
-          float inv = 1f / sum;
-          for (int i = 0; i < size; i++) o[base + i * inner] *= inv;
-        }
-      }
-    }
+    SoftmaxOtherDim.forward(a, o, outer, size, inner, log);
     return out;
   }
 
   /**
-   * One contiguous line {@code a[b..b+n)} -> {@code o[b..b+n)}: max, exp(x - max) (kept in {@code o}), their sum in
-   * ATen's order ({@link #laneSum}), then normalise: softmax multiplies by the float reciprocal of the sum,
-   * log_softmax computes {@code (x - max) - log(sum)} — never {@code x - (max + log(sum))}, which loses the
-   * log-sum entirely once {@code |max|} is large.
+   * One contiguous row {@code a[b..b+n)} -> {@code o[b..b+n)}, ATen 1.13's {@code _vec_softmax_lastdim} /
+   * {@code _vec_log_softmax_lastdim} operation for operation: max (NaN propagates; an all -inf row gives NaN as in
+   * PyTorch), e = SLEEF exp(x - max) for every element (ATen's vec::map runs its tail through the vector exp too),
+   * their sum in ATen's lane order ({@link #laneSum}); then softmax: e * (1 / sum), log_softmax:
+   * (x - max) - SLEEF log(sum) — never x - (max + log(sum)), which loses the log-sum once |max| is large.
    */
   static void rowForward(float[] a, float[] o, int b, int n, boolean log) {
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -108,15 +90,17 @@ public final class Softmax {
     for (int e = n - VL; i <= e; i += VL) mv = mv.max(FloatVector.fromArray(S, a, b + i)); // max propagates NaN
     float max = mv.reduceLanes(VectorOperators.MAX); // exact in any order
     for (; i < n; i++) max = Math.max(max, a[b + i]);
-    if (Float.isInfinite(max) && max < 0) max = 0;
     FloatVector maxv = FloatVector.broadcast(S, max);
     i = 0;
     for (int e = n - VL; i <= e; i += VL) VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i).sub(maxv)).intoArray(o, b + i);
-    for (; i < n; i++) o[b + i] = (float) Math.exp(a[b + i] - max);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i, m).sub(maxv)).intoArray(o, b + i, m);
+    }
     float sum = laneSum(o, null, b, n);
     i = 0;
     if (log) {
-      float lse = (float) Math.log(sum);
+      float lse = SleefLogf.log(sum);
       FloatVector lsev = FloatVector.broadcast(S, lse);
       for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(maxv).sub(lsev).intoArray(o, b + i);
       for (; i < n; i++) o[b + i] = (a[b + i] - max) - lse;
@@ -132,12 +116,18 @@ public final class Softmax {
   private static final int LANES = 8;
 
   /**
-   * {@code sum(x[b..b+n))}, or {@code sum(x * y)} when {@code y} is given, summed as ATen's {@code vec::reduce_all}
-   * / {@code map2_reduce_all} do: 8 float lanes, lane {@code j} accumulating elements {@code j, j + 8, ...} in order,
-   * then the lanes added left to right. The same bits on every run and every machine (no {@code reduceLanes},
-   * whose order is unspecified), and PyTorch's own rounding.
+   * {@code sum(x[b..b+n))}, or {@code sum(x * y)} when {@code y} is given, summed as ATen 1.13's
+   * {@code vec::reduce_all} / {@code map2_reduce_all} do on AVX2. n < 8: one lane, left to right. Otherwise 8 float
+   * lanes, lane {@code j} accumulating elements {@code j, j + 8, ...} in order (the tail, under 8 elements, goes to
+   * lanes 0, 1, ...), then the lanes combined as {@code VecReduceAllSIMD}'s shuffles do: halves, pairs, neighbours,
+   * i.e. ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The same bits on every run and machine.
    */
   static float laneSum(float[] x, float[] y, int b, int n) {
+    if (n < LANES) {
+      float s = 0;
+      for (int i = 0; i < n; i++) s += y == null ? x[b + i] : x[b + i] * y[b + i];
+      return s;
+    }
     float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
     int i = 0;
     if (y == null) {
@@ -152,7 +142,7 @@ public final class Softmax {
         l4 += x[k + 4] * y[k + 4]; l5 += x[k + 5] * y[k + 5]; l6 += x[k + 6] * y[k + 6]; l7 += x[k + 7] * y[k + 7];
       }
     }
-    // the tail (under 8 elements) goes to lanes 0, 1, ... in order; no array, so nothing is allocated per row
+    // the tail goes to lanes 0, 1, ... in order; no array, so nothing is allocated per row
     for (int j = 0; i < n; i++, j++) {
       float v = y == null ? x[b + i] : x[b + i] * y[b + i];
       switch (j) {
@@ -165,7 +155,7 @@ public final class Softmax {
         default -> l6 += v;
       }
     }
-    return l0 + l1 + l2 + l3 + l4 + l5 + l6 + l7;
+    return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
   }
 
   /** softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). */
