@@ -117,10 +117,11 @@ public final class Softmax {
 
   /**
    * {@code sum(x[b..b+n))}, or {@code sum(x * y)} when {@code y} is given, summed as ATen 1.13's
-   * {@code vec::reduce_all} / {@code map2_reduce_all} do on AVX2. n < 8: one lane, left to right. Otherwise 8 float
-   * lanes, lane {@code j} accumulating elements {@code j, j + 8, ...} in order (the tail, under 8 elements, goes to
-   * lanes 0, 1, ...), then the lanes combined as {@code VecReduceAllSIMD}'s shuffles do: halves, pairs, neighbours,
-   * i.e. ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The same bits on every run and machine.
+   * {@code vec::reduce_all} / {@code map2_reduce_all} do on AVX2. n < 8: the (rounded) terms in one lane, left to
+   * right. Otherwise 8 float lanes: lane {@code j} starts at term {@code j} and accumulates terms {@code j + 8, ...}
+   * in order (the tail, under 8 terms, goes to lanes 0, 1, ...); products are accumulated with a fused multiply-add,
+   * as GCC contracts ATen's {@code acc + x * y}. The lanes are then combined as {@code VecReduceAllSIMD}'s shuffles
+   * do: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The same bits on every run and machine.
    */
   static float laneSum(float[] x, float[] y, int b, int n) {
     if (n < LANES) {
@@ -128,37 +129,48 @@ public final class Softmax {
       for (int i = 0; i < n; i++) s += y == null ? x[b + i] : x[b + i] * y[b + i];
       return s;
     }
-    float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
-    int i = 0;
+    float l0, l1, l2, l3, l4, l5, l6, l7;
+    int i = LANES;
     if (y == null) {
+      l0 = x[b]; l1 = x[b + 1]; l2 = x[b + 2]; l3 = x[b + 3]; l4 = x[b + 4]; l5 = x[b + 5]; l6 = x[b + 6]; l7 = x[b + 7];
       for (; i + LANES <= n; i += LANES) {
         int k = b + i;
         l0 += x[k]; l1 += x[k + 1]; l2 += x[k + 2]; l3 += x[k + 3]; l4 += x[k + 4]; l5 += x[k + 5]; l6 += x[k + 6]; l7 += x[k + 7];
       }
     } else {
+      l0 = x[b] * y[b]; l1 = x[b + 1] * y[b + 1]; l2 = x[b + 2] * y[b + 2]; l3 = x[b + 3] * y[b + 3];
+      l4 = x[b + 4] * y[b + 4]; l5 = x[b + 5] * y[b + 5]; l6 = x[b + 6] * y[b + 6]; l7 = x[b + 7] * y[b + 7];
       for (; i + LANES <= n; i += LANES) {
         int k = b + i;
-        l0 += x[k] * y[k]; l1 += x[k + 1] * y[k + 1]; l2 += x[k + 2] * y[k + 2]; l3 += x[k + 3] * y[k + 3];
-        l4 += x[k + 4] * y[k + 4]; l5 += x[k + 5] * y[k + 5]; l6 += x[k + 6] * y[k + 6]; l7 += x[k + 7] * y[k + 7];
+        l0 = Math.fma(x[k], y[k], l0); l1 = Math.fma(x[k + 1], y[k + 1], l1); l2 = Math.fma(x[k + 2], y[k + 2], l2);
+        l3 = Math.fma(x[k + 3], y[k + 3], l3); l4 = Math.fma(x[k + 4], y[k + 4], l4); l5 = Math.fma(x[k + 5], y[k + 5], l5);
+        l6 = Math.fma(x[k + 6], y[k + 6], l6); l7 = Math.fma(x[k + 7], y[k + 7], l7);
       }
     }
     // the tail goes to lanes 0, 1, ... in order; no array, so nothing is allocated per row
     for (int j = 0; i < n; i++, j++) {
-      float v = y == null ? x[b + i] : x[b + i] * y[b + i];
+      int k = b + i;
       switch (j) {
-        case 0 -> l0 += v;
-        case 1 -> l1 += v;
-        case 2 -> l2 += v;
-        case 3 -> l3 += v;
-        case 4 -> l4 += v;
-        case 5 -> l5 += v;
-        default -> l6 += v;
+        case 0 -> l0 = tailAdd(l0, x, y, k);
+        case 1 -> l1 = tailAdd(l1, x, y, k);
+        case 2 -> l2 = tailAdd(l2, x, y, k);
+        case 3 -> l3 = tailAdd(l3, x, y, k);
+        case 4 -> l4 = tailAdd(l4, x, y, k);
+        case 5 -> l5 = tailAdd(l5, x, y, k);
+        default -> l6 = tailAdd(l6, x, y, k);
       }
     }
     return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
   }
 
-  /** softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). */
+  /** One tail term added to a lane: {@code l + x[k]}, or {@code fma(x[k], y[k], l)}. */
+  private static float tailAdd(float l, float[] x, float[] y, int k) { return y == null ? l + x[k] : Math.fma(x[k], y[k], l); }
+
+  /**
+   * softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). Rows along the last dim follow
+   * ATen 1.13's {@code _vec_host_softmax_backward_lastdim} ({@link #rowBackward}); other dims are not yet ATen's
+   * order.
+   */
   public static NDArray backward(NDArray g, NDArray y, int dim, boolean log) {
     if (y.dtype() == DType.FLOAT64) return DoubleSoftmax.backward(g, y, dim, log);
     NDArray gd = g.to(DType.FLOAT32).dense(), yd = y.dense();
@@ -194,7 +206,11 @@ public final class Softmax {
     return out;
   }
 
-  /** One row: the gradient from {@code ga[gb..gb+n)}, output and forward result at {@code b}. */
+  /**
+   * One row: the gradient from {@code ga[gb..gb+n)}, output and forward result at {@code b}, as ATen's vec::map2:
+   * log_softmax g - exp(y) * sum as one fused multiply-add (GCC contracts it) with SLEEF exp in every lane, the
+   * tail's too; softmax (g - sum) * y.
+   */
   static void rowBackward(float[] ga, int gb, float[] ya, float[] o, int b, int n, boolean log) {
     if (gb != b && !log) throw new IllegalArgumentException("softmax rows share one offset");
     float d = laneSum(ga, log ? null : ya, log ? gb : b, n);
@@ -203,9 +219,13 @@ public final class Softmax {
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i));
-        FloatVector.fromArray(S, ga, gb + i).sub(ey.mul(dv)).intoArray(o, b + i);
+        ey.neg().fma(dv, FloatVector.fromArray(S, ga, gb + i)).intoArray(o, b + i);
       }
-      for (; i < n; i++) o[b + i] = ga[gb + i] - (float) Math.exp(ya[b + i]) * d;
+      if (i < n) {
+        VectorMask<Float> m = S.indexInRange(i, n);
+        FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i, m));
+        ey.neg().fma(dv, FloatVector.fromArray(S, ga, gb + i, m)).intoArray(o, b + i, m);
+      }
     } else {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector yv = FloatVector.fromArray(S, ya, b + i);
