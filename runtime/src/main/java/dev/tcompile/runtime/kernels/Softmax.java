@@ -168,8 +168,8 @@ public final class Softmax {
 
   /**
    * softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). Rows along the last dim follow
-   * ATen 1.13's {@code _vec_host_softmax_backward_lastdim} ({@link #rowBackward}); other dims are not yet ATen's
-   * order.
+   * ATen 1.13's {@code _vec_host_softmax_backward_lastdim} ({@link #rowBackward}); other dims
+   * {@link SoftmaxOtherDim#backward}.
    */
   public static NDArray backward(NDArray g, NDArray y, int dim, boolean log) {
     if (y.dtype() == DType.FLOAT64) return DoubleSoftmax.backward(g, y, dim, log);
@@ -179,7 +179,7 @@ public final class Softmax {
     if (yd.numel() == 0) return out;
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] ga = gd.floats(), ya = yd.floats(), o = out.floats();
-    if (inner == 1) {
+    if (s.length == 0 || dim == s.length - 1) { // ATen's *_backward_lastdim kernels: whole rows
       Rows rows = ROWS.take();
       try {
         rows.g = ga; rows.a = ya; rows.o = o; rows.n = size; rows.log = log;
@@ -189,20 +189,7 @@ public final class Softmax {
       }
       return out;
     }
-    for (int p = 0; p < outer; p++) {
-      for (int q = 0; q < inner; q++) {
-        int base = p * size * inner + q;
-        float d = 0; // in float, in order along the dim, as ATen
-        for (int i = 0; i < size; i++) {
-          int k = base + i * inner;
-          d += log ? ga[k] : ga[k] * ya[k];
-        }
-        for (int i = 0; i < size; i++) {
-          int k = base + i * inner;
-          o[k] = log ? ga[k] - (float) Math.exp(ya[k]) * d : ya[k] * (ga[k] - d);
-        }
-      }
-    }
+    SoftmaxOtherDim.backward(ga, ya, o, outer, size, inner, log);
     return out;
   }
 

@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 softmax / log_softmax along a dim that is not the last, as PyTorch 1.13's CPU kernels compute them. The
- * array is viewed as (outer, size, inner) and each (outer, inner) column is reduced on its own.
+ * Float32 softmax / log_softmax (forward and backward) along a dim that is not the last, as PyTorch 1.13's CPU
+ * kernels compute them. The array is viewed as (outer, size, inner) and each (outer, inner) column is reduced on its
+ * own.
  * <ul>
  * <li>softmax ({@code _vec_softmax}): columns in groups of 8 (AVX2 lanes) take vector code — max, e = SLEEF
  *     exp(x - max), a float sum from 0 in order along the dim, then e / sum (a division); the last
@@ -95,5 +96,45 @@ final class SoftmaxOtherDim {
     for (int d = 0; d < size; d++) sum += GlibcExpf.expf(a[c + d * inner] - max);
     float lse = SleefLogf.log(sum); // ATen maps the vector log over the sums, the scalar columns' too
     for (int d = 0; d < size; d++) o[c + d * inner] = (a[c + d * inner] - max) - lse;
+  }
+
+  /**
+   * Backward along a dim that is not the last, into {@code o}, from the gradient {@code g} and the forward result
+   * {@code y} ({@code _vec_softmax_backward} / {@code _vec_log_softmax_backward}, built with FMA contraction): per
+   * column, softmax sums g * y from 0 by fused multiply-adds, then y * (g - sum); log_softmax sums g from 0, then
+   * fma(-exp(y), sum, g) with SLEEF exp in the vector columns and glibc expf in the last {@code inner % 8}.
+   */
+  static void backward(float[] g, float[] y, float[] o, int outer, int size, int inner, boolean log) {
+    int vecEnd = inner - inner % LANES;
+    for (int p = 0; p < outer; p++) {
+      int base = p * size * inner;
+      for (int q = 0; q < vecEnd; q += S.length()) columnsBackwardVector(g, y, o, base + q, size, inner, S.indexInRange(q, vecEnd), log);
+      for (int q = vecEnd; q < inner; q++) columnBackwardScalar(g, y, o, base + q, size, inner, log);
+    }
+  }
+
+  private static void columnsBackwardVector(float[] g, float[] y, float[] o, int c, int size, int inner, VectorMask<Float> m, boolean log) {
+    FloatVector sum = FloatVector.zero(S);
+    for (int d = 0; d < size; d++) {
+      FloatVector gv = FloatVector.fromArray(S, g, c + d * inner, m);
+      sum = log ? sum.add(gv) : gv.fma(FloatVector.fromArray(S, y, c + d * inner, m), sum);
+    }
+    for (int d = 0; d < size; d++) {
+      int k = c + d * inner;
+      FloatVector gv = FloatVector.fromArray(S, g, k, m), yv = FloatVector.fromArray(S, y, k, m);
+      (log ? VectorFns.expfSleef(yv).neg().fma(sum, gv) : yv.mul(gv.sub(sum))).intoArray(o, k, m);
+    }
+  }
+
+  private static void columnBackwardScalar(float[] g, float[] y, float[] o, int c, int size, int inner, boolean log) {
+    float sum = 0;
+    for (int d = 0; d < size; d++) {
+      int k = c + d * inner;
+      sum = log ? sum + g[k] : Math.fma(g[k], y[k], sum);
+    }
+    for (int d = 0; d < size; d++) {
+      int k = c + d * inner;
+      o[k] = log ? Math.fma(-GlibcExpf.expf(y[k]), sum, g[k]) : y[k] * (g[k] - sum);
+    }
   }
 }

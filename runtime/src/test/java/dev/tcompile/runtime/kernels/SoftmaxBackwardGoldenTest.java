@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * float32 softmax / log_softmax backward along the last dim against PyTorch 1.13 (goldens/softmax_backward.txt,
- * written by tools/goldens/softmax_backward.py): rows of 1 to 4096 elements, bit for bit, on the first call and after
+ * float32 softmax / log_softmax backward against PyTorch 1.13 (goldens/softmax_backward.txt, written by
+ * tools/goldens/softmax_backward.py): rows of 1 to 4096 elements along the last dim and other dims, bit for bit, on the first call and after
  * C2 has compiled the loops.
  */
 class SoftmaxBackwardGoldenTest {
-  @Test void backwardAlongTheLastDimIsPyTorchsBitForBit() throws IOException {
+  @Test void backwardIsPyTorchsBitForBit() throws IOException {
     String resource = "/goldens/softmax_backward.txt";
     int cases = 0, total = 0;
     StringBuilder report = new StringBuilder();
@@ -29,12 +29,13 @@ class SoftmaxBackwardGoldenTest {
         if (!l.startsWith("case ")) continue;
         String name = l.split(" ")[1];
         String[] p = name.split("/");
-        int rows = Integer.parseInt(p[1].split(",")[0]), n = Integer.parseInt(p[1].split(",")[1]);
+        int[] shape = java.util.Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int dim = Integer.parseInt(p[2]);
         float[] y = floats(r.readLine(), "y "), g = floats(r.readLine(), "g "), gx = floats(r.readLine(), "gx ");
         boolean log = p[0].equals("log_softmax");
         int bad = 0;
         for (int round = 0; round < 40; round++) {
-          float[] got = Softmax.backward(NDArray.wrap(g, rows, n), NDArray.wrap(y, rows, n), 1, log).floats();
+          float[] got = Softmax.backward(NDArray.wrap(g, shape), NDArray.wrap(y, shape), dim, log).floats();
           if (round > 0 && round < 39) continue; // warm-up rounds
           for (int i = 0; i < got.length; i++) if (Float.floatToIntBits(got[i]) != Float.floatToIntBits(gx[i])) bad++;
         }
@@ -43,7 +44,7 @@ class SoftmaxBackwardGoldenTest {
         cases++;
       }
     }
-    assertEquals(36, cases);
+    assertEquals(56, cases);
     assertEquals(0, total, "elements that differ from PyTorch's bits (first and C2 rounds):\n" + report);
   }
 
