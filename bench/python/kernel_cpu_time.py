@@ -33,6 +33,12 @@ cx = torch.rand(20, 16, 50, 100) - 0.5
 for name, ws, s, p, d in [("conv_d31", (33,16,3,5), (2,1), (4,2), (3,1)), ("conv_p42", (33,16,3,5), (2,1), (4,2), (1,1)), ("conv_s2", (33,16,3,3), (2,2), (0,0), (1,1))]:
     w = torch.rand(*ws) - 0.5
     fns[name] = (lambda w=w, s=s, p=p, d=d: F.conv2d(cx, w, None, s, p, d))
+for name, shape, dim, log in [("softmax_64x1000", (64, 1000), 1, False), ("logSoftmax_64x1000", (64, 1000), 1, True),
+                               ("softmax_1024x1024", (1024, 1024), 1, False), ("logSoftmax_1024x1024", (1024, 1024), 1, True),
+                               ("softmax_4096x10", (4096, 10), 1, False), ("softmaxDim1_32x100x64", (32, 100, 64), 1, False),
+                               ("logSoftmaxDim1_32x100x64", (32, 100, 64), 1, True)]:
+    sx = (torch.rand(*shape) - 0.5) * 8
+    fns[name] = (lambda sx=sx, dim=dim, f=(torch.log_softmax if log else torch.softmax): f(sx, dim))
 def conv_case(name, pas):
     """reference.py's conv case: forward, or autograd asking for the one gradient (the graph built once)."""
     sys.path.insert(0, __import__("os").path.dirname(__file__))

@@ -7,7 +7,7 @@ import java.util.*;
 /**
  * Median per-call CPU time of the calling thread (one kernel thread) after a warm-up, for a shared machine where
  * wall-clock JMH measures the other tenants: pointwise functions (erf, GELU and its backward too), strided operands,
- * conv forward and max-pool backward.
+ * conv forward, max-pool backward and softmax / log_softmax.
  * {@code java -cp bench/target/benchmarks.jar dev.tcompile.bench.KernelCpuTime LABEL exp,log,tanh,...}; prints
  * "LABEL case microseconds" lines; a case {@code conv.SHAPE.PASS} times {@link ConvBench}'s SHAPE and PASS. {@code bench/python/kernel_cpu_time.py} times the same cases in PyTorch.
  */
@@ -52,6 +52,18 @@ public class KernelCpuTime {
           Conv2d.Params p = part.equals("conv_d31") ? new Conv2d.Params(2, 1, 4, 2, 3, 1, 1)
               : part.equals("conv_p42") ? new Conv2d.Params(2, 1, 4, 2, 1, 1, 1) : new Conv2d.Params(2, 2, 0, 0, 1, 1, 1);
           yield median(() -> Conv2d.forward(cx, cw, null, p), 2, 2);
+        }
+        case "softmax_64x1000", "logSoftmax_64x1000", "softmax_1024x1024", "logSoftmax_1024x1024", "softmax_4096x10",
+             "softmaxDim1_32x100x64", "logSoftmaxDim1_32x100x64" -> {
+          // float32 softmax / log_softmax, rows along the last dim (classifier logits, attention rows) or along dim 1
+          String[] c = part.split("_");
+          int[] s = Arrays.stream(c[1].split("x")).mapToInt(Integer::parseInt).toArray();
+          NDArray in = rand(new Random(5), s);
+          float[] v = in.floats();
+          for (int i = 0; i < v.length; i++) v[i] *= 8; // logits in [-4, 4)
+          boolean log = c[0].startsWith("log");
+          int dim = c[0].endsWith("Dim1") ? 1 : s.length - 1;
+          yield median(() -> Softmax.forward(in, dim, log), 1.5, 1.5);
         }
         case "mulTransposed", "addSliced", "tanhSliced" -> {
           NDArray xt = NDArray.wrap(x.clone(), N).view(new int[]{1024, 1024}, new int[]{1, 1024}, 0), ym = NDArray.wrap(xa.clone(), 1024, 1024);

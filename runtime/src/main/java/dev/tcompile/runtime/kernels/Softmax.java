@@ -3,14 +3,15 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.DType;
 import dev.tcompile.runtime.NDArray;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * softmax / log_softmax along one dim and their backward passes. The array is viewed as
- * (outer, size, inner); each (outer, inner) line is reduced with the max subtracted first. Lines along the last
- * dim (inner == 1, the common case) take vectorised loops ({@link #rowForward}, {@link #rowBackward}). Sums follow
- * ATen's order and precision (float), so results are PyTorch's bits and the same on every run.
+ * softmax / log_softmax along one dim and their backward passes. The array is viewed as (outer, size, inner). Float32
+ * forward passes reproduce PyTorch 1.13's CPU kernels (AVX2) operation for operation, so results are PyTorch's bits
+ * and the same on every run: rows along the last dim ({@link #rowForward}, parallel over rows, which are
+ * independent), other dims in {@link SoftmaxOtherDim}. Backward sums follow ATen's order ({@link #laneSum}).
  */
 public final class Softmax {
   private Softmax() {}
@@ -62,7 +63,7 @@ public final class Softmax {
     if (xd.numel() == 0) return out;
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] a = xd.floats(), o = out.floats();
-    if (inner == 1) {
+    if (s.length == 0 || dim == s.length - 1) { // ATen's *_lastdim kernels: whole rows
       Rows rows = ROWS.take();
       try {
         rows.a = a; rows.o = o; rows.n = size; rows.log = log;
@@ -72,35 +73,16 @@ public final class Softmax {
       }
       return out;
     }
-    for (int p = 0; p < outer; p++) {
-      for (int q = 0; q < inner; q++) {
-        int base = p * size * inner + q;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < size; i++) max = Math.max(max, a[base + i * inner]);
-        if (Float.isInfinite(max) && max < 0) max = 0;
-        float sum = 0; // in float, in order along the dim: ATen's _vec_softmax / _vec_log_softmax
-        for (int i = 0; i < size; i++) {
-          float e = (float) Math.exp(a[base + i * inner] - max);
-          sum += e;
-          if (!log) o[base + i * inner] = e;
-        }
-        if (log) {
-          float lse = (float) Math.log(sum);
-          for (int i = 0; i < size; i++) o[base + i * inner] = a[base + i * inner] - max - lse;
-        } else {
-          float inv = 1f / sum;
-          for (int i = 0; i < size; i++) o[base + i * inner] *= inv;
-        }
-      }
-    }
+    SoftmaxOtherDim.forward(a, o, outer, size, inner, log);
     return out;
   }
 
   /**
-   * One contiguous line {@code a[b..b+n)} -> {@code o[b..b+n)}: max, exp(x - max) (kept in {@code o}), their sum in
-   * ATen's order ({@link #laneSum}), then normalise: softmax multiplies by the float reciprocal of the sum,
-   * log_softmax computes {@code (x - max) - log(sum)} — never {@code x - (max + log(sum))}, which loses the
-   * log-sum entirely once {@code |max|} is large.
+   * One contiguous row {@code a[b..b+n)} -> {@code o[b..b+n)}, ATen 1.13's {@code _vec_softmax_lastdim} /
+   * {@code _vec_log_softmax_lastdim} operation for operation: max (NaN propagates; an all -inf row gives NaN as in
+   * PyTorch), e = SLEEF exp(x - max) for every element (ATen's vec::map runs its tail through the vector exp too),
+   * their sum in ATen's lane order ({@link #laneSum}); then softmax: e * (1 / sum), log_softmax:
+   * (x - max) - SLEEF log(sum) — never x - (max + log(sum)), which loses the log-sum once |max| is large.
    */
   static void rowForward(float[] a, float[] o, int b, int n, boolean log) {
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -108,15 +90,17 @@ public final class Softmax {
     for (int e = n - VL; i <= e; i += VL) mv = mv.max(FloatVector.fromArray(S, a, b + i)); // max propagates NaN
     float max = mv.reduceLanes(VectorOperators.MAX); // exact in any order
     for (; i < n; i++) max = Math.max(max, a[b + i]);
-    if (Float.isInfinite(max) && max < 0) max = 0;
     FloatVector maxv = FloatVector.broadcast(S, max);
     i = 0;
     for (int e = n - VL; i <= e; i += VL) VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i).sub(maxv)).intoArray(o, b + i);
-    for (; i < n; i++) o[b + i] = (float) Math.exp(a[b + i] - max);
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i, m).sub(maxv)).intoArray(o, b + i, m);
+    }
     float sum = laneSum(o, null, b, n);
     i = 0;
     if (log) {
-      float lse = (float) Math.log(sum);
+      float lse = SleefLogf.log(sum);
       FloatVector lsev = FloatVector.broadcast(S, lse);
       for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, a, b + i).sub(maxv).sub(lsev).intoArray(o, b + i);
       for (; i < n; i++) o[b + i] = (a[b + i] - max) - lse;
@@ -132,43 +116,61 @@ public final class Softmax {
   private static final int LANES = 8;
 
   /**
-   * {@code sum(x[b..b+n))}, or {@code sum(x * y)} when {@code y} is given, summed as ATen's {@code vec::reduce_all}
-   * / {@code map2_reduce_all} do: 8 float lanes, lane {@code j} accumulating elements {@code j, j + 8, ...} in order,
-   * then the lanes added left to right. The same bits on every run and every machine (no {@code reduceLanes},
-   * whose order is unspecified), and PyTorch's own rounding.
+   * {@code sum(x[b..b+n))}, or {@code sum(x * y)} when {@code y} is given, summed as ATen 1.13's
+   * {@code vec::reduce_all} / {@code map2_reduce_all} do on AVX2. n < 8: the (rounded) terms in one lane, left to
+   * right. Otherwise 8 float lanes: lane {@code j} starts at term {@code j} and accumulates terms {@code j + 8, ...}
+   * in order (the tail, under 8 terms, goes to lanes 0, 1, ...); products are accumulated with a fused multiply-add,
+   * as GCC contracts ATen's {@code acc + x * y}. The lanes are then combined as {@code VecReduceAllSIMD}'s shuffles
+   * do: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The same bits on every run and machine.
    */
   static float laneSum(float[] x, float[] y, int b, int n) {
-    float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
-    int i = 0;
+    if (n < LANES) {
+      float s = 0;
+      for (int i = 0; i < n; i++) s += y == null ? x[b + i] : x[b + i] * y[b + i];
+      return s;
+    }
+    float l0, l1, l2, l3, l4, l5, l6, l7;
+    int i = LANES;
     if (y == null) {
+      l0 = x[b]; l1 = x[b + 1]; l2 = x[b + 2]; l3 = x[b + 3]; l4 = x[b + 4]; l5 = x[b + 5]; l6 = x[b + 6]; l7 = x[b + 7];
       for (; i + LANES <= n; i += LANES) {
         int k = b + i;
         l0 += x[k]; l1 += x[k + 1]; l2 += x[k + 2]; l3 += x[k + 3]; l4 += x[k + 4]; l5 += x[k + 5]; l6 += x[k + 6]; l7 += x[k + 7];
       }
     } else {
+      l0 = x[b] * y[b]; l1 = x[b + 1] * y[b + 1]; l2 = x[b + 2] * y[b + 2]; l3 = x[b + 3] * y[b + 3];
+      l4 = x[b + 4] * y[b + 4]; l5 = x[b + 5] * y[b + 5]; l6 = x[b + 6] * y[b + 6]; l7 = x[b + 7] * y[b + 7];
       for (; i + LANES <= n; i += LANES) {
         int k = b + i;
-        l0 += x[k] * y[k]; l1 += x[k + 1] * y[k + 1]; l2 += x[k + 2] * y[k + 2]; l3 += x[k + 3] * y[k + 3];
-        l4 += x[k + 4] * y[k + 4]; l5 += x[k + 5] * y[k + 5]; l6 += x[k + 6] * y[k + 6]; l7 += x[k + 7] * y[k + 7];
+        l0 = Math.fma(x[k], y[k], l0); l1 = Math.fma(x[k + 1], y[k + 1], l1); l2 = Math.fma(x[k + 2], y[k + 2], l2);
+        l3 = Math.fma(x[k + 3], y[k + 3], l3); l4 = Math.fma(x[k + 4], y[k + 4], l4); l5 = Math.fma(x[k + 5], y[k + 5], l5);
+        l6 = Math.fma(x[k + 6], y[k + 6], l6); l7 = Math.fma(x[k + 7], y[k + 7], l7);
       }
     }
-    // the tail (under 8 elements) goes to lanes 0, 1, ... in order; no array, so nothing is allocated per row
+    // the tail goes to lanes 0, 1, ... in order; no array, so nothing is allocated per row
     for (int j = 0; i < n; i++, j++) {
-      float v = y == null ? x[b + i] : x[b + i] * y[b + i];
+      int k = b + i;
       switch (j) {
-        case 0 -> l0 += v;
-        case 1 -> l1 += v;
-        case 2 -> l2 += v;
-        case 3 -> l3 += v;
-        case 4 -> l4 += v;
-        case 5 -> l5 += v;
-        default -> l6 += v;
+        case 0 -> l0 = tailAdd(l0, x, y, k);
+        case 1 -> l1 = tailAdd(l1, x, y, k);
+        case 2 -> l2 = tailAdd(l2, x, y, k);
+        case 3 -> l3 = tailAdd(l3, x, y, k);
+        case 4 -> l4 = tailAdd(l4, x, y, k);
+        case 5 -> l5 = tailAdd(l5, x, y, k);
+        default -> l6 = tailAdd(l6, x, y, k);
       }
     }
-    return l0 + l1 + l2 + l3 + l4 + l5 + l6 + l7;
+    return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
   }
 
-  /** softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). */
+  /** One tail term added to a lane: {@code l + x[k]}, or {@code fma(x[k], y[k], l)}. */
+  private static float tailAdd(float l, float[] x, float[] y, int k) { return y == null ? l + x[k] : Math.fma(x[k], y[k], l); }
+
+  /**
+   * softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g). Rows along the last dim follow
+   * ATen 1.13's {@code _vec_host_softmax_backward_lastdim} ({@link #rowBackward}); other dims
+   * {@link SoftmaxOtherDim#backward}.
+   */
   public static NDArray backward(NDArray g, NDArray y, int dim, boolean log) {
     if (y.dtype() == DType.FLOAT64) return DoubleSoftmax.backward(g, y, dim, log);
     NDArray gd = g.to(DType.FLOAT32).dense(), yd = y.dense();
@@ -177,7 +179,7 @@ public final class Softmax {
     if (yd.numel() == 0) return out;
     int size = s.length == 0 ? 1 : s[dim], outer = s.length == 0 ? 1 : outer(s, dim), inner = s.length == 0 ? 1 : inner(s, dim);
     float[] ga = gd.floats(), ya = yd.floats(), o = out.floats();
-    if (inner == 1) {
+    if (s.length == 0 || dim == s.length - 1) { // ATen's *_backward_lastdim kernels: whole rows
       Rows rows = ROWS.take();
       try {
         rows.g = ga; rows.a = ya; rows.o = o; rows.n = size; rows.log = log;
@@ -187,24 +189,15 @@ public final class Softmax {
       }
       return out;
     }
-    for (int p = 0; p < outer; p++) {
-      for (int q = 0; q < inner; q++) {
-        int base = p * size * inner + q;
-        float d = 0; // in float, in order along the dim, as ATen
-        for (int i = 0; i < size; i++) {
-          int k = base + i * inner;
-          d += log ? ga[k] : ga[k] * ya[k];
-        }
-        for (int i = 0; i < size; i++) {
-          int k = base + i * inner;
-          o[k] = log ? ga[k] - (float) Math.exp(ya[k]) * d : ya[k] * (ga[k] - d);
-        }
-      }
-    }
+    SoftmaxOtherDim.backward(ga, ya, o, outer, size, inner, log);
     return out;
   }
 
-  /** One row: the gradient from {@code ga[gb..gb+n)}, output and forward result at {@code b}. */
+  /**
+   * One row: the gradient from {@code ga[gb..gb+n)}, output and forward result at {@code b}, as ATen's vec::map2:
+   * log_softmax g - exp(y) * sum as one fused multiply-add (GCC contracts it) with SLEEF exp in every lane, the
+   * tail's too; softmax (g - sum) * y.
+   */
   static void rowBackward(float[] ga, int gb, float[] ya, float[] o, int b, int n, boolean log) {
     if (gb != b && !log) throw new IllegalArgumentException("softmax rows share one offset");
     float d = laneSum(ga, log ? null : ya, log ? gb : b, n);
@@ -213,9 +206,13 @@ public final class Softmax {
     if (log) {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i));
-        FloatVector.fromArray(S, ga, gb + i).sub(ey.mul(dv)).intoArray(o, b + i);
+        ey.neg().fma(dv, FloatVector.fromArray(S, ga, gb + i)).intoArray(o, b + i);
       }
-      for (; i < n; i++) o[b + i] = ga[gb + i] - (float) Math.exp(ya[b + i]) * d;
+      if (i < n) {
+        VectorMask<Float> m = S.indexInRange(i, n);
+        FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i, m));
+        ey.neg().fma(dv, FloatVector.fromArray(S, ga, gb + i, m)).intoArray(o, b + i, m);
+      }
     } else {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector yv = FloatVector.fromArray(S, ya, b + i);

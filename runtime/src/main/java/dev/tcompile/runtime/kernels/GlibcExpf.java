@@ -1,7 +1,7 @@
 package dev.tcompile.runtime.kernels;
 
 /**
- * glibc's float expf (2.28+, sysdeps/ieee754/flt-32/e_expf.c) for tests: PyTorch 1.13's scalar sigmoid
+ * glibc's float expf (2.28+, sysdeps/ieee754/flt-32/e_expf.c): PyTorch 1.13's scalar sigmoid
  * {@code 1 / (1 + std::exp(-x))} calls it for the elements its vector loop leaves over. x = (k + r) ln2 / 32 with
  * k = round(x 32 / ln 2), e^x = 2^(k/32) 2^(r/32), 2^(k mod 32 / 32) from a 32-entry table whose entries have the
  * k bits pre-subtracted, 2^(r/32) by a degree-3 polynomial, all in double and rounded to float once. Matched
