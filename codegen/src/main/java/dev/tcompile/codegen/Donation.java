@@ -39,6 +39,8 @@ public final class Donation {
 
   /** Per node: a fused node's iteration space (null for other nodes), looked up once rather than per call. */
   private final int[][] spaces;
+  /** Per graph output: its type, looked up once (the graph's list views are fresh wrappers per call). */
+  private final TensorType[] outputTypes;
 
   public Donation(Graph graph) {
     this.graph = graph;
@@ -66,6 +68,7 @@ public final class Donation {
       Integer r = rootInput.get(out);
       if (r != null) lastRead[r] = Integer.MAX_VALUE;
     }
+    outputTypes = graph.outputs().stream().map(Value::type).toArray(TensorType[]::new);
     producer = new int[graph.outputs().size()];
     position = new int[producer.length];
     writerShape = new int[producer.length][];
@@ -107,7 +110,7 @@ public final class Donation {
     for (int j = 0; j < into.length; j++) {
       NDArray d = into[j];
       int k = producer[j];
-      if (d == null || k < 0 || !dense(d, graph.outputs().get(j).type())) continue;
+      if (d == null || k < 0 || !dense(d, outputTypes[j])) continue;
       if (direct[k] != null && direct[k][position[j]] != null) continue;       // the same value leaves twice
       if (!safe(d, k, inputs, chosen)) continue;
       if (direct[k] == null) direct[k] = new NDArray[graph.nodes().get(k).outputs().size()];

@@ -21,6 +21,9 @@ public final class Graph {
   private final List<Attrs> inputAttrs = new ArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
   private final List<Value> outputs = new ArrayList<>();
+  /** Read-only live views of the lists, made once: a compiled program's per-call checks read them allocation-free. */
+  private final List<Value> inputsView = Collections.unmodifiableList(inputs), outputsView = Collections.unmodifiableList(outputs);
+  private final List<Node> nodesView = Collections.unmodifiableList(nodes);
   private final Set<String> names = new HashSet<>();
   private final Set<Value> defined = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private int counter;
@@ -28,10 +31,10 @@ public final class Graph {
   public Graph(String name) { this.name = name; }
 
   public String name() { return name; }
-  public List<Value> inputs() { return Collections.unmodifiableList(inputs); }
+  public List<Value> inputs() { return inputsView; }
   public Attrs inputAttrs(int i) { return inputAttrs.get(i); }
-  public List<Node> nodes() { return Collections.unmodifiableList(nodes); }
-  public List<Value> outputs() { return Collections.unmodifiableList(outputs); }
+  public List<Node> nodes() { return nodesView; }
+  public List<Value> outputs() { return outputsView; }
 
   // ---- building ----
 

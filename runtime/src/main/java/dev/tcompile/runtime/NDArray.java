@@ -58,7 +58,8 @@ public final class NDArray {
     return a;
   }
 
-  public static NDArray scalar(DType dtype, double value) { return full(dtype, value); }
+  /** A 0-d array (through NO_DIMS: a varargs call with no dims would allocate an empty int[] per call). */
+  public static NDArray scalar(DType dtype, double value) { return full(dtype, value, Shapes.NO_DIMS); }
 
   /** An alias of the same storage with other geometry (the primitive behind every view op). */
   public NDArray view(int[] shape, int[] strides, int offset) {

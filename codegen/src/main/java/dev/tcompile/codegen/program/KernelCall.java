@@ -4,8 +4,10 @@ import java.lang.reflect.Method;
 
 /**
  * A node as one static call into the runtime: {@code method} with {@code args}, each an {@link Input} (the
- * node's i-th input array), an {@link Output} (where its output goes), or a constant the emitter builds in bytecode ({@link ConstantEmitter}: null, boxed
- * primitives, strings, int and boolean arrays, enum constants, records of these).
+ * node's i-th input array), an {@link Output} (where its output goes), the program's {@link Registers} and a
+ * {@link Register} index (for a kernel that stores its outputs there itself, returning nothing), or a constant the
+ * emitter builds in bytecode ({@link ConstantEmitter}: null, boxed primitives, strings, int and boolean arrays, enum
+ * constants, records of these).
  */
 public record KernelCall(Method method, Object[] args) {
   /** The node's input {@code index}. */
@@ -17,6 +19,19 @@ public record KernelCall(Method method, Object[] args) {
   public record Output(int index) {}
 
   public static Output out(int i) { return new Output(i); }
+
+  /** The program's registers (an NDArray[]), which a void kernel stores its outputs into. */
+  public record Registers() {}
+
+  public static Registers registers() { return new Registers(); }
+
+  /** The index in {@link Registers} of the node's output {@code index} (an int argument). */
+  public record Register(int index) {}
+
+  public static Register register(int i) { return new Register(i); }
+
+  /** Whether the kernel stores its outputs into the registers itself (it returns nothing). */
+  public boolean storesItself() { return method.getReturnType() == void.class; }
 
   /** Whether the call returns every output at once (an array) rather than the single one. */
   public boolean returnsArray() { return method.getReturnType().isArray(); }

@@ -2,6 +2,8 @@ package dev.tcompile.codegen.program;
 
 import static dev.tcompile.codegen.program.KernelCall.in;
 import static dev.tcompile.codegen.program.KernelCall.out;
+import static dev.tcompile.codegen.program.KernelCall.register;
+import static dev.tcompile.codegen.program.KernelCall.registers;
 
 import dev.tcompile.DType;
 import dev.tcompile.ir.Attrs;
@@ -90,8 +92,11 @@ public final class KernelCalls {
       case "conv2d_backward_weight" -> floats(t, 0, 1) ? call(f64 ? DoubleConv2d.class : Conv2d.class, "backwardWeight", new Class<?>[]{A, A, int[].class, Conv2d.Params.class, A},
           in(0), in(1), a.getInts("weight_shape"), Convolution.params(a), out(0)) : null;
       // pooling writes into the memory plan's (or a caller's) buffers, as its evalInto does
-      case "max_pool2d" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class, A, A},
-          in(0), Pooling.params(a), out(0), out(1)) : null;
+      // (float32: straight into the program's registers, so a warm call allocates no result pair)
+      case "max_pool2d" -> !floats(t, 0) ? null : f64
+          ? call(DoublePool2d.class, "maxForward", new Class<?>[]{A, Pool2d.Params.class, A, A}, in(0), Pooling.params(a), out(0), out(1))
+          : call(Pool2d.class, "maxForwardInto", new Class<?>[]{A, Pool2d.Params.class, A, A, NDArray[].class, int.class, int.class},
+              in(0), Pooling.params(a), out(0), out(1), registers(), register(0), register(1));
       case "max_pool2d_backward" -> floats(t, 0) ? call(f64 ? DoublePool2d.class : Pool2d.class, "maxBackward", new Class<?>[]{A, A, int[].class, A},
           in(0), in(1), a.getInts("input_shape"), out(0)) : null;
       // average pooling allocates its result, as its eval does

@@ -294,6 +294,7 @@ public final class ProgramEmitter {
     KernelCall call = n.op() instanceof FusedOp ? null : KernelCalls.of(n);
     if (call != null) {
       directCall(mv, k, n, call);
+      if (call.storesItself()) return;
       if (call.returnsArray()) spread(mv, outs);
       else { mv.visitVarInsn(ASTORE, 4); reg(mv, outs[0]); mv.visitVarInsn(ALOAD, 4); mv.visitInsn(AASTORE); }
       return;
@@ -352,6 +353,10 @@ public final class ProgramEmitter {
         mv.visitInsn(AALOAD);
       } else if (args[i] instanceof KernelCall.Output out) {
         buffer(mv, k, out.index());
+      } else if (args[i] instanceof KernelCall.Registers) {
+        mv.visitVarInsn(ALOAD, 1);
+      } else if (args[i] instanceof KernelCall.Register r) {
+        ConstantEmitter.pushInt(mv, plan.buffers().size() + slot.get(n.outputs().get(r.index())));
       } else {
         checkType(call, params[i], args[i]);
         if (ConstantEmitter.isObject(args[i])) staticConstant(mv, args[i]);

@@ -14,7 +14,8 @@ final class Block {
   final boolean[] b;
   /** Final but for the per-thread cursor blocks over dense inputs ({@link BlockOps#cursor}), moved block by block. */
   int off;
-  final float fs;
+  /** Final but for an input's own scalar block ({@link #ownScalar}), refilled at the start of each call. */
+  float fs;
   final boolean bs;
   /** For a block wrapping one of {@link Scratch}'s arrays (made once per array and reused), its index there; else -1. */
   final int slot;
@@ -40,7 +41,12 @@ final class Block {
   static Block of(float[] f, int off) { return new Block(DType.FLOAT32, false, f, null, off, 0, false); }
   static Block of(boolean[] b, int off) { return new Block(DType.BOOL, false, null, b, off, 0, false); }
   static Block scalar(float v) { return new Block(DType.FLOAT32, true, null, null, 0, v, false); }
-  /** A bool scalar: one of two shared blocks (scalar blocks never change), so a comparison of scalars allocates nothing. */
+  /**
+   * A float scalar block that one input of one thread's fused-loop call owns and refills when the call starts
+   * (FusedLoop's Input.set): a scalar input that changes every step (Adam's bias corrections) allocates nothing.
+   */
+  static Block ownScalar() { return new Block(DType.FLOAT32, true, null, null, 0, 0, false); }
+  /** A bool scalar: one of two shared blocks (bool scalar blocks never change), so a comparison of scalars allocates nothing. */
   static Block scalar(boolean v) { return v ? TRUE : FALSE; }
 
   private static final Block TRUE = new Block(DType.BOOL, true, null, null, 0, 0, true), FALSE = new Block(DType.BOOL, true, null, null, 0, 0, false);

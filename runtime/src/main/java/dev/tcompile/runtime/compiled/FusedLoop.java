@@ -497,6 +497,8 @@ public final class FusedLoop implements Kernel {
     boolean dense, scalar;
     final int[] shape, strides;
     Block one;
+    /** This input's own float scalar block, refilled per call (made once). */
+    private Block own;
 
     Input(int[] space) {
       shape = space;
@@ -515,8 +517,10 @@ public final class FusedLoop implements Kernel {
         boolean v = a.getDouble(0) != 0;
         if (one == null || one.dtype != DType.BOOL || one.bs != v) one = Block.scalar(v);
       } else {
-        float v = (float) a.getDouble(0);
-        if (one == null || one.dtype != DType.FLOAT32 || Float.floatToRawIntBits(one.fs) != Float.floatToRawIntBits(v)) one = Block.scalar(v);
+        // the call's thread alone sets it, before the call's blocks (on any thread) read it
+        if (own == null) own = Block.ownScalar();
+        own.fs = (float) a.getDouble(0);
+        one = own;
       }
     }
 

@@ -29,12 +29,50 @@ final class FloatSums {
     boolean parallel = total >= PARALLEL_MIN && Parallel.threads() > 1 && !Parallel.inParallelRegion();
     if (q == 1) {
       if (p == 1) { out[0] = finish(row(a, off, r, parallel), r, mean); return; }
-      if (parallel) Parallel.forRange(p, Math.max(1, PARALLEL_MIN / 4 / Math.max(r, 1)), (p0, p1) -> rows(a, off, p0, p1, r, mean, out));
-      else rows(a, off, 0, p, r, mean, out);
+      if (!parallel) { rows(a, off, 0, p, r, mean, out); return; }
+      Rows task = ROWS_TASK.take();
+      try {
+        task.a = a; task.off = off; task.r = r; task.mean = mean; task.out = out;
+        Parallel.forRange(p, Math.max(1, PARALLEL_MIN / 4 / Math.max(r, 1)), task);
+      } finally {
+        ROWS_TASK.give(task);
+      }
       return;
     }
     int chunks = (q + COLS - 1) / COLS, units = p * chunks;
-    Parallel.Range body = (u0, u1) -> {
+    Columns task = COLUMNS_TASK.take();
+    try {
+      task.a = a; task.off = off; task.r = r; task.q = q; task.chunks = chunks; task.mean = mean; task.out = out;
+      if (parallel) Parallel.forRange(units, 1, task);
+      else task.run(0, units);
+    } finally {
+      COLUMNS_TASK.give(task);
+    }
+  }
+
+  /** One row sum call's rows (Q == 1), reused by the calling thread instead of a capturing lambda. */
+  private static final class Rows extends Parallel.Reusable implements Parallel.Range {
+    float[] a, out;
+    int off, r;
+    boolean mean;
+
+    @Override public void run(int p0, int p1) { rows(a, off, p0, p1, r, mean, out); }
+
+    @Override protected void clear() { a = out = null; }
+  }
+
+  private static final Parallel.PerThread<Rows> ROWS_TASK = new Parallel.PerThread<>(Rows::new);
+
+  /**
+   * One column sum call's units (a block of {@link #COLS} columns of one of the P blocks), reused by the calling
+   * thread instead of a capturing lambda: a warm call allocates nothing.
+   */
+  private static final class Columns extends Parallel.Reusable implements Parallel.Range {
+    float[] a, out;
+    int off, r, q, chunks;
+    boolean mean;
+
+    @Override public void run(int u0, int u1) {
       ColumnBuffers b = COLUMN_BUFFERS.get();
       double[] acc = b.acc;
       float[] blk = b.blk;
@@ -43,10 +81,12 @@ final class FloatSums {
         columns(a, off + pi * r * q + j0, r, q, w, acc, blk);
         for (int j = 0; j < w; j++) out[pi * q + j0 + j] = finish(acc[j], r, mean);
       }
-    };
-    if (parallel) Parallel.forRange(units, 1, body);
-    else body.run(0, units);
+    }
+
+    @Override protected void clear() { a = out = null; }
   }
+
+  private static final Parallel.PerThread<Columns> COLUMNS_TASK = new Parallel.PerThread<>(Columns::new);
 
   /** A thread's accumulators for one part of a column sum, reused call after call (filled before each use). */
   private record ColumnBuffers(double[] acc, float[] blk) {}
@@ -67,14 +107,35 @@ final class FloatSums {
       for (int b = 0; b < blocks; b++) s += block(a, off + b * BLOCK, Math.min(BLOCK, n - b * BLOCK));
       return s;
     }
-    float[] partial = new float[blocks];
-    Parallel.forRange(blocks, 4, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) partial[b] = block(a, off + b * BLOCK, Math.min(BLOCK, n - b * BLOCK));
-    });
-    double s = 0;
-    for (float v : partial) s += v;
-    return s;
+    RowBlocks task = ROW_BLOCKS.take();
+    try {
+      if (task.partial.length < blocks) task.partial = new float[blocks];
+      task.a = a; task.off = off; task.n = n;
+      Parallel.forRange(blocks, 4, task);
+      double s = 0;
+      for (int b = 0; b < blocks; b++) s += task.partial[b];
+      return s;
+    } finally {
+      ROW_BLOCKS.give(task);
+    }
   }
+
+  /**
+   * One long row's block sums, reused by the calling thread (its partial sums array grows to the longest row seen;
+   * each call writes the entries it reads).
+   */
+  private static final class RowBlocks extends Parallel.Reusable implements Parallel.Range {
+    float[] a, partial = new float[0];
+    int off, n;
+
+    @Override public void run(int b0, int b1) {
+      for (int b = b0; b < b1; b++) partial[b] = block(a, off + b * BLOCK, Math.min(BLOCK, n - b * BLOCK));
+    }
+
+    @Override protected void clear() { a = null; }
+  }
+
+  private static final Parallel.PerThread<RowBlocks> ROW_BLOCKS = new Parallel.PerThread<>(RowBlocks::new);
 
   /** Sum of at most {@link #BLOCK} elements: four vector accumulators, then a fixed tree, then the scalar tail. */
   static float block(float[] a, int off, int n) {

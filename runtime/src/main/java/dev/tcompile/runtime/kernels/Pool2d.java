@@ -118,6 +118,15 @@ public final class Pool2d {
    * {@code result[0]} and {@code result[1]}: with both buffers given, a call allocates nothing.
    */
   public static void maxForwardInto(NDArray x, Params p, NDArray outOrNull, NDArray idxOrNull, NDArray[] result) {
+    maxForwardInto(x, p, outOrNull, idxOrNull, result, 0, 1);
+  }
+
+  /**
+   * {@link #maxForward} into given dense buffers (either may be null: a new array), the two arrays stored in
+   * {@code registers[outAt]} and {@code registers[idxAt]}: a generated program passes its frame, so a warm call
+   * allocates no result pair.
+   */
+  public static void maxForwardInto(NDArray x, Params p, NDArray outOrNull, NDArray idxOrNull, NDArray[] registers, int outAt, int idxAt) {
     int[] xs = x.shape();
     check("max_pool2d", xs, p);
     int nd = xs.length, h = xs[nd - 2], w = xs[nd - 1];
@@ -131,8 +140,8 @@ public final class Pool2d {
     } finally {
       MAX_PLANES.give(task);
     }
-    result[0] = out;
-    result[1] = idx;
+    registers[outAt] = out;
+    registers[idxAt] = idx;
   }
 
   /** One max-pooling call's planes, reused by the calling thread. */

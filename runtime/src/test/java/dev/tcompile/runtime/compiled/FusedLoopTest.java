@@ -74,6 +74,30 @@ class FusedLoopTest {
   }
 
   /**
+   * A 0-d input is read through a block its input owns and refills per call (a scalar that changes every step, as
+   * Adam's bias corrections do, allocates nothing): each call sees its own values, two scalar inputs of one call
+   * keep theirs apart, and -0, NaN and a value repeated after another all come through.
+   */
+  @Test void scalarInputsThatChangeEveryCallAreReadAfresh() {
+    PointwiseProgram prog = PointwiseProgram.parse("""
+        space %d
+        inputs FLOAT32 FLOAT32 FLOAT32
+        binary MUL 0 1
+        binary SUB 3 2
+        output 4 FLOAT32 %d
+        """.formatted(N, N));
+    FusedLoop loop = new FusedLoop(prog, null);
+    float[] x = inputs(7);
+    float[][] scalars = {{0.5f, 2f}, {-0f, 3f}, {Float.NaN, -1f}, {0.5f, 2f}, {1e-30f, 1e30f}, {0.5f, 0.5f}};
+    for (float[] s : scalars) {
+      float[] got = loop.run(NDArray.wrap(x, N), NDArray.scalar(dev.tcompile.DType.FLOAT32, s[0]),
+          NDArray.scalar(dev.tcompile.DType.FLOAT32, s[1]))[0].toFloatArray();
+      for (int i = 0; i < N; i++)
+        assertEquals(bits(x[i] * s[0] - s[1]), bits(got[i]), "x * " + s[0] + " - " + s[1] + " at " + i);
+    }
+  }
+
+  /**
    * Operations whose value is an output write it into the output array directly; a later operation still reads it
    * there, and an output listed twice gets its copy.
    */

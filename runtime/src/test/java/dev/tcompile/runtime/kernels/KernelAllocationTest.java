@@ -104,7 +104,7 @@ class KernelAllocationTest {
         }));
   }
 
-  /** Max pooling forward and backward, the fused loss backward, log_softmax, the loss, a sum, addmm and a broadcast copy. */
+  /** Max pooling forward and backward, the fused loss backward, log_softmax, the loss, sums, addmm and a broadcast copy. */
   private static List<Scenario> others(int threads) {
     Pool2d.Params p = Pool2d.Params.of(2, 0, 0, false);
     return List.of(
@@ -113,6 +113,12 @@ class KernelAllocationTest {
           NDArray idx = NDArray.empty(DType.INT64, 16, 20, 12, 12);
           NDArray[] result = new NDArray[2];
           return () -> Pool2d.maxForwardInto(x, p, out, idx, result);
+        }),
+        new Scenario("max_pool2d forward into a program's registers", threads, () -> {
+          NDArray x = randn(new Random(3), 16, 20, 24, 24), out = NDArray.empty(DType.FLOAT32, 16, 20, 12, 12);
+          NDArray idx = NDArray.empty(DType.INT64, 16, 20, 12, 12);
+          NDArray[] registers = new NDArray[5];
+          return () -> Pool2d.maxForwardInto(x, p, out, idx, registers, 3, 1);
         }),
         new Scenario("max_pool2d backward", threads, () -> {
           NDArray x = randn(new Random(3), 16, 20, 24, 24), out = NDArray.empty(DType.FLOAT32, 16, 20, 12, 12);
@@ -139,6 +145,21 @@ class KernelAllocationTest {
           NDArray h = randn(new Random(3), 64, 500), sums = NDArray.empty(DType.FLOAT32, 500);
           boolean[] batchDim = {true, false};
           return () -> Reduce.reduce(Reduce.Kind.SUM, h, batchDim, false, sums);
+        }),
+        new Scenario("sum over a large batch (columns on the pool)", threads, () -> {
+          NDArray h = randn(new Random(3), 256, 512), sums = NDArray.empty(DType.FLOAT32, 512);
+          boolean[] batchDim = {true, false};
+          return () -> Reduce.reduce(Reduce.Kind.SUM, h, batchDim, false, sums);
+        }),
+        new Scenario("mean of each row (rows on the pool)", threads, () -> {
+          NDArray h = randn(new Random(3), 512, 256), means = NDArray.empty(DType.FLOAT32, 512);
+          boolean[] rowDim = {false, true};
+          return () -> Reduce.reduce(Reduce.Kind.MEAN, h, rowDim, false, means);
+        }),
+        new Scenario("sum of one long row (blocks on the pool)", threads, () -> {
+          NDArray h = randn(new Random(3), 200_000), sum = NDArray.scalar(DType.FLOAT32, 0);
+          boolean[] all = {true};
+          return () -> Reduce.reduce(Reduce.Kind.SUM, h, all, false, sum);
         }),
         new Scenario("addmm", threads, () -> {
           Random r = new Random(3);
