@@ -39,7 +39,8 @@ final class Float32Goldens {
     return cases;
   }
 
-  private static float[] floats(String line, String prefix) {
+  /** The float32 values of a golden line "PREFIX HEX HEX ..." (bit patterns). */
+  static float[] floats(String line, String prefix) {
     assertTrue(line.startsWith(prefix), line);
     String[] p = line.substring(prefix.length()).split(" ");
     float[] a = new float[p.length];

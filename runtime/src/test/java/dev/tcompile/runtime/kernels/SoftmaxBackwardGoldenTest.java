@@ -31,7 +31,8 @@ class SoftmaxBackwardGoldenTest {
         String[] p = name.split("/");
         int[] shape = java.util.Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
         int dim = Integer.parseInt(p[2]);
-        float[] y = floats(r.readLine(), "y "), g = floats(r.readLine(), "g "), gx = floats(r.readLine(), "gx ");
+        float[] y = Float32Goldens.floats(r.readLine(), "y "), g = Float32Goldens.floats(r.readLine(), "g "),
+            gx = Float32Goldens.floats(r.readLine(), "gx ");
         boolean log = p[0].equals("log_softmax");
         int bad = 0;
         for (int round = 0; round < 40; round++) {
@@ -46,13 +47,5 @@ class SoftmaxBackwardGoldenTest {
     }
     assertEquals(56, cases);
     assertEquals(0, total, "elements that differ from PyTorch's bits (first and C2 rounds):\n" + report);
-  }
-
-  private static float[] floats(String line, String prefix) {
-    assertTrue(line.startsWith(prefix), line);
-    String[] p = line.substring(prefix.length()).split(" ");
-    float[] a = new float[p.length];
-    for (int i = 0; i < p.length; i++) a[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(p[i], 16));
-    return a;
   }
 }
