@@ -8,18 +8,11 @@ Each case is three lines: "case NAME N", "x HEX...", "y HEX..." (float32 bit pat
 16, so PyTorch computes all of it in its vector lanes (SLEEF expf_u10, two 8-float AVX2 vectors per step; one
 thread, N < 32768: one chunk, no scalar tail).
 """
-import os
+from float32_goldens import bits, golden_path  # first: it selects the kernels torch loads
 
-os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
 import torch  # noqa: E402
 
-torch.set_num_threads(1)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime", "src", "test", "resources", "goldens", "exp.txt")
-
-
-def bits(t):
-    return " ".join("%08x" % (v & 0xffffffff) for v in t.view(torch.int32).tolist())
-
+OUT = golden_path("exp.txt")
 
 g = torch.Generator().manual_seed(23)
 edges = [0.0, -0.0, 1e-8, -1e-8, 0.5, -0.5, 1.0, -1.0, 10.0, -10.0, 88.0, 88.7, 88.73, 89.0, 100.0, 105.0,

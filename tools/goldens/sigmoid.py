@@ -10,18 +10,11 @@ two 8-float AVX2 vectors per step) and the last N % 16 with the scalar 1 / (1 + 
 and N < 32768, so at::parallel_for makes one chunk and that is the only tail. Cases named "single..." are
 sigmoids of one-element tensors, so all of their values come from the scalar path.
 """
-import os
+from float32_goldens import bits, golden_path  # first: it selects the kernels torch loads
 
-os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
 import torch  # noqa: E402
 
-torch.set_num_threads(1)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime", "src", "test", "resources", "goldens", "sigmoid.txt")
-
-
-def bits(t):
-    return " ".join("%08x" % (v & 0xffffffff) for v in t.view(torch.int32).tolist())
-
+OUT = golden_path("sigmoid.txt")
 
 g = torch.Generator().manual_seed(17)
 cases = []

@@ -8,19 +8,11 @@ Each case is three lines: "case NAME N", "x HEX...", "y HEX..." (float32 bit pat
 output). NAME is "OP/SHAPE/DIM/TAG", e.g. "softmax/3,100/1/randn10". One thread (ATen's dim != last softmax kernel
 splits its vector and scalar columns by thread; the Java kernel reproduces the one-thread split), AVX2 kernels.
 """
-import os
+from float32_goldens import bits, golden_path  # first: it selects the kernels torch loads
 
-os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
 import torch  # noqa: E402
 
-torch.set_num_threads(1)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime", "src", "test", "resources", "goldens",
-                   "softmax.txt")
-
-
-def bits(t):
-    return " ".join("%08x" % (v & 0xffffffff) for v in t.contiguous().view(-1).view(torch.int32).tolist())
-
+OUT = golden_path("softmax.txt")
 
 g = torch.Generator().manual_seed(14)
 cases = []

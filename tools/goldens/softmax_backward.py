@@ -8,19 +8,11 @@ dev.tcompile.runtime.kernels.SoftmaxBackwardGoldenTest. Run with the system pyth
 Each case is four lines: "case NAME N", "y HEX..." (the forward output), "g HEX..." (the incoming gradient),
 "gx HEX..." (the input gradient), float32 bit patterns. NAME is "OP/SHAPE/DIM/TAG".
 """
-import os
+from float32_goldens import bits, golden_path  # first: it selects the kernels torch loads
 
-os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
 import torch  # noqa: E402
 
-torch.set_num_threads(1)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime", "src", "test", "resources", "goldens",
-                   "softmax_backward.txt")
-
-
-def bits(t):
-    return " ".join("%08x" % (v & 0xffffffff) for v in t.contiguous().view(-1).view(torch.int32).tolist())
-
+OUT = golden_path("softmax_backward.txt")
 
 g = torch.Generator().manual_seed(17)
 with open(OUT, "w") as f:
