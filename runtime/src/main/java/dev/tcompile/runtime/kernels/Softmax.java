@@ -3,7 +3,6 @@ package dev.tcompile.runtime.kernels;
 import dev.tcompile.DType;
 import dev.tcompile.runtime.NDArray;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -93,10 +92,7 @@ public final class Softmax {
     FloatVector maxv = FloatVector.broadcast(S, max);
     i = 0;
     for (int e = n - VL; i <= e; i += VL) VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i).sub(maxv)).intoArray(o, b + i);
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      VectorFns.expfSleef(FloatVector.fromArray(S, a, b + i, m).sub(maxv)).intoArray(o, b + i, m);
-    }
+    if (i < n) expTail(a, o, b + i, n - i, max);
     float sum = laneSum(o, null, b, n);
     i = 0;
     if (log) {
@@ -110,6 +106,16 @@ public final class Softmax {
       for (int e = n - VL; i <= e; i += VL) FloatVector.fromArray(S, o, b + i).mul(iv).intoArray(o, b + i);
       for (; i < n; i++) o[b + i] *= inv;
     }
+  }
+
+  /**
+   * exp(x - max) for a row's last k < VL elements in scalar form, a lane's bits ({@link VectorFns#expfSleefScalar}):
+   * a masked vector access to the last row, past the array's end, allocated its mask on every call in about half of
+   * fresh JVMs (one 64-byte object per compiled train step), and vector code in a rarely taken branch is what C2
+   * declines to inline.
+   */
+  private static void expTail(float[] a, float[] o, int off, int k, float max) {
+    for (int j = off; j < off + k; j++) o[j] = VectorFns.expfSleefScalar(a[j] - max);
   }
 
   /** ATen's reduction width for float on AVX2 (Vectorized<float>::size()), kept on every machine. */
@@ -208,11 +214,7 @@ public final class Softmax {
         FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i));
         ey.neg().fma(dv, FloatVector.fromArray(S, ga, gb + i)).intoArray(o, b + i);
       }
-      if (i < n) {
-        VectorMask<Float> m = S.indexInRange(i, n);
-        FloatVector ey = VectorFns.expfSleef(FloatVector.fromArray(S, ya, b + i, m));
-        ey.neg().fma(dv, FloatVector.fromArray(S, ga, gb + i, m)).intoArray(o, b + i, m);
-      }
+      if (i < n) logBackwardTail(ga, gb + i, ya, o, b + i, n - i, d);
     } else {
       for (int e = n - VL; i <= e; i += VL) {
         FloatVector yv = FloatVector.fromArray(S, ya, b + i);
@@ -220,5 +222,10 @@ public final class Softmax {
       }
       for (; i < n; i++) o[b + i] = ya[b + i] * (ga[b + i] - d);
     }
+  }
+
+  /** log_softmax backward's last k < VL elements (g at gOff, y and o at off) in scalar form, as {@link #expTail}. */
+  private static void logBackwardTail(float[] ga, int gOff, float[] ya, float[] o, int off, int k, float d) {
+    for (int j = 0; j < k; j++) o[off + j] = Math.fma(-VectorFns.expfSleefScalar(ya[off + j]), d, ga[gOff + j]);
   }
 }

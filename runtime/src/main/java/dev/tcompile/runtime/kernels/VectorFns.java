@@ -107,24 +107,30 @@ final class VectorFns {
   static float sigmoidScalar(float x) {
     float d = -x;
     if (Float.isNaN(d)) return d;
-    float e;
-    if (d < EXP_LO) e = 0f;
-    else if (d > EXP_HI) e = Float.POSITIVE_INFINITY;
-    else {
-      float q = (float) Math.rint(d * LOG2E_F);
-      int qi = (int) q;
-      float s = Math.fma(q, -L2U_F, d);
-      s = Math.fma(q, -L2L_F, s);
-      float u = Math.fma(0.000198527617612853646278381f, s, 0.00139304355252534151077271f);
-      u = Math.fma(u, s, 0.00833336077630519866943359f);
-      u = Math.fma(u, s, 0.0416664853692054748535156f);
-      u = Math.fma(u, s, 0.166666671633720397949219f);
-      u = Math.fma(u, s, 0.5f);
-      u = Math.fma(s * s, u, s) + 1f;
-      int q1 = qi >> 1;
-      e = u * Float.intBitsToFloat((q1 + 127) << 23) * Float.intBitsToFloat((qi - q1 + 127) << 23);
-    }
-    return 1f / (e + 1f);
+    return 1f / (expfSleefScalar(d) + 1f);
+  }
+
+  /**
+   * {@link #expfSleef} for one float, the same operations in scalar form: the same bits as a lane. For the few
+   * elements past a run's last whole vector, where a masked vector access past the array's end can allocate its
+   * mask (a C2 decision per JVM) and a vector passed to a call C2 did not inline is boxed.
+   */
+  static float expfSleefScalar(float d) {
+    if (Float.isNaN(d)) return d;
+    if (d < EXP_LO) return 0f;
+    if (d > EXP_HI) return Float.POSITIVE_INFINITY;
+    float q = (float) Math.rint(d * LOG2E_F);
+    int qi = (int) q;
+    float s = Math.fma(q, -L2U_F, d);
+    s = Math.fma(q, -L2L_F, s);
+    float u = Math.fma(0.000198527617612853646278381f, s, 0.00139304355252534151077271f);
+    u = Math.fma(u, s, 0.00833336077630519866943359f);
+    u = Math.fma(u, s, 0.0416664853692054748535156f);
+    u = Math.fma(u, s, 0.166666671633720397949219f);
+    u = Math.fma(u, s, 0.5f);
+    u = Math.fma(s * s, u, s) + 1f;
+    int q1 = qi >> 1;
+    return u * Float.intBitsToFloat((q1 + 127) << 23) * Float.intBitsToFloat((qi - q1 + 127) << 23);
   }
 
   private static final float EXP_LO = -104f, EXP_HI = 100f;

@@ -136,6 +136,10 @@ class KernelAllocationTest {
           NDArray x = randn(new Random(3), 64, 10), y = NDArray.empty(DType.FLOAT32, 64, 10);
           return () -> Softmax.forward(x, 1, true, y);
         }),
+        new Scenario("softmax (rows of 10, shorter than a vector; the last at the array's end)", threads, () -> {
+          NDArray x = randn(new Random(3), 64, 10), y = NDArray.empty(DType.FLOAT32, 64, 10);
+          return () -> Softmax.forward(x, 1, false, y);
+        }),
         new Scenario("nll_loss", threads, () -> {
           Random r = new Random(3);
           NDArray logp = Softmax.forward(randn(r, 64, 10), 1, true), target = labels(r, 64, 10), loss = NDArray.scalar(DType.FLOAT32, 0);
