@@ -11,11 +11,18 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.Collections;
+import dev.tcompile.runtime.ArrayRecycler;
+import dev.tcompile.runtime.NDArray;
 
 /**
  * The backward pass: discovers the graph reachable from the roots, counts dependencies, then runs nodes
  * from a ready queue (latest-created first, as PyTorch's engine does), summing gradients that fan in.
  * In capture mode ({@code Autograd.grad}) it stops at the requested inputs and runs only what leads there.
+ *
+ * <p>A plain backward (no capture, no create_graph) recycles the gradients it makes ({@link ArrayRecycler}): the
+ * arrays eager derivative rules and the engine's sums allocate are recorded, and each goes back to the thread's
+ * pool once no pending gradient can reach it. Whatever reaches a node that is not an eager rule (a leaf's
+ * AccumulateGrad, a compiled or custom backward) or a hook escapes and is never recycled.
  */
 final class Engine {
   private Engine() {}
@@ -56,7 +63,7 @@ final class Engine {
     Set<GradFn> needed = inputs == null ? null : neededNodes(order, captures);
 
     Map<GradFn, Tensor[]> buffers = new IdentityHashMap<>();
-    for (int i = 0; i < roots.length; i++) add(buffers, rootEdges[i], rootGrads[i]);
+    for (int i = 0; i < roots.length; i++) add(buffers, rootEdges[i], rootGrads[i], null, null);
 
     Tensor[] captured = inputs == null ? null : new Tensor[inputs.length];
     PriorityQueue<GradFn> ready = new PriorityQueue<>(Comparator.comparingLong((GradFn f) -> f instanceof AccumulateGrad ? Long.MAX_VALUE : f.sequenceNr).reversed());
@@ -65,6 +72,8 @@ final class Engine {
 
     boolean previous = GradMode.isEnabled();
     GradMode.set(createGraph);
+    ArrayRecycler.Recording rec = inputs == null && !createGraph ? ArrayRecycler.open() : null;
+    List<Tensor> dropped = rec == null ? null : new ArrayList<>();
     try {
       while (!ready.isEmpty()) {
         GradFn fn = ready.poll();
@@ -73,6 +82,9 @@ final class Engine {
         List<int[]> caps = captures.get(fn);
         if (caps != null) for (int[] c : caps) captured[c[1]] = sum(captured[c[1]], buf[c[0]]);
         boolean execute = needed == null ? true : needed.contains(fn) && !(fn instanceof AccumulateGrad);
+        // eager rules only read their gradients; anything else (AccumulateGrad, compiled, custom) may keep them
+        boolean rule = fn instanceof OpNode;
+        if (rec != null) for (int s = 0; s < buf.length; s++) if (buf[s] != null && (!rule || fn.hasPreHooks(s))) rec.escape(buf[s].array());
         // tensor hooks and retain_grad run as the node's pre-hooks: after capture, only when it runs (as PyTorch's engine)
         if (execute) for (int s = 0; s < buf.length; s++) if (buf[s] != null) buf[s] = fn.runPreHooks(s, buf[s], createGraph);
         List<Tensor> grads = null;
@@ -82,20 +94,38 @@ final class Engine {
             GradFn.Edge e = fn.next[i];
             want[i] = e != null && (needed == null || needed.contains(e.fn()));
           }
-          grads = fn.apply(Arrays.asList(buf), want);
+          if (rec == null || !rule) grads = fn.apply(Arrays.asList(buf), want);
+          else {
+            rec.beginRule();
+            List<NDArray> results = null;
+            try {
+              grads = fn.apply(Arrays.asList(buf), want);
+              results = new ArrayList<>(grads.size());
+              for (Tensor g : grads) results.add(g == null ? null : g.array());
+            } finally {
+              // a rule that threw releases nothing: its arrays stay with whatever holds them
+              if (results == null) rec.recording(false);
+              else rec.endRule(results);
+            }
+          }
         }
         if (execute && !retainGraph) fn.release();
         for (int i = 0; i < fn.next.length; i++) {
           GradFn.Edge e = fn.next[i];
           if (e == null) continue;
           Tensor g = grads == null || i >= grads.size() ? null : grads.get(i);
-          if (g != null) add(buffers, e, g);
+          if (g != null) add(buffers, e, g, rec, dropped);
           int left = deps.merge(e.fn(), -1, Integer::sum);
           if (left == 0 && queued.add(e.fn())) ready.add(e.fn());
+        }
+        if (rec != null) {
+          if (rule) for (Tensor t : buf) if (t != null) dropped.add(t);
+          releaseUnreachable(rec, dropped, buffers);
         }
       }
     } finally {
       GradMode.set(previous);
+      if (rec != null) rec.close();
     }
     if (captured != null && !allowUnused) {
       for (Tensor c : captured)
@@ -128,9 +158,43 @@ final class Engine {
     return false;
   }
 
-  private static void add(Map<GradFn, Tensor[]> buffers, GradFn.Edge e, Tensor g) {
+  /**
+   * Adds {@code g} into the gradient pending for edge {@code e}; when that sums two gradients, the two go to
+   * {@code dropped} (the sum is recorded as the rules' results are).
+   */
+  private static void add(Map<GradFn, Tensor[]> buffers, GradFn.Edge e, Tensor g, ArrayRecycler.Recording rec, List<Tensor> dropped) {
     Tensor[] buf = buffers.computeIfAbsent(e.fn(), f -> new Tensor[f.numOutputs()]);
-    buf[e.inputNr()] = sum(buf[e.inputNr()], g);
+    Tensor acc = buf[e.inputNr()];
+    if (acc == null || rec == null) {
+      buf[e.inputNr()] = sum(acc, g);
+      return;
+    }
+    boolean was = rec.recording(true);
+    try {
+      buf[e.inputNr()] = sum(acc, g);
+    } finally {
+      rec.recording(was);
+    }
+    dropped.add(acc);
+    dropped.add(g);
+  }
+
+  /**
+   * Releases each dropped gradient's array that was born in this pass and that no pending gradient shares: the
+   * node that read it has run, its results have gone where they go, and no hook, leaf or capture saw it.
+   */
+  private static void releaseUnreachable(ArrayRecycler.Recording rec, List<Tensor> dropped, Map<GradFn, Tensor[]> buffers) {
+    for (Tensor d : dropped) {
+      NDArray a = d.array();
+      if (!rec.owns(a)) continue;
+      boolean reachable = false;
+      for (Tensor[] pending : buffers.values()) {
+        for (Tensor t : pending) if (t != null && t.array().sharesStorage(a)) { reachable = true; break; }
+        if (reachable) break;
+      }
+      if (!reachable) rec.release(a);
+    }
+    dropped.clear();
   }
 
   private static Tensor sum(Tensor acc, Tensor g) {

@@ -72,6 +72,9 @@ public abstract class GradFn {
     return () -> list.remove(h);
   }
 
+  /** Whether a hook or retain_grad sees slot {@code slot}'s gradient (it may keep it). */
+  boolean hasPreHooks(int slot) { return preHooks != null && preHooks[slot] != null && !preHooks[slot].isEmpty(); }
+
   Tensor runPreHooks(int slot, Tensor g, boolean createGraph) {
     if (preHooks == null || preHooks[slot] == null) return g;
     g.exclusiveGrad = false;   // a hook may keep the tensor: its array must not become a leaf's gradient

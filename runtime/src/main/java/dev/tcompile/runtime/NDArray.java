@@ -29,11 +29,19 @@ public final class NDArray {
 
   // ---- creation ----
 
-  public static NDArray empty(DType dtype, int... shape) {
+  public static NDArray empty(DType dtype, int... shape) { return empty(dtype, true, shape); }
+
+  /**
+   * {@link #empty} for a caller that writes every element before anything reads one: a float32 array may then come
+   * from {@link ArrayRecycler}'s pool without being zeroed first (its old values are never seen).
+   */
+  public static NDArray emptyToOverwrite(DType dtype, int... shape) { return empty(dtype, false, shape); }
+
+  private static NDArray empty(DType dtype, boolean zero, int[] shape) {
     int n = Shapes.numelInt(shape);
     for (int s : shape) if (s < 0) throw new TorchException("Trying to create tensor with negative dimension " + s + ": " + Shapes.str(shape));
     Object data = switch (dtype) {
-      case FLOAT32 -> new float[n];
+      case FLOAT32 -> ArrayRecycler.floats(n, zero);
       case FLOAT64 -> new double[n];
       case INT64 -> new long[n];
       case BOOL -> new boolean[n];

@@ -28,7 +28,7 @@ public final class Pointwise {
     if (outType == DType.FLOAT64) return DoublePointwise.unary(op, x);
     if (outType == DType.FLOAT32) {
       NDArray xf = x.to(DType.FLOAT32);
-      NDArray out = NDArray.empty(DType.FLOAT32, x.shape());
+      NDArray out = NDArray.emptyToOverwrite(DType.FLOAT32, x.shape());
       if (xf.isDense()) { FloatLoops.unaryParallel(op, xf.floats(), 0, out.floats(), 0, out.numel()); return out; }
       float[] src = xf.floats(), dst = out.floats();
       ParallelRows.Layout l = ParallelRows.of(x.shape(), xf.strides(), out.strides());
@@ -71,7 +71,7 @@ public final class Pointwise {
     if (g.dtype() != DType.FLOAT32 || x.dtype() != DType.FLOAT32)
       throw new IllegalArgumentException("gelu backward takes float32 grad and input, not " + g.dtype() + " and " + x.dtype());
     int[] shape = Shapes.broadcast(g.shape(), x.shape());
-    NDArray out = NDArray.empty(DType.FLOAT32, shape);
+    NDArray out = NDArray.emptyToOverwrite(DType.FLOAT32, shape);
     ParallelRows.Layout l = layout(g, x, out);
     // the lanes read x (and a varying g) with stride 1: other layouts are copied out dense first
     if (l.inner(1) != 1 && out.numel() > 1) { x = broadcastCopy(x, shape); l = layout(g, x, out); }
@@ -98,7 +98,7 @@ public final class Pointwise {
   /** Applies a float function elementwise (parametrised ops: clamp, pow by scalar, leaky relu...). */
   public static NDArray map(NDArray x, FloatFn f) {
     NDArray xf = x.to(DType.FLOAT32);
-    return mapFloat(xf, f, NDArray.empty(DType.FLOAT32, x.shape()));
+    return mapFloat(xf, f, NDArray.emptyToOverwrite(DType.FLOAT32, x.shape()));
   }
 
   private static NDArray mapFloat(NDArray x, FloatFn f, NDArray out) {
@@ -115,7 +115,7 @@ public final class Pointwise {
   public static NDArray zip(NDArray a, NDArray b, FloatFn2 f) {
     int[] shape = Shapes.broadcast(a.shape(), b.shape());
     NDArray af = a.to(DType.FLOAT32), bf = b.to(DType.FLOAT32);
-    NDArray out = NDArray.empty(DType.FLOAT32, shape);
+    NDArray out = NDArray.emptyToOverwrite(DType.FLOAT32, shape);
     float[] x = af.floats(), y = bf.floats(), d = out.floats();
     int[] sa = Shapes.broadcastStrides(af.shape(), af.strides(), shape), sb = Shapes.broadcastStrides(bf.shape(), bf.strides(), shape);
     ParallelRows.Layout l = ParallelRows.of(shape, sa, sb, out.strides());
@@ -135,7 +135,7 @@ public final class Pointwise {
     int[] shape = Shapes.broadcast(a.shape(), b.shape());
     boolean predicate = op.isComparison() || op.isLogical();
     NDArray ac = a.to(compute), bc = b.to(compute);
-    NDArray out = NDArray.empty(predicate ? DType.BOOL : compute, shape);
+    NDArray out = NDArray.emptyToOverwrite(predicate ? DType.BOOL : compute, shape);
     int[] sa = Shapes.broadcastStrides(ac.shape(), ac.strides(), shape), sb = Shapes.broadcastStrides(bc.shape(), bc.strides(), shape);
     ParallelRows.Layout l = ParallelRows.of(shape, sa, sb, out.strides());
     int la = l.inner(0), lb = l.inner(1);

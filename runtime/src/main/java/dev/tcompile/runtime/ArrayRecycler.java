@@ -1,0 +1,155 @@
+package dev.tcompile.runtime;
+
+import java.lang.ref.SoftReference;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Hot float arrays for eager autograd's gradients, as PyTorch's caching allocator reuses a freed block. A fresh
+ * 4 MB array costs several times what rewriting a used one does here (the JVM zeroes it and its memory is cold),
+ * and the eager backward of a chain of pointwise ops makes one per op, each dead once the next node has read it.
+ *
+ * <p>Ownership is proven, never guessed: the autograd engine {@linkplain #open opens a recording} per backward
+ * pass, and only arrays of at least {@link #MIN_FLOATS} floats allocated while it records (inside the eager
+ * derivative rules and the engine's own gradient sums) are <em>born</em> there. The engine {@linkplain #release
+ * releases} a born array once no pending gradient, node output, hook, leaf gradient or capture can reach it; a
+ * released array goes to this thread's pool, and the next {@link NDArray#empty} of that many floats on this thread
+ * takes it back, zeroed as a fresh array would be (unless it is
+ * {@linkplain NDArray#emptyToOverwrite to be overwritten} whole). An array handed to anything the engine does not control is
+ * {@linkplain Recording#escape escaped} and never comes back. {@code -Dtcompile.recycle=false} turns it off.
+ */
+public final class ArrayRecycler {
+  private ArrayRecycler() {}
+
+  /** Smaller arrays come cheaply from the JVM's thread-local allocation buffers. */
+  public static final int MIN_FLOATS = 1 << 14;
+  /**
+   * Arrays kept per size (a chain of pointwise ops saves one per op for its backward: its next forward takes them
+   * all back), and bytes kept per thread in all. Held through soft references: under memory pressure the
+   * collector takes them back before it would throw OutOfMemoryError.
+   */
+  static final int PER_SIZE = 16;
+  static final long MAX_BYTES = 128L << 20;
+
+  static final boolean ENABLED = !"false".equals(System.getProperty("tcompile.recycle"));
+
+  /** One backward pass's born arrays. */
+  public static final class Recording implements AutoCloseable {
+    private final State state;
+    private final Recording outer;
+    private final Map<float[], Boolean> born = new IdentityHashMap<>();
+    /** Born since the last {@link #beginRule}. */
+    private final java.util.ArrayList<float[]> recent = new java.util.ArrayList<>();
+    private boolean on;
+
+    private Recording(State state, Recording outer) { this.state = state; this.outer = outer; }
+
+    /** Records (or stops recording) the arrays allocated on this thread from now on; returns the previous setting. */
+    public boolean recording(boolean on) {
+      boolean was = this.on;
+      this.on = on;
+      return was;
+    }
+
+    /** Starts recording one eager derivative rule's arrays. */
+    public void beginRule() {
+      recent.clear();
+      on = true;
+    }
+
+    /**
+     * Stops recording the rule and releases its temporaries: the arrays it allocated that none of its
+     * {@code results} shares (a rule computes its gradients from its inputs and saved values and keeps nothing).
+     */
+    public void endRule(java.util.List<? extends NDArray> results) {
+      on = false;
+      for (float[] f : recent) {
+        boolean kept = false;
+        for (NDArray r : results) if (r != null && r.data() == f) { kept = true; break; }
+        if (!kept && born.remove(f) != null) state.give(f);
+      }
+      recent.clear();
+    }
+
+    /** {@code a}'s storage will never be released by this pass (it reached something the engine does not control). */
+    public void escape(NDArray a) {
+      if (a != null && a.data() instanceof float[] f) born.remove(f);
+    }
+
+    /** Whether {@code a}'s storage was born in this pass and not yet released or escaped. */
+    public boolean owns(NDArray a) { return a.data() instanceof float[] f && born.containsKey(f); }
+
+    /** Gives {@code a}'s storage, born here and reachable from nothing, to this thread's pool. */
+    public void release(NDArray a) {
+      if (!(a.data() instanceof float[] f) || born.remove(f) == null) return;
+      state.give(f);
+    }
+
+    @Override public void close() {
+      born.clear();
+      recent.clear();
+      state.current = outer;
+    }
+  }
+
+  private static final class State {
+    final HashMap<Integer, ArrayDeque<SoftReference<float[]>>> free = new HashMap<>();
+    long bytes;
+    Recording current;
+
+    float[] take(int n, boolean zero) {
+      ArrayDeque<SoftReference<float[]>> q = free.get(n);
+      if (q == null) return null;
+      float[] a = null;
+      while (a == null && !q.isEmpty()) {
+        a = q.pollLast().get();
+        bytes -= 4L * n;
+      }
+      if (a == null) return null;
+      if (zero) Arrays.fill(a, 0f);
+      return a;
+    }
+
+    void give(float[] a) {
+      if (bytes + 4L * a.length > MAX_BYTES) return;
+      ArrayDeque<SoftReference<float[]>> q = free.computeIfAbsent(a.length, k -> new ArrayDeque<>(PER_SIZE));
+      if (q.size() >= PER_SIZE) return;
+      q.addLast(new SoftReference<>(a));
+      bytes += 4L * a.length;
+    }
+  }
+
+  private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+
+  /** Starts a recording on this thread (nested passes get their own); null when recycling is off. */
+  public static Recording open() {
+    if (!ENABLED) return null;
+    State s = STATE.get();
+    Recording r = new Recording(s, s.current);
+    s.current = r;
+    return r;
+  }
+
+  /**
+   * An array of n floats from this thread's pool when it has one, else new: zeroed, or with {@code zero} false
+   * holding whatever it held (for a caller that writes every element).
+   */
+  static float[] floats(int n, boolean zero) {
+    if (n < MIN_FLOATS || !ENABLED) return new float[n];
+    State s = STATE.get();
+    float[] a = s.take(n, zero);
+    if (a == null) a = new float[n];
+    Recording r = s.current;
+    if (r != null && r.on) {
+      r.born.put(a, Boolean.TRUE);
+      r.recent.add(a);
+    }
+    return a;
+  }
+
+  /** Bytes this thread's pool holds, counting arrays the collector may have taken back (for tests). */
+  public static long pooledBytes() { return STATE.get().bytes; }
+}
