@@ -84,6 +84,8 @@ final class Engine {
         boolean execute = needed == null ? true : needed.contains(fn) && !(fn instanceof AccumulateGrad);
         // eager rules only read their gradients; anything else (AccumulateGrad, compiled, custom) may keep them
         boolean rule = fn instanceof OpNode;
+        if (rec != null && fn instanceof AccumulateGrad && buf[0] != null && rec.owns(buf[0].array()) && !pendingShares(buffers, buf[0].array()))
+          buf[0].exclusiveGrad = true; // born here and held by nothing else: the leaf may take the array (PyTorch steals it too)
         if (rec != null) for (int s = 0; s < buf.length; s++) if (buf[s] != null && (!rule || fn.hasPreHooks(s))) rec.escape(buf[s].array());
         // tensor hooks and retain_grad run as the node's pre-hooks: after capture, only when it runs (as PyTorch's engine)
         if (execute) for (int s = 0; s < buf.length; s++) if (buf[s] != null) buf[s] = fn.runPreHooks(s, buf[s], createGraph);
@@ -187,14 +189,16 @@ final class Engine {
     for (Tensor d : dropped) {
       NDArray a = d.array();
       if (!rec.owns(a)) continue;
-      boolean reachable = false;
-      for (Tensor[] pending : buffers.values()) {
-        for (Tensor t : pending) if (t != null && t.array().sharesStorage(a)) { reachable = true; break; }
-        if (reachable) break;
-      }
-      if (!reachable) rec.release(a);
+      if (!pendingShares(buffers, a)) rec.release(a);
     }
     dropped.clear();
+  }
+
+  /** Whether a gradient waiting for a node shares {@code a}'s storage. */
+  private static boolean pendingShares(Map<GradFn, Tensor[]> buffers, NDArray a) {
+    for (Tensor[] pending : buffers.values())
+      for (Tensor t : pending) if (t != null && t.array().sharesStorage(a)) return true;
+    return false;
   }
 
   private static Tensor sum(Tensor acc, Tensor g) {
