@@ -95,17 +95,24 @@ public final class ArrayRecycler {
     }
   }
 
+  /** One size's pooled arrays, newest last, and when the size was last given or taken. */
+  private static final class Bucket {
+    final ArrayDeque<SoftReference<float[]>> arrays = new ArrayDeque<>(PER_SIZE);
+    long lastUse;
+  }
+
   private static final class State {
-    final HashMap<Integer, ArrayDeque<SoftReference<float[]>>> free = new HashMap<>();
-    long bytes;
+    final HashMap<Integer, Bucket> free = new HashMap<>();
+    long bytes, clock;
     Recording current;
 
     float[] take(int n, boolean zero) {
-      ArrayDeque<SoftReference<float[]>> q = free.get(n);
-      if (q == null) return null;
+      Bucket b = free.get(n);
+      if (b == null) return null;
+      b.lastUse = ++clock;
       float[] a = null;
-      while (a == null && !q.isEmpty()) {
-        a = q.pollLast().get();
+      while (a == null && !b.arrays.isEmpty()) {
+        a = b.arrays.pollLast().get();
         bytes -= 4L * n;
       }
       if (a == null) return null;
@@ -113,12 +120,31 @@ public final class ArrayRecycler {
       return a;
     }
 
+    /**
+     * Keeps {@code a}; over the byte budget, the sizes used longest ago go first (a program whose shapes changed
+     * must not find its pool full of sizes it no longer makes).
+     */
     void give(float[] a) {
-      if (bytes + 4L * a.length > MAX_BYTES) return;
-      ArrayDeque<SoftReference<float[]>> q = free.computeIfAbsent(a.length, k -> new ArrayDeque<>(PER_SIZE));
-      if (q.size() >= PER_SIZE) return;
-      q.addLast(new SoftReference<>(a));
-      bytes += 4L * a.length;
+      long need = 4L * a.length;
+      if (need > MAX_BYTES) return;
+      Bucket b = free.computeIfAbsent(a.length, k -> new Bucket());
+      b.lastUse = ++clock;
+      if (b.arrays.size() >= PER_SIZE) return;
+      while (bytes + need > MAX_BYTES) evictOldestOtherThan(a.length);
+      b.arrays.addLast(new SoftReference<>(a));
+      bytes += need;
+    }
+
+    private void evictOldestOtherThan(int n) {
+      Integer oldest = null;
+      for (var e : free.entrySet())
+        if (e.getKey() != n && !e.getValue().arrays.isEmpty() && (oldest == null || e.getValue().lastUse < free.get(oldest).lastUse)) oldest = e.getKey();
+      if (oldest == null) { // only this size is kept: its oldest array goes
+        free.get(n).arrays.pollFirst();
+        bytes -= 4L * n;
+        return;
+      }
+      bytes -= 4L * oldest * free.remove(oldest).arrays.size();
     }
   }
 
