@@ -24,8 +24,8 @@ import java.util.Map;
 public final class ArrayRecycler {
   private ArrayRecycler() {}
 
-  /** Smaller arrays come cheaply from the JVM's thread-local allocation buffers. */
-  public static final int MIN_FLOATS = 1 << 14;
+  /** Smaller arrays come cheaply from the JVM's thread-local allocation buffers ({@code -Dtcompile.recycle.min=N} floats). */
+  public static final int MIN_FLOATS = Integer.getInteger("tcompile.recycle.min", 1 << 14);
   /**
    * Arrays kept per size (a chain of pointwise ops saves one per op for its backward: its next forward takes them
    * all back), and bytes kept per thread in all. Held through soft references: under memory pressure the
