@@ -21,14 +21,25 @@ class ArrayRecyclerTest {
     }
   }
 
-  @Test void aReleasedArrayComesBackZeroedOrAsItIsForAnOverwrite() {
+  /** An array of n floats allocated as a recorded rule allocates (zeroed, or to be overwritten). */
+  private static float[] takeInRule(int n, boolean overwrite) {
+    try (ArrayRecycler.Recording r = ArrayRecycler.open()) {
+      r.beginRule();
+      NDArray a = overwrite ? NDArray.emptyToOverwrite(DType.FLOAT32, n) : NDArray.empty(DType.FLOAT32, n);
+      r.endRule(List.of(a)); // a result: kept
+      return a.floats();
+    }
+  }
+
+  @Test void aReleasedArrayComesBackToARecordedRuleZeroedOrAsItIsForAnOverwrite() {
     int n = ArrayRecycler.MIN_FLOATS + 5;
     float[] a = recycle(n);
-    float[] zeroed = NDArray.empty(DType.FLOAT32, n).floats();
+    assertNotSame(a, NDArray.empty(DType.FLOAT32, n).floats()); // code outside a recording gets new arrays
+    float[] zeroed = takeInRule(n, false);
     assertSame(a, zeroed);
     for (float f : zeroed) assertEquals(0f, f);
     float[] b = recycle(n);
-    float[] asItIs = NDArray.emptyToOverwrite(DType.FLOAT32, n).floats();
+    float[] asItIs = takeInRule(n, true);
     assertSame(b, asItIs);
     assertEquals(7f, asItIs[n - 1]);
   }
@@ -44,19 +55,19 @@ class ArrayRecyclerTest {
       NDArray outside = NDArray.empty(DType.FLOAT32, n); // not recording: not born, so never released
       r.release(outside);
     }
-    assertNotSame(kept, NDArray.empty(DType.FLOAT32, n).floats());
+    assertNotSame(kept, takeInRule(n, false));
   }
 
   @Test void overTheBudgetTheSizeUsedLongestAgoIsEvicted() {
     long before = ArrayRecycler.pooledBytes();
-    int big = 1 << 22; // 16 MB each: 8 fill the 128 MB budget
+    int big = Math.max(1 << 22, ArrayRecycler.MIN_FLOATS); // 16 MB each: 8 fill the 128 MB budget
     recycleMany(big, 8);
     assertEquals(before + 8L * 4 * big, ArrayRecycler.pooledBytes());
     int other = big + 16;
     float[] last = recycleMany(other, 1);
     // the other size fits only once the older sizes have gone
     assertEquals(4L * other, ArrayRecycler.pooledBytes());
-    assertSame(last, NDArray.empty(DType.FLOAT32, other).floats());
+    assertSame(last, takeInRule(other, false));
     assertEquals(0, ArrayRecycler.pooledBytes());
   }
 
