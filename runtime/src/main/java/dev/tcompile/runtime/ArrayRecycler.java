@@ -32,9 +32,9 @@ public final class ArrayRecycler {
    */
   public static final int MIN_FLOATS = Integer.getInteger("tcompile.recycle.min", 1 << 20);
   /**
-   * Arrays kept per size (a chain of pointwise ops saves one per op for its backward: its next forward takes them
-   * all back), and bytes kept per thread in all. Held through soft references: under memory pressure the
-   * collector takes them back before it would throw OutOfMemoryError.
+   * Arrays kept per size (a backward needs only the few its rules have in flight at once), and bytes kept per thread
+   * in all. Held through soft references: under memory pressure the collector takes them back before it would throw
+   * OutOfMemoryError.
    */
   static final int PER_SIZE = 16;
   static final long MAX_BYTES = 128L << 20;
@@ -168,9 +168,8 @@ public final class ArrayRecycler {
    * An array of n floats: while a backward pass records, from this thread's pool when it has one (zeroed, or with
    * {@code zero} false holding whatever it held, for a caller that writes every element); else new. Only the
    * recorded code takes pooled arrays, so they circulate among gradients and come back: handed to a forward, a
-   * pooled array (by then in the old generation) would become a saved value that is never recycled and die there,
-   * and the old generation would grow by one array per step (measured: the eager MNIST loop 10-15% slower for its
-   * first epochs, until a full collection).
+   * pooled array (by then long-lived, in the old generation) would become a saved value that is never recycled and
+   * dies there.
    */
   static float[] floats(int n, boolean zero) {
     if (n < MIN_FLOATS || !ENABLED) return new float[n];
